@@ -1,0 +1,25 @@
+package dev.bootfleet.core.manifest;
+
+/**
+ * One /etc file as a manifest declares it, before groups are merged and templates rendered.
+ *
+ * @param inline the inline content, or null
+ * @param source the repository-relative path of the source file (already normalised and checked to
+ *     stay inside the repository), or null
+ * @param sourceContent the source file's bytes once the loader has read them, else null
+ * @param mode permission bits, for example {@code 0644}
+ */
+public record EtcEntry(String path, boolean absent, String inline, String source, FileContent sourceContent,
+    boolean template, int mode, String owner, String group, Origin origin) {
+
+  public EtcEntry withSourceContent(FileContent content) {
+    return new EtcEntry(path, absent, inline, source, content, template, mode, owner, group, origin);
+  }
+
+  /** Whether two declarations ask for the same file (where they were written does not count). */
+  public boolean sameValue(EtcEntry o) {
+    return path.equals(o.path) && absent == o.absent && java.util.Objects.equals(inline, o.inline)
+        && java.util.Objects.equals(sourceContent, o.sourceContent) && template == o.template
+        && mode == o.mode && owner.equals(o.owner) && group.equals(o.group);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.bootfleet.core.manifest;
+
+import java.util.Optional;
+
+/**
+ * The rules for paths bootfleet may manage: absolute, normalised, strictly below {@code /etc/}. Used by
+ * validation in Git and again by the agent before it writes.
+ */
+public final class EtcPaths {
+  public static final String EXPECTED = "an absolute, normalised path under /etc/";
+
+  private EtcPaths() {}
+
+  /** Why {@code path} may not be managed, or empty when it may. */
+  public static Optional<String> problem(String path) {
+    if (path == null || path.isEmpty()) {
+      return Optional.of("is empty (expected " + EXPECTED + ")");
+    }
+    String shown = "\"" + path.replace("\n", "\\n") + "\"";
+    if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      return Optional.of(shown + " contains a control character (expected " + EXPECTED + ")");
+    }
+    if (!path.startsWith("/")) {
+      return Optional.of(shown + " is not absolute (expected " + EXPECTED + ")");
+    }
+    if (path.length() > 4096) {
+      return Optional.of("is longer than 4096 characters");
+    }
+    String[] parts = path.substring(1).split("/", -1);
+    for (String part : parts) {
+      if (part.equals("..")) {
+        return Optional.of(shown + " contains '..' (expected " + EXPECTED + ")");
+      }
+      if (part.isEmpty() || part.equals(".")) {
+        return Optional.of(shown + " is not normalised (expected " + EXPECTED + ")");
+      }
+      if (part.length() > 255) {
+        return Optional.of(shown + " has a name longer than 255 bytes");
+      }
+    }
+    if (!path.startsWith("/etc/") || parts.length < 2) {
+      return Optional.of(shown + " is not under /etc/ (expected " + EXPECTED + ")");
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,26 @@
+package dev.bootfleet.core.manifest;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The desired state of a whole fleet at one revision.
+ *
+ * @param revision what was read, for example {@code main@sha1:3f2a…} or {@code worktree}
+ * @param hosts the hosts, sorted by name; only hosts without errors
+ * @param problems every error and warning found, in file order
+ */
+public record Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems) {
+  public Fleet {
+    hosts = List.copyOf(hosts);
+    problems = List.copyOf(problems);
+  }
+
+  public boolean hasErrors() {
+    return problems.stream().anyMatch(Problem::isError);
+  }
+
+  public Optional<DesiredHost> host(String name) {
+    return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
+  }
+}

@@ -1,0 +1,198 @@
+package dev.bootfleet.core.manifest;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.MustacheException;
+import com.samskivert.mustache.Template;
+import dev.bootfleet.core.manifest.Manifest.Host;
+import dev.bootfleet.core.manifest.Manifest.HostGroup;
+import dev.bootfleet.core.manifest.Manifest.KargDecl;
+import dev.bootfleet.core.manifest.Manifest.Spec;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
+
+/**
+ * Merges a host with the groups whose selectors match it.
+ *
+ * <p>The rules, in full: layers are the matching groups ordered by {@code priority} (low to high, then
+ * by name) and the host itself on top. For each value — the image as a whole, each /etc file by path,
+ * each kernel argument by its text — the highest layer that sets it wins. When two groups of the same
+ * priority set the same value differently and nothing above them decides, that is an error naming both.
+ * Templates are rendered after merging, per host. Thread-safe.
+ */
+final class HostMerger {
+  static final Comparator<HostGroup> GROUP_ORDER = Comparator.comparingInt(HostGroup::priority)
+      .thenComparing(HostGroup::name);
+
+  private static final Mustache.Compiler MUSTACHE = Mustache.compiler().escapeHTML(false).strictSections(true);
+  private final List<HostGroup> groups;
+  private final Map<String, Object> templates = new ConcurrentHashMap<>();
+
+  record Merged(DesiredHost host, List<Problem> problems) {}
+
+  /** One source of values: a group or the host, with its rank (the host outranks every group). */
+  private record Layer(String label, int rank, Spec spec, Origin origin) {
+    String describe() {
+      return label + " (" + origin + ")";
+    }
+  }
+
+  /** A value declared by a layer. */
+  private record Decl<T>(Layer layer, T value) {}
+
+  HostMerger(List<HostGroup> groupsInOrder) {
+    this.groups = groupsInOrder;
+  }
+
+  Merged merge(Host host) {
+    List<Layer> layers = new ArrayList<>();
+    List<String> matched = new ArrayList<>();
+    for (HostGroup g : groups) {
+      if (g.selector().matches(host.labels())) {
+        layers.add(new Layer("group \"" + g.name() + "\"", g.priority(), g.spec(), g.origin()));
+        matched.add(g.name());
+      }
+    }
+    layers.add(new Layer("host \"" + host.name() + "\"", Integer.MAX_VALUE, host.spec(), host.origin()));
+    List<Problem> problems = new ArrayList<>();
+    Conflicts conflicts = new Conflicts(host, problems);
+
+    List<Decl<Manifest.ImageDecl>> images = new ArrayList<>();
+    TreeMap<String, List<Decl<EtcEntry>>> files = new TreeMap<>();
+    TreeMap<String, List<Decl<KargDecl>>> kargs = new TreeMap<>();
+    for (Layer l : layers) {
+      if (l.spec().image() != null) {
+        images.add(new Decl<>(l, l.spec().image()));
+      }
+      l.spec().etc().forEach(e -> files.computeIfAbsent(e.path(), k -> new ArrayList<>()).add(new Decl<>(l, e)));
+      l.spec().kargs().forEach(k -> kargs.computeIfAbsent(k.karg(), x -> new ArrayList<>()).add(new Decl<>(l, k)));
+    }
+
+    Decl<Manifest.ImageDecl> image = conflicts.winner("spec.image", images,
+        (a, b) -> a.spec().equals(b.spec()));
+    if (image == null && images.isEmpty()) {
+      problems.add(Problem.error(host.origin().file(), host.origin().pos(), "spec.image", "host \""
+          + host.name() + "\" has no image (set spec.image, or match a group that sets one)"));
+    }
+    List<EtcFile> etc = new ArrayList<>();
+    files.forEach((path, decls) -> {
+      Decl<EtcEntry> w = conflicts.winner("spec.etc[" + path + "]", decls, EtcEntry::sameValue);
+      if (w != null) {
+        EtcFile f = render(host, w, problems);
+        if (f != null) {
+          etc.add(f);
+        }
+      }
+    });
+    checkFileDirClashes(host, etc, problems);
+    TreeSet<String> append = new TreeSet<>();
+    TreeSet<String> delete = new TreeSet<>();
+    kargs.forEach((karg, decls) -> {
+      Decl<KargDecl> w = conflicts.winner("spec.kargs[" + karg + "]", decls,
+          (a, b) -> a.append() == b.append());
+      if (w != null) {
+        (w.value().append() ? append : delete).add(karg);
+      }
+    });
+    if (problems.stream().anyMatch(Problem::isError) || image == null) {
+      return new Merged(null, problems);
+    }
+    return new Merged(new DesiredHost(host.name(), host.labels(), image.value().spec(), etc,
+        new Kargs(append, delete), matched, host.origin().file()), problems);
+  }
+
+  /** Picks the declaration of the highest layer, reporting a tie between different values. */
+  private record Conflicts(Host host, List<Problem> problems) {
+    <T> Decl<T> winner(String field, List<Decl<T>> decls, BiPredicate<T, T> same) {
+      if (decls.isEmpty()) {
+        return null;
+      }
+      int top = decls.stream().mapToInt(d -> d.layer().rank()).max().orElseThrow();
+      List<Decl<T>> tops = decls.stream().filter(d -> d.layer().rank() == top).toList();
+      Decl<T> first = tops.get(0);
+      for (Decl<T> other : tops.subList(1, tops.size())) {
+        if (!same.test(first.value(), other.value())) {
+          problems.add(Problem.error(host.origin().file(), host.origin().pos(), field, "host \"" + host.name()
+              + "\" gets different values from " + first.layer().describe() + " and "
+              + other.layer().describe() + ", both at priority " + top
+              + " (give one group a higher priority, or set the value on the host)"));
+          return null;
+        }
+      }
+      return first;
+    }
+  }
+
+  private EtcFile render(Host host, Decl<EtcEntry> decl, List<Problem> problems) {
+    EtcEntry e = decl.value();
+    String from = decl.layer().label().replace("\"", "");
+    if (e.absent()) {
+      return new EtcFile(e.path(), true, null, e.mode(), e.owner(), e.group(), from);
+    }
+    FileContent content = e.inline() != null ? FileContent.of(e.inline()) : e.sourceContent();
+    if (content == null) {
+      return null; // the source could not be read; already reported
+    }
+    if (e.template()) {
+      String text = content.textOrNull();
+      if (text == null) {
+        problems.add(Problem.error(e.origin().file(), e.origin().pos(), "template",
+            e.path() + ": a template must be UTF-8 text"));
+        return null;
+      }
+      Object compiled = templates.computeIfAbsent(content.sha256(), k -> compile(text));
+      if (compiled instanceof String error) {
+        problems.add(Problem.error(e.origin().file(), e.origin().pos(), "template", e.path() + ": " + error));
+        return null;
+      }
+      try {
+        String out = ((Template) compiled).execute(Map.of("host", Map.of("name", host.name(),
+            "labels", host.labels(), "annotations", host.annotations())));
+        content = FileContent.of(out.getBytes(StandardCharsets.UTF_8));
+      } catch (MustacheException ex) {
+        problems.add(Problem.error(e.origin().file(), e.origin().pos(), "template", e.path() + ": for host \""
+            + host.name() + "\": " + oneLine(ex.getMessage())));
+        return null;
+      }
+    }
+    return new EtcFile(e.path(), false, content, e.mode(), e.owner(), e.group(), from);
+  }
+
+  private static Object compile(String text) {
+    try {
+      return MUSTACHE.compile(text);
+    } catch (MustacheException ex) {
+      return oneLine(ex.getMessage());
+    }
+  }
+
+  private static String oneLine(String s) {
+    return Objects.requireNonNullElse(s, "template error").replaceAll("\\s+", " ").trim();
+  }
+
+  /** A file and a folder cannot share a path: {@code /etc/a} and {@code /etc/a/b} both present. */
+  private static void checkFileDirClashes(Host host, List<EtcFile> etc, List<Problem> problems) {
+    Set<String> present = new HashSet<>();
+    etc.stream().filter(f -> !f.absent()).forEach(f -> present.add(f.path()));
+    for (EtcFile f : etc) {
+      if (f.absent()) {
+        continue;
+      }
+      for (String p = RepoPaths.dirOf(f.path()); p.length() > "/etc".length(); p = RepoPaths.dirOf(p)) {
+        if (present.contains(p)) {
+          problems.add(Problem.error(host.origin().file(), host.origin().pos(), "spec.etc", "host \""
+              + host.name() + "\" needs " + p + " as a file and as the folder of " + f.path()));
+        }
+      }
+    }
+  }
+}

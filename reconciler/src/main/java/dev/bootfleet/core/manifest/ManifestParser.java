@@ -1,0 +1,337 @@
+package dev.bootfleet.core.manifest;
+
+import dev.bootfleet.core.manifest.Manifest.ImageDecl;
+import dev.bootfleet.core.manifest.Manifest.KargDecl;
+import dev.bootfleet.core.manifest.Manifest.Spec;
+import dev.bootfleet.core.yaml.Pos;
+import dev.bootfleet.core.yaml.YNode;
+import dev.bootfleet.core.yaml.YNode.YMap;
+import dev.bootfleet.core.yaml.YNode.YScalar;
+import dev.bootfleet.core.yaml.YNode.YSeq;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns one YAML document into a {@link Manifest}: the JSON Schema first, then the rules a schema cannot
+ * say (reference grammar, digests, /etc paths, source paths, one of content or source). Pure: source
+ * files are named here and read by {@link FleetLoader}.
+ */
+public final class ManifestParser {
+  private final String file;
+  private final boolean requireDigests;
+  private final List<Problem> problems = new ArrayList<>();
+  private final Set<String> reportedFields = new HashSet<>();
+
+  /** The result for one document: the manifest (null when it has errors or is not ours) and problems. */
+  public record Result(Manifest manifest, List<Problem> problems, boolean skipped) {}
+
+  private ManifestParser(String file, boolean requireDigests) {
+    this.file = file;
+    this.requireDigests = requireDigests;
+  }
+
+  public static Result parse(YNode root, String file, boolean requireDigests) {
+    return new ManifestParser(file, requireDigests).document(root);
+  }
+
+  private Result document(YNode root) {
+    if (!(root instanceof YMap map)) {
+      error(root.pos(), "", "expected a mapping with apiVersion, kind, metadata and spec, found a "
+          + root.kindName());
+      return done(null);
+    }
+    String apiVersion = text(map.get("apiVersion"));
+    String kind = text(map.get("kind"));
+    if (apiVersion == null || !apiVersion.startsWith(Manifest.GROUP + "/")) {
+      if ("Host".equals(kind) || "HostGroup".equals(kind)) {
+        problems.add(Problem.warning(file, map.keyPos("apiVersion"), "apiVersion", "document skipped: "
+            + (apiVersion == null ? "no apiVersion" : "\"" + apiVersion + "\"") + " is not "
+            + Manifest.API_VERSION));
+      }
+      return new Result(null, problems, true);
+    }
+    if (!apiVersion.equals(Manifest.API_VERSION)) {
+      error(map.get("apiVersion").pos(), "apiVersion", "\"" + apiVersion + "\" is not supported (expected "
+          + Manifest.API_VERSION + ")");
+      return done(null);
+    }
+    if (!"Host".equals(kind) && !"HostGroup".equals(kind)) {
+      YNode k = map.get("kind");
+      error(k == null ? map.pos() : k.pos(), "kind", (k == null ? "missing" : SchemaCheck.describe(k)
+          + " is not a known kind") + " (expected Host or HostGroup)");
+      return done(null);
+    }
+    for (Problem p : SchemaCheck.check(kind, root, file)) {
+      problems.add(p);
+      reportedFields.add(p.field());
+    }
+    YMap metadata = map.get("metadata") instanceof YMap m ? m : null;
+    YMap specNode = map.get("spec") instanceof YMap m ? m : null;
+    String name = metadata == null ? null : text(metadata.get("name"));
+    Origin origin = new Origin(file, map.pos());
+    Spec spec = specNode == null ? new Spec(null, List.of(), List.of()) : spec(specNode, origin);
+    Manifest manifest = null;
+    if (name != null) {
+      if (kind.equals("Host")) {
+        manifest = new Manifest.Host(name, stringMap(metadata.get("labels")),
+            stringMap(metadata.get("annotations")), spec, origin);
+      } else if (specNode != null) {
+        manifest = new Manifest.HostGroup(name, priority(specNode.get("priority")),
+            selector(specNode.get("selector")), spec, origin);
+      }
+    }
+    return done(manifest);
+  }
+
+  private Result done(Manifest manifest) {
+    boolean errors = problems.stream().anyMatch(Problem::isError);
+    return new Result(errors ? null : manifest, problems, false);
+  }
+
+  private Spec spec(YMap spec, Origin origin) {
+    ImageDecl image = spec.get("image") instanceof YMap m ? image(m) : null;
+    List<EtcEntry> etc = new ArrayList<>();
+    if (spec.get("etc") instanceof YSeq seq) {
+      Map<String, Pos> seen = new HashMap<>();
+      for (int i = 0; i < seq.items().size(); i++) {
+        if (seq.items().get(i) instanceof YMap m) {
+          EtcEntry e = etcEntry(m, "spec.etc[" + i + "]");
+          if (e != null) {
+            Pos first = seen.putIfAbsent(e.path(), m.pos());
+            if (first != null) {
+              error(m.get("path").pos(), "spec.etc[" + i + "].path", "\"" + e.path()
+                  + "\" is declared twice in this manifest (first at line " + first.line() + ")");
+            } else {
+              etc.add(e);
+            }
+          }
+        }
+      }
+    }
+    List<KargDecl> kargs = spec.get("kargs") instanceof YMap m ? kargs(m) : List.of();
+    return new Spec(image, etc, kargs);
+  }
+
+  private ImageDecl image(YMap m) {
+    String ref = text(m.get("ref"));
+    if (ref == null || reportedFields.contains("spec.image.ref")) {
+      return null;
+    }
+    Transport transport;
+    try {
+      transport = Transport.of(text(m.get("transport")));
+    } catch (IllegalArgumentException e) {
+      return null; // the schema has said so
+    }
+    boolean enforce = m.get("enforceSignaturePolicy") instanceof YScalar s && "true".equalsIgnoreCase(s.text());
+    Pos at = m.get("ref").pos();
+    ImageRef parsed = null;
+    if (transport == Transport.OCI) {
+      String path = ref.contains(":") ? ref.substring(0, ref.indexOf(':')) : ref;
+      if (!path.startsWith("/")) {
+        error(at, "spec.image.ref", "\"" + ref + "\" is not an absolute path (expected /path/to/layout[:tag] "
+            + "for the oci transport)");
+        return null;
+      }
+    } else {
+      try {
+        parsed = ImageRef.parse(ref);
+      } catch (IllegalArgumentException e) {
+        error(at, "spec.image.ref", e.getMessage());
+        return null;
+      }
+      if (parsed.digest() == null) {
+        String msg = "\"" + ref + "\" is not pinned to a digest; hosts would follow whatever the tag points"
+            + " to (run 'bootfleet pin' or add @sha256:<digest>)";
+        problems.add(requireDigests ? Problem.error(file, at, "spec.image.ref", msg)
+            : Problem.warning(file, at, "spec.image.ref", msg));
+      }
+    }
+    return new ImageDecl(new ImageSpec(ref, transport, enforce, parsed), new Origin(file, m.pos()));
+  }
+
+  private EtcEntry etcEntry(YMap m, String field) {
+    String path = text(m.get("path"));
+    if (path == null) {
+      return null;
+    }
+    boolean ok = true;
+    var pathProblem = EtcPaths.problem(path);
+    if (pathProblem.isPresent()) {
+      error(m.get("path").pos(), field + ".path", pathProblem.get());
+      ok = false;
+    }
+    boolean absent = "absent".equals(text(m.get("state")));
+    YNode content = m.get("content");
+    YNode source = m.get("source");
+    if (absent) {
+      for (String key : List.of("content", "source", "template", "mode", "owner", "group")) {
+        if (m.get(key) != null) {
+          error(m.keyPos(key), field + "." + key, "is not allowed with state: absent (the file is removed)");
+          ok = false;
+        }
+      }
+    } else if (content == null && source == null) {
+      error(m.pos(), field, "needs exactly one of content or source (or state: absent), found neither");
+      ok = false;
+    } else if (content != null && source != null) {
+      error(m.keyPos("source"), field, "needs exactly one of content or source, found both");
+      ok = false;
+    }
+    String inline = text(content);
+    if (inline != null && inline.length() > FileContent.MAX_BYTES) {
+      error(content.pos(), field + ".content", "is larger than " + FileContent.MAX_BYTES / 1024
+          + " KiB (bake large files into the image)");
+      ok = false;
+    }
+    String sourcePath = null;
+    if (source != null && text(source) != null) {
+      try {
+        sourcePath = RepoPaths.resolve(RepoPaths.dirOf(file), text(source));
+      } catch (IllegalArgumentException e) {
+        error(source.pos(), field + ".source", e.getMessage());
+        ok = false;
+      }
+    }
+    Integer mode = mode(m.get("mode"), field + ".mode");
+    if (mode == null || !ok || reportedFields.stream().anyMatch(f -> f.equals(field) || f.startsWith(field + "."))) {
+      return null;
+    }
+    boolean template = m.get("template") instanceof YScalar t && "true".equalsIgnoreCase(t.text());
+    return new EtcEntry(path, absent, inline, sourcePath, null, template, mode,
+        account(m.get("owner")), account(m.get("group")), new Origin(file, m.pos()));
+  }
+
+  private Integer mode(YNode node, String field) {
+    if (node == null) {
+      return 0644;
+    }
+    if (!(node instanceof YScalar s) || reportedFields.contains(field)) {
+      return null;
+    }
+    String t = s.text().startsWith("0o") ? s.text().substring(2) : s.text();
+    try {
+      int v = Integer.parseInt(t, 8);
+      if (v > 07777) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      error(node.pos(), field, SchemaCheck.describe(node) + " is not octal permission bits (expected \"0644\")");
+      return null;
+    }
+  }
+
+  private static String account(YNode node) {
+    String t = text(node);
+    return t == null ? "root" : t;
+  }
+
+  private List<KargDecl> kargs(YMap m) {
+    List<KargDecl> out = new ArrayList<>();
+    Map<String, Boolean> seen = new HashMap<>();
+    for (String key : List.of("append", "delete")) {
+      if (m.get(key) instanceof YSeq seq) {
+        for (int i = 0; i < seq.items().size(); i++) {
+          YNode item = seq.items().get(i);
+          String karg = text(item);
+          if (karg == null) {
+            continue;
+          }
+          boolean append = key.equals("append");
+          Boolean other = seen.put(karg, append);
+          if (other != null && other != append) {
+            error(item.pos(), "spec.kargs." + key + "[" + i + "]", "\"" + karg
+                + "\" is both appended and deleted");
+          }
+          out.add(new KargDecl(karg, append, new Origin(file, item.pos())));
+        }
+      }
+    }
+    return out;
+  }
+
+  private int priority(YNode node) {
+    return node instanceof YScalar s && s.type() == YScalar.Type.INT ? Integer.parseInt(s.text()) : 0;
+  }
+
+  private LabelSelector selector(YNode node) {
+    if (!(node instanceof YMap m)) {
+      return new LabelSelector(Map.of(), List.of());
+    }
+    List<LabelSelector.Requirement> reqs = new ArrayList<>();
+    if (m.get("matchExpressions") instanceof YSeq seq) {
+      for (int i = 0; i < seq.items().size(); i++) {
+        if (!(seq.items().get(i) instanceof YMap r)) {
+          continue;
+        }
+        String key = text(r.get("key"));
+        String op = text(r.get("operator"));
+        if (key == null || op == null) {
+          continue;
+        }
+        LabelSelector.Operator operator;
+        try {
+          operator = LabelSelector.Operator.valueOf(op);
+        } catch (IllegalArgumentException e) {
+          continue; // the schema has said so
+        }
+        List<String> values = strings(r.get("values"));
+        String field = "spec.selector.matchExpressions[" + i + "]";
+        boolean needsValues = operator == LabelSelector.Operator.In || operator == LabelSelector.Operator.NotIn;
+        if (needsValues && values.isEmpty()) {
+          error(r.pos(), field + ".values", "operator " + op + " needs a non-empty values list");
+        } else if (!needsValues && r.get("values") != null) {
+          error(r.keyPos("values"), field + ".values", "operator " + op + " takes no values");
+        }
+        reqs.add(new LabelSelector.Requirement(key, operator, values));
+      }
+    }
+    return new LabelSelector(stringMap(m.get("matchLabels")), reqs);
+  }
+
+  private void error(Pos pos, String field, String message) {
+    if (reportedFields.add(field) || field.isEmpty()) {
+      problems.add(Problem.error(file, pos, field, message));
+    }
+  }
+
+  /** The text of a scalar that is not null, else null (mappings, sequences and nulls have none). */
+  static String text(YNode node) {
+    if (node instanceof YScalar s && !(s.plain() && s.type() == YScalar.Type.NULL)) {
+      return s.text();
+    }
+    return null;
+  }
+
+  private static List<String> strings(YNode node) {
+    List<String> out = new ArrayList<>();
+    if (node instanceof YSeq seq) {
+      for (YNode n : seq.items()) {
+        String t = text(n);
+        if (t != null) {
+          out.add(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> stringMap(YNode node) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (node instanceof YMap m) {
+      m.entries().forEach((k, e) -> {
+        String t = text(e.value());
+        if (t != null) {
+          out.put(k, t);
+        }
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.bootfleet.core.manifest;
+
+import dev.bootfleet.core.yaml.Pos;
+import java.util.Comparator;
+
+/**
+ * One thing wrong with the fleet repository, printed as one line:
+ * {@code hosts/web-01.yaml:7:12: error: spec.image.ref: "..." is not ... (expected ...)}.
+ *
+ * @param file the repository-relative file, or "" when the problem is not in one file
+ * @param field the YAML path of the offending value ({@code spec.etc[0].path}), or ""
+ */
+public record Problem(Severity severity, String file, Pos pos, String field, String message) {
+  public enum Severity { ERROR, WARNING }
+
+  public static final Comparator<Problem> ORDER = Comparator.comparing(Problem::file)
+      .thenComparingInt(p -> p.pos().line())
+      .thenComparingInt(p -> p.pos().column())
+      .thenComparing(Problem::message);
+
+  public Problem {
+    if (message == null || message.isBlank() || message.contains("\n")) {
+      throw new IllegalArgumentException("a problem is one non-empty line: " + message);
+    }
+    file = file == null ? "" : file;
+    pos = pos == null ? Pos.NONE : pos;
+    field = field == null ? "" : field;
+  }
+
+  public static Problem error(String file, Pos pos, String field, String message) {
+    return new Problem(Severity.ERROR, file, pos, field, message);
+  }
+
+  public static Problem warning(String file, Pos pos, String field, String message) {
+    return new Problem(Severity.WARNING, file, pos, field, message);
+  }
+
+  public boolean isError() {
+    return severity == Severity.ERROR;
+  }
+
+  /** {@code file:line:col: error: field: message}, leaving out what is not known. */
+  public String format() {
+    StringBuilder b = new StringBuilder();
+    if (!file.isEmpty()) {
+      b.append(file);
+      if (pos.known()) {
+        b.append(':').append(pos.line()).append(':').append(pos.column());
+      }
+      b.append(": ");
+    }
+    b.append(severity == Severity.ERROR ? "error: " : "warning: ");
+    if (!field.isEmpty()) {
+      b.append(field).append(": ");
+    }
+    return b.append(message).toString();
+  }
+
+  @Override
+  public String toString() {
+    return format();
+  }
+}

@@ -1,0 +1,126 @@
+package dev.bootfleet.adapters.git;
+
+import dev.bootfleet.core.port.RepoFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+/**
+ * Opens a fleet repository given as the CLI takes it: a local folder (read as it is on disk, unless a
+ * revision is asked for), a local Git repository at a revision, or a URL (cloned bare into a temporary
+ * folder that {@link #close()} removes).
+ */
+public final class FleetRepos implements AutoCloseable {
+  private final Repository repository;
+  private final Path workTree;
+  private final Path tempClone;
+
+  private FleetRepos(Repository repository, Path workTree, Path tempClone) {
+    this.repository = repository;
+    this.workTree = workTree;
+    this.tempClone = tempClone;
+  }
+
+  /** A problem with the --repo or --rev the user gave: one line, no stack trace. */
+  public static final class RepoException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public RepoException(String message) {
+      super(message);
+    }
+  }
+
+  public static boolean isUrl(String repo) {
+    return repo.contains("://") || repo.matches("^[\\w.-]+@[\\w.-]+:.*");
+  }
+
+  public static FleetRepos open(String repo) throws RepoException, IOException {
+    if (isUrl(repo)) {
+      Path dir = Files.createTempDirectory("bootfleet-clone-");
+      try {
+        Git git = Git.cloneRepository().setURI(repo).setDirectory(dir.toFile()).setBare(true)
+            .setCloneAllBranches(true).call();
+        return new FleetRepos(git.getRepository(), null, dir);
+      } catch (GitAPIException | RuntimeException e) {
+        deleteTree(dir);
+        throw new RepoException("--repo " + repo + ": cannot clone: " + oneLine(e.getMessage()));
+      }
+    }
+    Path path = Path.of(repo);
+    if (!Files.isDirectory(path)) {
+      throw new RepoException("--repo " + repo + ": no such folder (expected a folder, a Git repository or a URL)");
+    }
+    FileRepositoryBuilder b = new FileRepositoryBuilder().findGitDir(path.toFile());
+    Repository r = b.getGitDir() == null ? null : b.setMustExist(true).build();
+    return new FleetRepos(r, path, null);
+  }
+
+  /**
+   * The files to read: the folder on disk when {@code rev} is null and there is one, else the commit
+   * {@code rev} names (default HEAD).
+   */
+  public RepoFiles files(String rev) throws RepoException, IOException {
+    if (rev == null && workTree != null) {
+      return new WorkTreeFiles(workTree);
+    }
+    if (repository == null) {
+      throw new RepoException("--rev " + rev + ": " + workTree + " is not a Git repository");
+    }
+    String name = rev == null ? "HEAD" : rev;
+    ObjectId id;
+    try {
+      id = repository.resolve(name + "^{commit}");
+    } catch (IOException | RuntimeException e) {
+      id = null;
+    }
+    if (id == null && tempClone != null && !name.startsWith("refs/")) {
+      id = repository.resolve("refs/heads/" + name + "^{commit}"); // a bare clone keeps branches as heads
+    }
+    if (id == null) {
+      throw new RepoException("--rev " + name + ": unknown revision (expected a branch, tag or commit)");
+    }
+    try (RevWalk walk = new RevWalk(repository)) {
+      return new GitTreeFiles(repository, walk.parseCommit(id), name, prefix());
+    }
+  }
+
+  /** The fleet folder's path inside the repository's work tree, "" when it is the top. */
+  private String prefix() throws IOException {
+    if (workTree == null || repository.isBare()) {
+      return "";
+    }
+    Path top = repository.getWorkTree().toPath().toRealPath();
+    Path here = workTree.toRealPath();
+    return top.relativize(here).toString().replace(java.io.File.separatorChar, '/');
+  }
+
+  @Override
+  public void close() {
+    if (repository != null) {
+      repository.close();
+    }
+    if (tempClone != null) {
+      deleteTree(tempClone);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary folder left behind is harmless
+    }
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? "unknown error" : s.replaceAll("\\s+", " ").trim();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.bootfleet.adapters.git;
+
+import dev.bootfleet.core.port.RepoFiles;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** The files of a folder on disk (a checkout's working tree, or any folder): what you have not committed too. */
+public final class WorkTreeFiles implements RepoFiles {
+  private final Path root;
+  private final Path realRoot;
+
+  public WorkTreeFiles(Path root) throws IOException {
+    this.root = root.toAbsolutePath().normalize();
+    this.realRoot = this.root.toRealPath();
+  }
+
+  @Override
+  public String revision() {
+    return "worktree:" + root;
+  }
+
+  @Override
+  public List<String> manifestFiles() throws IOException {
+    Path ignorePath = root.resolve(ManifestFilter.IGNORE_FILE);
+    ManifestFilter filter = ManifestFilter.of(Files.isRegularFile(ignorePath, LinkOption.NOFOLLOW_LINKS)
+        ? Files.readAllBytes(ignorePath) : null);
+    List<String> out = new ArrayList<>();
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        return dir.equals(root) || filter.enterFolder(rel(dir)) ? FileVisitResult.CONTINUE
+            : FileVisitResult.SKIP_SUBTREE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        String rel = rel(file);
+        if ((attrs.isRegularFile() || attrs.isSymbolicLink()) && filter.isManifest(rel)) {
+          out.add(rel);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    Collections.sort(out);
+    return out;
+  }
+
+  private String rel(Path p) {
+    return root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+  }
+
+  @Override
+  public byte[] read(String path, int maxBytes) throws IOException, FileProblem {
+    Path p = root.resolve(path).normalize();
+    if (!p.startsWith(root)) {
+      throw new FileProblem("leaves the repository");
+    }
+    Path real;
+    try {
+      real = p.toRealPath();
+    } catch (NoSuchFileException e) {
+      throw new FileProblem(Files.isSymbolicLink(p) ? "is a broken symbolic link" : "does not exist");
+    }
+    if (!real.startsWith(realRoot)) {
+      throw new FileProblem("leaves the repository through a symbolic link");
+    }
+    if (!Files.isRegularFile(real)) {
+      throw new FileProblem("is not a regular file");
+    }
+    long size = Files.size(real);
+    if (size > maxBytes) {
+      throw new FileProblem("is larger than " + (maxBytes >= 1024 * 1024 ? maxBytes / (1024 * 1024) + " MiB"
+          : maxBytes / 1024 + " KiB") + " (" + size + " bytes)");
+    }
+    return Files.readAllBytes(real);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.bootfleet.core.observed;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads an agent's {@code EtcReport}: JSON (YAML is accepted too, by the same rule as {@link
+ * BootcStatusParser}), checked against {@code schema/etc-report.schema.json}.
+ *
+ * <p>Errors: every schema violation is reported in one exception, {@code "<origin>: <path>:
+ * <message>; <path>: <message>"} (the first 10, then {@code "; and N more"}). The checks a schema
+ * cannot express come after and report the first failure only, as {@code "<origin>: <path>:
+ * <problem> (expected <form>)"}: {@code .}/{@code ..} path segments, a path listed twice, and
+ * content whose UTF-8 bytes do not hash to {@code sha256}.
+ */
+public final class EtcReportParser {
+  private static final String DOCUMENT = "an EtcReport object in JSON";
+
+  private EtcReportParser() {}
+
+  /** Pure: parses and validates one report. */
+  public static EtcReport parse(String text, String origin) throws ObservedStateException {
+    Field root = Field.root(origin, SourceDocument.read(text, origin, DOCUMENT));
+    EtcReportSchema.check(root.node(), origin);
+
+    String host = root.get("host").text("a host name");
+    List<EtcFileState> files = new ArrayList<>();
+    Map<String, String> seen = new HashMap<>();
+    for (Field f : root.get("files").optItems("an array of files")) {
+      EtcFileState file = file(f);
+      String first = seen.putIfAbsent(file.path(), f.path());
+      if (first != null) {
+        throw f.get("path").fail("found " + Field.quote(file.path()) + " again, first at " + first,
+            "each path once");
+      }
+      files.add(file);
+    }
+    List<String> kargs = null;
+    if (!root.get("kargs").missing()) {
+      kargs = new ArrayList<>();
+      for (Field k : root.get("kargs").optItems("an array of kernel arguments")) {
+        kargs.add(k.text("a kernel argument"));
+      }
+    }
+    List<String> kernelArgs = kargs;
+    return root.build(() -> new EtcReport(host, files, kernelArgs));
+  }
+
+  private static EtcFileState file(Field f) throws ObservedStateException {
+    Field p = f.get("path");
+    String path = p.text(EtcFileState.PATH_FORM);
+    if (!EtcFileState.isEtcPath(path)) {
+      throw p.fail("found " + Field.quote(path), EtcFileState.PATH_FORM);
+    }
+    String sha256 = f.get("sha256").text(Formats.SHA256_FORM);
+    String content = f.get("content").optText("the file's text, or null");
+    if (content != null && !sha256(content).equals(sha256)) {
+      throw f.get("content").fail("its UTF-8 bytes hash to " + sha256(content),
+          "content matching sha256 " + sha256);
+    }
+    String mode = f.get("mode").text("4 octal digits such as 0644");
+    String owner = f.get("owner").text("a user name or uid");
+    String group = f.get("group").text("a group name or gid");
+    return f.build(() -> new EtcFileState(path, sha256, mode, owner, group, content));
+  }
+
+  private static String sha256(String text) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

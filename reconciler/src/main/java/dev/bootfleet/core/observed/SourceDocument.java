@@ -1,0 +1,98 @@
+package dev.bootfleet.core.observed;
+
+import dev.bootfleet.core.yaml.Pos;
+import dev.bootfleet.core.yaml.YamlException;
+import dev.bootfleet.core.yaml.YamlLimits;
+import dev.bootfleet.core.yaml.YamlReader;
+import java.util.List;
+import java.util.Objects;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads the text of one document into a Jackson tree: as JSON when its first non-blank character is
+ * <code>{</code>, otherwise as YAML ({@link YamlReader}, scalars typed by {@link
+ * dev.bootfleet.core.yaml.JsonView}, local tags by {@link YamlTags}).
+ */
+final class SourceDocument {
+  private static final int MAX_CHARS = YamlLimits.DEFAULT.maxChars();
+  private static final int MAX_PROBLEM = 200;
+  private static final JsonMapper JSON = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS) // keep the digits as written
+      .build();
+
+  private SourceDocument() {}
+
+  /**
+   * Parses {@code text}; {@code expected} names the document for "empty" errors, e.g. "bootc status
+   * output".
+   */
+  static JsonNode read(String text, String origin, String expected) throws ObservedStateException {
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(origin, "origin");
+    if (text.length() > MAX_CHARS) {
+      throw new ObservedStateException(origin + ": document: larger than " + MAX_CHARS
+          + " characters (expected " + expected + ")");
+    }
+    int first = firstNonBlank(text);
+    if (first < 0) {
+      throw new ObservedStateException(origin + ": document: empty (expected " + expected + ")");
+    }
+    return text.charAt(first) == '{' ? json(text, origin) : yaml(text, origin, expected);
+  }
+
+  private static int firstNonBlank(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!Character.isWhitespace(c) && c != '\uFEFF') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static JsonNode json(String text, String origin) throws ObservedStateException {
+    int bom = text.startsWith("\uFEFF") ? 1 : 0;
+    try {
+      return JSON.readTree(text.substring(bom));
+    } catch (JacksonException e) {
+      TokenStreamLocation at = e.getLocation();
+      String where = at == null || at.getLineNr() < 1 ? ""
+          : ":" + at.getLineNr() + ":" + at.getColumnNr();
+      throw new ObservedStateException(
+          origin + where + ": JSON syntax error: " + oneLine(e.getOriginalMessage()));
+    }
+  }
+
+  private static JsonNode yaml(String text, String origin, String expected)
+      throws ObservedStateException {
+    List<YamlReader.Document> docs;
+    try {
+      docs = YamlReader.withDefaults().readAll(text);
+    } catch (YamlException e) {
+      throw new ObservedStateException(origin + at(e.pos()) + ": " + oneLine(e.getMessage()));
+    }
+    if (docs.isEmpty()) {
+      throw new ObservedStateException(origin + ": document: empty (expected " + expected + ")");
+    }
+    if (docs.size() > 1) {
+      throw new ObservedStateException(origin + at(docs.get(1).start())
+          + ": a second YAML document (expected exactly one document)");
+    }
+    return YamlTags.of(text).toJson(docs.get(0).root());
+  }
+
+  private static String at(Pos pos) {
+    return pos.known() ? ":" + pos : "";
+  }
+
+  private static String oneLine(String s) {
+    String line = s == null ? "unreadable input" : s.replaceAll("\\s+", " ").trim();
+    return line.length() > MAX_PROBLEM ? line.substring(0, MAX_PROBLEM) + "…" : line;
+  }
+}

@@ -1,0 +1,252 @@
+package dev.bootfleet.core.plan;
+
+import dev.bootfleet.core.manifest.DesiredHost;
+import dev.bootfleet.core.manifest.EtcFile;
+import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.manifest.ImageSpec;
+import dev.bootfleet.core.manifest.Transport;
+import dev.bootfleet.core.observed.BootEntry;
+import dev.bootfleet.core.observed.EtcFileState;
+import dev.bootfleet.core.observed.EtcReport;
+import dev.bootfleet.core.observed.ImageReference;
+import dev.bootfleet.core.observed.ObservedHost;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The plan engine: desired state from Git and observed state from hosts in, a {@link Plan} out.
+ *
+ * <p>Pure: no I/O, no threads of its own, the clock passed in. The same engine serves the CLI, the
+ * agent and the server. It follows bootc's semantics (see docs/spec/plan.md): references compare by
+ * repository and digest, a staged deployment applies at the next boot, a host that rolled back from the
+ * desired image is held rather than switched again, and /etc changes are planned even on a held host
+ * (a rollback brings back older /etc).
+ */
+public final class Planner {
+  private final Clock clock;
+
+  public Planner(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * Plans every desired host against its observation.
+   *
+   * @param observed observations by host name; a host without one is {@code unknown}
+   */
+  public Plan plan(String revision, Collection<DesiredHost> desired, Map<String, Observation> observed) {
+    List<HostPlan> hosts = new ArrayList<>(desired.size());
+    for (DesiredHost d : desired) {
+      hosts.add(planHost(d, observed.get(d.name())));
+    }
+    hosts.sort(java.util.Comparator.comparing(HostPlan::name));
+    TreeSet<String> unmanaged = new TreeSet<>(observed.keySet());
+    desired.forEach(d -> unmanaged.remove(d.name()));
+    return new Plan(Plan.Mode.OBSERVED, revision, null, clock.instant(), hosts, List.copyOf(unmanaged));
+  }
+
+  /** Plans one host; {@code observation} may be null. */
+  public HostPlan planHost(DesiredHost desired, Observation observation) {
+    String want = desired.image().switchTarget();
+    if (observation == null) {
+      return new HostPlan(desired.name(), HostStatus.UNKNOWN, "no observed state for this host",
+          List.of(), List.of(), want, null);
+    }
+    ObservedHost host = observation.status();
+    if (host.booted() == null) {
+      return new HostPlan(desired.name(), HostStatus.UNKNOWN,
+          "the host reports no booted deployment (not a bootc host?)", List.of(), List.of(), want, null);
+    }
+    Findings f = new Findings();
+    planImage(desired.image(), host, f);
+    planEtc(desired, observation.etc(), f);
+    planKargs(desired, observation.etc(), f);
+    if (host.usrOverlay() != null) {
+      f.notes.add("/usr has a " + host.usrOverlay().persistence() + " " + host.usrOverlay().accessMode()
+          + " overlay (bootc usr-overlay): local changes to /usr");
+    }
+    if (f.hold != null) {
+      f.kargs = null; // a held host gets /etc re-applied, never a reboot: the next boot may be the image it left
+    } else {
+      f.finishReboot(desired.image().switchTarget());
+    }
+    List<Action> actions = f.ordered();
+    HostStatus status = f.hold != null ? HostStatus.HELD
+        : actions.isEmpty() ? HostStatus.IN_SYNC : HostStatus.DRIFTED;
+    String reason = switch (status) {
+      case HELD -> f.reasons.isEmpty() ? f.hold : f.hold + "; " + String.join("; ", f.reasons);
+      case IN_SYNC -> "booted the desired image" + (observation.etc() == null || desired.etc().isEmpty()
+          ? "" : "; /etc matches Git");
+      default -> String.join("; ", f.reasons);
+    };
+    return new HostPlan(desired.name(), status, reason, actions, f.notes, want, imageOf(host.booted()));
+  }
+
+  /** What a host plan collects before it is ordered. */
+  private static final class Findings {
+    final List<String> reasons = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    final List<Action> files = new ArrayList<>();
+    final List<Action> image = new ArrayList<>();
+    Action.SetKargs kargs;
+    boolean rebootNeeded;
+    String hold;
+
+    void finishReboot(String ref) {
+      if (rebootNeeded || kargs != null) {
+        image.add(new Action.Reboot(ref));
+      }
+    }
+
+    /** Files first (they are live, and carried into the staged deployment), then the image, then reboot. */
+    List<Action> ordered() {
+      List<Action> all = new ArrayList<>(files);
+      Action reboot = image.stream().filter(a -> a instanceof Action.Reboot).findFirst().orElse(null);
+      image.stream().filter(a -> !(a instanceof Action.Reboot)).forEach(all::add);
+      if (kargs != null) {
+        all.add(kargs);
+      }
+      if (reboot != null) {
+        all.add(reboot);
+      }
+      return all;
+    }
+  }
+
+  private void planImage(ImageSpec want, ObservedHost host, Findings f) {
+    BootEntry booted = host.booted();
+    if (booted.incompatible()) {
+      f.hold = "the booted deployment has local rpm-ostree changes (incompatible); bootc cannot switch it";
+      return;
+    }
+    if (host.readOnly()) {
+      f.hold = "the sysroot is read-only (live media?); bootc cannot change it";
+      return;
+    }
+    boolean bootedOk = matches(want, booted);
+    boolean stagedOk = matches(want, host.staged());
+    if (bootedOk) {
+      if (host.staged() != null) {
+        f.image.add(new Action.CancelStaged(imageOf(host.staged())));
+        f.reasons.add("a staged deployment of " + shortRef(imageOf(host.staged()))
+            + " would replace the desired image at the next boot");
+      }
+      if (host.rollbackQueued()) {
+        f.image.add(new Action.CancelRollback(imageOf(host.rollback())));
+        f.reasons.add("a rollback is queued: the next boot would leave the desired image");
+      }
+      return;
+    }
+    if (stagedOk) {
+      if (host.staged().downloadOnly()) {
+        f.image.add(new Action.UnlockStaged(want.switchTarget()));
+        f.reasons.add("the desired image is staged download-only; unlock it and reboot");
+      } else {
+        f.reasons.add("the desired image is staged; a reboot applies it");
+      }
+      f.rebootNeeded = true;
+      return;
+    }
+    if (matches(want, host.rollback())) {
+      f.hold = host.rollbackQueued()
+          ? "the bootloader fell back from the desired image " + shortRef(want.switchTarget())
+              + " (boot failure?); it is queued for the next boot, bootfleet will not stage it again"
+          : "rolled back from the desired image " + shortRef(want.switchTarget())
+              + "; no new switch until Git names another digest or an operator clears the hold";
+      return;
+    }
+    String from = imageOf(booted);
+    f.image.add(new Action.Stage(want.switchTarget(), want.transport().id(), want.enforceSignaturePolicy(),
+        want.digest().map(Object::toString).orElse(null), from));
+    String replaces = host.staged() == null ? "" : " (replacing staged " + shortRef(imageOf(host.staged())) + ")";
+    f.reasons.add("booted " + (from == null ? "a non-container deployment" : shortRef(from))
+        + ", Git wants " + shortRef(want.switchTarget()) + replaces);
+    f.rebootNeeded = true;
+  }
+
+  /** Whether a deployment runs the desired image: same reference, transport and signature mode. */
+  static boolean matches(ImageSpec want, BootEntry entry) {
+    if (entry == null || entry.image() == null || entry.image().image() == null) {
+      return false;
+    }
+    ImageReference got = entry.image().image();
+    Transport transport;
+    try {
+      transport = Transport.of(got.transport());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    if (transport != want.transport() || want.enforceSignaturePolicy() != got.enforcesPolicy()) {
+      return false;
+    }
+    if (want.parsed() == null) {
+      return want.ref().equals(got.image());
+    }
+    try {
+      return want.parsed().sameImage(ImageRef.parse(got.image()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private void planEtc(DesiredHost desired, EtcReport report, Findings f) {
+    if (desired.etc().isEmpty()) {
+      return;
+    }
+    if (report == null) {
+      f.notes.add("no /etc report from this host; /etc was not compared");
+      return;
+    }
+    Map<String, EtcFileState> have = new HashMap<>();
+    report.files().forEach(s -> have.put(s.path(), s));
+    int changed = 0;
+    for (EtcFile want : desired.etc()) {
+      EtcFileState got = have.get(want.path());
+      Action a = EtcChange.between(want, got);
+      if (a != null) {
+        f.files.add(a);
+        changed++;
+      }
+    }
+    if (changed > 0) {
+      f.reasons.add(changed + (changed == 1 ? " /etc file differs" : " /etc files differ"));
+    }
+  }
+
+  private void planKargs(DesiredHost desired, EtcReport report, Findings f) {
+    if (desired.kargs().isEmpty()) {
+      return;
+    }
+    if (report == null || report.kargs() == null) {
+      f.notes.add("kernel arguments not reported; not compared");
+      return;
+    }
+    List<String> have = report.kargs();
+    List<String> append = desired.kargs().append().stream().filter(k -> !have.contains(k)).toList();
+    List<String> delete = desired.kargs().delete().stream()
+        .filter(k -> have.stream().anyMatch(h -> h.equals(k) || (!k.contains("=") && h.startsWith(k + "="))))
+        .toList();
+    if (!append.isEmpty() || !delete.isEmpty()) {
+      f.kargs = new Action.SetKargs(append, delete);
+      f.reasons.add("kernel arguments differ");
+    }
+  }
+
+  static String imageOf(BootEntry e) {
+    return e == null || e.image() == null || e.image().image() == null ? null : e.image().image().image();
+  }
+
+  /** {@code quay.io/org/os@sha256:0123456789ab} — the repository and the first 12 digits. */
+  static String shortRef(String ref) {
+    if (ref == null) {
+      return "(none)";
+    }
+    int at = ref.indexOf("@sha256:");
+    return at >= 0 && ref.length() >= at + 8 + 12 ? ref.substring(0, at + 8 + 12) : ref;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.bootfleet.core.plan;
+
+import java.util.List;
+
+/** Counts over a plan, and the one-line Terraform-style summary. */
+public record Summary(int toStage, int toReboot, int etcChanges, int kargsChanges, int inSync, int drifted,
+    int held, int unknown, int added, int removed, int changed, int unchanged) {
+
+  static Summary of(List<HostPlan> hosts) {
+    int stage = 0, reboot = 0, etc = 0, kargs = 0;
+    int[] by = new int[HostStatus.values().length];
+    for (HostPlan h : hosts) {
+      by[h.status().ordinal()]++;
+      boolean staged = h.has(Action.Stage.class);
+      if (staged) {
+        stage++;
+      } else if (h.has(Action.Reboot.class)) {
+        reboot++;
+      }
+      for (Action a : h.actions()) {
+        if (a instanceof Action.WriteFile || a instanceof Action.RemoveFile) {
+          etc++;
+        } else if (a instanceof Action.SetKargs) {
+          kargs++;
+        }
+      }
+    }
+    return new Summary(stage, reboot, etc, kargs, by[HostStatus.IN_SYNC.ordinal()],
+        by[HostStatus.DRIFTED.ordinal()], by[HostStatus.HELD.ordinal()], by[HostStatus.UNKNOWN.ordinal()],
+        by[HostStatus.ADDED.ordinal()], by[HostStatus.REMOVED.ordinal()], by[HostStatus.CHANGED.ordinal()],
+        by[HostStatus.UNCHANGED.ordinal()]);
+  }
+
+  /** {@code Plan: 3 to stage, 1 to reboot, 2 /etc changes, 5 in sync, 1 held, 0 unknown}. */
+  public String line(Plan.Mode mode) {
+    StringBuilder b = new StringBuilder("Plan: ").append(toStage).append(" to stage, ");
+    if (mode == Plan.Mode.OBSERVED) {
+      b.append(toReboot).append(" to reboot, ");
+    }
+    b.append(etcChanges).append(" /etc ").append(etcChanges == 1 ? "change" : "changes");
+    if (kargsChanges > 0) {
+      b.append(", ").append(kargsChanges).append(" kargs ").append(kargsChanges == 1 ? "change" : "changes");
+    }
+    if (mode == Plan.Mode.OBSERVED) {
+      b.append(", ").append(inSync).append(" in sync, ").append(held).append(" held, ")
+          .append(unknown).append(" unknown");
+    } else {
+      b.append(", ").append(added).append(" added, ").append(removed).append(" removed, ")
+          .append(changed).append(" changed, ").append(unchanged).append(" unchanged");
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,125 @@
+package dev.bootfleet.core.render;
+
+import dev.bootfleet.core.plan.Action;
+import dev.bootfleet.core.plan.HostPlan;
+import dev.bootfleet.core.plan.Plan;
+import dev.bootfleet.core.plan.Summary;
+import java.io.IOException;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The machine form, following {@code schema/plan.schema.json}. Fields always in the same order. */
+public final class JsonRenderer {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  public void render(Report report, Appendable out) throws IOException {
+    out.append(MAPPER.writeValueAsString(toJson(report))).append('\n');
+  }
+
+  public static ObjectNode toJson(Report report) {
+    Plan plan = report.plan();
+    ObjectNode root = F.objectNode();
+    root.put("apiVersion", "bootfleet.dev/v1alpha1");
+    root.put("kind", report.kind() == Report.Kind.DRIFT ? "DriftReport" : "Plan");
+    root.put("mode", plan.mode() == Plan.Mode.CHANGE ? "change" : "observed");
+    root.put("revision", plan.revision());
+    if (plan.baseRevision() != null) {
+      root.put("baseRevision", plan.baseRevision());
+    }
+    root.put("generatedAt", plan.generatedAt().toString());
+    root.set("summary", summary(report));
+    ArrayNode hosts = root.putArray("hosts");
+    for (HostPlan h : report.hosts()) {
+      hosts.add(host(h));
+    }
+    ArrayNode unmanaged = root.putArray("unmanagedHosts");
+    plan.unmanagedHosts().forEach(unmanaged::add);
+    return root;
+  }
+
+  private static ObjectNode summary(Report report) {
+    Summary s = report.plan().summary();
+    ObjectNode o = F.objectNode();
+    o.put("line", report.summaryLine());
+    o.put("toStage", s.toStage());
+    o.put("toReboot", s.toReboot());
+    o.put("etcChanges", s.etcChanges());
+    o.put("kargsChanges", s.kargsChanges());
+    o.put("inSync", s.inSync());
+    o.put("drifted", s.drifted());
+    o.put("held", s.held());
+    o.put("unknown", s.unknown());
+    o.put("added", s.added());
+    o.put("removed", s.removed());
+    o.put("changed", s.changed());
+    o.put("unchanged", s.unchanged());
+    return o;
+  }
+
+  private static ObjectNode host(HostPlan h) {
+    ObjectNode o = F.objectNode();
+    o.put("name", h.name());
+    o.put("status", h.status().id());
+    o.put("reason", h.reason());
+    o.put("desiredImage", h.desiredImage());
+    if (h.bootedImage() != null) {
+      o.put("bootedImage", h.bootedImage());
+    }
+    ArrayNode actions = o.putArray("actions");
+    h.actions().forEach(a -> actions.add(action(a)));
+    ArrayNode notes = o.putArray("notes");
+    h.notes().forEach(notes::add);
+    return o;
+  }
+
+  static ObjectNode action(Action a) {
+    ObjectNode o = F.objectNode();
+    o.put("type", a.type());
+    switch (a) {
+      case Action.Stage s -> {
+        o.put("ref", s.ref());
+        o.put("transport", s.transport());
+        o.put("enforceSignaturePolicy", s.enforceSignaturePolicy());
+        putIfSet(o, "digest", s.digest());
+        putIfSet(o, "from", s.from());
+      }
+      case Action.UnlockStaged u -> o.put("ref", u.ref());
+      case Action.CancelStaged c -> putIfSet(o, "ref", c.ref());
+      case Action.CancelRollback c -> putIfSet(o, "ref", c.ref());
+      case Action.Reboot r -> o.put("ref", r.ref());
+      case Action.WriteFile w -> {
+        o.put("path", w.path());
+        o.put("sha256", w.sha256());
+        o.put("size", w.size());
+        o.put("mode", w.mode());
+        o.put("owner", w.owner());
+        o.put("group", w.group());
+        putIfSet(o, "previousSha256", w.previousSha256());
+        o.put("summary", w.summary());
+        putIfSet(o, "diff", w.diff());
+      }
+      case Action.RemoveFile r -> {
+        o.put("path", r.path());
+        putIfSet(o, "previousSha256", r.previousSha256());
+        putIfSet(o, "diff", r.diff());
+      }
+      case Action.SetKargs k -> {
+        ArrayNode append = o.putArray("append");
+        k.append().forEach(append::add);
+        ArrayNode delete = o.putArray("delete");
+        k.delete().forEach(delete::add);
+      }
+    }
+    return o;
+  }
+
+  private static void putIfSet(ObjectNode o, String key, String value) {
+    if (value != null) {
+      o.put(key, value);
+    }
+  }
+}

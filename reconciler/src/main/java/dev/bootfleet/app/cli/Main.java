@@ -1,1 +1,69 @@
-package dev.bootfleet.app.cli; public final class Main { public static void main(String[] a){} }
+package dev.bootfleet.app.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code bootfleet} command. Exit codes: 0 success, 1 error (including bad usage), and with
+ * {@code --detailed-exitcode} 2 when there are changes or drift — Terraform's convention.
+ */
+@Command(name = "bootfleet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "GitOps for image-based Linux hosts: plan what each bootc host needs to match Git.",
+    subcommands = {ValidateCommand.class, PlanCommand.class, DriftCommand.class,
+        CommandLine.HelpCommand.class},
+    footer = {"", "Exit codes: 0 success, 1 error, 2 changes or drift (with --detailed-exitcode).",
+        "Docs: README.md and docs/ in the bootfleet repository."})
+public final class Main implements Runnable {
+  public static final int OK = 0;
+  public static final int ERROR = 1;
+  public static final int CHANGES = 2;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns the exit code (for tests and for {@link #main}). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setParameterExceptionHandler((e, a) -> {
+      e.getCommandLine().getErr().println("bootfleet: error: " + e.getMessage());
+      e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
+          + " --help' for more information.");
+      return ERROR;
+    });
+    cli.setExecutionExceptionHandler((e, c, p) -> {
+      if (e instanceof UserError u) {
+        c.getErr().println("bootfleet: error: " + u.getMessage());
+        return ERROR;
+      }
+      c.getErr().println("bootfleet: internal error: " + e + (debug() ? "" : " (set BOOTFLEET_DEBUG=1 for a stack trace)"));
+      if (debug()) {
+        e.printStackTrace(c.getErr());
+      }
+      return ERROR;
+    });
+    return cli.execute(args);
+  }
+
+  static boolean debug() {
+    String d = System.getenv("BOOTFLEET_DEBUG");
+    return d != null && !d.isEmpty() && !d.equals("0");
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (validate, plan or drift)");
+  }
+
+  /** The version from the jar manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"bootfleet " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.bootfleet.adapters.fs;
+
+import dev.bootfleet.core.observed.BootcStatusParser;
+import dev.bootfleet.core.observed.EtcReport;
+import dev.bootfleet.core.observed.EtcReportParser;
+import dev.bootfleet.core.observed.ObservedHost;
+import dev.bootfleet.core.observed.ObservedStateException;
+import dev.bootfleet.core.plan.Observation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads a folder of observed state: {@code <host>.json} or {@code <host>.yaml} (what {@code bootc status}
+ * prints), and optionally {@code <host>.etc.json} (the agent's /etc report). Every unreadable file is
+ * reported, not just the first, as a line {@code FILE[:LINE:COL]: error: MESSAGE}.
+ */
+public final class ObservedDir {
+  /** The largest observed document read. */
+  static final long MAX_BYTES = 4L * 1024 * 1024;
+  private static final Pattern LOCATED = Pattern.compile("^(.*?): (.*)$");
+  private static final Pattern STATUS = Pattern.compile("(.+?)\\.(json|ya?ml)");
+
+  /** The observations by host, and one line per problem. */
+  public record Result(Map<String, Observation> observations, List<String> problems) {}
+
+  private ObservedDir() {}
+
+  public static Result read(Path dir) throws IOException {
+    List<String> problems = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      problems.add(dir + ": no such folder (expected a folder of <host>.json status documents)");
+      return new Result(Map.of(), problems);
+    }
+    Map<String, Path> status = new TreeMap<>();
+    Map<String, Path> etc = new HashMap<>();
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(Files::isRegularFile).sorted().toList();
+    }
+    for (Path p : files) {
+      String name = p.getFileName().toString();
+      if (name.endsWith(".etc.json")) {
+        etc.put(name.substring(0, name.length() - ".etc.json".length()), p);
+        continue;
+      }
+      var m = STATUS.matcher(name);
+      if (m.matches()) {
+        Path first = status.putIfAbsent(m.group(1), p);
+        if (first != null) {
+          problems.add(p + ": host \"" + m.group(1) + "\" already has " + first.getFileName()
+              + " (keep one status document per host)");
+        }
+      }
+    }
+    Map<String, Observation> out = new TreeMap<>();
+    status.entrySet().parallelStream().map(e -> readOne(e.getKey(), e.getValue(), etc.get(e.getKey())))
+        .toList().forEach(r -> {
+          if (r.observation != null) {
+            out.put(r.host, r.observation);
+          }
+          problems.addAll(r.problems);
+        });
+    for (String host : etc.keySet()) {
+      if (!status.containsKey(host)) {
+        problems.add(etc.get(host) + ": /etc report without a status document (expected " + host + ".json beside it)");
+      }
+    }
+    return new Result(out, problems.stream().map(ObservedDir::asError).sorted().toList());
+  }
+
+  /** {@code file[:line:col]: message} as {@code file[:line:col]: error: message}. */
+  static String asError(String problem) {
+    var m = LOCATED.matcher(problem);
+    return m.matches() ? m.group(1) + ": error: " + m.group(2) : "error: " + problem;
+  }
+
+  private record One(String host, Observation observation, List<String> problems) {}
+
+  private static One readOne(String host, Path statusFile, Path etcFile) {
+    List<String> problems = new ArrayList<>();
+    ObservedHost status = null;
+    EtcReport report = null;
+    try {
+      status = BootcStatusParser.parse(text(statusFile), statusFile.toString());
+    } catch (ObservedStateException e) {
+      problems.add(e.getMessage());
+    } catch (IOException e) {
+      problems.add(statusFile + ": " + e.getMessage());
+    }
+    if (etcFile != null) {
+      try {
+        report = EtcReportParser.parse(text(etcFile), etcFile.toString());
+        if (report.host() != null && !report.host().equals(host)) {
+          problems.add(etcFile + ": host: \"" + report.host() + "\" does not match the file name (expected \""
+              + host + "\")");
+          report = null;
+        }
+      } catch (ObservedStateException e) {
+        problems.add(e.getMessage());
+      } catch (IOException e) {
+        problems.add(etcFile + ": " + e.getMessage());
+      }
+    }
+    return new One(host, status == null || !problems.isEmpty() ? null : new Observation(status, report), problems);
+  }
+
+  private static String text(Path p) throws IOException {
+    long size = Files.size(p);
+    if (size > MAX_BYTES) {
+      throw new IOException("is larger than " + MAX_BYTES / (1024 * 1024) + " MiB (" + size + " bytes)");
+    }
+    return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,36 @@
+package dev.bootfleet.app.cli;
+
+import dev.bootfleet.core.plan.Plan;
+import dev.bootfleet.core.render.Report;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "drift", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Report the hosts whose observed state differs from Git, and how: image, staged "
+        + "deployments, /etc files, kernel arguments. Changes nothing.",
+        "Use --detailed-exitcode in CI: 0 no drift, 2 drift, 1 error."})
+final class DriftCommand implements Callable<Integer> {
+  @Mixin
+  RepoOptions repo;
+
+  @Option(names = "--observed", paramLabel = "DIR", required = true,
+      description = "A folder of <host>.json (or .yaml) status documents and optional <host>.etc.json reports.")
+  Path observed;
+
+  @Mixin
+  OutputOptions output;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Plan plan = PlanCommand.observedPlan(repo, observed, spec);
+    return plan == null ? Main.ERROR : output.emit(Report.drift(plan), spec.commandLine().getOut());
+  }
+}

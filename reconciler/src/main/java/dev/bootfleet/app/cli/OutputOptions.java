@@ -1,0 +1,104 @@
+package dev.bootfleet.app.cli;
+
+import dev.bootfleet.core.render.JUnitRenderer;
+import dev.bootfleet.core.render.JsonRenderer;
+import dev.bootfleet.core.render.MarkdownRenderer;
+import dev.bootfleet.core.render.Report;
+import dev.bootfleet.core.render.TextRenderer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import picocli.CommandLine.Option;
+
+/** How a plan or drift report is printed, and where. */
+final class OutputOptions {
+  enum Format { text, markdown, json, junit }
+
+  enum ColorMode { auto, always, never }
+
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Option(names = "--out", paramLabel = "FILE",
+      description = "Write the report to FILE (atomically) instead of standard output.")
+  Path out;
+
+  @Option(names = "--detailed-exitcode",
+      description = "Exit 2 when any host differs from Git (drifted, held or unknown) or, with --base/--head, "
+          + "when the change touches a host; 0 when nothing does; 1 on error.")
+  boolean detailedExitCode;
+
+  @Option(names = "--color", defaultValue = "auto", paramLabel = "WHEN",
+      description = "Colour text output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: only on a terminal, "
+          + "never when NO_COLOR is set).")
+  ColorMode color;
+
+  /** Renders the report to --out or standard output, and returns the exit code it calls for. */
+  int emit(Report report, PrintWriter stdout) {
+    StringBuilder buf = new StringBuilder(4096);
+    try {
+      switch (format) {
+        case text -> new TextRenderer(useColor()).render(report, buf);
+        case markdown -> new MarkdownRenderer().render(report, buf);
+        case json -> new JsonRenderer().render(report, buf);
+        case junit -> new JUnitRenderer().render(report, buf);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("rendering to memory cannot fail", e);
+    }
+    if (out == null) {
+      stdout.print(buf);
+      stdout.flush();
+    } else {
+      writeAtomically(out, buf.toString());
+    }
+    return detailedExitCode && report.plan().hasChanges() ? Main.CHANGES : Main.OK;
+  }
+
+  private boolean useColor() {
+    return switch (color) {
+      case always -> true;
+      case never -> false;
+      case auto -> out == null && format == Format.text && Terminal.isInteractive() && !noColor();
+    };
+  }
+
+  private static boolean noColor() {
+    String v = System.getenv("NO_COLOR");
+    return v != null && !v.isEmpty();
+  }
+
+  /** Temp file beside the target, then a rename: readers never see half a report. */
+  static void writeAtomically(Path target, String text) {
+    Path abs = target.toAbsolutePath();
+    Path dir = abs.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new UserError("--out " + target + ": the folder " + dir + " does not exist");
+    }
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      try {
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UserError("--out " + target + ": cannot write: " + e.getMessage());
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // the rename consumed it, or there is nothing more we can do
+        }
+      }
+    }
+  }
+}

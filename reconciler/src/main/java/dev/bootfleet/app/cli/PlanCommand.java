@@ -1,0 +1,94 @@
+package dev.bootfleet.app.cli;
+
+import dev.bootfleet.adapters.fs.ObservedDir;
+import dev.bootfleet.core.manifest.Fleet;
+import dev.bootfleet.core.plan.ChangePlanner;
+import dev.bootfleet.core.plan.Plan;
+import dev.bootfleet.core.plan.Planner;
+import dev.bootfleet.core.render.Report;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Show what each host needs to match Git.",
+        "With --observed: compare Git with what hosts report (bootc status documents).",
+        "With --base and --head: what a change between two revisions does to each host (for pull requests);"
+            + " no observed state needed."})
+final class PlanCommand implements Callable<Integer> {
+  @Mixin
+  RepoOptions repo;
+
+  @Option(names = "--observed", paramLabel = "DIR",
+      description = "A folder of <host>.json (or .yaml) status documents and optional <host>.etc.json reports.")
+  Path observed;
+
+  @Option(names = "--base", paramLabel = "REV", description = "The revision a pull request starts from.")
+  String base;
+
+  @Option(names = "--head", paramLabel = "REV", description = "The revision a pull request proposes.")
+  String head;
+
+  @Mixin
+  OutputOptions output;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if ((base == null) != (head == null)) {
+      throw new UserError("--base and --head go together (expected both, or neither)");
+    }
+    if (base != null) {
+      if (observed != null) {
+        throw new UserError("--observed does not go with --base/--head (a change plan needs no observed state)");
+      }
+      if (repo.rev != null) {
+        throw new UserError("--rev does not go with --base/--head");
+      }
+      Fleet before = load(base);
+      Fleet after = load(head);
+      if (before == null || after == null) {
+        return Main.ERROR;
+      }
+      Plan plan = new ChangePlanner(Clock.systemUTC()).compare(before, after);
+      return output.emit(Report.plan(plan), spec.commandLine().getOut());
+    }
+    if (observed == null) {
+      throw new UserError("plan needs --observed DIR (compare with hosts) or --base REV --head REV (a change)");
+    }
+    Plan plan = observedPlan(repo, observed, spec);
+    return plan == null ? Main.ERROR : output.emit(Report.plan(plan), spec.commandLine().getOut());
+  }
+
+  private Fleet load(String rev) {
+    Fleet f = repo.load(rev);
+    return RepoOptions.report(f, spec.commandLine().getErr()) ? null : f;
+  }
+
+  /** Loads Git and the observed folder; prints every problem and returns null when there is one. */
+  static Plan observedPlan(RepoOptions repo, Path observed, CommandSpec spec) {
+    Fleet fleet = repo.load(repo.rev);
+    boolean bad = RepoOptions.report(fleet, spec.commandLine().getErr());
+    ObservedDir.Result seen;
+    try {
+      seen = ObservedDir.read(observed);
+    } catch (IOException e) {
+      throw new UserError("--observed " + observed + ": cannot read: " + e.getMessage());
+    }
+    var err = spec.commandLine().getErr();
+    seen.problems().forEach(err::println);
+    err.flush();
+    if (bad || !seen.problems().isEmpty()) {
+      return null;
+    }
+    return new Planner(Clock.systemUTC()).plan(fleet.revision(), fleet.hosts(), seen.observations());
+  }
+}

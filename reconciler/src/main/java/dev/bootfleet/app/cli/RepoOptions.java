@@ -1,0 +1,44 @@
+package dev.bootfleet.app.cli;
+
+import dev.bootfleet.adapters.git.FleetRepos;
+import dev.bootfleet.core.manifest.Fleet;
+import dev.bootfleet.core.manifest.FleetLoader;
+import dev.bootfleet.core.manifest.Problem;
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine.Option;
+
+/** Where the fleet repository is and how strictly to read it; shared by every command. */
+final class RepoOptions {
+  @Option(names = "--repo", paramLabel = "PATH_OR_URL", defaultValue = ".",
+      description = "The fleet repository: a folder, a Git checkout, or a Git URL (default: ${DEFAULT-VALUE}).")
+  String repo;
+
+  @Option(names = "--rev", paramLabel = "REF",
+      description = "Read this branch, tag or commit instead of the files on disk (URLs default to HEAD).")
+  String rev;
+
+  @Option(names = "--require-digests",
+      description = "Make an image without @sha256:<digest> an error rather than a warning.")
+  boolean requireDigests;
+
+  /** Loads the fleet at {@code rev} (null: the files on disk). */
+  Fleet load(String revision) {
+    try (FleetRepos repos = FleetRepos.open(repo)) {
+      return FleetLoader.load(repos.files(revision), new FleetLoader.Options(requireDigests));
+    } catch (FleetRepos.RepoException e) {
+      throw new UserError(e.getMessage());
+    } catch (IOException e) {
+      throw new UserError("--repo " + repo + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  /** Prints every problem, one line each; returns whether there was an error. */
+  static boolean report(Fleet fleet, PrintWriter err) {
+    for (Problem p : fleet.problems()) {
+      err.println(p.format());
+    }
+    err.flush();
+    return fleet.hasErrors();
+  }
+}

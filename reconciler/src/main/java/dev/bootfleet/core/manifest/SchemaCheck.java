@@ -53,10 +53,10 @@ public final class SchemaCheck {
     Map<String, Problem> out = new LinkedHashMap<>();
     for (Error e : errors) {
       String pointer = pointer(e.getInstanceLocation());
-      if (isNoise(e, pointer, errors)) {
+      if (isNoise(kind, e, pointer, errors)) {
         continue;
       }
-      Problem p = toProblem(e, pointer, root, file);
+      Problem p = toProblem(kind, e, pointer, root, file);
       out.putIfAbsent(p.pos() + p.field() + p.message(), p);
     }
     List<Problem> list = new ArrayList<>(out.values());
@@ -65,14 +65,17 @@ public final class SchemaCheck {
   }
 
   /**
-   * Drops findings that only echo another: "unevaluated" properties whose own subschema failed, and the
-   * alternatives of a oneOf that is reported as one line.
+   * Drops findings that only echo another: "unevaluated" properties that the schema does declare (when
+   * any part of {@code spec} fails, JSON Schema drops what the {@code $ref} evaluated, so every key of
+   * {@code spec} looks unevaluated), and the alternatives of a oneOf that is reported as one line.
    */
-  private static boolean isNoise(Error e, String pointer, List<Error> all) {
+  private static boolean isNoise(String kind, Error e, String pointer, List<Error> all) {
     String kw = e.getKeyword();
     if ("unevaluatedProperties".equals(kw)) {
+      List<String> known = knownKeys(kind, pointer);
       String child = pointer + "/" + e.getProperty();
-      return all.stream().anyMatch(o -> o != e && pointer(o.getInstanceLocation()).startsWith(child));
+      return known != null && known.contains(e.getProperty())
+          || all.stream().anyMatch(o -> o != e && pointer(o.getInstanceLocation()).startsWith(child));
     }
     if ("pattern".equals(kw) || "type".equals(kw)) {
       return all.stream().anyMatch(o -> "oneOf".equals(o.getKeyword())
@@ -81,7 +84,7 @@ public final class SchemaCheck {
     return false;
   }
 
-  private static Problem toProblem(Error e, String pointer, YNode root, String file) {
+  private static Problem toProblem(String kind, Error e, String pointer, YNode root, String file) {
     String kw = e.getKeyword();
     YNode node = JsonView.at(root, pointer);
     String field = fieldPath(pointer);
@@ -95,7 +98,9 @@ public final class SchemaCheck {
           pos = m.keyPos(key);
         }
         field = field.isEmpty() ? key : field + "." + key;
-        message = "unknown key '" + key + "'" + expectedKeys(pointer);
+        List<String> known = knownKeys(kind, pointer);
+        message = "unknown key '" + key + "'" + (known == null ? ""
+            : " (expected one of: " + String.join(", ", known) + ")");
       }
       case "required" -> message = "missing required key '" + e.getProperty() + "'";
       case "type" -> message = "expected " + article(String.valueOf(arg(e, 1))) + ", found " + describe(node);
@@ -112,21 +117,27 @@ public final class SchemaCheck {
     return Problem.error(file, pos, field, message);
   }
 
-  private static String expectedKeys(String pointer) {
-    String[] keys = switch (pointer) {
-      case "" -> new String[] {"apiVersion", "kind", "metadata", "spec"};
-      case "/metadata" -> new String[] {"name", "labels", "annotations"};
-      case "/spec/image" -> new String[] {"ref", "transport", "enforceSignaturePolicy"};
-      case "/spec/kargs" -> new String[] {"append", "delete"};
-      case "/spec/selector" -> new String[] {"matchLabels", "matchExpressions"};
+  /** The keys the schema allows in the mapping at {@code pointer}, or null when not listed here. */
+  static List<String> knownKeys(String kind, String pointer) {
+    return switch (pointer) {
+      case "" -> List.of("apiVersion", "kind", "metadata", "spec");
+      case "/metadata" -> List.of("name", "labels", "annotations");
+      case "/spec" -> "HostGroup".equals(kind)
+          ? List.of("selector", "priority", "image", "etc", "kargs")
+          : List.of("image", "etc", "kargs");
+      case "/spec/image" -> List.of("ref", "transport", "enforceSignaturePolicy");
+      case "/spec/kargs" -> List.of("append", "delete");
+      case "/spec/selector" -> List.of("matchLabels", "matchExpressions");
       default -> {
         if (pointer.matches("/spec/etc/\\d+")) {
-          yield new String[] {"path", "content", "source", "template", "mode", "owner", "group", "state"};
+          yield List.of("path", "content", "source", "template", "mode", "owner", "group", "state");
         }
-        yield null; // spec: the keys depend on the kind
+        if (pointer.matches("/spec/selector/matchExpressions/\\d+")) {
+          yield List.of("key", "operator", "values");
+        }
+        yield null;
       }
     };
-    return keys == null ? "" : " (expected one of: " + String.join(", ", keys) + ")";
   }
 
   private static Object arg(Error e, int i) {

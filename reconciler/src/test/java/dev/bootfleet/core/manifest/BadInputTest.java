@@ -75,12 +75,30 @@ class BadInputTest {
         () -> FleetLoader.load(new WorkTreeFiles(repo), new FleetLoader.Options(requireDigests)));
 
     List<String> actual = fleet.problems().stream().map(Problem::format).toList();
+    writeActual(name, actual, fleet);
     Expected expected = Expected.read(source.resolve("expect.txt"));
     assertThat(actual).as("problems of %s, as printed:%n%s", name, String.join("\n", actual))
         .containsExactlyElementsOf(expected.problems());
     assertThat(fleet.hosts()).extracting(DesiredHost::name).as("hosts loaded from %s", name)
         .containsExactlyElementsOf(expected.loaded());
     assertThat(fleet.hasErrors()).isEqualTo(expected.problems().stream().anyMatch(l -> l.contains(": error: ")));
+  }
+
+  /**
+   * With {@code -Dbad.actual=DIR}, writes what each case printed to {@code DIR/<case>.txt} in the
+   * expect.txt format, to compare with {@code diff} after changing a message. Never writes expect.txt.
+   */
+  private static void writeActual(String name, List<String> problems, Fleet fleet) throws IOException {
+    String dir = System.getProperty("bad.actual");
+    if (dir == null || dir.isBlank()) {
+      return;
+    }
+    List<String> lines = new ArrayList<>(problems);
+    if (!fleet.hosts().isEmpty()) {
+      lines.add("loaded: " + String.join(" ", fleet.hosts().stream().map(DesiredHost::name).toList()));
+    }
+    Files.createDirectories(Path.of(dir));
+    Files.write(Path.of(dir, name + ".txt"), lines, StandardCharsets.UTF_8);
   }
 
   private record Expected(List<String> problems, List<String> loaded) {

@@ -222,7 +222,7 @@ public final class ManifestParser {
       }
       return v;
     } catch (NumberFormatException e) {
-      error(node.pos(), field, SchemaCheck.describe(node) + " is not octal permission bits (expected \"0644\")");
+      error(node.pos(), field, SchemaCheck.describe(node) + " is not " + SchemaCheck.MODE);
       return null;
     }
   }

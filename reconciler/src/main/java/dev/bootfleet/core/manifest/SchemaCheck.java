@@ -26,17 +26,24 @@ public final class SchemaCheck {
       SpecificationVersion.DRAFT_2020_12, b -> b.schemaIdResolvers(r -> r.mapPrefix(BASE, "classpath:schema/")));
   private static final Map<String, Schema> SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
 
+  static final String LABEL_KEY = "a label key: an optional DNS prefix and '/', then 1 to 63 letters, digits,"
+      + " '-', '_' and '.', starting and ending with a letter or digit";
+  static final String LABEL_VALUE = "a label value: up to 63 letters, digits, '-', '_' and '.', starting and"
+      + " ending with a letter or digit";
+  static final String MODE = "octal permission bits such as \"0644\"";
+
   /** The expected form of fields whose schema is a pattern, for messages. */
   private static final Map<String, String> FORMS = Map.of(
-      "name", "a DNS-1123 name: lower-case letters, digits, '-' and '.'",
+      "name", "a DNS-1123 name: lower-case letters, digits, '-' and '.', starting and ending with a letter"
+          + " or digit",
       "path", "an absolute path under /etc/",
-      "mode", "octal permission bits such as \"0644\"",
+      "mode", MODE,
       "owner", "a user name or a numeric id",
       "group", "a group name or a numeric id",
       "append", "a kernel argument without spaces",
       "delete", "a kernel argument without spaces",
-      "values", "a label value",
-      "key", "a label key");
+      "values", LABEL_VALUE,
+      "key", LABEL_KEY);
 
   private SchemaCheck() {}
 
@@ -77,7 +84,7 @@ public final class SchemaCheck {
       return known != null && known.contains(e.getProperty())
           || all.stream().anyMatch(o -> o != e && pointer(o.getInstanceLocation()).startsWith(child));
     }
-    if ("pattern".equals(kw) || "type".equals(kw)) {
+    if (!"oneOf".equals(kw)) { // an alternative of a oneOf at the same place: the oneOf says it once
       return all.stream().anyMatch(o -> "oneOf".equals(o.getKeyword())
           && pointer(o.getInstanceLocation()).equals(pointer));
     }
@@ -106,12 +113,35 @@ public final class SchemaCheck {
       case "type" -> message = "expected " + article(String.valueOf(arg(e, 1))) + ", found " + describe(node);
       case "const" -> message = describe(node) + " is not allowed (expected \"" + constValue(e) + "\")";
       case "enum" -> message = describe(node) + " is not one of " + enumValues(e);
-      case "pattern", "oneOf" -> message = describe(node) + " is not " + FORMS.getOrDefault(last,
-          "of the expected form");
+      case "propertyNames" -> {
+        String key = e.getProperty();
+        if (node instanceof YMap m) {
+          pos = m.keyPos(key);
+        }
+        field = field.isEmpty() ? key : field + "." + key;
+        message = "\"" + key + "\" is not " + (pointer.endsWith("/annotations")
+            ? LABEL_KEY.replace("a label key", "an annotation key") : LABEL_KEY);
+      }
+      case "pattern", "oneOf" -> message = patternMessage(pointer, last, node);
       case "minLength" -> message = "must not be empty";
       case "maxLength" -> message = describe(node) + " is longer than " + arg(e, 0) + " characters";
       case "minimum", "maximum" -> message = describe(node) + " is out of range (" + e.getMessage() + ")";
-      case "uniqueItems" -> message = "lists the same value twice";
+      case "uniqueItems" -> {
+        message = "lists the same value twice";
+        if (node instanceof YNode.YSeq seq) {
+          Map<String, YNode> seen = new java.util.HashMap<>();
+          for (int i = 0; i < seq.items().size(); i++) {
+            YNode item = seq.items().get(i);
+            YNode first = item instanceof YNode.YScalar sc ? seen.putIfAbsent(sc.text(), item) : null;
+            if (first != null) {
+              pos = item.pos();
+              field = field + "[" + i + "]";
+              message = describe(item) + " is listed twice (first at line " + first.pos().line() + ")";
+              break;
+            }
+          }
+        }
+      }
       default -> message = e.getMessage().replaceAll("\\s+", " ");
     }
     return Problem.error(file, pos, field, message);
@@ -138,6 +168,20 @@ public final class SchemaCheck {
         yield null;
       }
     };
+  }
+
+  /** Why a value does not match its pattern, with the form expected. */
+  private static String patternMessage(String pointer, String last, YNode node) {
+    if (pointer.matches("/metadata/labels/[^/]+|/spec/selector/matchLabels/[^/]+")) {
+      return describe(node) + " is not " + LABEL_VALUE;
+    }
+    if (pointer.matches("/spec/etc/\\d+/path") && node instanceof YNode.YScalar s) {
+      var why = EtcPaths.problem(s.text()); // the same words as the checks the schema cannot make
+      if (why.isPresent()) {
+        return why.get();
+      }
+    }
+    return describe(node) + " is not " + FORMS.getOrDefault(last, "of the expected form");
   }
 
   private static Object arg(Error e, int i) {

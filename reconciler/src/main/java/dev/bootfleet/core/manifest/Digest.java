@@ -19,11 +19,11 @@ public record Digest(String hex) {
    */
   public static Digest parse(String text) {
     if (text == null || !text.startsWith("sha256:")) {
-      throw new IllegalArgumentException("\"" + text + "\" is not a digest (expected sha256:<64 hex>)");
+      throw new IllegalArgumentException(Quote.of(text) + " is not a digest (expected sha256:<64 hex>)");
     }
     String hex = text.substring("sha256:".length());
     if (!HEX.matcher(hex).matches()) {
-      throw new IllegalArgumentException("\"" + text + "\" is not a digest (expected sha256:<64 hex>)");
+      throw new IllegalArgumentException(Quote.of(text) + " is not a digest (expected sha256:<64 hex>)");
     }
     return new Digest(hex);
   }

@@ -16,15 +16,18 @@ public final class EtcPaths {
     if (path == null || path.isEmpty()) {
       return Optional.of("is empty (expected " + EXPECTED + ")");
     }
-    String shown = "\"" + path.replace("\n", "\\n") + "\"";
-    if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+    String shown = Quote.of(path);
+    if (path.chars().anyMatch(Character::isISOControl)) {
       return Optional.of(shown + " contains a control character (expected " + EXPECTED + ")");
     }
     if (!path.startsWith("/")) {
       return Optional.of(shown + " is not absolute (expected " + EXPECTED + ")");
     }
     if (path.length() > 4096) {
-      return Optional.of("is longer than 4096 characters");
+      return Optional.of("is longer than 4096 characters (expected " + EXPECTED + ")");
+    }
+    if (path.equals("/etc") || path.equals("/etc/")) {
+      return Optional.of(shown + " is the /etc folder itself, not a file in it (expected " + EXPECTED + ")");
     }
     String[] parts = path.substring(1).split("/", -1);
     for (String part : parts) {
@@ -34,7 +37,7 @@ public final class EtcPaths {
       if (part.isEmpty() || part.equals(".")) {
         return Optional.of(shown + " is not normalised (expected " + EXPECTED + ")");
       }
-      if (part.length() > 255) {
+      if (part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
         return Optional.of(shown + " has a name longer than 255 bytes");
       }
     }

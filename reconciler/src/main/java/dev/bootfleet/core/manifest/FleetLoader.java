@@ -152,7 +152,7 @@ public final class FleetLoader {
         if (got instanceof FileContent c) {
           etc.add(e.withSourceContent(c));
         } else {
-          problems.add(Problem.error(e.origin().file(), e.origin().pos(), "source", "\"" + e.source() + "\" "
+          problems.add(Problem.error(e.origin().file(), e.origin().pos(), "source", Quote.of(e.source()) + " "
               + got));
         }
       }

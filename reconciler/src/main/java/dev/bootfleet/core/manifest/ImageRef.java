@@ -61,18 +61,18 @@ public record ImageRef(String registry, String path, String tag, Digest digest) 
     boolean looksLikeRegistry = registry.contains(".") || registry.contains(":")
         || registry.equals("localhost") || registry.startsWith("[");
     if (!looksLikeRegistry) {
-      throw bad(text, "has no registry host (\"" + registry + "\" is not a host name; "
+      throw bad(text, "has no registry host (" + Quote.of(registry) + " is not a host name; "
           + "a short name is resolved by each host's registries.conf)");
     }
     if (!REGISTRY.matcher(registry).matches()) {
-      throw bad(text, "has an invalid registry \"" + registry + "\"");
+      throw bad(text, "has an invalid registry " + Quote.of(registry));
     }
     if (!PATH.matcher(path).matches()) {
-      throw bad(text, "has an invalid repository path \"" + path
-          + "\" (lower-case letters, digits and . _ - separators)");
+      throw bad(text, "has an invalid repository path " + Quote.of(path)
+          + " (lower-case letters, digits and . _ - separators)");
     }
     if (tag != null && !TAG.matcher(tag).matches()) {
-      throw bad(text, "has an invalid tag \"" + tag + "\"");
+      throw bad(text, "has an invalid tag " + Quote.of(tag));
     }
     Digest digest = null;
     if (digestText != null) {
@@ -86,7 +86,7 @@ public record ImageRef(String registry, String path, String tag, Digest digest) 
   }
 
   private static IllegalArgumentException bad(String text, String why) {
-    return new IllegalArgumentException("\"" + text + "\" " + why + " (expected " + EXPECTED + ")");
+    return new IllegalArgumentException(Quote.of(text) + " " + why + " (expected " + EXPECTED + ")");
   }
 
   /** {@code registry/path}, without tag or digest. */

@@ -50,13 +50,13 @@ public final class ManifestParser {
     if (apiVersion == null || !apiVersion.startsWith(Manifest.GROUP + "/")) {
       if ("Host".equals(kind) || "HostGroup".equals(kind)) {
         problems.add(Problem.warning(file, map.keyPos("apiVersion"), "apiVersion", "document skipped: "
-            + (apiVersion == null ? "no apiVersion" : "\"" + apiVersion + "\"") + " is not "
+            + (apiVersion == null ? "no apiVersion" : Quote.of(apiVersion)) + " is not "
             + Manifest.API_VERSION));
       }
       return new Result(null, problems, true);
     }
     if (!apiVersion.equals(Manifest.API_VERSION)) {
-      error(map.get("apiVersion").pos(), "apiVersion", "\"" + apiVersion + "\" is not supported (expected "
+      error(map.get("apiVersion").pos(), "apiVersion", Quote.of(apiVersion) + " is not supported (expected "
           + Manifest.API_VERSION + ")");
       return done(null);
     }
@@ -104,8 +104,8 @@ public final class ManifestParser {
           if (e != null) {
             Pos first = seen.putIfAbsent(e.path(), m.pos());
             if (first != null) {
-              error(m.get("path").pos(), "spec.etc[" + i + "].path", "\"" + e.path()
-                  + "\" is declared twice in this manifest (first at line " + first.line() + ")");
+              error(m.get("path").pos(), "spec.etc[" + i + "].path", Quote.of(e.path())
+                  + " is declared twice in this manifest (first at line " + first.line() + ")");
             } else {
               etc.add(e);
             }
@@ -134,7 +134,7 @@ public final class ManifestParser {
     if (transport == Transport.OCI) {
       String path = ref.contains(":") ? ref.substring(0, ref.indexOf(':')) : ref;
       if (!path.startsWith("/")) {
-        error(at, "spec.image.ref", "\"" + ref + "\" is not an absolute path (expected /path/to/layout[:tag] "
+        error(at, "spec.image.ref", Quote.of(ref) + " is not an absolute path (expected /path/to/layout[:tag] "
             + "for the oci transport)");
         return null;
       }
@@ -146,7 +146,7 @@ public final class ManifestParser {
         return null;
       }
       if (parsed.digest() == null) {
-        String msg = "\"" + ref + "\" is not pinned to a digest; hosts would follow whatever the tag points"
+        String msg = Quote.of(ref) + " is not pinned to a digest; hosts would follow whatever the tag points"
             + " to (run 'bootfleet pin' or add @sha256:<digest>)";
         problems.add(requireDigests ? Problem.error(file, at, "spec.image.ref", msg)
             : Problem.warning(file, at, "spec.image.ref", msg));
@@ -246,8 +246,8 @@ public final class ManifestParser {
           boolean append = key.equals("append");
           Boolean other = seen.put(karg, append);
           if (other != null && other != append) {
-            error(item.pos(), "spec.kargs." + key + "[" + i + "]", "\"" + karg
-                + "\" is both appended and deleted");
+            error(item.pos(), "spec.kargs." + key + "[" + i + "]", Quote.of(karg)
+                + " is both appended and deleted");
           }
           out.add(new KargDecl(karg, append, new Origin(file, item.pos())));
         }

@@ -22,9 +22,12 @@ public record Problem(Severity severity, String file, Pos pos, String field, Str
     if (message == null || message.isBlank() || message.contains("\n")) {
       throw new IllegalArgumentException("a problem is one non-empty line: " + message);
     }
-    file = file == null ? "" : file;
+    // What the manifest holds may reach a message unquoted (a key, a file name): never let a control
+    // character through to the terminal. Escaping is idempotent, so escaped text is left as it is.
+    message = Quote.controls(message);
+    file = file == null ? "" : Quote.controls(file);
     pos = pos == null ? Pos.NONE : pos;
-    field = field == null ? "" : field;
+    field = field == null ? "" : Quote.controls(field);
   }
 
   public static Problem error(String file, Pos pos, String field, String message) {

@@ -20,11 +20,11 @@ public final class RepoPaths {
    */
   public static String resolve(String dir, String relative) {
     if (relative.startsWith("/")) {
-      throw new IllegalArgumentException("\"" + relative
-          + "\" is absolute (expected a path relative to the manifest's folder)");
+      throw new IllegalArgumentException(Quote.of(relative)
+          + " is absolute (expected a path relative to the manifest's folder)");
     }
     if (relative.indexOf('\0') >= 0 || relative.indexOf('\\') >= 0) {
-      throw new IllegalArgumentException("\"" + relative + "\" contains a NUL or a backslash");
+      throw new IllegalArgumentException(Quote.of(relative) + " contains a NUL or a backslash");
     }
     Deque<String> parts = new ArrayDeque<>();
     String joined = dir.isEmpty() ? relative : dir + "/" + relative;
@@ -34,7 +34,7 @@ public final class RepoPaths {
       }
       if (p.equals("..")) {
         if (parts.isEmpty()) {
-          throw new IllegalArgumentException("\"" + relative + "\" leaves the repository");
+          throw new IllegalArgumentException(Quote.of(relative) + " leaves the repository");
         }
         parts.removeLast();
       } else {
@@ -42,7 +42,7 @@ public final class RepoPaths {
       }
     }
     if (parts.isEmpty()) {
-      throw new IllegalArgumentException("\"" + relative + "\" names the repository itself, not a file");
+      throw new IllegalArgumentException(Quote.of(relative) + " names the repository itself, not a file");
     }
     return String.join("/", parts);
   }

@@ -106,7 +106,7 @@ public final class SchemaCheck {
         }
         field = field.isEmpty() ? key : field + "." + key;
         List<String> known = knownKeys(kind, pointer);
-        message = "unknown key '" + key + "'" + (known == null ? ""
+        message = "unknown key '" + Quote.escape(key) + "'" + (known == null ? ""
             : " (expected one of: " + String.join(", ", known) + ")");
       }
       case "required" -> message = "missing required key '" + e.getProperty() + "'";
@@ -119,7 +119,7 @@ public final class SchemaCheck {
           pos = m.keyPos(key);
         }
         field = field.isEmpty() ? key : field + "." + key;
-        message = "\"" + key + "\" is not " + (pointer.endsWith("/annotations")
+        message = Quote.of(key) + " is not " + (pointer.endsWith("/annotations")
             ? LABEL_KEY.replace("a label key", "an annotation key") : LABEL_KEY);
       }
       case "pattern", "oneOf" -> message = patternMessage(pointer, last, node);
@@ -221,8 +221,7 @@ public final class SchemaCheck {
       if (t.length() > 80) {
         t = t.substring(0, 77) + "...";
       }
-      t = t.replace("\n", "\\n");
-      return s.type() == YNode.YScalar.Type.STRING ? "\"" + t + "\"" : t.isEmpty() ? "null" : t;
+      return s.type() == YNode.YScalar.Type.STRING ? Quote.of(t) : t.isEmpty() ? "null" : Quote.escape(t);
     }
     return "a " + node.kindName();
   }

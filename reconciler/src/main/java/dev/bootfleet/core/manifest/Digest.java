@@ -15,17 +15,41 @@ public record Digest(String hex) {
   /**
    * Parses {@code sha256:<64 hex>}.
    *
-   * @throws IllegalArgumentException with a message naming the expected form
+   * @throws IllegalArgumentException with a message saying what is wrong and the form expected
    */
   public static Digest parse(String text) {
-    if (text == null || !text.startsWith("sha256:")) {
-      throw new IllegalArgumentException(Quote.of(text) + " is not a digest (expected sha256:<64 hex>)");
+    String why = problem(text);
+    if (why != null) {
+      throw new IllegalArgumentException(Quote.of(text) + " is not a digest: " + why
+          + " (expected sha256:<64 hex>)");
     }
-    String hex = text.substring("sha256:".length());
-    if (!HEX.matcher(hex).matches()) {
-      throw new IllegalArgumentException(Quote.of(text) + " is not a digest (expected sha256:<64 hex>)");
+    return new Digest(text.substring("sha256:".length()));
+  }
+
+  /** What is wrong with a digest's text, in a few words, or null when it is a digest. */
+  static String problem(String text) {
+    if (text == null || text.isEmpty()) {
+      return "it is empty";
     }
-    return new Digest(hex);
+    int colon = text.indexOf(':');
+    if (colon < 0) {
+      return "it has no algorithm";
+    }
+    String algorithm = text.substring(0, colon);
+    if (!algorithm.equals("sha256")) {
+      return Quote.of(algorithm) + " is not supported, only sha256";
+    }
+    String hex = text.substring(colon + 1);
+    if (HEX.matcher(hex).matches()) {
+      return null;
+    }
+    if (!hex.matches("[0-9a-fA-F]*")) {
+      return "it holds characters that are not hex digits";
+    }
+    if (hex.length() != 64) {
+      return "it has " + hex.length() + " hex digits, not 64";
+    }
+    return "it has upper-case hex digits; a digest is written in lower case";
   }
 
   /** The first 12 hex digits, for people. */

@@ -76,11 +76,11 @@ public record ImageRef(String registry, String path, String tag, Digest digest) 
     }
     Digest digest = null;
     if (digestText != null) {
-      try {
-        digest = Digest.parse(digestText);
-      } catch (IllegalArgumentException e) {
-        throw bad(text, "has a digest that is not sha256:<64 hex>");
+      String why = Digest.problem(digestText);
+      if (why != null) {
+        throw bad(text, "has a bad digest: " + why);
       }
+      digest = Digest.parse(digestText);
     }
     return new ImageRef(registry, path, tag, digest);
   }

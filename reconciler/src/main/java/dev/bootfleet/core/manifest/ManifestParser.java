@@ -256,8 +256,18 @@ public final class ManifestParser {
     return out;
   }
 
-  private int priority(YNode node) {
-    return node instanceof YScalar s && s.type() == YScalar.Type.INT ? Integer.parseInt(s.text()) : 0;
+  /**
+   * The priority as the schema read it: any core-schema integer ({@code 10}, {@code +10}, {@code 0x10},
+   * {@code 0o17}). One the schema refused (too large, not an integer) counts as 0; it is reported.
+   */
+  private static int priority(YNode node) {
+    if (node instanceof YScalar s && s.type() == YScalar.Type.INT) {
+      var json = dev.bootfleet.core.yaml.JsonView.of(s);
+      if (json.canConvertToInt()) {
+        return json.intValue();
+      }
+    }
+    return 0;
   }
 
   private LabelSelector selector(YNode node) {

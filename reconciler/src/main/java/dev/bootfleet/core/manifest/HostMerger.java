@@ -33,7 +33,10 @@ final class HostMerger {
   static final Comparator<HostGroup> GROUP_ORDER = Comparator.comparingInt(HostGroup::priority)
       .thenComparing(HostGroup::name);
 
-  private static final Mustache.Compiler MUSTACHE = Mustache.compiler().escapeHTML(false).strictSections(true);
+  private static final Mustache.Compiler MUSTACHE = Mustache.compiler().escapeHTML(false).strictSections(true)
+      .withLoader(name -> {
+        throw new MustacheException("partials are not supported ({{> " + name + "}})");
+      });
   private final List<HostGroup> groups;
   private final Map<String, Object> templates = new ConcurrentHashMap<>();
 
@@ -158,7 +161,7 @@ final class HostMerger {
         String out = ((Template) compiled).execute(Map.of("host", Map.of("name", host.name(),
             "labels", host.labels(), "annotations", host.annotations())));
         content = FileContent.of(out.getBytes(StandardCharsets.UTF_8));
-      } catch (MustacheException ex) {
+      } catch (RuntimeException ex) { // MustacheException, and whatever else a template may throw
         problems.add(Problem.error(e.origin().file(), e.origin().pos(), "template", e.path() + ": for host \""
             + host.name() + "\": " + oneLine(ex.getMessage())));
         return null;
@@ -170,7 +173,7 @@ final class HostMerger {
   private static Object compile(String text) {
     try {
       return MUSTACHE.compile(text);
-    } catch (MustacheException ex) {
+    } catch (RuntimeException ex) {
       return oneLine(ex.getMessage());
     }
   }

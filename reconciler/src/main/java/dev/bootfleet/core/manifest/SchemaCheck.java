@@ -56,7 +56,13 @@ public final class SchemaCheck {
   /** Validates {@code root} as a {@code kind}; returns one problem per finding, in document order. */
   public static List<Problem> check(String kind, YNode root, String file) {
     JsonNode json = JsonView.of(root);
-    List<Error> errors = schemaFor(kind).validate(json);
+    List<Error> errors;
+    try {
+      errors = schemaFor(kind).validate(json);
+    } catch (RuntimeException e) { // a validator bug must not take the whole load down
+      return List.of(Problem.error(file, root.pos(), "", "cannot be checked against the " + kind
+          + " schema: " + String.valueOf(e.getMessage()).replaceAll("\\s+", " ")));
+    }
     Map<String, Problem> out = new LinkedHashMap<>();
     for (Error e : errors) {
       String pointer = pointer(e.getInstanceLocation());

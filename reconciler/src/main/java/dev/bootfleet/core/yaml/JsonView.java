@@ -17,6 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class JsonView {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  /** The largest decimal exponent of a float kept as a number (a double's range). */
+  private static final int MAX_EXPONENT = 308;
 
   private JsonView() {}
 
@@ -48,11 +50,16 @@ public final class JsonView {
         yield v.bitLength() < 63 ? F.numberNode(v.longValue()) : F.numberNode(v);
       }
       case FLOAT -> {
+        BigDecimal v;
         try {
-          yield F.numberNode(new BigDecimal(t.startsWith("+") ? t.substring(1) : t));
+          v = new BigDecimal(t.startsWith("+") ? t.substring(1) : t);
         } catch (NumberFormatException e) { // .inf, .nan: no JSON equivalent, keep the text
           yield F.stringNode(t);
         }
+        // Past the range of a double (1e999999999) no JSON reader would take it, and validators that
+        // compare it with a bound fail; keep the text, which the schema then reports by type.
+        int exponent = v.signum() == 0 ? 0 : v.precision() - v.scale() - 1;
+        yield Math.abs(exponent) > MAX_EXPONENT ? F.stringNode(t) : F.numberNode(v);
       }
       case STRING -> F.stringNode(t);
     };

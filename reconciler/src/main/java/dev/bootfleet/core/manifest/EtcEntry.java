@@ -1,8 +1,14 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.yaml.Pos;
+
 /**
  * One /etc file as a manifest declares it, before groups are merged and templates rendered.
  *
+ * @param origin where the entry stands in its manifest
+ * @param field the entry's YAML path, {@code spec.etc[2]}
+ * @param valuePos where its content or source value stands (the entry's place when it has neither)
+ * @param sourceWritten the source path as the manifest writes it, or null
  * @param inline the inline content, or null
  * @param source the repository-relative path of the source file (already normalised and checked to
  *     stay inside the repository), or null
@@ -10,10 +16,17 @@ package dev.bootfleet.core.manifest;
  * @param mode permission bits, for example {@code 0644}
  */
 public record EtcEntry(String path, boolean absent, String inline, String source, FileContent sourceContent,
-    boolean template, int mode, String owner, String group, Origin origin) {
+    boolean template, int mode, String owner, String group, Origin origin, String field, Pos valuePos,
+    String sourceWritten) {
 
   public EtcEntry withSourceContent(FileContent content) {
-    return new EtcEntry(path, absent, inline, source, content, template, mode, owner, group, origin);
+    return new EtcEntry(path, absent, inline, source, content, template, mode, owner, group, origin, field,
+        valuePos, sourceWritten);
+  }
+
+  /** The field of the content, for problems with it: {@code spec.etc[2].content} or {@code ...source}. */
+  public String contentField() {
+    return field + (source != null ? ".source" : ".content");
   }
 
   /** Whether two declarations ask for the same file (where they were written does not count). */

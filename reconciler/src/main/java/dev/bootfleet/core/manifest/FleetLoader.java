@@ -15,14 +15,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a whole fleet from a {@link RepoFiles}: every manifest file, every source file they name, then
  * each host merged with its groups ({@link HostMerger}). Collects every problem rather than stopping at
- * the first, and keeps only hosts without errors.
+ * the first, and keeps only hosts without errors: not a host whose own manifest has one (a source that
+ * cannot be read included), not a name declared twice, and not a host that a group with errors would
+ * match (that group's problems say why).
  */
 public final class FleetLoader {
   /** The largest manifest file read. */
@@ -45,7 +49,10 @@ public final class FleetLoader {
     return new FleetLoader(repo, options).load();
   }
 
-  private record FileResult(List<Manifest> manifests, List<Problem> problems) {}
+  /** A manifest as read, and whether it may be used (read without errors). */
+  private record Read(Manifest manifest, boolean valid) {}
+
+  private record FileResult(List<Read> manifests, List<Problem> problems) {}
 
   private Fleet load() throws IOException {
     List<String> files = repo.manifestFiles();
@@ -56,29 +63,55 @@ public final class FleetLoader {
       throw e.getCause();
     }
     List<Problem> problems = new ArrayList<>();
-    Map<String, Host> hosts = new HashMap<>();
-    Map<String, HostGroup> groups = new HashMap<>();
+    Map<String, Manifest> first = new HashMap<>(); // by kind and name
+    Set<String> unusable = new HashSet<>(); // kinds and names with errors, or declared twice
+    List<Manifest> all = new ArrayList<>();
     for (FileResult r : results) {
       problems.addAll(r.problems());
-      for (Manifest m : r.manifests()) {
-        Manifest first = switch (m) {
-          case Host h -> hosts.putIfAbsent(h.name(), h);
-          case HostGroup g -> groups.putIfAbsent(g.name(), g);
-        };
-        if (first != null) {
-          String kind = m instanceof Host ? "Host" : "HostGroup";
-          problems.add(Problem.error(m.origin().file(), m.origin().pos(), "metadata.name", kind + " \""
-              + m.name() + "\" is declared twice (first in " + first.origin() + ")"));
+      for (Read read : r.manifests()) {
+        Manifest m = read.manifest();
+        Manifest f = first.putIfAbsent(key(m), m);
+        if (f != null) {
+          problems.add(Problem.error(m.origin().file(), m.namePos(), "metadata.name", kind(m) + " "
+              + Quote.of(m.name()) + " is declared twice (first in " + f.origin().file() + ":"
+              + f.namePos().line() + ")"));
+          unusable.add(key(m));
         }
+        if (!read.valid()) {
+          unusable.add(key(m));
+        }
+        all.add(m);
       }
     }
     SourceFiles sources = new SourceFiles(repo);
-    List<HostGroup> groupList = groups.values().stream()
-        .map(g -> (HostGroup) sources.fill(g, problems)).sorted(HostMerger.GROUP_ORDER).toList();
-    List<Host> hostList = hosts.values().stream().map(h -> (Host) sources.fill(h, problems))
-        .sorted(Comparator.comparing(Host::name)).toList();
-    HostMerger merger = new HostMerger(groupList);
-    List<HostMerger.Merged> merged = hostList.parallelStream().map(merger::merge).toList();
+    List<HostGroup> groups = new ArrayList<>();
+    List<HostGroup> broken = new ArrayList<>(); // groups with errors: their hosts cannot be merged
+    List<Host> hosts = new ArrayList<>();
+    for (Manifest m : all) {
+      Manifest filled = unusable.contains(key(m)) ? null : sources.fill(m, problems);
+      switch (m) {
+        case HostGroup g -> {
+          if (filled != null) {
+            groups.add((HostGroup) filled);
+          } else {
+            broken.add(g);
+          }
+        }
+        case Host h -> {
+          if (filled != null) {
+            hosts.add((Host) filled);
+          }
+        }
+      }
+    }
+    groups.sort(HostMerger.GROUP_ORDER);
+    hosts.sort(Comparator.comparing(Host::name));
+    HostMerger merger = new HostMerger(groups);
+    // A host that a broken group would match is left out without a problem of its own: merging it
+    // without that group would only report what the group's own errors already explain.
+    List<HostMerger.Merged> merged = hosts.parallelStream()
+        .filter(h -> broken.stream().noneMatch(g -> g.selector().matches(h.labels())))
+        .map(merger::merge).toList();
     List<DesiredHost> desired = new ArrayList<>();
     for (HostMerger.Merged m : merged) {
       problems.addAll(m.problems());
@@ -90,9 +123,17 @@ public final class FleetLoader {
     return new Fleet(repo.revision(), desired, problems);
   }
 
+  private static String kind(Manifest m) {
+    return m instanceof Host ? "Host" : "HostGroup";
+  }
+
+  private static String key(Manifest m) {
+    return kind(m) + ":" + m.name();
+  }
+
   private FileResult parseFile(String file) {
     List<Problem> problems = new ArrayList<>();
-    List<Manifest> manifests = new ArrayList<>();
+    List<Read> manifests = new ArrayList<>();
     String text;
     try {
       text = decode(repo.read(file, MAX_MANIFEST_BYTES));
@@ -113,7 +154,7 @@ public final class FleetLoader {
       ManifestParser.Result r = ManifestParser.parse(doc.root(), file, options.requireDigests());
       problems.addAll(r.problems());
       if (r.manifest() != null) {
-        manifests.add(r.manifest());
+        manifests.add(new Read(r.manifest(), r.valid()));
       }
     }
     return new FileResult(manifests, problems);
@@ -134,6 +175,7 @@ public final class FleetLoader {
       this.repo = repo;
     }
 
+    /** The manifest with its source files read, or null when one cannot be read (a problem says why). */
     Manifest fill(Manifest m, List<Problem> problems) {
       Manifest.Spec spec = switch (m) {
         case Host h -> h.spec();
@@ -143,6 +185,7 @@ public final class FleetLoader {
         return m;
       }
       List<EtcEntry> etc = new ArrayList<>();
+      boolean ok = true;
       for (EtcEntry e : spec.etc()) {
         if (e.source() == null) {
           etc.add(e);
@@ -152,14 +195,19 @@ public final class FleetLoader {
         if (got instanceof FileContent c) {
           etc.add(e.withSourceContent(c));
         } else {
-          problems.add(Problem.error(e.origin().file(), e.origin().pos(), "source", Quote.of(e.source()) + " "
-              + got));
+          String shown = Quote.of(e.sourceWritten())
+              + (e.sourceWritten().equals(e.source()) ? "" : " (" + Quote.escape(e.source()) + ")");
+          problems.add(Problem.error(e.origin().file(), e.valuePos(), e.field() + ".source", shown + " " + got));
+          ok = false;
         }
+      }
+      if (!ok) {
+        return null;
       }
       Manifest.Spec filled = new Manifest.Spec(spec.image(), etc, spec.kargs());
       return switch (m) {
-        case Host h -> new Host(h.name(), h.labels(), h.annotations(), filled, h.origin());
-        case HostGroup g -> new HostGroup(g.name(), g.priority(), g.selector(), filled, g.origin());
+        case Host h -> new Host(h.name(), h.labels(), h.annotations(), filled, h.origin(), h.namePos());
+        case HostGroup g -> new HostGroup(g.name(), g.priority(), g.selector(), filled, g.origin(), g.namePos());
       };
     }
 

@@ -148,13 +148,14 @@ final class HostMerger {
     if (e.template()) {
       String text = content.textOrNull();
       if (text == null) {
-        problems.add(Problem.error(e.origin().file(), e.origin().pos(), "template",
-            e.path() + ": a template must be UTF-8 text"));
+        problems.add(Problem.error(e.origin().file(), e.valuePos(), e.contentField(),
+            "a template must be UTF-8 text (" + e.path() + ")"));
         return null;
       }
       Object compiled = templates.computeIfAbsent(content.sha256(), k -> compile(text));
       if (compiled instanceof String error) {
-        problems.add(Problem.error(e.origin().file(), e.origin().pos(), "template", e.path() + ": " + error));
+        problems.add(Problem.error(e.origin().file(), e.valuePos(), e.contentField(), "template for " + e.path()
+            + " does not compile: " + error));
         return null;
       }
       try {
@@ -162,8 +163,8 @@ final class HostMerger {
             "labels", host.labels(), "annotations", host.annotations())));
         content = FileContent.of(out.getBytes(StandardCharsets.UTF_8));
       } catch (RuntimeException ex) { // MustacheException, and whatever else a template may throw
-        problems.add(Problem.error(e.origin().file(), e.origin().pos(), "template", e.path() + ": for host \""
-            + host.name() + "\": " + oneLine(ex.getMessage())));
+        problems.add(Problem.error(e.origin().file(), e.valuePos(), e.contentField(), "template for " + e.path()
+            + " fails for host \"" + host.name() + "\": " + oneLine(ex.getMessage())));
         return null;
       }
     }

@@ -1,5 +1,6 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.yaml.Pos;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,11 @@ public sealed interface Manifest permits Manifest.Host, Manifest.HostGroup {
 
   String name();
 
+  /** Where the document starts. */
   Origin origin();
+
+  /** Where {@code metadata.name} stands, for problems about the name. */
+  Pos namePos();
 
   /** A declared image together with where it was written. */
   record ImageDecl(ImageSpec spec, Origin origin) {}
@@ -27,13 +32,13 @@ public sealed interface Manifest permits Manifest.Host, Manifest.HostGroup {
   }
 
   record Host(String name, Map<String, String> labels, Map<String, String> annotations, Spec spec,
-      Origin origin) implements Manifest {
+      Origin origin, Pos namePos) implements Manifest {
     public Host {
       labels = Map.copyOf(labels);
       annotations = Map.copyOf(annotations);
     }
   }
 
-  record HostGroup(String name, int priority, LabelSelector selector, Spec spec, Origin origin)
+  record HostGroup(String name, int priority, LabelSelector selector, Spec spec, Origin origin, Pos namePos)
       implements Manifest {}
 }

@@ -27,8 +27,18 @@ public final class ManifestParser {
   private final List<Problem> problems = new ArrayList<>();
   private final Set<String> reportedFields = new HashSet<>();
 
-  /** The result for one document: the manifest (null when it has errors or is not ours) and problems. */
-  public record Result(Manifest manifest, List<Problem> problems, boolean skipped) {}
+  /**
+   * The result for one document.
+   *
+   * @param manifest what could be read of it, even when it has errors (then {@link #valid()} is false);
+   *     null when it has no name or is not ours
+   */
+  public record Result(Manifest manifest, List<Problem> problems, boolean skipped) {
+    /** Whether the manifest may be used: read, and without errors. */
+    public boolean valid() {
+      return manifest != null && problems.stream().noneMatch(Problem::isError);
+    }
+  }
 
   private ManifestParser(String file, boolean requireDigests) {
     this.file = file;
@@ -77,20 +87,20 @@ public final class ManifestParser {
     Spec spec = specNode == null ? new Spec(null, List.of(), List.of()) : spec(specNode, origin);
     Manifest manifest = null;
     if (name != null) {
+      Pos namePos = metadata.get("name").pos();
       if (kind.equals("Host")) {
         manifest = new Manifest.Host(name, stringMap(metadata.get("labels")),
-            stringMap(metadata.get("annotations")), spec, origin);
+            stringMap(metadata.get("annotations")), spec, origin, namePos);
       } else if (specNode != null) {
         manifest = new Manifest.HostGroup(name, priority(specNode.get("priority")),
-            selector(specNode.get("selector")), spec, origin);
+            selector(specNode.get("selector")), spec, origin, namePos);
       }
     }
     return done(manifest);
   }
 
   private Result done(Manifest manifest) {
-    boolean errors = problems.stream().anyMatch(Problem::isError);
-    return new Result(errors ? null : manifest, problems, false);
+    return new Result(manifest, problems, false);
   }
 
   private Spec spec(YMap spec, Origin origin) {
@@ -203,8 +213,10 @@ public final class ManifestParser {
       return null;
     }
     boolean template = m.get("template") instanceof YScalar t && "true".equalsIgnoreCase(t.text());
+    YNode value = content != null ? content : source;
     return new EtcEntry(path, absent, inline, sourcePath, null, template, mode,
-        account(m.get("owner")), account(m.get("group")), new Origin(file, m.pos()));
+        account(m.get("owner")), account(m.get("group")), new Origin(file, m.pos()), field,
+        value == null ? m.pos() : value.pos(), sourcePath == null ? null : text(source));
   }
 
   private Integer mode(YNode node, String field) {

@@ -59,9 +59,10 @@ public final class ManifestParser {
     String kind = text(map.get("kind"));
     if (apiVersion == null || !apiVersion.startsWith(Manifest.GROUP + "/")) {
       if ("Host".equals(kind) || "HostGroup".equals(kind)) {
-        problems.add(Problem.warning(file, map.keyPos("apiVersion"), "apiVersion", "document skipped: "
-            + (apiVersion == null ? "no apiVersion" : Quote.of(apiVersion)) + " is not "
-            + Manifest.API_VERSION));
+        YNode at = map.get("apiVersion") == null ? map : map.get("apiVersion");
+        problems.add(Problem.warning(file, at.pos(), "apiVersion", "document skipped: " + (apiVersion == null
+            ? "a " + kind + " without apiVersion (expected " + Manifest.API_VERSION + ")"
+            : Quote.of(apiVersion) + " is not " + Manifest.API_VERSION)));
       }
       return new Result(null, problems, true);
     }

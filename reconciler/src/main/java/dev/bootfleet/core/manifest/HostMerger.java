@@ -10,11 +10,10 @@ import dev.bootfleet.core.manifest.Manifest.Spec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -185,16 +184,18 @@ final class HostMerger {
 
   /** A file and a folder cannot share a path: {@code /etc/a} and {@code /etc/a/b} both present. */
   private static void checkFileDirClashes(Host host, List<EtcFile> etc, List<Problem> problems) {
-    Set<String> present = new HashSet<>();
-    etc.stream().filter(f -> !f.absent()).forEach(f -> present.add(f.path()));
+    Map<String, EtcFile> present = new HashMap<>();
+    etc.stream().filter(f -> !f.absent()).forEach(f -> present.put(f.path(), f));
     for (EtcFile f : etc) {
       if (f.absent()) {
         continue;
       }
       for (String p = RepoPaths.dirOf(f.path()); p.length() > "/etc".length(); p = RepoPaths.dirOf(p)) {
-        if (present.contains(p)) {
+        EtcFile file = present.get(p);
+        if (file != null) {
           problems.add(Problem.error(host.origin().file(), host.origin().pos(), "spec.etc", "host \""
-              + host.name() + "\" needs " + p + " as a file and as the folder of " + f.path()));
+              + host.name() + "\" needs " + p + " as a file (from " + file.from() + ") and as the folder of "
+              + f.path() + " (from " + f.from() + ")"));
         }
       }
     }

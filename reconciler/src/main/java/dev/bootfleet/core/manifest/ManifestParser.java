@@ -180,7 +180,9 @@ public final class ManifestParser {
     boolean absent = "absent".equals(text(m.get("state")));
     YNode content = m.get("content");
     YNode source = m.get("source");
-    if (absent) {
+    if (reportedFields.contains(field + ".state")) {
+      ok = false; // present or absent is not known: which of content and source it needs is neither
+    } else if (absent) {
       for (String key : List.of("content", "source", "template", "mode", "owner", "group")) {
         if (m.get(key) != null) {
           error(m.keyPos(key), field + "." + key, "is not allowed with state: absent (the file is removed)");

@@ -197,9 +197,10 @@ public final class ManifestParser {
       ok = false;
     }
     String inline = text(content);
-    if (inline != null && inline.length() > FileContent.MAX_BYTES) {
-      error(content.pos(), field + ".content", "is larger than " + FileContent.MAX_BYTES / 1024
-          + " KiB (bake large files into the image)");
+    long size = inline == null ? 0 : utf8Length(inline);
+    if (size > FileContent.MAX_BYTES) {
+      error(content.pos(), field + ".content", "is larger than " + FileContent.MAX_BYTES / (1024 * 1024)
+          + " MiB (" + size + " bytes; bake large files into the image)");
       ok = false;
     }
     String sourcePath = null;
@@ -220,6 +221,16 @@ public final class ManifestParser {
     return new EtcEntry(path, absent, inline, sourcePath, null, template, mode,
         account(m.get("owner")), account(m.get("group")), new Origin(file, m.pos()), field,
         value == null ? m.pos() : value.pos(), sourcePath == null ? null : text(source));
+  }
+
+  /** The length of {@code s} in UTF-8, which is what is written to the host. */
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3; // a surrogate pair is 4
+    }
+    return n;
   }
 
   private Integer mode(YNode node, String field) {

@@ -11,6 +11,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>{@code setup.txt} (optional) prepares what a resource folder cannot carry, in a copy of the case
  * under a temporary folder whose parent also holds {@code outside.txt}, a file outside the repository:
  * {@code link <path> <target>} makes a symbolic link ({@code ${OUTSIDE}} stands for the absolute
- * path of outside.txt), {@code fill <path> <bytes>} writes a file of that size, and
+ * path of outside.txt), {@code fill <path> <bytes>} writes a file of that size, {@code grow <path>
+ * <bytes> <line>} appends the rest of the directive as lines until the file has that size, and
  * {@code require-digests} loads with {@code Options(true)}. The expected lines are what the loader
  * printed when the case was written, each read and judged; a change to one is a change of message.
  */
@@ -154,23 +156,30 @@ class BadInputTest {
           Files.createDirectories(link.getParent());
           Files.createSymbolicLink(link, Path.of(w[2]));
         }
-        case "fill" -> fill(repo.resolve(w[1]), Long.parseLong(w[2]));
+        case "fill" -> grow(repo.resolve(w[1]), Long.parseLong(w[2]), FILLER);
+        case "grow" -> grow(repo.resolve(w[1]), Long.parseLong(w[2]),
+            line.substring(line.indexOf(w[2]) + w[2].length() + 1) + "\n");
         default -> throw new IllegalArgumentException(setup + ": unknown directive " + line);
       }
     }
     return requireDigests;
   }
 
-  /** Writes {@code size} bytes of YAML comment lines. */
-  private static void fill(Path file, long size) {
-    byte[] line = "# padding padding padding padding padding padding padding padding padding\n"
-        .getBytes(StandardCharsets.US_ASCII);
+  private static final String FILLER =
+      "# padding padding padding padding padding padding padding padding padding\n";
+
+  /**
+   * Appends {@code text} to {@code file} until it holds at least {@code size} bytes; ASCII text is cut
+   * to the exact size, other text is written in whole copies (never half a character).
+   */
+  private static void grow(Path file, long size, String text) {
+    byte[] line = text.getBytes(StandardCharsets.UTF_8);
     try {
       Files.createDirectories(file.getParent());
-      try (OutputStream out = Files.newOutputStream(file)) {
-        long left = size;
+      long left = size - (Files.exists(file) ? Files.size(file) : 0);
+      try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
         while (left > 0) {
-          int n = (int) Math.min(left, line.length);
+          int n = line.length == text.length() ? (int) Math.min(left, line.length) : line.length;
           out.write(line, 0, n);
           left -= n;
         }

@@ -21,6 +21,7 @@ import org.snakeyaml.engine.v2.events.NodeEvent;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
@@ -86,11 +87,56 @@ public final class YamlReader {
       Pos at = e.getProblemMark().map(YamlReader::toPos)
           .orElse(e.getContextMark().map(YamlReader::toPos).orElse(Pos.NONE));
       String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
-      throw new YamlException(at, "YAML syntax error: " + oneLine(problem));
+      Pos contextPos = e.getContextMark().map(YamlReader::toPos).orElse(null);
+      String context = e.getContext() == null || at.equals(contextPos) ? null : oneLine(e.getContext());
+      throw new YamlException(at, "YAML syntax error: " + explain(oneLine(problem), context, contextPos));
+    } catch (ReaderException e) {
+      throw new YamlException(codePointPos(text, e.getPosition()), "YAML syntax error: character "
+          + String.format("U+%04X", e.getCodePoint()) + " is not allowed in YAML");
     } catch (YamlEngineException e) {
       throw new YamlException(Pos.NONE, "YAML error: " + oneLine(e.getMessage()));
     }
     return docs;
+  }
+
+  /**
+   * The parser's words, with the usual cause said first where they hide it, and the context: what was
+   * open and where it started (for an unclosed quote, where it opened).
+   */
+  private static String explain(String problem, String context, Pos contextPos) {
+    if (problem.contains("(TAB)") && problem.contains("indentation")) {
+      return "a tab cannot indent YAML; use spaces";
+    }
+    if (context == null || contextPos == null) {
+      return problem;
+    }
+    if (problem.startsWith("expected <block end>") && context.startsWith("while parsing a ")) {
+      return "this line's indentation does not fit the " + context.substring("while parsing a ".length())
+          + " that starts at " + describe(contextPos) + " (" + problem + ")";
+    }
+    return problem + " (" + context + " at " + describe(contextPos) + ")";
+  }
+
+  private static String describe(Pos p) {
+    return "line " + p.line() + ", column " + p.column();
+  }
+
+  /** The line and column of the {@code index}th code point of {@code text}. */
+  private static Pos codePointPos(String text, int index) {
+    int line = 1;
+    int column = 1;
+    int i = 0;
+    for (int n = 0; n < index && i < text.length(); n++) {
+      int c = text.codePointAt(i);
+      i += Character.charCount(c);
+      if (c == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+    }
+    return new Pos(line, column);
   }
 
   private static boolean isEmpty(YNode root) {

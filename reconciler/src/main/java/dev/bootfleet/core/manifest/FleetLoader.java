@@ -3,13 +3,16 @@ package dev.bootfleet.core.manifest;
 import dev.bootfleet.core.manifest.Manifest.Host;
 import dev.bootfleet.core.manifest.Manifest.HostGroup;
 import dev.bootfleet.core.port.RepoFiles;
+import dev.bootfleet.core.yaml.Pos;
 import dev.bootfleet.core.yaml.YamlException;
 import dev.bootfleet.core.yaml.YamlLimits;
 import dev.bootfleet.core.yaml.YamlReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -139,8 +142,8 @@ public final class FleetLoader {
       text = decode(repo.read(file, MAX_MANIFEST_BYTES));
     } catch (RepoFiles.FileProblem e) {
       return new FileResult(manifests, List.of(Problem.error(file, null, "", e.getMessage())));
-    } catch (CharacterCodingException e) {
-      return new FileResult(manifests, List.of(Problem.error(file, null, "", "is not valid UTF-8")));
+    } catch (NotUtf8 e) {
+      return new FileResult(manifests, List.of(Problem.error(file, e.pos, "", e.getMessage())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -160,9 +163,42 @@ public final class FleetLoader {
     return new FileResult(manifests, problems);
   }
 
-  static String decode(byte[] bytes) throws CharacterCodingException {
-    String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+  /** Bytes that are not UTF-8, with the place of the first bad one. */
+  static final class NotUtf8 extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient Pos pos;
+
+    NotUtf8(Pos pos, String message) {
+      super(message);
+      this.pos = pos;
+    }
+  }
+
+  /** Decodes a manifest, dropping a byte order mark. */
+  static String decode(byte[] bytes) throws NotUtf8 {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      int at = in.position(); // the first byte that does not decode; all before it did
+      int lineStart = 0;
+      int line = 1;
+      for (int i = 0; i < at; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      int column = new String(bytes, lineStart, at - lineStart, StandardCharsets.UTF_8).length() + 1;
+      throw new NotUtf8(new Pos(line, column), String.format("is not valid UTF-8 (bad byte 0x%02X;"
+          + " save the file as UTF-8)", bytes[at] & 0xff));
+    }
+    String s = out.flip().toString();
     return s.startsWith("\uFEFF") ? s.substring(1) : s;
   }
 

@@ -148,7 +148,7 @@ final class HostMerger {
       String text = content.textOrNull();
       if (text == null) {
         problems.add(Problem.error(e.origin().file(), e.valuePos(), e.contentField(),
-            "a template must be UTF-8 text (" + e.path() + ")"));
+            "template for " + e.path() + " is not UTF-8 text (or holds a NUL byte)"));
         return null;
       }
       Object compiled = templates.computeIfAbsent(content.sha256(), k -> compile(text));

@@ -58,6 +58,25 @@ public final class WorkTreeFiles implements RepoFiles {
     return root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
   }
 
+  /**
+   * The first link on {@code rel}'s way that takes it out of the repository, as {@code " (a/b -> ../..)"}
+   * (the same words as {@link GitTreeFiles}), or "" when none can be named.
+   */
+  private String linkLeaving(Path rel) {
+    Path at = root;
+    for (Path part : rel) {
+      at = at.resolve(part);
+      try {
+        if (Files.isSymbolicLink(at) && !at.toRealPath().startsWith(realRoot)) {
+          return " (" + rel(at) + " -> " + Files.readSymbolicLink(at) + ")";
+        }
+      } catch (IOException e) {
+        return "";
+      }
+    }
+    return "";
+  }
+
   @Override
   public byte[] read(String path, int maxBytes) throws IOException, FileProblem {
     Path p = root.resolve(path).normalize();
@@ -71,7 +90,10 @@ public final class WorkTreeFiles implements RepoFiles {
       throw new FileProblem(Files.isSymbolicLink(p) ? "is a broken symbolic link" : "does not exist");
     }
     if (!real.startsWith(realRoot)) {
-      throw new FileProblem("leaves the repository through a symbolic link");
+      throw new FileProblem("leaves the repository through a symbolic link" + linkLeaving(root.relativize(p)));
+    }
+    if (Files.isDirectory(real)) {
+      throw new FileProblem("is a folder, not a file");
     }
     if (!Files.isRegularFile(real)) {
       throw new FileProblem("is not a regular file");

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>{@code setup.txt} (optional) prepares what a resource folder cannot carry, in a copy of the case
  * under a temporary folder whose parent also holds {@code outside.txt}, a file outside the repository:
  * {@code link <path> <target>} makes a symbolic link ({@code ${OUTSIDE}} stands for the absolute
- * path of outside.txt), {@code fill <path> <bytes>} writes a file of that size, {@code grow <path>
+ * path of outside.txt, here and in expect.txt), {@code fill <path> <bytes>} writes a file of that size, {@code grow <path>
  * <bytes> <line>} appends the rest of the directive as lines until the file has that size, and
  * {@code require-digests} loads with {@code Options(true)}. The expected lines are what the loader
  * printed when the case was written, each read and judged; a change to one is a change of message.
@@ -78,7 +78,7 @@ class BadInputTest {
 
     List<String> actual = fleet.problems().stream().map(Problem::format).toList();
     writeActual(name, actual, fleet);
-    Expected expected = Expected.read(source.resolve("expect.txt"));
+    Expected expected = Expected.read(source.resolve("expect.txt"), outside);
     assertThat(actual).as("problems of %s, as printed:%n%s", name, String.join("\n", actual))
         .containsExactlyElementsOf(expected.problems());
     assertThat(fleet.hosts()).extracting(DesiredHost::name).as("hosts loaded from %s", name)
@@ -104,10 +104,11 @@ class BadInputTest {
   }
 
   private record Expected(List<String> problems, List<String> loaded) {
-    static Expected read(Path file) throws IOException {
+    static Expected read(Path file, Path outside) throws IOException {
       List<String> problems = new ArrayList<>();
       List<String> loaded = new ArrayList<>();
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String line = raw.replace("${OUTSIDE}", outside.toString());
         if (line.isBlank() || line.startsWith("#")) {
           continue;
         }

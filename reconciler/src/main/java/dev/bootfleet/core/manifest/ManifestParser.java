@@ -321,7 +321,8 @@ public final class ManifestParser {
         String field = "spec.selector.matchExpressions[" + i + "]";
         boolean needsValues = operator == LabelSelector.Operator.In || operator == LabelSelector.Operator.NotIn;
         if (needsValues && values.isEmpty()) {
-          error(r.pos(), field + ".values", "operator " + op + " needs a non-empty values list");
+          error(r.get("values") == null ? r.pos() : r.get("values").pos(), field + ".values", "operator " + op
+              + " needs a non-empty values list");
         } else if (!needsValues && r.get("values") != null) {
           error(r.keyPos("values"), field + ".values", "operator " + op + " takes no values");
         }

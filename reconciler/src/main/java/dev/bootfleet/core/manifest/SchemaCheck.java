@@ -116,7 +116,8 @@ public final class SchemaCheck {
             : " (expected one of: " + String.join(", ", known) + ")");
       }
       case "required" -> message = "missing required key '" + e.getProperty() + "'";
-      case "type" -> message = "expected " + article(String.valueOf(arg(e, 1))) + ", found " + describe(node);
+      case "type" -> message = "expected " + article(String.valueOf(arg(e, 1))) + ", found " + describe(node)
+          + quoteHint(String.valueOf(arg(e, 1)), node);
       case "const" -> message = describe(node) + " is not allowed (expected \"" + constValue(e) + "\")";
       case "enum" -> message = describe(node) + " is not one of " + enumValues(e);
       case "propertyNames" -> {
@@ -188,6 +189,23 @@ public final class SchemaCheck {
       }
     }
     return describe(node) + " is not " + FORMS.getOrDefault(last, "of the expected form");
+  }
+
+  /** A hint when quotes are the whole difference: {@code "true"} for a boolean, {@code 1} for a string. */
+  private static String quoteHint(String expected, YNode node) {
+    if (!(node instanceof YNode.YScalar s)) {
+      return "";
+    }
+    if (expected.equals("string") && s.plain() && s.type() != YNode.YScalar.Type.NULL) {
+      return " (quote it to make it text: \"" + Quote.escape(s.text()) + "\")";
+    }
+    YNode.YScalar unquoted = new YNode.YScalar(s.pos(), s.text(), true);
+    boolean would = switch (expected) {
+      case "boolean" -> unquoted.type() == YNode.YScalar.Type.BOOL;
+      case "integer" -> unquoted.type() == YNode.YScalar.Type.INT;
+      default -> false;
+    };
+    return !s.plain() && would ? " (remove the quotes)" : "";
   }
 
   private static Object arg(Error e, int i) {

@@ -180,7 +180,7 @@ public final class YamlReader {
           String name = ((AliasEvent) event).getAlias().getValue();
           YNode target = anchors.get(name);
           if (target == null) {
-            throw new YamlException(at, "unknown alias *" + name);
+            throw new YamlException(at, "unknown alias *" + name + " (no anchor &" + name + " before it)");
           }
           add(target, null, sizes.getOrDefault(target, 1L), at);
         }
@@ -226,7 +226,7 @@ public final class YamlReader {
         parent.items.add(node);
       } else if (parent.pendingKey == null) {
         if (!(node instanceof YScalar key)) {
-          throw new YamlException(at, "mapping keys must be plain strings, found a " + node.kindName());
+          throw new YamlException(at, "a mapping key must be a scalar, found a " + node.kindName());
         }
         Entry first = parent.entries.get(key.text());
         if (first != null) {

@@ -77,7 +77,7 @@ class BadInputTest {
         () -> FleetLoader.load(new WorkTreeFiles(repo), new FleetLoader.Options(requireDigests)));
 
     List<String> actual = fleet.problems().stream().map(Problem::format).toList();
-    writeActual(name, actual, fleet);
+    writeActual(name, actual, fleet, outside);
     Expected expected = Expected.read(source.resolve("expect.txt"), outside);
     assertThat(actual).as("problems of %s, as printed:%n%s", name, String.join("\n", actual))
         .containsExactlyElementsOf(expected.problems());
@@ -90,12 +90,14 @@ class BadInputTest {
    * With {@code -Dbad.actual=DIR}, writes what each case printed to {@code DIR/<case>.txt} in the
    * expect.txt format, to compare with {@code diff} after changing a message. Never writes expect.txt.
    */
-  private static void writeActual(String name, List<String> problems, Fleet fleet) throws IOException {
+  private static void writeActual(String name, List<String> problems, Fleet fleet, Path outside)
+      throws IOException {
     String dir = System.getProperty("bad.actual");
     if (dir == null || dir.isBlank()) {
       return;
     }
-    List<String> lines = new ArrayList<>(problems);
+    List<String> lines = new ArrayList<>(problems.stream()
+        .map(l -> l.replace(outside.toString(), "${OUTSIDE}")).toList());
     if (!fleet.hosts().isEmpty()) {
       lines.add("loaded: " + String.join(" ", fleet.hosts().stream().map(DesiredHost::name).toList()));
     }

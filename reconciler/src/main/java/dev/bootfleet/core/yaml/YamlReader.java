@@ -54,8 +54,9 @@ public final class YamlReader {
    */
   public List<Document> readAll(String text) throws YamlException {
     if (text.length() > limits.maxChars()) {
-      throw new YamlException(new Pos(1, 1),
-          "file is larger than the limit of " + limits.maxChars() / (1024 * 1024) + " MiB");
+      int mib = 1024 * 1024;
+      throw new YamlException(new Pos(1, 1), "file is larger than the limit of " + (limits.maxChars() % mib == 0
+          ? limits.maxChars() / mib + " MiB" : limits.maxChars() + " characters"));
     }
     LoadSettings settings = LoadSettings.builder()
         .setCodePointLimit(limits.maxChars() + 1)
@@ -174,7 +175,7 @@ public final class YamlReader {
         case Scalar -> {
           ScalarEvent s = (ScalarEvent) event;
           boolean plain = s.isPlain() && s.getTag().isEmpty();
-          add(new YScalar(at, s.getValue(), plain), anchorOf(s), 1, at);
+          add(new YScalar(at, s.getValue(), plain), anchorOf(s), 1, 1, at);
         }
         case Alias -> {
           String name = ((AliasEvent) event).getAlias().getValue();
@@ -182,7 +183,8 @@ public final class YamlReader {
           if (target == null) {
             throw new YamlException(at, "unknown alias *" + name + " (no anchor &" + name + " before it)");
           }
-          add(target, null, sizes.getOrDefault(target, 1L), at);
+          long size = sizes.getOrDefault(target, 1L);
+          add(target, null, size, size, at); // an alias stands for a whole copy
         }
         case MappingStart, SequenceStart -> {
           if (stack.size() >= limits.maxDepth()) {
@@ -194,7 +196,7 @@ public final class YamlReader {
         case MappingEnd, SequenceEnd -> {
           Frame f = stack.pop();
           YNode node = f.mapping ? new YMap(f.pos, f.entries) : new YSeq(f.pos, f.items);
-          add(node, f.anchor, f.size, f.pos);
+          add(node, f.anchor, f.size, 1, f.pos); // its children were counted as they came
         }
         default -> { }
       }
@@ -204,8 +206,14 @@ public final class YamlReader {
       return e.getAnchor().map(a -> a.getValue()).orElse(null);
     }
 
-    private void add(YNode node, String anchor, long size, Pos at) throws YamlException {
-      nodes += size;
+    /**
+     * Adds a finished node to its parent.
+     *
+     * @param size the node's expanded size (itself and everything below it, aliases at full size)
+     * @param fresh how many nodes this adds to the document's count that were not counted before
+     */
+    private void add(YNode node, String anchor, long size, long fresh, Pos at) throws YamlException {
+      nodes += fresh;
       if (nodes > limits.maxNodes()) {
         throw new YamlException(at, "document expands to more than " + limits.maxNodes()
             + " nodes (too many aliases?)");

@@ -82,7 +82,11 @@ public final class FleetRepos implements AutoCloseable {
       id = null;
     }
     if (id == null && tempClone != null && !name.startsWith("refs/")) {
-      id = repository.resolve("refs/heads/" + name + "^{commit}"); // a bare clone keeps branches as heads
+      try {
+        id = repository.resolve("refs/heads/" + name + "^{commit}"); // a bare clone keeps branches as heads
+      } catch (IOException | RuntimeException e) {
+        id = null; // not a revision at all (main^{): said below in the same words as any unknown one
+      }
     }
     if (id == null) {
       throw new RepoException("--rev " + name + ": unknown revision (expected a branch, tag or commit)");

@@ -26,6 +26,7 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  */
 public final class GitTreeFiles implements RepoFiles {
   private static final int MAX_LINK_HOPS = 40;
+  static final String LINK_LOOP = "has too many levels of symbolic links (a loop?)";
   private final Repository repo;
   private final String revision;
   private final Map<String, Blob> blobs = new HashMap<>();
@@ -101,14 +102,23 @@ public final class GitTreeFiles implements RepoFiles {
     String resolved = resolveLinks(path);
     Blob blob = blobs.get(resolved);
     if (blob == null) {
-      throw new FileProblem(folders.contains(resolved) ? "is a folder, not a file" : "does not exist in " + revision);
+      throw new FileProblem(folders.contains(resolved) || resolved.isEmpty() ? "is a folder, not a file" : "does not exist in " + revision);
     }
     ObjectLoader loader = repo.open(blob.id());
     if (loader.getSize() > maxBytes) {
-      throw new FileProblem("is larger than " + (maxBytes >= 1024 * 1024 ? maxBytes / (1024 * 1024) + " MiB"
-          : maxBytes / 1024 + " KiB") + " (" + loader.getSize() + " bytes)");
+      throw new FileProblem("is larger than " + ByteSize.of(maxBytes) + " (" + loader.getSize() + " bytes)");
     }
     return loader.getBytes();
+  }
+
+  /** Whether {@code target}, seen from the folder {@code dir}, is the top of the tree itself. */
+  private static boolean isRoot(String dir, String target) {
+    try {
+      RepoPaths.resolve(dir, target + "/x"); // one level below it would be inside
+      return !target.startsWith("/");
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Follows symbolic links component by component, refusing any that leave the tree. */
@@ -130,18 +140,23 @@ public final class GitTreeFiles implements RepoFiles {
           throw new FileProblem(escape);
         }
         String rest = String.join("/", Arrays.copyOfRange(parts, i + 1, parts.length));
+        String dir = RepoPaths.dirOf(prefix);
+        String base;
         try {
-          String base = RepoPaths.resolve(RepoPaths.dirOf(prefix), target);
-          next = rest.isEmpty() ? base : base + "/" + rest;
+          base = RepoPaths.resolve(dir, target);
         } catch (IllegalArgumentException e) {
-          throw new FileProblem(escape);
+          if (!isRoot(dir, target)) {
+            throw new FileProblem(escape);
+          }
+          base = ""; // a link to the top of the tree, as "files/top -> .." is: inside, and followed
         }
+        next = base.isEmpty() ? rest : rest.isEmpty() ? base : base + "/" + rest;
       }
       if (next == null) {
         return current;
       }
       current = next;
     }
-    throw new FileProblem("has more than " + MAX_LINK_HOPS + " levels of symbolic links");
+    throw new FileProblem(LINK_LOOP);
   }
 }

@@ -2,6 +2,7 @@ package dev.bootfleet.adapters.git;
 
 import dev.bootfleet.core.port.RepoFiles;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -88,6 +89,11 @@ public final class WorkTreeFiles implements RepoFiles {
       real = p.toRealPath();
     } catch (NoSuchFileException e) {
       throw new FileProblem(Files.isSymbolicLink(p) ? "is a broken symbolic link" : "does not exist");
+    } catch (FileSystemException e) {
+      if (e.getReason() != null && e.getReason().contains("levels of symbolic links")) { // ELOOP
+        throw new FileProblem(GitTreeFiles.LINK_LOOP);
+      }
+      throw e;
     }
     if (!real.startsWith(realRoot)) {
       throw new FileProblem("leaves the repository through a symbolic link" + linkLeaving(root.relativize(p)));
@@ -100,8 +106,7 @@ public final class WorkTreeFiles implements RepoFiles {
     }
     long size = Files.size(real);
     if (size > maxBytes) {
-      throw new FileProblem("is larger than " + (maxBytes >= 1024 * 1024 ? maxBytes / (1024 * 1024) + " MiB"
-          : maxBytes / 1024 + " KiB") + " (" + size + " bytes)");
+      throw new FileProblem("is larger than " + ByteSize.of(maxBytes) + " (" + size + " bytes)");
     }
     return Files.readAllBytes(real);
   }

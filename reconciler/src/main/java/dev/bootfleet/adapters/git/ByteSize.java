@@ -1,0 +1,16 @@
+package dev.bootfleet.adapters.git;
+
+/** Sizes in messages: "10 MiB", "2 KiB", or "100 bytes" when the size is not a whole unit. */
+final class ByteSize {
+  private ByteSize() {}
+
+  static String of(long bytes) {
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) {
+      return bytes / (1024 * 1024) + " MiB";
+    }
+    if (bytes >= 1024 && bytes % 1024 == 0) {
+      return bytes / 1024 + " KiB";
+    }
+    return bytes + " bytes";
+  }
+}

@@ -38,6 +38,9 @@ public final class SchemaCheck {
       "values", "a label value",
       "key", "a label key");
 
+  private static final String KEY_FORM = "[dns-prefix/]name: letters, digits, '-', '_' and '.', "
+      + "at most 63 characters, starting and ending with a letter or digit";
+
   private SchemaCheck() {}
 
   /** The schema for a kind, {@code Host} or {@code HostGroup}. */
@@ -96,6 +99,13 @@ public final class SchemaCheck {
         }
         field = field.isEmpty() ? key : field + "." + key;
         message = "unknown key '" + key + "'" + expectedKeys(pointer);
+      }
+      case "propertyNames" -> {
+        String key = e.getProperty();
+        if (node instanceof YMap m && key != null) {
+          pos = m.keyPos(key);
+        }
+        message = "\"" + key + "\" is not a valid key (expected " + KEY_FORM + ")";
       }
       case "required" -> message = "missing required key '" + e.getProperty() + "'";
       case "type" -> message = "expected " + article(String.valueOf(arg(e, 1))) + ", found " + describe(node);

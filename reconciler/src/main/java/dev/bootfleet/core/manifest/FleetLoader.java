@@ -45,7 +45,8 @@ public final class FleetLoader {
     return new FleetLoader(repo, options).load();
   }
 
-  private record FileResult(List<Manifest> manifests, List<Problem> problems) {}
+  /** What one file gave: its valid manifests, the groups that have errors, and its problems. */
+  private record FileResult(List<Manifest> manifests, List<HostGroup> brokenGroups, List<Problem> problems) {}
 
   private Fleet load() throws IOException {
     List<String> files = repo.manifestFiles();
@@ -58,8 +59,10 @@ public final class FleetLoader {
     List<Problem> problems = new ArrayList<>();
     Map<String, Host> hosts = new HashMap<>();
     Map<String, HostGroup> groups = new HashMap<>();
+    List<HostGroup> broken = new ArrayList<>();
     for (FileResult r : results) {
       problems.addAll(r.problems());
+      broken.addAll(r.brokenGroups());
       for (Manifest m : r.manifests()) {
         Manifest first = switch (m) {
           case Host h -> hosts.putIfAbsent(h.name(), h);
@@ -75,7 +78,10 @@ public final class FleetLoader {
     SourceFiles sources = new SourceFiles(repo);
     List<HostGroup> groupList = groups.values().stream()
         .map(g -> (HostGroup) sources.fill(g, problems)).sorted(HostMerger.GROUP_ORDER).toList();
-    List<Host> hostList = hosts.values().stream().map(h -> (Host) sources.fill(h, problems))
+    // A host that a broken group matches is left out: its merge would only echo the group's errors.
+    List<Host> hostList = hosts.values().stream()
+        .filter(h -> broken.stream().noneMatch(g -> g.selector().matches(h.labels())))
+        .map(h -> (Host) sources.fill(h, problems))
         .sorted(Comparator.comparing(Host::name)).toList();
     HostMerger merger = new HostMerger(groupList);
     List<HostMerger.Merged> merged = hostList.parallelStream().map(merger::merge).toList();
@@ -93,13 +99,14 @@ public final class FleetLoader {
   private FileResult parseFile(String file) {
     List<Problem> problems = new ArrayList<>();
     List<Manifest> manifests = new ArrayList<>();
+    List<HostGroup> broken = new ArrayList<>();
     String text;
     try {
       text = decode(repo.read(file, MAX_MANIFEST_BYTES));
     } catch (RepoFiles.FileProblem e) {
-      return new FileResult(manifests, List.of(Problem.error(file, null, "", e.getMessage())));
+      return new FileResult(manifests, broken, List.of(Problem.error(file, null, "", e.getMessage())));
     } catch (CharacterCodingException e) {
-      return new FileResult(manifests, List.of(Problem.error(file, null, "", "is not valid UTF-8")));
+      return new FileResult(manifests, broken, List.of(Problem.error(file, null, "", "is not valid UTF-8")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -107,16 +114,18 @@ public final class FleetLoader {
     try {
       docs = YamlReader.withDefaults().readAll(text);
     } catch (YamlException e) {
-      return new FileResult(manifests, List.of(Problem.error(file, e.pos(), "", e.getMessage())));
+      return new FileResult(manifests, broken, List.of(Problem.error(file, e.pos(), "", e.getMessage())));
     }
     for (YamlReader.Document doc : docs) {
       ManifestParser.Result r = ManifestParser.parse(doc.root(), file, options.requireDigests());
       problems.addAll(r.problems());
-      if (r.manifest() != null) {
+      if (r.valid()) {
         manifests.add(r.manifest());
+      } else if (r.manifest() instanceof HostGroup g) {
+        broken.add(g);
       }
     }
-    return new FileResult(manifests, problems);
+    return new FileResult(manifests, broken, problems);
   }
 
   static String decode(byte[] bytes) throws CharacterCodingException {

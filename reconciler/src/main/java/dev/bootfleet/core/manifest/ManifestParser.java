@@ -27,8 +27,14 @@ public final class ManifestParser {
   private final List<Problem> problems = new ArrayList<>();
   private final Set<String> reportedFields = new HashSet<>();
 
-  /** The result for one document: the manifest (null when it has errors or is not ours) and problems. */
-  public record Result(Manifest manifest, List<Problem> problems, boolean skipped) {}
+  /**
+   * The result for one document.
+   *
+   * @param manifest what could be built, or null; check {@link #valid()} before using it
+   * @param valid whether the document has no errors
+   * @param skipped whether the document is not a bootfleet manifest at all
+   */
+  public record Result(Manifest manifest, boolean valid, List<Problem> problems, boolean skipped) {}
 
   private ManifestParser(String file, boolean requireDigests) {
     this.file = file;
@@ -53,7 +59,7 @@ public final class ManifestParser {
             + (apiVersion == null ? "no apiVersion" : "\"" + apiVersion + "\"") + " is not "
             + Manifest.API_VERSION));
       }
-      return new Result(null, problems, true);
+      return new Result(null, false, problems, true);
     }
     if (!apiVersion.equals(Manifest.API_VERSION)) {
       error(map.get("apiVersion").pos(), "apiVersion", "\"" + apiVersion + "\" is not supported (expected "
@@ -90,7 +96,7 @@ public final class ManifestParser {
 
   private Result done(Manifest manifest) {
     boolean errors = problems.stream().anyMatch(Problem::isError);
-    return new Result(errors ? null : manifest, problems, false);
+    return new Result(manifest, !errors, problems, false);
   }
 
   private Spec spec(YMap spec, Origin origin) {

@@ -42,6 +42,11 @@ class CliIT {
   static Run bootfleet(Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/bootfleet").toString()));
     cmd.addAll(List.of(args));
+    return run(env, cmd.toArray(String[]::new));
+  }
+
+  /** Runs a command with the environment a user of the built jar would have. */
+  static Run run(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("XDG_CACHE_HOME", CACHE.toString());
@@ -123,9 +128,21 @@ class CliIT {
   }
 
   @Test
-  void plan_colour_onlyWhenAsked_andNoColorWins() throws Exception {
-    assertThat(bootfleet("plan", "--repo", REPO, "--observed", OBSERVED, "--color", "always").out()).contains("\u001b[");
-    assertThat(bootfleet("plan", "--repo", REPO, "--observed", OBSERVED).out()).doesNotContain("\u001b[");
+  void plan_colour_onlyOnATerminal_andNoColorTurnsItOff() throws Exception {
+    Path script = Path.of("/usr/bin/script");
+    assertThat(Files.isExecutable(script)).as("/usr/bin/script (Debian package bsdutils) runs bootfleet on a "
+        + "pseudo-terminal for this test; install it with apt-get install bsdutils").isTrue();
+    String cmd = ROOT.resolve("bin/bootfleet") + " plan --repo " + REPO + " --observed " + OBSERVED;
+
+    Run tty = run(Map.of(), script.toString(), "-qec", cmd, "/dev/null");
+    Run ttyNoColor = run(Map.of("NO_COLOR", "1"), script.toString(), "-qec", cmd, "/dev/null");
+    Run piped = bootfleet("plan", "--repo", REPO, "--observed", OBSERVED);
+    Run forced = bootfleet("plan", "--repo", REPO, "--observed", OBSERVED, "--color", "always");
+
+    assertThat(tty.out()).as("on a terminal").contains("\u001b[33mdrifted");
+    assertThat(ttyNoColor.out()).as("NO_COLOR on a terminal").contains("drifted").doesNotContain("\u001b[");
+    assertThat(piped.out()).as("piped").doesNotContain("\u001b[");
+    assertThat(forced.out()).as("--color always").contains("\u001b[");
   }
 
   @Test

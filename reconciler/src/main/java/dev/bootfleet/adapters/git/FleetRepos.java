@@ -92,7 +92,9 @@ public final class FleetRepos implements AutoCloseable {
       throw new RepoException("--rev " + name + ": unknown revision (expected a branch, tag or commit)");
     }
     try (RevWalk walk = new RevWalk(repository)) {
-      return new GitTreeFiles(repository, walk.parseCommit(id), name, prefix());
+      // A commit given by its hash is labelled by the hash alone: sha1:<hex>, not <hex>@sha1:<hex>.
+      String label = id.name().startsWith(name.toLowerCase(java.util.Locale.ROOT)) ? "" : name;
+      return new GitTreeFiles(repository, walk.parseCommit(id), label, prefix());
     }
   }
 

@@ -39,7 +39,7 @@ public final class GitTreeFiles implements RepoFiles {
    */
   GitTreeFiles(Repository repo, RevCommit commit, String label, String prefix) throws IOException {
     this.repo = repo;
-    this.revision = label + "@sha1:" + commit.name();
+    this.revision = (label.isEmpty() ? "" : label + "@") + "sha1:" + commit.name();
     String under = prefix.isEmpty() ? "" : prefix + "/";
     try (TreeWalk walk = new TreeWalk(repo)) {
       walk.addTree(commit.getTree());

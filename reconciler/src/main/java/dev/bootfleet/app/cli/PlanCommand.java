@@ -77,6 +77,9 @@ final class PlanCommand implements Callable<Integer> {
   static Plan observedPlan(RepoOptions repo, Path observed, CommandSpec spec) {
     Fleet fleet = repo.load(repo.rev);
     boolean bad = RepoOptions.report(fleet, spec.commandLine().getErr());
+    if (!java.nio.file.Files.isDirectory(observed)) {
+      throw new UserError("--observed " + observed + ": no such folder (expected a folder of <host>.json status documents)");
+    }
     ObservedDir.Result seen;
     try {
       seen = ObservedDir.read(observed);

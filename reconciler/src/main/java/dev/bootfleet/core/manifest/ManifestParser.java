@@ -30,15 +30,11 @@ public final class ManifestParser {
   /**
    * The result for one document.
    *
-   * @param manifest what could be read of it, even when it has errors (then {@link #valid()} is false);
-   *     null when it has no name or is not ours
+   * @param manifest what could be built, or null; check {@link #valid()} before using it
+   * @param valid whether the document has no errors
+   * @param skipped whether the document is not a bootfleet manifest at all
    */
-  public record Result(Manifest manifest, List<Problem> problems, boolean skipped) {
-    /** Whether the manifest may be used: read, and without errors. */
-    public boolean valid() {
-      return manifest != null && problems.stream().noneMatch(Problem::isError);
-    }
-  }
+  public record Result(Manifest manifest, boolean valid, List<Problem> problems, boolean skipped) {}
 
   private ManifestParser(String file, boolean requireDigests) {
     this.file = file;
@@ -64,7 +60,7 @@ public final class ManifestParser {
             ? "a " + kind + " without apiVersion (expected " + Manifest.API_VERSION + ")"
             : Quote.of(apiVersion) + " is not " + Manifest.API_VERSION)));
       }
-      return new Result(null, problems, true);
+      return new Result(null, false, problems, true);
     }
     if (!apiVersion.equals(Manifest.API_VERSION)) {
       error(map.get("apiVersion").pos(), "apiVersion", Quote.of(apiVersion) + " is not supported (expected "
@@ -101,7 +97,8 @@ public final class ManifestParser {
   }
 
   private Result done(Manifest manifest) {
-    return new Result(manifest, problems, false);
+    boolean errors = problems.stream().anyMatch(Problem::isError);
+    return new Result(manifest, !errors, problems, false);
   }
 
   private Spec spec(YMap spec, Origin origin) {

@@ -26,8 +26,8 @@ public final class SchemaCheck {
       SpecificationVersion.DRAFT_2020_12, b -> b.schemaIdResolvers(r -> r.mapPrefix(BASE, "classpath:schema/")));
   private static final Map<String, Schema> SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
 
-  static final String LABEL_KEY = "a label key: an optional DNS prefix and '/', then 1 to 63 letters, digits,"
-      + " '-', '_' and '.', starting and ending with a letter or digit";
+  private static final String KEY_FORM = "[dns-prefix/]name: letters, digits, '-', '_' and '.', "
+      + "at most 63 characters, starting and ending with a letter or digit";
   static final String LABEL_VALUE = "a label value: up to 63 letters, digits, '-', '_' and '.', starting and"
       + " ending with a letter or digit";
   static final String MODE = "octal permission bits such as \"0644\"";
@@ -43,7 +43,7 @@ public final class SchemaCheck {
       "append", "a kernel argument without spaces",
       "delete", "a kernel argument without spaces",
       "values", LABEL_VALUE,
-      "key", LABEL_KEY);
+      "key", "a valid key (expected " + KEY_FORM + ")");
 
   private SchemaCheck() {}
 
@@ -115,20 +115,18 @@ public final class SchemaCheck {
         message = "unknown key '" + Quote.escape(key) + "'" + (known == null ? ""
             : " (expected one of: " + String.join(", ", known) + ")");
       }
+      case "propertyNames" -> {
+        String key = e.getProperty();
+        if (node instanceof YMap m && key != null) {
+          pos = m.keyPos(key);
+        }
+        message = Quote.of(key) + " is not a valid key (expected " + KEY_FORM + ")";
+      }
       case "required" -> message = "missing required key '" + e.getProperty() + "'";
       case "type" -> message = "expected " + article(String.valueOf(arg(e, 1))) + ", found " + describe(node)
           + quoteHint(String.valueOf(arg(e, 1)), node);
       case "const" -> message = describe(node) + " is not allowed (expected \"" + constValue(e) + "\")";
       case "enum" -> message = describe(node) + " is not one of " + enumValues(e);
-      case "propertyNames" -> {
-        String key = e.getProperty();
-        if (node instanceof YMap m) {
-          pos = m.keyPos(key);
-        }
-        field = field.isEmpty() ? key : field + "." + key;
-        message = Quote.of(key) + " is not " + (pointer.endsWith("/annotations")
-            ? LABEL_KEY.replace("a label key", "an annotation key") : LABEL_KEY);
-      }
       case "pattern", "oneOf" -> message = patternMessage(pointer, last, node);
       case "minLength" -> message = "must not be empty";
       case "maxLength" -> message = describe(node) + " is longer than " + arg(e, 0) + " characters";

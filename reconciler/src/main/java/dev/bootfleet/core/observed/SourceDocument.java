@@ -3,6 +3,7 @@ package dev.bootfleet.core.observed;
 import dev.bootfleet.core.yaml.Pos;
 import dev.bootfleet.core.yaml.YamlException;
 import dev.bootfleet.core.yaml.YamlLimits;
+import dev.bootfleet.core.yaml.JsonView;
 import dev.bootfleet.core.yaml.YamlReader;
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads the text of one document into a Jackson tree: as JSON when its first non-blank character is
  * <code>{</code>, otherwise as YAML ({@link YamlReader}, scalars typed by {@link
- * dev.bootfleet.core.yaml.JsonView}, local tags by {@link YamlTags}).
+ * dev.bootfleet.core.yaml.JsonView}, local tags as serde writes enum variants).
  */
 final class SourceDocument {
   private static final int MAX_CHARS = YamlLimits.DEFAULT.maxChars();
@@ -84,7 +85,7 @@ final class SourceDocument {
       throw new ObservedStateException(origin + at(docs.get(1).start())
           + ": a second YAML document (expected exactly one document)");
     }
-    return YamlTags.of(text).toJson(docs.get(0).root());
+    return JsonView.of(docs.get(0).root(), true);
   }
 
   private static String at(Pos pos) {

@@ -4,7 +4,10 @@ import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.plan.HostPlan;
 import dev.bootfleet.core.plan.Plan;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The pull-request form: one comment, updated in place (a bot finds it by the hidden marker on the
@@ -13,6 +16,8 @@ import java.util.List;
 public final class MarkdownRenderer {
   /** The first line of every comment; a CI job edits the comment that starts with it. */
   public static final String MARKER = "<!-- bootfleet:plan -->";
+  /** GitHub caps a comment at 65,536 characters; the table and the details share that. */
+  static final int MAX_DETAILS_CHARS = 45_000;
 
   public void render(Report report, Appendable out) throws IOException {
     Plan plan = report.plan();
@@ -25,9 +30,12 @@ public final class MarkdownRenderer {
       out.append('`').append(plan.revision()).append("`\n\n");
     }
     out.append("**").append(report.summaryLine()).append("**\n\n");
-    List<HostPlan> hosts = report.hosts();
+    // A pull-request comment lists the hosts the change touches; the summary line counts the rest.
+    List<HostPlan> hosts = plan.mode() == Plan.Mode.CHANGE
+        ? report.hosts().stream().filter(h -> h.status().differs()).toList() : report.hosts();
     if (hosts.isEmpty()) {
-      out.append(report.kind() == Report.Kind.DRIFT ? "Every host matches Git.\n" : "No hosts.\n");
+      out.append(report.kind() == Report.Kind.DRIFT ? "Every host matches Git.\n"
+          : plan.mode() == Plan.Mode.CHANGE ? "This change does not touch any host.\n" : "No hosts.\n");
       return;
     }
     out.append("| Host | Status | Actions | Reason |\n|---|---|---|---|\n");
@@ -35,34 +43,60 @@ public final class MarkdownRenderer {
       out.append("| `").append(h.name()).append("` | ").append(h.status().id()).append(" | ")
           .append(cell(Report.actionList(h))).append(" | ").append(cell(h.reason())).append(" |\n");
     }
+    // Hosts whose changes are identical (a group edit, say) share one block, so a fleet-wide change
+    // stays one readable comment.
+    Map<String, List<String>> byBody = new LinkedHashMap<>();
+    Map<String, String> titles = new LinkedHashMap<>();
     for (HostPlan h : hosts) {
       if (h.actions().isEmpty() && h.notes().isEmpty()) {
         continue;
       }
-      out.append("\n<details><summary><code>").append(h.name()).append("</code>: ").append(h.status().id())
-          .append(" — ").append(escape(h.reason())).append("</summary>\n\n");
-      for (Action a : h.actions()) {
-        out.append("- ").append(code(Describe.action(a))).append('\n');
-      }
-      for (String note : h.notes()) {
-        out.append("- note: ").append(escape(note)).append('\n');
-      }
-      for (Action a : h.actions()) {
-        String diff = Describe.diff(a);
-        if (diff != null) {
-          out.append("\n```diff\n").append(diff.replace("```", "`\u200b``"));
-          if (!diff.endsWith("\n")) {
-            out.append('\n');
-          }
-          out.append("```\n");
-        }
-      }
-      out.append("\n</details>\n");
+      String body = details(h);
+      byBody.computeIfAbsent(body, k -> new ArrayList<>()).add(h.name());
+      titles.putIfAbsent(body, h.status().id() + " — " + escape(h.reason()));
     }
+    StringBuilder blocks = new StringBuilder();
+    int shown = 0;
+    for (var e : byBody.entrySet()) {
+      List<String> names = e.getValue();
+      String who = names.size() == 1 ? "<code>" + names.get(0) + "</code>"
+          : names.size() + " hosts: " + String.join(", ", names.stream().map(n -> "<code>" + n + "</code>").toList());
+      String block = "\n<details><summary>" + who + ": " + titles.get(e.getKey()) + "</summary>\n\n" + e.getKey()
+          + "\n</details>\n";
+      if (blocks.length() + block.length() > MAX_DETAILS_CHARS) {
+        blocks.append("\n_").append(byBody.size() - shown)
+            .append(" more blocks left out to fit one comment; see the JSON plan (--format json) for all of them._\n");
+        break;
+      }
+      blocks.append(block);
+      shown++;
+    }
+    out.append(blocks);
     if (!plan.unmanagedHosts().isEmpty()) {
       out.append("\nUnmanaged (reporting, not in Git): ");
       out.append(String.join(", ", plan.unmanagedHosts().stream().map(n -> "`" + n + "`").toList())).append('\n');
     }
+  }
+
+  private static String details(HostPlan h) {
+    StringBuilder out = new StringBuilder();
+    for (Action a : h.actions()) {
+      out.append("- ").append(code(Describe.action(a))).append('\n');
+    }
+    for (String note : h.notes()) {
+      out.append("- note: ").append(escape(note)).append('\n');
+    }
+    for (Action a : h.actions()) {
+      String diff = Describe.diff(a);
+      if (diff != null) {
+        out.append("\n```diff\n").append(diff.replace("```", "`\u200b``"));
+        if (!diff.endsWith("\n")) {
+          out.append('\n');
+        }
+        out.append("```\n");
+      }
+    }
+    return out.toString();
   }
 
   private static String code(String s) {

@@ -22,20 +22,31 @@ public final class JsonView {
 
   private JsonView() {}
 
+  /** The JSON view; local tags are ignored. */
   public static JsonNode of(YNode node) {
-    return switch (node) {
+    return of(node, false);
+  }
+
+  /**
+   * The JSON view, with {@code taggedAsObjects} turning a node with a local tag {@code !name} into
+   * {@code {"name": node}}: how serde_yaml (and so bootc) writes an enum variant that carries a value,
+   * whose JSON form is that object.
+   */
+  public static JsonNode of(YNode node, boolean taggedAsObjects) {
+    JsonNode json = switch (node) {
       case YMap m -> {
         ObjectNode o = F.objectNode();
-        m.entries().forEach((k, e) -> o.set(k, of(e.value())));
+        m.entries().forEach((k, e) -> o.set(k, of(e.value(), taggedAsObjects)));
         yield o;
       }
       case YSeq s -> {
         ArrayNode a = F.arrayNode();
-        s.items().forEach(i -> a.add(of(i)));
+        s.items().forEach(i -> a.add(of(i, taggedAsObjects)));
         yield a;
       }
       case YScalar s -> scalar(s);
     };
+    return taggedAsObjects && node.tag() != null ? F.objectNode().set(node.tag(), json) : json;
   }
 
   private static JsonNode scalar(YScalar s) {

@@ -13,13 +13,23 @@ public sealed interface YNode permits YNode.YMap, YNode.YSeq, YNode.YScalar {
 
   Pos pos();
 
+  /**
+   * The node's local tag without its '!' ({@code !ostreeRemote "x"} gives {@code ostreeRemote}), or null.
+   * Standard tags ({@code !!str}) are not kept here.
+   */
+  String tag();
+
   /** The YAML kind, as a user would name it in an error message. */
   String kindName();
 
   /** A mapping with string keys, in document order. */
-  record YMap(Pos pos, Map<String, Entry> entries) implements YNode {
+  record YMap(Pos pos, Map<String, Entry> entries, String tag) implements YNode {
     public YMap {
       entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    }
+
+    public YMap(Pos pos, Map<String, Entry> entries) {
+      this(pos, entries, null);
     }
 
     public YNode get(String key) {
@@ -41,9 +51,13 @@ public sealed interface YNode permits YNode.YMap, YNode.YSeq, YNode.YScalar {
   /** One key of a mapping: where the key stands, and its value. */
   record Entry(Pos keyPos, YNode value) {}
 
-  record YSeq(Pos pos, List<YNode> items) implements YNode {
+  record YSeq(Pos pos, List<YNode> items, String tag) implements YNode {
     public YSeq {
       items = List.copyOf(items);
+    }
+
+    public YSeq(Pos pos, List<YNode> items) {
+      this(pos, items, null);
     }
 
     @Override
@@ -57,8 +71,12 @@ public sealed interface YNode permits YNode.YMap, YNode.YSeq, YNode.YScalar {
    * quoted and block scalars are always strings. The original text is kept, so {@code mode: 0644} can
    * still be read as octal.
    */
-  record YScalar(Pos pos, String text, boolean plain) implements YNode {
+  record YScalar(Pos pos, String text, boolean plain, String tag) implements YNode {
     public enum Type { NULL, BOOL, INT, FLOAT, STRING }
+
+    public YScalar(Pos pos, String text, boolean plain) {
+      this(pos, text, plain, null);
+    }
 
     public Type type() {
       if (!plain) {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.events.NodeEvent;
 import org.snakeyaml.engine.v2.events.ScalarEvent;
@@ -175,7 +176,7 @@ public final class YamlReader {
         case Scalar -> {
           ScalarEvent s = (ScalarEvent) event;
           boolean plain = s.isPlain() && s.getTag().isEmpty();
-          add(new YScalar(at, s.getValue(), plain), anchorOf(s), 1, 1, at);
+          add(new YScalar(at, s.getValue(), plain, localTag(s.getTag())), anchorOf(s), 1, 1, at);
         }
         case Alias -> {
           String name = ((AliasEvent) event).getAlias().getValue();
@@ -191,15 +192,21 @@ public final class YamlReader {
             throw new YamlException(at, "nesting deeper than " + limits.maxDepth() + " levels");
           }
           stack.push(new Frame(event.getEventId() == Event.ID.MappingStart, at,
-              anchorOf((NodeEvent) event)));
+              anchorOf((NodeEvent) event), localTag(((CollectionStartEvent) event).getTag())));
         }
         case MappingEnd, SequenceEnd -> {
           Frame f = stack.pop();
-          YNode node = f.mapping ? new YMap(f.pos, f.entries) : new YSeq(f.pos, f.items);
+          YNode node = f.mapping ? new YMap(f.pos, f.entries, f.tag) : new YSeq(f.pos, f.items, f.tag);
           add(node, f.anchor, f.size, 1, f.pos); // its children were counted as they came
         }
         default -> { }
       }
+    }
+
+    /** {@code !name} gives {@code name}; standard ({@code !!str}) and global tags give null. */
+    private String localTag(Optional<String> tag) {
+      return tag.filter(t -> t.length() > 1 && t.startsWith("!") && !t.startsWith("!!"))
+          .map(t -> t.substring(1)).orElse(null);
     }
 
     private String anchorOf(NodeEvent e) {
@@ -253,15 +260,17 @@ public final class YamlReader {
     final boolean mapping;
     final Pos pos;
     final String anchor;
+    final String tag;
     final Map<String, Entry> entries = new LinkedHashMap<>();
     final List<YNode> items = new ArrayList<>();
     YScalar pendingKey;
     long size = 1;
 
-    Frame(boolean mapping, Pos pos, String anchor) {
+    Frame(boolean mapping, Pos pos, String anchor, String tag) {
       this.mapping = mapping;
       this.pos = pos;
       this.anchor = anchor;
+      this.tag = tag;
     }
   }
 }

@@ -72,7 +72,7 @@ class FleetReposTest {
 
       try (FleetRepos repos = FleetRepos.open(r.dir.toString())) {
         RepoFiles bySha = repos.files(first.name());
-        assertThat(bySha.revision()).isEqualTo(first.name() + "@sha1:" + first.name());
+        assertThat(bySha.revision()).as("a hash is its own label").isEqualTo("sha1:" + first.name());
         assertThat(bySha.manifestFiles()).containsExactly("hosts/db-01.yaml", "hosts/web-01.yaml");
         assertThat(text(bySha, "hosts/web-01.yaml")).contains("os:1@");
 
@@ -82,6 +82,7 @@ class FleetReposTest {
             "db-01=quay.io/example/os:1@" + TestRepo.DIGEST, "web-01=quay.io/example/os:1@" + TestRepo.DIGEST);
 
         RepoFiles byShortSha = repos.files(first.name().substring(0, 10));
+        assertThat(byShortSha.revision()).isEqualTo("sha1:" + first.name());
         assertThat(byShortSha.manifestFiles()).containsExactly("hosts/db-01.yaml", "hosts/web-01.yaml");
 
         RepoFiles main = repos.files("main");
@@ -90,7 +91,7 @@ class FleetReposTest {
             "web-01=quay.io/example/os:2@" + TestRepo.DIGEST, "web-02=quay.io/example/os:2@" + TestRepo.DIGEST);
 
         RepoFiles parent = repos.files("main~1");
-        assertThat(parent.revision()).endsWith(first.name());
+        assertThat(parent.revision()).isEqualTo("main~1@sha1:" + first.name());
 
         RepoFiles disk = repos.files(null);
         assertThat(disk.revision()).isEqualTo("worktree:" + r.dir.toAbsolutePath());

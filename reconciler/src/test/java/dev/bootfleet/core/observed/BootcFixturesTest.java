@@ -3,6 +3,7 @@ package dev.bootfleet.core.observed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.bootfleet.core.yaml.JsonView;
 import dev.bootfleet.core.yaml.YamlReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -122,7 +123,7 @@ class BootcFixturesTest {
   void jsonFormOfFixtureReadsAlike(String name) throws Exception {
     String text = Fixtures.read(name);
     String json = name.endsWith(".json") ? text : JsonMapper.shared().writeValueAsString(
-        YamlTags.of(text).toJson(YamlReader.withDefaults().readAll(text).get(0).root()));
+        JsonView.of(YamlReader.withDefaults().readAll(text).get(0).root(), true));
 
     assertThat(json).startsWith("{");
     assertThat(BootcStatusParser.parse(json, name)).isEqualTo(expected().get(name));

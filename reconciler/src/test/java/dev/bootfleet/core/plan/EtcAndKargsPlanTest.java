@@ -48,7 +48,7 @@ class EtcAndKargsPlanTest {
 
     Action.WriteFile w = (Action.WriteFile) p.actions().get(0);
     assertThat(w.summary()).startsWith("content ");
-    assertThat(w.diff()).contains("-pool pool.ntp.org", "+pool 2.fedora.pool.ntp.org iburst", "@@ -1 +1 @@");
+    assertThat(w.diff()).contains("-pool pool.ntp.org", "+pool 2.fedora.pool.ntp.org iburst", "@@ -1,1 +1,1 @@");
   }
 
   @Test

@@ -1,0 +1,37 @@
+package dev.bootfleet;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The layering CONTRIBUTING.md describes: app -> adapters -> core, and a core without I/O or clocks. */
+@AnalyzeClasses(packages = "dev.bootfleet", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
+      .layer("app").definedBy("dev.bootfleet.app..")
+      .layer("adapters").definedBy("dev.bootfleet.adapters..")
+      .layer("core").definedBy("dev.bootfleet.core..")
+      .whereLayer("app").mayNotBeAccessedByAnyLayer()
+      .whereLayer("adapters").mayOnlyBeAccessedByLayers("app")
+      .whereLayer("core").mayOnlyBeAccessedByLayers("adapters", "app");
+
+  @ArchTest
+  static final ArchRule coreDoesNoFileIo = noClasses().that().resideInAPackage("dev.bootfleet.core..")
+      .should().dependOnClassesThat().resideInAnyPackage("java.nio.file..", "java.net..", "org.eclipse.jgit..")
+      .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.File")
+      .because("core is pure: files, network and Git come through ports (dev.bootfleet.core.port)");
+
+  @ArchTest
+  static final ArchRule coreTakesTheClock = noClasses().that().resideInAPackage("dev.bootfleet.core..")
+      .should().callMethod(System.class, "currentTimeMillis")
+      .orShould().callMethod(java.time.Instant.class, "now")
+      .orShould().callMethod(java.time.Clock.class, "systemUTC")
+      .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
+      .because("the plan engine is given its clock, so tests and replays are deterministic");
+}

@@ -1,0 +1,266 @@
+package dev.bootfleet.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bootfleet.testing.Example;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the built jar through {@code bin/bootfleet}, as a user would: exit codes, formats, errors, and a
+ * pull-request plan between two real Git commits.
+ */
+class CliIT {
+  static final Path ROOT = Example.projectRoot();
+  static final String REPO = ROOT.resolve("examples/fleet-repo").toString();
+  static final String OBSERVED = ROOT.resolve("examples/fleet-repo/observed").toString();
+
+  record Run(int exit, String out, String err) {}
+
+  /** One class-data-sharing cache for all runs, as a user's ~/.cache would be. */
+  static final Path CACHE = tempDir();
+
+  static Path tempDir() {
+    try {
+      return Files.createTempDirectory("bootfleet-cache");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static Run bootfleet(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/bootfleet").toString()));
+    cmd.addAll(List.of(args));
+    return run(env, cmd.toArray(String[]::new));
+  }
+
+  /** Runs a command with the environment a user of the built jar would have. */
+  static Run run(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("XDG_CACHE_HOME", CACHE.toString());
+    pb.environment().remove("NO_COLOR");
+    pb.environment().putAll(env);
+    String jar = System.getProperty("bootfleet.jar");
+    if (jar != null) {
+      pb.environment().put("BOOTFLEET_JAR", jar);
+    }
+    Path out = Files.createTempFile("out", ".txt");
+    Path err = Files.createTempFile("err", ".txt");
+    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
+        Path.of("/dev/null").toFile())).start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("bootfleet finished").isTrue();
+    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  static Run bootfleet(String... args) throws IOException, InterruptedException {
+    return bootfleet(Map.of(), args);
+  }
+
+  static void assertNoStackTrace(Run r) {
+    assertThat(r.err()).doesNotContain("Exception", "\tat ", "at dev.bootfleet");
+  }
+
+  @Test
+  void help_listsTheCommands() throws Exception {
+    Run r = bootfleet("--help");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("validate", "plan", "drift", "Exit codes: 0 success, 1 error, 2 changes");
+    for (String sub : List.of("validate", "plan", "drift")) {
+      Run h = bootfleet(sub, "--help");
+      assertThat(h.exit()).as(sub).isZero();
+      assertThat(h.out()).as(sub).contains("--repo");
+    }
+  }
+
+  @Test
+  void validate_example_isValid() throws Exception {
+    Run r = bootfleet("validate", "--repo", REPO);
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).startsWith("valid: 8 hosts, 0 errors, 0 warnings");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void plan_example_printsTableAndSummary_andExitsZero() throws Exception {
+    Run r = bootfleet("plan", "--repo", REPO, "--observed", OBSERVED);
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("HOST     STATUS   ACTIONS", "web-02   drifted  stage, reboot",
+        "edge-01  held", "Plan: 1 to stage, 3 to reboot, 3 /etc changes, 1 kargs change, 1 in sync, 1 held, 1 unknown");
+    assertThat(r.out()).as("no colour when not a terminal").doesNotContain("\u001b[");
+  }
+
+  @Test
+  void plan_detailedExitcode_isTwo_whenHostsDiffer() throws Exception {
+    assertThat(bootfleet("plan", "--repo", REPO, "--observed", OBSERVED, "--detailed-exitcode").exit()).isEqualTo(2);
+    assertThat(bootfleet("drift", "--repo", REPO, "--observed", OBSERVED, "--detailed-exitcode").exit()).isEqualTo(2);
+  }
+
+  @Test
+  void drift_junitToFile_isReadableXml(@TempDir Path tmp) throws Exception {
+    Path report = tmp.resolve("drift.xml");
+
+    Run r = bootfleet("drift", "--repo", REPO, "--observed", OBSERVED, "--format", "junit", "--out", report.toString());
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEmpty();
+    var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile());
+    assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(8);
+    assertThat(doc.getElementsByTagName("failure").getLength()).isEqualTo(6);
+    assertThat(doc.getElementsByTagName("skipped").getLength()).isEqualTo(1);
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("drift.xml");
+    }
+  }
+
+  @Test
+  void plan_colour_onlyOnATerminal_andNoColorTurnsItOff() throws Exception {
+    Path script = Path.of("/usr/bin/script");
+    assertThat(Files.isExecutable(script)).as("/usr/bin/script (Debian package bsdutils) runs bootfleet on a "
+        + "pseudo-terminal for this test; install it with apt-get install bsdutils").isTrue();
+    String cmd = ROOT.resolve("bin/bootfleet") + " plan --repo " + REPO + " --observed " + OBSERVED;
+
+    Run tty = run(Map.of(), script.toString(), "-qec", cmd, "/dev/null");
+    Run ttyNoColor = run(Map.of("NO_COLOR", "1"), script.toString(), "-qec", cmd, "/dev/null");
+    Run piped = bootfleet("plan", "--repo", REPO, "--observed", OBSERVED);
+    Run forced = bootfleet("plan", "--repo", REPO, "--observed", OBSERVED, "--color", "always");
+
+    assertThat(tty.out()).as("on a terminal").contains("\u001b[33mdrifted");
+    assertThat(ttyNoColor.out()).as("NO_COLOR on a terminal").contains("drifted").doesNotContain("\u001b[");
+    assertThat(piped.out()).as("piped").doesNotContain("\u001b[");
+    assertThat(forced.out()).as("--color always").contains("\u001b[");
+  }
+
+  @Test
+  void brokenRepo_printsEveryProblemOnOneLine_exitsOne(@TempDir Path tmp) throws Exception {
+    Path repo = tmp.resolve("fleet");
+    copy(Path.of(REPO), repo);
+    Path web = repo.resolve("hosts/web-01.yaml");
+    Files.writeString(web, Files.readString(web).replace("spec: {}",
+        "spec:\n  image:\n    ref: quay.io/x/y@sha256:12\n  etc:\n    - path: /etc/../shadow\n      content: x\n"));
+    Path db = repo.resolve("hosts/db-01.yaml");
+    Files.writeString(db, Files.readString(db).replace("role: db", "role: db\n    bad key: 1"));
+
+    Run v = bootfleet("validate", "--repo", repo.toString());
+    Run p = bootfleet("plan", "--repo", repo.toString(), "--observed", OBSERVED);
+
+    assertThat(v.exit()).isEqualTo(1);
+    assertThat(v.err().lines()).contains(
+        "hosts/web-01.yaml:11:10: error: spec.image.ref: \"quay.io/x/y@sha256:12\" has a digest that is not "
+            + "sha256:<64 hex> (expected registry/repo[:tag][@sha256:<64 hex>])",
+        "hosts/web-01.yaml:13:13: error: spec.etc[0].path: \"/etc/../shadow\" contains '..' (expected an absolute, "
+            + "normalised path under /etc/)");
+    assertThat(v.err().lines().filter(l -> l.startsWith("hosts/db-01.yaml:"))).containsExactly(
+        "hosts/db-01.yaml:8:5: error: metadata.labels: \"bad key\" is not a valid key (expected [dns-prefix/]name: "
+            + "letters, digits, '-', '_' and '.', at most 63 characters, starting and ending with a letter or digit)",
+        "hosts/db-01.yaml:8:14: error: metadata.labels.bad key: expected a string, found 1");
+    assertThat(v.out()).startsWith("invalid: ");
+    assertThat(p.exit()).as("plan refuses a broken revision").isEqualTo(1);
+    assertThat(p.out()).isEmpty();
+    assertNoStackTrace(v);
+    assertNoStackTrace(p);
+  }
+
+  @Test
+  void userMistakes_oneLine_exitOne(@TempDir Path tmp) throws Exception {
+    List<String[]> cases = List.of(
+        new String[] {"plan", "--repo", REPO},
+        new String[] {"plan", "--repo", REPO, "--observed", OBSERVED, "--format", "yaml"},
+        new String[] {"plan", "--repo", REPO, "--base", "HEAD"},
+        new String[] {"drift", "--repo", tmp.resolve("nope").toString(), "--observed", OBSERVED},
+        new String[] {"drift", "--repo", REPO, "--observed", tmp.resolve("nope").toString()},
+        new String[] {"plan", "--repo", REPO, "--rev", "no-such-branch-xyz", "--observed", OBSERVED},
+        new String[] {"plan", "--repo", REPO, "--observed", OBSERVED, "--out", tmp.resolve("no/dir/x").toString()},
+        new String[] {"frobnicate"});
+    for (String[] c : cases) {
+      Run r = bootfleet(c);
+      assertThat(r.exit()).as(String.join(" ", c)).isEqualTo(1);
+      assertThat(r.err()).as(String.join(" ", c)).startsWith("bootfleet: error: ");
+      assertNoStackTrace(r);
+    }
+  }
+
+  @Test
+  void badObservedDocument_namesTheFile(@TempDir Path tmp) throws Exception {
+    Path obs = tmp.resolve("observed");
+    copy(Path.of(OBSERVED), obs);
+    Files.writeString(obs.resolve("web-01.json"), "{\"apiVersion\": \"org.containers.bootc/v1\", \"kind\": \"Pod\"}");
+
+    Run r = bootfleet("plan", "--repo", REPO, "--observed", obs.toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains(obs.resolve("web-01.json") + ": error: ").contains("BootcHost");
+    assertThat(r.err().lines()).hasSize(1);
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  void pullRequestPlan_betweenTwoCommits(@TempDir Path tmp) throws Exception {
+    Path repo = tmp.resolve("fleet");
+    copy(Path.of(REPO), repo);
+    String base;
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      git.add().addFilepattern(".").call();
+      base = git.commit().setMessage("fleet").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com")
+          .setSign(false).call().name();
+      Path web = repo.resolve("groups/web.yaml");
+      Files.writeString(web, Files.readString(web).replaceAll("@sha256:[0-9a-f]{64}", "@sha256:" + "9".repeat(64)));
+      git.add().addFilepattern(".").call();
+      git.commit().setMessage("web: bump").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com")
+          .setSign(false).call();
+    }
+    Files.writeString(repo.resolve("hosts/web-01.yaml"), "uncommitted: [broken");
+
+    Run md = bootfleet("plan", "--repo", repo.toString(), "--base", base, "--head", "main", "--format", "markdown");
+    Run same = bootfleet("plan", "--repo", repo.toString(), "--base", "main", "--head", "main", "--detailed-exitcode");
+
+    assertThat(md.exit()).as(md.err()).isZero();
+    assertThat(md.out()).startsWith("<!-- bootfleet:plan -->").contains("`sha1:" + base + "` → `main@sha1:",
+        "**Plan: 3 to stage, 0 /etc changes, 0 added, 0 removed, 3 changed, 5 unchanged**",
+        "3 hosts: <code>web-01</code>, <code>web-02</code>, <code>web-03</code>");
+    assertThat(same.exit()).isZero();
+    assertThat(same.out()).contains("0 changed, 8 unchanged");
+  }
+
+  @Test
+  void launcher_saysWhatIsMissing_withoutJava21(@TempDir Path tmp) throws Exception {
+    Path fakeJdk = tmp.resolve("jdk17");
+    Files.createDirectories(fakeJdk.resolve("bin"));
+    Path java = fakeJdk.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\necho '    java.specification.version = 17' >&2\n", StandardCharsets.UTF_8);
+    java.toFile().setExecutable(true);
+
+    Run r = bootfleet(Map.of("JAVA_HOME", fakeJdk.toString(), "PATH", fakeJdk.resolve("bin") + ":/usr/bin:/bin"),
+        "--version");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("needs Java 21 or newer", java + ": 17", "JAVA_HOME");
+  }
+
+  static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+  }
+}

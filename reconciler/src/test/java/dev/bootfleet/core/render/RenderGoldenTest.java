@@ -1,0 +1,150 @@
+package dev.bootfleet.core.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.bootfleet.core.manifest.Fleet;
+import dev.bootfleet.core.plan.ChangePlanner;
+import dev.bootfleet.core.plan.Plan;
+import dev.bootfleet.core.plan.Planner;
+import dev.bootfleet.testing.Example;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every output format of the example fleet, compared byte for byte with golden files (regenerate with
+ * {@code ./mvnw test -Dbootfleet.updateGolden=true} and review the diff).
+ */
+class RenderGoldenTest {
+  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC);
+  static Plan observedPlan;
+
+  @BeforeAll
+  static void planExample() throws IOException {
+    Fleet fleet = Example.fleet();
+    assertThat(fleet.problems()).isEmpty();
+    var seen = Example.observed();
+    assertThat(seen.problems()).isEmpty();
+    observedPlan = new Planner(CLOCK).plan("main@sha1:" + "0".repeat(40), fleet.hosts(), seen.observations());
+  }
+
+  static String render(Report r, String format) throws IOException {
+    StringBuilder b = new StringBuilder();
+    switch (format) {
+      case "txt" -> new TextRenderer(false).render(r, b);
+      case "color.txt" -> new TextRenderer(true).render(r, b);
+      case "md" -> new MarkdownRenderer().render(r, b);
+      case "json" -> new JsonRenderer().render(r, b);
+      case "xml" -> new JUnitRenderer().render(r, b);
+      default -> throw new IllegalArgumentException(format);
+    }
+    return b.toString();
+  }
+
+  static Stream<Arguments> observedFormats() {
+    return Stream.of("txt", "color.txt", "md", "json", "xml").flatMap(f -> Stream.of(
+        Arguments.of("plan", f), Arguments.of("drift", f)));
+  }
+
+  @ParameterizedTest(name = "{0}.{1}")
+  @MethodSource("observedFormats")
+  void render_matchesGolden(String kind, String format) throws IOException {
+    Report r = kind.equals("plan") ? Report.plan(observedPlan) : Report.drift(observedPlan);
+    String actual = render(r, format);
+
+    assertThat(actual).isEqualTo(Example.golden(kind + "." + format, actual));
+  }
+
+  @Test
+  void text_hasNoEscapes_withoutColor() throws IOException {
+    assertThat(render(Report.plan(observedPlan), "txt")).doesNotContain("\u001b[");
+    assertThat(render(Report.plan(observedPlan), "color.txt")).contains("\u001b[33mdrifted");
+  }
+
+  @Test
+  void summaryLine_ofExample() {
+    assertThat(Report.plan(observedPlan).summaryLine())
+        .isEqualTo("Plan: 1 to stage, 3 to reboot, 3 /etc changes, 1 kargs change, 1 in sync, 1 held, 1 unknown");
+    assertThat(Report.drift(observedPlan).summaryLine())
+        .isEqualTo("Drift: 7 of 8 hosts differ from Git (5 drifted, 1 held, 1 unknown)");
+  }
+
+  @Test
+  void json_followsPlanSchema_forEveryReport(@TempDir Path tmp) throws IOException {
+    Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+            b -> b.schemaIdResolvers(r -> r.mapPrefix("https://bootfleet.dev/schema/", "classpath:schema/")))
+        .getSchema(SchemaLocation.of("https://bootfleet.dev/schema/plan.schema.json"));
+    JsonMapper mapper = JsonMapper.builder().build();
+    for (Report r : new Report[] {Report.plan(observedPlan), Report.drift(observedPlan), Report.plan(changePlan(tmp))}) {
+      var errors = schema.validate(mapper.readTree(render(r, "json")));
+      assertThat(errors).as(r.kind() + " " + r.plan().mode()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "change.{0}")
+  @MethodSource("changeFormats")
+  void changePlan_matchesGolden(String format, @TempDir Path tmp) throws IOException {
+    String actual = render(Report.plan(changePlan(tmp)), format);
+
+    assertThat(actual).isEqualTo(Example.golden("change." + format, actual));
+  }
+
+  static Stream<String> changeFormats() {
+    return Stream.of("txt", "md", "json", "xml");
+  }
+
+  /**
+   * The example fleet against a copy where a pull request bumps the web image, edits chrony.conf, adds
+   * edge-04, removes web-03 and sets a kernel argument for db hosts.
+   */
+  static Plan changePlan(Path tmp) throws IOException {
+    Path head = tmp.resolve("head");
+    copy(Example.fleetRepo(), head);
+    Path web = head.resolve("groups/web.yaml");
+    String webText = Files.readString(web);
+    Files.writeString(web, webText.replaceAll("web-os:42\\.20261101@sha256:[0-9a-f]{64}",
+        "web-os:42.20261115@sha256:" + "1".repeat(64)));
+    Path chrony = head.resolve("files/chrony.conf");
+    Files.writeString(chrony, Files.readString(chrony).replace("makestep 1.0 3", "makestep 0.5 -1"));
+    Files.writeString(head.resolve("hosts/edge-04.yaml"), Files.readString(head.resolve("hosts/edge-03.yaml"))
+        .replace("edge-03", "edge-04").replace("store-99", "store-7"));
+    Files.delete(head.resolve("hosts/web-03.yaml"));
+    Path db = head.resolve("groups/db.yaml");
+    Files.writeString(db, Files.readString(db) + "  kargs:\n    append:\n      - transparent_hugepage=never\n");
+    Fleet base = Example.fleet();
+    Fleet after = dev.bootfleet.core.manifest.FleetLoader.load(new dev.bootfleet.adapters.git.WorkTreeFiles(head),
+        dev.bootfleet.core.manifest.FleetLoader.Options.DEFAULT);
+    assertThat(after.problems()).isEmpty();
+    Plan p = new ChangePlanner(CLOCK).compare(base, after);
+    return new Plan(p.mode(), "pr-42@sha1:" + "2".repeat(40), "main@sha1:" + "0".repeat(40), p.generatedAt(),
+        p.hosts(), p.unmanagedHosts());
+  }
+
+  static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+  }
+}

@@ -160,14 +160,14 @@ class CliIT {
 
     assertThat(v.exit()).isEqualTo(1);
     assertThat(v.err().lines()).contains(
-        "hosts/web-01.yaml:11:10: error: spec.image.ref: \"quay.io/x/y@sha256:12\" has a digest that is not "
-            + "sha256:<64 hex> (expected registry/repo[:tag][@sha256:<64 hex>])",
+        "hosts/web-01.yaml:11:10: error: spec.image.ref: \"quay.io/x/y@sha256:12\" has a bad digest: it has 2 hex "
+            + "digits, not 64 (expected registry/repo[:tag][@sha256:<64 hex>])",
         "hosts/web-01.yaml:13:13: error: spec.etc[0].path: \"/etc/../shadow\" contains '..' (expected an absolute, "
             + "normalised path under /etc/)");
     assertThat(v.err().lines().filter(l -> l.startsWith("hosts/db-01.yaml:"))).containsExactly(
         "hosts/db-01.yaml:8:5: error: metadata.labels: \"bad key\" is not a valid key (expected [dns-prefix/]name: "
             + "letters, digits, '-', '_' and '.', at most 63 characters, starting and ending with a letter or digit)",
-        "hosts/db-01.yaml:8:14: error: metadata.labels.bad key: expected a string, found 1");
+        "hosts/db-01.yaml:8:14: error: metadata.labels.bad key: expected a string, found 1 (quote it to make it text: \"1\")");
     assertThat(v.out()).startsWith("invalid: ");
     assertThat(p.exit()).as("plan refuses a broken revision").isEqualTo(1);
     assertThat(p.out()).isEmpty();

@@ -31,6 +31,20 @@ public final class Example {
     return ObservedDir.read(fleetRepo().resolve("observed"));
   }
 
+  /** Copies a folder tree (files and folders; the example has no links). */
+  public static void copyTree(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+  }
+
   /** Compares with a golden file, or rewrites it when run with -Dbootfleet.updateGolden=true. */
   public static String golden(String name, String actual) throws IOException {
     Path file = projectRoot().resolve("reconciler/src/test/resources/golden").resolve(name);

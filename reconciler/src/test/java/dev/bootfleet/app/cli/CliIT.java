@@ -148,7 +148,7 @@ class CliIT {
   @Test
   void brokenRepo_printsEveryProblemOnOneLine_exitsOne(@TempDir Path tmp) throws Exception {
     Path repo = tmp.resolve("fleet");
-    copy(Path.of(REPO), repo);
+    Example.copyTree(Path.of(REPO), repo);
     Path web = repo.resolve("hosts/web-01.yaml");
     Files.writeString(web, Files.readString(web).replace("spec: {}",
         "spec:\n  image:\n    ref: quay.io/x/y@sha256:12\n  etc:\n    - path: /etc/../shadow\n      content: x\n"));
@@ -197,7 +197,7 @@ class CliIT {
   @Test
   void badObservedDocument_namesTheFile(@TempDir Path tmp) throws Exception {
     Path obs = tmp.resolve("observed");
-    copy(Path.of(OBSERVED), obs);
+    Example.copyTree(Path.of(OBSERVED), obs);
     Files.writeString(obs.resolve("web-01.json"), "{\"apiVersion\": \"org.containers.bootc/v1\", \"kind\": \"Pod\"}");
 
     Run r = bootfleet("plan", "--repo", REPO, "--observed", obs.toString());
@@ -211,7 +211,7 @@ class CliIT {
   @Test
   void pullRequestPlan_betweenTwoCommits(@TempDir Path tmp) throws Exception {
     Path repo = tmp.resolve("fleet");
-    copy(Path.of(REPO), repo);
+    Example.copyTree(Path.of(REPO), repo);
     String base;
     try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
       git.add().addFilepattern(".").call();
@@ -249,18 +249,5 @@ class CliIT {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("needs Java 21 or newer", java + ": 17", "JAVA_HOME");
-  }
-
-  static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.bootfleet.adapters.git.WorkTreeFiles;
+import dev.bootfleet.testing.Example;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -127,20 +128,9 @@ class BadInputTest {
 
   /** Copies the case, leaving out its expect.txt and setup.txt. */
   private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path rel = from.relativize(p);
-        if (rel.toString().equals("expect.txt") || rel.toString().equals("setup.txt")) {
-          continue;
-        }
-        Path target = to.resolve(rel.toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
+    Example.copyTree(from, to);
+    Files.deleteIfExists(to.resolve("expect.txt"));
+    Files.deleteIfExists(to.resolve("setup.txt"));
   }
 
   /** Applies setup.txt; returns whether to require digests. */

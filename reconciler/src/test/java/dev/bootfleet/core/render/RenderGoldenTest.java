@@ -114,7 +114,7 @@ class RenderGoldenTest {
    */
   static Plan changePlan(Path tmp) throws IOException {
     Path head = tmp.resolve("head");
-    copy(Example.fleetRepo(), head);
+    Example.copyTree(Example.fleetRepo(), head);
     Path web = head.resolve("groups/web.yaml");
     String webText = Files.readString(web);
     Files.writeString(web, webText.replaceAll("web-os:42\\.20261101@sha256:[0-9a-f]{64}",
@@ -133,18 +133,5 @@ class RenderGoldenTest {
     Plan p = new ChangePlanner(CLOCK).compare(base, after);
     return new Plan(p.mode(), "pr-42@sha1:" + "2".repeat(40), "main@sha1:" + "0".repeat(40), p.generatedAt(),
         p.hosts(), p.unmanagedHosts());
-  }
-
-  static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
   }
 }

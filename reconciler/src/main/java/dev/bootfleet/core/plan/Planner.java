@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -130,6 +131,20 @@ public final class Planner {
     }
     boolean bootedOk = matches(want, booted);
     boolean stagedOk = matches(want, host.staged());
+    // With only a tag in Git, booted and staged can both match; a staged pull of that tag with another
+    // digest is then an update to apply, not a stray deployment to drop.
+    boolean stagedUpdate = stagedOk && (!bootedOk
+        || want.digest().isEmpty() && !Objects.equals(digestOf(booted), digestOf(host.staged())));
+    if (stagedUpdate) {
+      if (host.staged().downloadOnly()) {
+        f.image.add(new Action.UnlockStaged(want.switchTarget()));
+        f.reasons.add("the desired image is staged download-only; unlock it and reboot");
+      } else {
+        f.reasons.add("the desired image is staged; a reboot applies it");
+      }
+      f.rebootNeeded = true;
+      return;
+    }
     if (bootedOk) {
       if (host.staged() != null) {
         f.image.add(new Action.CancelStaged(imageOf(host.staged())));
@@ -140,16 +155,6 @@ public final class Planner {
         f.image.add(new Action.CancelRollback(imageOf(host.rollback())));
         f.reasons.add("a rollback is queued: the next boot would leave the desired image");
       }
-      return;
-    }
-    if (stagedOk) {
-      if (host.staged().downloadOnly()) {
-        f.image.add(new Action.UnlockStaged(want.switchTarget()));
-        f.reasons.add("the desired image is staged download-only; unlock it and reboot");
-      } else {
-        f.reasons.add("the desired image is staged; a reboot applies it");
-      }
-      f.rebootNeeded = true;
       return;
     }
     if (matches(want, host.rollback())) {
@@ -169,7 +174,10 @@ public final class Planner {
     f.rebootNeeded = true;
   }
 
-  /** Whether a deployment runs the desired image: same reference, transport and signature mode. */
+  /**
+   * Whether a deployment runs the desired image: same reference, transport and signature mode (an
+   * ostree-remote signature never matches: manifests cannot ask for one).
+   */
   static boolean matches(ImageSpec want, BootEntry entry) {
     if (entry == null || entry.image() == null || entry.image().image() == null) {
       return false;
@@ -181,7 +189,9 @@ public final class Planner {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    if (transport != want.transport() || want.enforceSignaturePolicy() != got.enforcesPolicy()) {
+    // bootc compares {image, transport, signature}; "insecure" is how older bootc wrote "absent".
+    String signature = "insecure".equals(got.signature()) ? null : got.signature();
+    if (transport != want.transport() || !Objects.equals(want.bootcSignature(), signature)) {
       return false;
     }
     if (want.parsed() == null) {
@@ -235,6 +245,10 @@ public final class Planner {
       f.kargs = new Action.SetKargs(append, delete);
       f.reasons.add("kernel arguments differ");
     }
+  }
+
+  private static String digestOf(BootEntry e) {
+    return e == null || e.image() == null ? null : e.image().imageDigest();
   }
 
   static String imageOf(BootEntry e) {

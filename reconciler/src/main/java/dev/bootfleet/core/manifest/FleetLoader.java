@@ -229,7 +229,7 @@ public final class FleetLoader {
         }
         Object got = cache.computeIfAbsent(e.source(), this::read);
         if (got instanceof FileContent c) {
-          etc.add(e.withSourceContent(c));
+          etc.add(e.withContent(c));
         } else {
           String shown = Quote.of(e.sourceWritten())
               + (e.sourceWritten().equals(e.source()) ? "" : " (" + Quote.escape(e.source()) + ")");

@@ -140,7 +140,7 @@ final class HostMerger {
     if (e.absent()) {
       return new EtcFile(e.path(), true, null, e.mode(), e.owner(), e.group(), from);
     }
-    FileContent content = e.inline() != null ? FileContent.of(e.inline()) : e.sourceContent();
+    FileContent content = e.content();
     if (content == null) {
       return null; // the source could not be read; already reported
     }

@@ -215,7 +215,7 @@ public final class ManifestParser {
     }
     boolean template = m.get("template") instanceof YScalar t && "true".equalsIgnoreCase(t.text());
     YNode value = content != null ? content : source;
-    return new EtcEntry(path, absent, inline, sourcePath, null, template, mode,
+    return new EtcEntry(path, absent, sourcePath, inline == null ? null : FileContent.of(inline), template, mode,
         account(m.get("owner")), account(m.get("group")), new Origin(file, m.pos()), field,
         value == null ? m.pos() : value.pos(), sourcePath == null ? null : text(source));
   }

@@ -6,6 +6,7 @@
 # expects, then times one warm-up run and --runs timed runs. Prints a Markdown table.
 #
 #   bench/plan-bench.sh [--sizes 1000,10000,100000] [--runs 3] [--rev-sizes 10000] [--dir DIR] [--keep]
+#                       [--wait-quiet SECONDS]
 #
 # --sizes      fleet sizes to measure (default 1000,10000,100000)
 # --runs       timed runs per size, after one untimed warm-up run (default 3)
@@ -14,6 +15,9 @@
 # --dir        where to generate the fleets (default: a new folder under ${TMPDIR:-/tmp}); a fleet
 #              already generated there for the same size is reused
 # --keep       keep the generated fleets and plans (default: delete them at the end, unless --dir)
+# --wait-quiet before each timed run, wait up to SECONDS for other processes to leave the CPUs
+#              nearly idle (under a quarter of one CPU over 2 s); on a shared machine this keeps
+#              other people's builds out of the wall times (default 0: do not wait)
 #
 # Uses bin/bootfleet as it is (JAVA_HOME picks the JDK, BOOTFLEET_JAVA_OPTS adds JVM options, so the
 # same script compares JVM flags) and the jar `./mvnw -DskipTests package` builds.
@@ -28,6 +32,7 @@ runs=3
 rev_sizes="10000"
 dir=""
 keep=0
+wait_quiet=0
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 while (($#)); do
   case "$1" in
@@ -40,12 +45,15 @@ while (($#)); do
     --dir) dir="${2:?--dir needs a value}"; shift 2 ;;
     --dir=*) dir="${1#*=}"; shift ;;
     --keep) keep=1; shift ;;
+    --wait-quiet) wait_quiet="${2:?--wait-quiet needs a value}"; shift 2 ;;
+    --wait-quiet=*) wait_quiet="${1#*=}"; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "plan-bench: error: unknown argument '$1' (try --help)" >&2; exit 1 ;;
   esac
 done
 [[ "$sizes" =~ ^[0-9]+(,[0-9]+)*$ ]] || { echo "plan-bench: error: --sizes expects numbers separated by commas, got '$sizes'" >&2; exit 1; }
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "plan-bench: error: --runs expects a positive number, got '$runs'" >&2; exit 1; }
+[[ "$wait_quiet" =~ ^[0-9]+$ ]] || { echo "plan-bench: error: --wait-quiet expects seconds, got '$wait_quiet'" >&2; exit 1; }
 [[ "$rev_sizes" == none || "$rev_sizes" =~ ^[0-9]+(,[0-9]+)*$ ]] \
   || { echo "plan-bench: error: --rev-sizes expects numbers separated by commas, or none; got '$rev_sizes'" >&2; exit 1; }
 
@@ -115,6 +123,18 @@ busy_jiffies() {
 }
 hz="$(getconf CLK_TCK)"
 
+# Waits (up to --wait-quiet seconds) until the machine is nearly idle over 2 s.
+wait_for_quiet() {
+  local deadline=$((SECONDS + wait_quiet)) b0 b1
+  while ((SECONDS < deadline)); do
+    b0="$(busy_jiffies)"
+    sleep 2
+    b1="$(busy_jiffies)"
+    if (((b1 - b0) * 4 < 2 * hz)); then return; fi
+  done
+  if ((wait_quiet > 0)); then log "the machine stayed busy for ${wait_quiet} s; measuring anyway"; fi
+}
+
 # Runs one plan of the fleet of $1 hosts (extra arguments go to bootfleet). Sets wall (s), rss (KiB),
 # cpu (user + sys s) and others (CPUs other processes kept busy during the run, on average).
 plan_once() {
@@ -163,6 +183,7 @@ for n in "${size_list[@]}"; do
     plan_once "$n" "${extra[@]}" # warm-up: page cache, class-data-sharing archive
     check "$expected" "$dir/$n/plan.json"
     for ((i = 1; i <= runs; i++)); do
+      wait_for_quiet
       plan_once "$n" "${extra[@]}"
       log "$n hosts, $mode, run $i: ${wall} s wall, ${cpu} s CPU, $((rss / 1024)) MiB; other processes: ${others} CPUs"
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$mode" "$repo_files" "$observed_files" "$wall" "$rss" "$cpu" \

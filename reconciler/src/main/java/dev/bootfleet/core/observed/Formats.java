@@ -69,7 +69,14 @@ final class Formats {
     return true;
   }
 
+  /** Parsing a date-time is slow, and a fleet's documents repeat the same few image timestamps. */
+  private static final Memo DATE_TIMES = new Memo(Formats::parsesAsDateTime, 4096);
+
   static boolean isDateTime(String s) {
+    return DATE_TIMES.test(s);
+  }
+
+  private static boolean parsesAsDateTime(String s) {
     try {
       OffsetDateTime.parse(s);
       return true;

@@ -20,7 +20,9 @@
 #              other people's builds out of the wall times (default 0: do not wait)
 #
 # Uses bin/bootfleet as it is (JAVA_HOME picks the JDK, BOOTFLEET_JAVA_OPTS adds JVM options, so the
-# same script compares JVM flags) and the jar `./mvnw -DskipTests package` builds.
+# same script compares JVM flags) and the jar `./mvnw -DskipTests package` builds. The launcher's
+# class-data-sharing archive goes to DIR/cache (XDG_CACHE_HOME), so the first warm-up plan writes it,
+# whatever the user's own cache holds.
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -141,7 +143,7 @@ plan_once() {
   local n="$1"; shift
   local base="$dir/$n" t="$dir/$n/time.txt" b0 b1 user sys
   b0="$(busy_jiffies)"
-  if ! /usr/bin/time -f '%e %M %U %S' -o "$t" "$bootfleet" plan --repo "$base/repo" --observed "$base/observed" \
+  if ! XDG_CACHE_HOME="$dir/cache" /usr/bin/time -f '%e %M %U %S' -o "$t" "$bootfleet" plan --repo "$base/repo" --observed "$base/observed" \
       --format json --out "$base/plan.json" "$@" 2>"$base/stderr.txt"; then
     log "error: bootfleet plan failed for $n hosts ($*):"
     cat "$base/stderr.txt" >&2

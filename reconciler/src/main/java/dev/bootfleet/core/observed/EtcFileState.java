@@ -1,7 +1,6 @@
 package dev.bootfleet.core.observed;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One managed file under /etc as the agent found it on the host.
@@ -17,7 +16,6 @@ import java.util.regex.Pattern;
 public record EtcFileState(
     String path, String sha256, String mode, String owner, String group, String content) {
   static final String PATH_FORM = "an absolute path below /etc/ without empty, . or .. segments";
-  private static final Pattern MODE = Pattern.compile("[0-7]{4}");
 
   public EtcFileState {
     Objects.requireNonNull(path, "path");
@@ -32,12 +30,25 @@ public record EtcFileState(
       throw new IllegalArgumentException("sha256 " + sha256 + " is malformed (expected "
           + Formats.SHA256_FORM + ")");
     }
-    if (!MODE.matcher(mode).matches()) {
+    if (!isMode(mode)) {
       throw new IllegalArgumentException("mode " + mode + " is malformed (expected 4 octal digits such as 0644)");
     }
     if (owner.isBlank() || group.isBlank()) {
       throw new IllegalArgumentException("owner and group must not be blank (expected a name or id)");
     }
+  }
+
+  /** Four octal digits, {@code [0-7]{4}}. */
+  static boolean isMode(String mode) {
+    if (mode.length() != 4) {
+      return false;
+    }
+    for (int i = 0; i < 4; i++) {
+      if (mode.charAt(i) < '0' || mode.charAt(i) > '7') {
+        return false;
+      }
+    }
+    return true;
   }
 
   static boolean isEtcPath(String path) {

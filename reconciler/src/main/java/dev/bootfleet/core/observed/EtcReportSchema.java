@@ -3,8 +3,12 @@ package dev.bootfleet.core.observed;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
+import com.networknt.schema.regex.JDKRegularExpressionFactory;
+import com.networknt.schema.regex.RegularExpression;
+import com.networknt.schema.regex.RegularExpressionFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,12 +29,25 @@ final class EtcReportSchema {
     static final Schema SCHEMA = load();
   }
 
+  /**
+   * The validator's own regular expressions (JDK), each remembering its answers: every report of a
+   * fleet repeats the same paths, modes, owners and checksums, and matching them took about a tenth
+   * of {@code bootfleet plan}'s time on large fleets.
+   */
+  private static final RegularExpressionFactory MEMO_PATTERNS = pattern -> {
+    RegularExpression regex = JDKRegularExpressionFactory.getInstance().getRegularExpression(pattern);
+    Memo memo = new Memo(regex::matches, 4096);
+    return memo::test;
+  };
+
   private static Schema load() {
     try (InputStream in = EtcReportSchema.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is missing from the classpath (build problem)");
       }
-      return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+      return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+          b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder().regularExpressionFactory(MEMO_PATTERNS).build()))
+          .getSchema(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

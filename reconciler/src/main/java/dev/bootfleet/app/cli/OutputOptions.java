@@ -12,6 +12,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import picocli.CommandLine.Option;
 
 /** How a plan or drift report is printed, and where. */
@@ -82,7 +83,9 @@ final class OutputOptions {
     }
     Path tmp = null;
     try {
-      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+      // rw-r--r-- before the umask, like any file the user creates: a temp file alone would be 0600.
+      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -118,6 +118,10 @@ class CliIT {
 
     assertThat(r.exit()).isZero();
     assertThat(r.out()).isEmpty();
+    Path plain = Files.createFile(tmp.resolve("made-by-hand"));
+    assertThat(Files.getPosixFilePermissions(report)).as("the report follows the umask like any new file")
+        .isEqualTo(Files.getPosixFilePermissions(plain));
+    Files.delete(plain);
     var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile());
     assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(8);
     assertThat(doc.getElementsByTagName("failure").getLength()).isEqualTo(6);

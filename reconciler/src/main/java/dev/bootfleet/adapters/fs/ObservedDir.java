@@ -6,6 +6,7 @@ import dev.bootfleet.core.observed.EtcReportParser;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.observed.ObservedStateException;
 import dev.bootfleet.core.plan.Observation;
+import dev.bootfleet.core.text.ByteSize;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,7 +120,7 @@ public final class ObservedDir {
   private static String text(Path p) throws IOException {
     long size = Files.size(p);
     if (size > MAX_BYTES) {
-      throw new IOException("is larger than " + MAX_BYTES / (1024 * 1024) + " MiB (" + size + " bytes)");
+      throw new IOException("is larger than " + ByteSize.of(MAX_BYTES) + " (" + size + " bytes)");
     }
     return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
   }

@@ -1,6 +1,7 @@
 package dev.bootfleet.adapters.git;
 
 import dev.bootfleet.core.port.RepoFiles;
+import dev.bootfleet.core.text.Text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public final class FleetRepos implements AutoCloseable {
         return new FleetRepos(git.getRepository(), null, dir);
       } catch (GitAPIException | RuntimeException e) {
         deleteTree(dir);
-        throw new RepoException("--repo " + repo + ": cannot clone: " + oneLine(e.getMessage()));
+        throw new RepoException("--repo " + repo + ": cannot clone: " + Text.oneLine(e.getMessage(), "unknown error"));
       }
     }
     Path path = Path.of(repo);
@@ -124,9 +125,5 @@ public final class FleetRepos implements AutoCloseable {
     } catch (IOException ignored) {
       // a temporary folder left behind is harmless
     }
-  }
-
-  private static String oneLine(String s) {
-    return s == null ? "unknown error" : s.replaceAll("\\s+", " ").trim();
   }
 }

@@ -2,6 +2,7 @@ package dev.bootfleet.adapters.git;
 
 import dev.bootfleet.core.manifest.RepoPaths;
 import dev.bootfleet.core.port.RepoFiles;
+import dev.bootfleet.core.text.ByteSize;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

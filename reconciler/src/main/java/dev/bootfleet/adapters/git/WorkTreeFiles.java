@@ -1,6 +1,7 @@
 package dev.bootfleet.adapters.git;
 
 import dev.bootfleet.core.port.RepoFiles;
+import dev.bootfleet.core.text.ByteSize;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;

@@ -7,13 +7,13 @@ import dev.bootfleet.core.manifest.Manifest.Host;
 import dev.bootfleet.core.manifest.Manifest.HostGroup;
 import dev.bootfleet.core.manifest.Manifest.KargDecl;
 import dev.bootfleet.core.manifest.Manifest.Spec;
+import dev.bootfleet.core.text.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -163,7 +163,7 @@ final class HostMerger {
         content = FileContent.of(out.getBytes(StandardCharsets.UTF_8));
       } catch (RuntimeException ex) { // MustacheException, and whatever else a template may throw
         problems.add(Problem.error(e.origin().file(), e.valuePos(), e.contentField(), "template for " + e.path()
-            + " fails for host \"" + host.name() + "\": " + oneLine(ex.getMessage())));
+            + " fails for host \"" + host.name() + "\": " + Text.oneLine(ex.getMessage(), "template error")));
         return null;
       }
     }
@@ -174,12 +174,8 @@ final class HostMerger {
     try {
       return MUSTACHE.compile(text);
     } catch (RuntimeException ex) {
-      return oneLine(ex.getMessage());
+      return Text.oneLine(ex.getMessage(), "template error");
     }
-  }
-
-  private static String oneLine(String s) {
-    return Objects.requireNonNullElse(s, "template error").replaceAll("\\s+", " ").trim();
   }
 
   /** A file and a folder cannot share a path: {@code /etc/a} and {@code /etc/a/b} both present. */

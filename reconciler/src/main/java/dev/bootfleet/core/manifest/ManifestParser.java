@@ -3,11 +3,12 @@ package dev.bootfleet.core.manifest;
 import dev.bootfleet.core.manifest.Manifest.ImageDecl;
 import dev.bootfleet.core.manifest.Manifest.KargDecl;
 import dev.bootfleet.core.manifest.Manifest.Spec;
+import dev.bootfleet.core.text.ByteSize;
 import dev.bootfleet.core.yaml.Pos;
-import dev.bootfleet.core.yaml.YNode;
 import dev.bootfleet.core.yaml.YNode.YMap;
 import dev.bootfleet.core.yaml.YNode.YScalar;
 import dev.bootfleet.core.yaml.YNode.YSeq;
+import dev.bootfleet.core.yaml.YNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -196,8 +197,8 @@ public final class ManifestParser {
     String inline = text(content);
     long size = inline == null ? 0 : utf8Length(inline);
     if (size > FileContent.MAX_BYTES) {
-      error(content.pos(), field + ".content", "is larger than " + FileContent.MAX_BYTES / (1024 * 1024)
-          + " MiB (" + size + " bytes; bake large files into the image)");
+      error(content.pos(), field + ".content", "is larger than " + ByteSize.of(FileContent.MAX_BYTES)
+          + " (" + size + " bytes; bake large files into the image)");
       ok = false;
     }
     String sourcePath = null;

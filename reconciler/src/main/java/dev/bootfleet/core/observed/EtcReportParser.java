@@ -1,11 +1,9 @@
 package dev.bootfleet.core.observed;
 
+import dev.bootfleet.core.manifest.FileContent;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -71,11 +69,6 @@ public final class EtcReportParser {
   }
 
   private static String sha256(String text) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return FileContent.sha256(text.getBytes(StandardCharsets.UTF_8));
   }
 }

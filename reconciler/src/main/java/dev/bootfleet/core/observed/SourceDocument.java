@@ -1,9 +1,10 @@
 package dev.bootfleet.core.observed;
 
+import dev.bootfleet.core.text.Text;
+import dev.bootfleet.core.yaml.JsonView;
 import dev.bootfleet.core.yaml.Pos;
 import dev.bootfleet.core.yaml.YamlException;
 import dev.bootfleet.core.yaml.YamlLimits;
-import dev.bootfleet.core.yaml.JsonView;
 import dev.bootfleet.core.yaml.YamlReader;
 import java.util.List;
 import java.util.Objects;
@@ -93,7 +94,7 @@ final class SourceDocument {
   }
 
   private static String oneLine(String s) {
-    String line = s == null ? "unreadable input" : s.replaceAll("\\s+", " ").trim();
+    String line = Text.oneLine(s, "unreadable input");
     return line.length() > MAX_PROBLEM ? line.substring(0, MAX_PROBLEM) + "…" : line;
   }
 }

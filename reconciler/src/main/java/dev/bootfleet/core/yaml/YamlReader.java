@@ -1,5 +1,6 @@
 package dev.bootfleet.core.yaml;
 
+import dev.bootfleet.core.text.Text;
 import dev.bootfleet.core.yaml.YNode.Entry;
 import dev.bootfleet.core.yaml.YNode.YMap;
 import dev.bootfleet.core.yaml.YNode.YScalar;
@@ -90,13 +91,15 @@ public final class YamlReader {
           .orElse(e.getContextMark().map(YamlReader::toPos).orElse(Pos.NONE));
       String problem = e.getProblem() == null ? e.getMessage() : e.getProblem();
       Pos contextPos = e.getContextMark().map(YamlReader::toPos).orElse(null);
-      String context = e.getContext() == null || at.equals(contextPos) ? null : oneLine(e.getContext());
-      throw new YamlException(at, "YAML syntax error: " + explain(oneLine(problem), context, contextPos));
+      String context = e.getContext() == null || at.equals(contextPos) ? null
+          : Text.oneLine(e.getContext(), "unreadable input");
+      throw new YamlException(at, "YAML syntax error: "
+          + explain(Text.oneLine(problem, "unreadable input"), context, contextPos));
     } catch (ReaderException e) {
       throw new YamlException(codePointPos(text, e.getPosition()), "YAML syntax error: character "
           + String.format("U+%04X", e.getCodePoint()) + " is not allowed in YAML");
     } catch (YamlEngineException e) {
-      throw new YamlException(Pos.NONE, "YAML error: " + oneLine(e.getMessage()));
+      throw new YamlException(Pos.NONE, "YAML error: " + Text.oneLine(e.getMessage(), "unreadable input"));
     }
     return docs;
   }
@@ -143,10 +146,6 @@ public final class YamlReader {
 
   private static boolean isEmpty(YNode root) {
     return root instanceof YScalar s && s.plain() && s.type() == YScalar.Type.NULL;
-  }
-
-  private static String oneLine(String s) {
-    return s == null ? "unreadable input" : s.replaceAll("\\s+", " ").trim();
   }
 
   private static Pos pos(Optional<Mark> mark) {

@@ -1,10 +1,10 @@
-package dev.bootfleet.adapters.git;
+package dev.bootfleet.core.text;
 
 /** Sizes in messages: "10 MiB", "2 KiB", or "100 bytes" when the size is not a whole unit. */
-final class ByteSize {
+public final class ByteSize {
   private ByteSize() {}
 
-  static String of(long bytes) {
+  public static String of(long bytes) {
     if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0) {
       return bytes / (1024 * 1024) + " MiB";
     }

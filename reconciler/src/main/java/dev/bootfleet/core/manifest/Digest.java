@@ -1,5 +1,6 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.text.Quote;
 import java.util.regex.Pattern;
 
 /** A content digest, {@code sha256:<64 lower-case hex>}: the only algorithm OCI registries and bootc use. */

@@ -1,5 +1,6 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.text.Quote;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -4,6 +4,7 @@ import dev.bootfleet.core.manifest.Manifest.ImageDecl;
 import dev.bootfleet.core.manifest.Manifest.KargDecl;
 import dev.bootfleet.core.manifest.Manifest.Spec;
 import dev.bootfleet.core.text.ByteSize;
+import dev.bootfleet.core.text.Quote;
 import dev.bootfleet.core.yaml.Pos;
 import dev.bootfleet.core.yaml.YNode.YMap;
 import dev.bootfleet.core.yaml.YNode.YScalar;

@@ -1,5 +1,6 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.text.Quote;
 import dev.bootfleet.core.yaml.Pos;
 import java.util.Comparator;
 

@@ -1,5 +1,6 @@
 package dev.bootfleet.core.observed;
 
+import dev.bootfleet.core.text.Quote;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -168,22 +169,9 @@ final class Field {
 
   /** A string for a one-line message: quoted, control characters escaped, long ones shortened. */
   static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    s.codePoints().limit(MAX_QUOTED).forEach(c -> {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-            b.append(String.format("\\u%04x", c));
-          } else {
-            b.appendCodePoint(c);
-          }
-        }
-      }
-    });
-    return b.append(s.codePointCount(0, s.length()) > MAX_QUOTED ? "…\"" : "\"").toString();
+    boolean cut = s.codePointCount(0, s.length()) > MAX_QUOTED;
+    String shown = cut ? s.substring(0, s.offsetByCodePoints(0, MAX_QUOTED)) : s;
+    return "\"" + Quote.escape(shown) + (cut ? "…\"" : "\"");
   }
+
 }

@@ -1,25 +1,25 @@
-package dev.bootfleet.core.manifest;
+package dev.bootfleet.core.text;
 
 /**
  * Shows text from a manifest inside a one-line message: in double quotes, with control and format
  * characters escaped ({@code \t}, {@code \n}, {@code \u001B}), so that a value can neither break the
  * line nor reach the terminal as an escape sequence or a bidirectional override.
  */
-final class Quote {
+public final class Quote {
   private Quote() {}
 
   /** {@code text} in double quotes, escaped; {@code null} as the word null. */
-  static String of(String text) {
+  public static String of(String text) {
     return text == null ? "null" : "\"" + escape(text) + "\"";
   }
 
   /** {@code text} escaped, without quotes. */
-  static String escape(String text) {
+  public static String escape(String text) {
     return escape(text, true);
   }
 
   /** {@code text} with only its control and format characters escaped (quotes and backslashes kept). */
-  static String controls(String text) {
+  public static String controls(String text) {
     return escape(text, false);
   }
 

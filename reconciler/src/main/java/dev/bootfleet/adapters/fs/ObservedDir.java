@@ -35,12 +35,13 @@ public final class ObservedDir {
 
   private ObservedDir() {}
 
+  /**
+   * Reads every document of {@code dir}.
+   *
+   * @throws IOException when the folder cannot be listed (the CLI checks that it exists first)
+   */
   public static Result read(Path dir) throws IOException {
     List<String> problems = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      problems.add(dir + ": no such folder (expected a folder of <host>.json status documents)");
-      return new Result(Map.of(), problems);
-    }
     Map<String, Path> status = new TreeMap<>();
     Map<String, Path> etc = new HashMap<>();
     List<Path> files;

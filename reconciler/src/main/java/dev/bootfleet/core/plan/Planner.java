@@ -43,10 +43,10 @@ public final class Planner {
    * @param observed observations by host name; a host without one is {@code unknown}
    */
   public Plan plan(String revision, Collection<DesiredHost> desired, Map<String, Observation> observed) {
-    List<HostPlan> hosts = new ArrayList<>(desired.size());
-    for (DesiredHost d : desired) {
-      hosts.add(planHost(d, observed.get(d.name())));
-    }
+    // Hosts are planned independently; a parallel stream keeps the order of a list, so the result
+    // is the same as one host after the other.
+    List<HostPlan> hosts = new ArrayList<>(List.copyOf(desired).parallelStream()
+        .map(d -> planHost(d, observed.get(d.name()))).toList());
     hosts.sort(java.util.Comparator.comparing(HostPlan::name));
     TreeSet<String> unmanaged = new TreeSet<>(observed.keySet());
     desired.forEach(d -> unmanaged.remove(d.name()));

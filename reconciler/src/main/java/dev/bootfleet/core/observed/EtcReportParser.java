@@ -65,7 +65,10 @@ public final class EtcReportParser {
     String mode = f.get("mode").text("4 octal digits such as 0644");
     String owner = f.get("owner").text("a user name or uid");
     String group = f.get("group").text("a group name or gid");
-    return f.build(() -> new EtcFileState(path, sha256, mode, owner, group, content));
+    // Interned: a fleet's reports repeat the same paths, modes, owners and (for shared files) checksums
+    // on every host; one copy each keeps the live set, and so garbage collection, small.
+    return f.build(() -> new EtcFileState(path.intern(), sha256.intern(), mode.intern(), owner.intern(),
+        group.intern(), content));
   }
 
   private static String sha256(String text) {

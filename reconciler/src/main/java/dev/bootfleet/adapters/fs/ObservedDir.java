@@ -8,7 +8,6 @@ import dev.bootfleet.core.observed.ObservedStateException;
 import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.text.ByteSize;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,7 +94,7 @@ public final class ObservedDir {
     ObservedHost status = null;
     EtcReport report = null;
     try {
-      status = BootcStatusParser.parse(text(statusFile), statusFile.toString());
+      status = BootcStatusParser.parse(bytes(statusFile), statusFile.toString());
     } catch (ObservedStateException e) {
       problems.add(e.getMessage());
     } catch (IOException e) {
@@ -103,7 +102,7 @@ public final class ObservedDir {
     }
     if (etcFile != null) {
       try {
-        report = EtcReportParser.parse(text(etcFile), etcFile.toString());
+        report = EtcReportParser.parse(bytes(etcFile), etcFile.toString());
         if (report.host() != null && !report.host().equals(host)) {
           problems.add(etcFile + ": host: \"" + report.host() + "\" does not match the file name (expected \""
               + host + "\")");
@@ -118,11 +117,11 @@ public final class ObservedDir {
     return new One(host, status == null || !problems.isEmpty() ? null : new Observation(status, report), problems);
   }
 
-  private static String text(Path p) throws IOException {
+  private static byte[] bytes(Path p) throws IOException {
     long size = Files.size(p);
     if (size > MAX_BYTES) {
       throw new IOException("is larger than " + ByteSize.of(MAX_BYTES) + " (" + size + " bytes)");
     }
-    return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+    return Files.readAllBytes(p);
   }
 }

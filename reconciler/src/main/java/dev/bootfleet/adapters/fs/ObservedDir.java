@@ -118,10 +118,12 @@ public final class ObservedDir {
   }
 
   private static byte[] bytes(Path p) throws IOException {
-    long size = Files.size(p);
-    if (size > MAX_BYTES) {
-      throw new IOException("is larger than " + ByteSize.of(MAX_BYTES) + " (" + size + " bytes)");
+    try (var in = Files.newInputStream(p)) { // one open and read; no separate size lookup
+      byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
+        throw new IOException("is larger than " + ByteSize.of(MAX_BYTES) + " (" + Files.size(p) + " bytes)");
+      }
+      return bytes;
     }
-    return Files.readAllBytes(p);
   }
 }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bootfleet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "GitOps for image-based Linux hosts: plan what each bootc host needs to match Git.",
     subcommands = {ValidateCommand.class, PlanCommand.class, DriftCommand.class,
+        dev.bootfleet.app.agent.AgentCommand.class, dev.bootfleet.app.sim.BootcSimCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 error, 2 changes or drift (with --detailed-exitcode).",
         "Docs: README.md and docs/ in the bootfleet repository."})
@@ -55,7 +56,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (validate, plan or drift)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (validate, plan, drift or agent)");
   }
 
   /** The version from the jar manifest, or "dev" when run from classes. */

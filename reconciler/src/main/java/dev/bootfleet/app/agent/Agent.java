@@ -221,7 +221,13 @@ public final class Agent {
     EtcApplier.Observed files = etc.observe(config.host(), want, st, rep);
     HostPlan plan = planner.planHost(want, new Observation(host, files.report(), new HostHistory(
         new java.util.HashSet<>(st.restageable))));
-    etc.apply(plan, want, st, files, store, rep);
+    if (etc.apply(plan, want, st, files, store, rep)) {
+      // Plan again from what /etc holds now: the status says where the host stands after the writes.
+      files = etc.observe(config.host(), want, st, new CycleReport(config.host(), rep.time, rep.bootId,
+          new PrintStream(java.io.OutputStream.nullOutputStream())));
+      plan = planner.planHost(want, new Observation(host, files.report(), new HostHistory(
+          new java.util.HashSet<>(st.restageable))));
+    }
     boolean held = st.hold != null;
     if (held || plan.status() == HostStatus.HELD) {
       rep.status("held", held ? st.hold.reason() : plan.reason());

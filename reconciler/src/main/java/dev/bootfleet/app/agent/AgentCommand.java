@@ -84,13 +84,17 @@ public final class AgentCommand implements Callable<Integer> {
   }
 
   static Agent build(AgentConfig c, PrintStream log) throws IOException {
+    return build(c, log, Clock.systemUTC());
+  }
+
+  static Agent build(AgentConfig c, PrintStream log, Clock clock) throws IOException {
     GitDesiredState source = new GitDesiredState(c.fleet().url(), c.fleet().branch(), c.fleet().path(),
         c.stateDir().resolve("fleet.git"));
     BootcCli driver = new BootcCli(c.bootc(), c.bootcTimeout());
     FleetLockClient lock = c.reboot().fleetLock() == null ? null : new FleetLockClient(c.reboot().fleetLock().url(),
         c.reboot().fleetLock().id(), c.reboot().fleetLock().group(), Duration.ofSeconds(30));
     return new Agent(c, source, driver, new EtcApplier(new EtcTree(c.root()), c.localChanges()),
-        new RebootPolicy(c.reboot().windows(), lock), new StateStore(c.stateDir()), Clock.systemUTC(), log);
+        new RebootPolicy(c.reboot().windows(), lock), new StateStore(c.stateDir()), clock, log);
   }
 
   /** Reads the configuration; prints every problem and returns null when there is one. */

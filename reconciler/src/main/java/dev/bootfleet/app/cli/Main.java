@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bootfleet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "GitOps for image-based Linux hosts: plan what each bootc host needs to match Git.",
     subcommands = {ValidateCommand.class, PlanCommand.class, DriftCommand.class,
-        dev.bootfleet.app.agent.AgentCommand.class, dev.bootfleet.app.sim.BootcSimCommand.class,
+        dev.bootfleet.app.agent.AgentCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 error, 2 changes or drift (with --detailed-exitcode).",
         "Docs: README.md and docs/ in the bootfleet repository."})
@@ -28,6 +28,10 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns the exit code (for tests and for {@link #main}). */
   public static int run(String... args) {
+    if (args.length > 0 && args[0].equals("bootc-sim")) {
+      // The bootc simulator (tests, demos) runs once per simulated bootc call: without the whole command tree.
+      return dev.bootfleet.app.sim.BootcSimCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     CommandLine cli = new CommandLine(new Main());
     cli.setParameterExceptionHandler((e, a) -> {
       e.getCommandLine().getErr().println("bootfleet: error: " + e.getMessage());

@@ -50,7 +50,18 @@ public final class BootcSimCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  ImageLookup lookup = new RegistryImageLookup();
+  /** Made when first needed: an HTTP client sets up TLS, which status never needs. */
+  ImageLookup lookup;
+
+  /** Runs the simulator with bootc's exit codes (usage errors 2). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new BootcSimCommand());
+    cli.setParameterExceptionHandler((e, a) -> {
+      e.getCommandLine().getErr().println("error: " + e.getMessage());
+      return 2;
+    });
+    return cli.execute(args);
+  }
 
   @Override
   public Integer call() {
@@ -123,6 +134,16 @@ public final class BootcSimCommand implements Callable<Integer> {
     int apply(SimState s) throws IOException;
   }
 
+  /** The arguments from the subcommand's name on (without --state-dir), for the log. */
+  String[] argv() {
+    List<String> all = spec.commandLine().getParseResult().originalArgs();
+    int i = 0;
+    while (i < all.size() && all.get(i).startsWith("-")) {
+      i += all.get(i).contains("=") ? 1 : 2;
+    }
+    return all.subList(Math.min(i, all.size()), all.size()).toArray(String[]::new);
+  }
+
   /** Every invocation is logged, so tests can check what the agent ran (and that it never ran --apply). */
   void log(String[] argv) throws IOException {
     Files.writeString(dir().resolve("commands.log"), String.join(" ", argv) + "\n", StandardCharsets.UTF_8,
@@ -135,6 +156,9 @@ public final class BootcSimCommand implements Callable<Integer> {
 
   SimState.Deployment pull(SimState s, String ref, String transport, String signature, boolean downloadOnly) {
     ImageLookup.Image img;
+    if (lookup == null) {
+      lookup = new RegistryImageLookup();
+    }
     try {
       img = lookup.resolve(ref, transport, s.arch);
     } catch (ImageLookup.PullFailed e) {
@@ -143,6 +167,11 @@ public final class BootcSimCommand implements Callable<Integer> {
     if (s.faults.slowDownloadSeconds > 0) {
       int secs = s.faults.slowDownloadSeconds;
       s.faults.slowDownloadSeconds = 0;
+      try {
+        save(s); // fired: a pull killed while it waits does not arm the fault again
+      } catch (IOException e) {
+        throw new SimError(1, "error: " + e.getMessage());
+      }
       out().println("Fetching layers (simulated slow download: " + secs + " s)");
       out().flush();
       try {
@@ -167,8 +196,8 @@ public final class BootcSimCommand implements Callable<Integer> {
     List<String> said = new ArrayList<>();
     s.bootId = UUID.randomUUID().toString();
     s.reboots++;
-    if (s.faults.loseStaged && s.staged != null) {
-      s.faults.loseStaged = false;
+    if (s.faults.loseStaged > 0 && s.staged != null) {
+      s.faults.loseStaged--;
       s.staged = null;
       said.add("fault: the staged deployment was lost (ostree-finalize-staged failed)");
     }
@@ -366,7 +395,7 @@ public final class BootcSimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       String sig = enforce ? "containerPolicy" : null;
-      int code = sim.mutate(sim.spec.commandLine().getParseResult().originalArgs().toArray(String[]::new), s -> {
+      int code = sim.mutate(sim.argv(), s -> {
         SimState.Deployment current = s.staged != null ? s.staged : s.booted;
         if (current != null && current.sameSpec(target, transport, sig)) {
           sim.out().println("Image specification is unchanged.");
@@ -419,7 +448,7 @@ public final class BootcSimCommand implements Callable<Integer> {
             + " --from-downloaded");
         return 2;
       }
-      int code = sim.mutate(sim.spec.commandLine().getParseResult().originalArgs().toArray(String[]::new), s -> {
+      int code = sim.mutate(sim.argv(), s -> {
         if (fromDownloaded) {
           if (s.staged == null) {
             sim.out().println("No staged deployment.");
@@ -468,7 +497,7 @@ public final class BootcSimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      int code = sim.mutate(sim.spec.commandLine().getParseResult().originalArgs().toArray(String[]::new), s -> {
+      int code = sim.mutate(sim.argv(), s -> {
         if (s.rollbackQueued) {
           s.rollbackQueued = false;
           sim.out().println("notice: Reverting queued rollback state");
@@ -507,7 +536,7 @@ public final class BootcSimCommand implements Callable<Integer> {
   }
 
   @Command(name = "fault", description = {"SIMULATOR ONLY: inject a fault.",
-      "switch-fails [--times N] | lose-staged | bootloader-fallback | explicit-rollback |"
+      "switch-fails [--times N] | lose-staged [--times N] | bootloader-fallback | explicit-rollback |"
           + " slow-download --seconds S | clear"})
   static final class Fault implements Callable<Integer> {
     @ParentCommand
@@ -524,7 +553,7 @@ public final class BootcSimCommand implements Callable<Integer> {
       return sim.mutate(new String[] {"fault", fault}, s -> {
         switch (fault) {
           case "switch-fails" -> s.faults.switchFailures = times;
-          case "lose-staged" -> s.faults.loseStaged = true;
+          case "lose-staged" -> s.faults.loseStaged = times;
           case "bootloader-fallback" -> s.faults.bootloaderFallback = true;
           case "explicit-rollback" -> s.faults.explicitRollback = true;
           case "slow-download" -> s.faults.slowDownloadSeconds = seconds;

@@ -28,7 +28,7 @@ public final class SimState {
   /** Faults to inject; each fires once (switch failures: that many times). */
   public static final class Faults {
     public int switchFailures;
-    public boolean loseStaged;
+    public int loseStaged;
     public boolean bootloaderFallback;
     public boolean explicitRollback;
     public int slowDownloadSeconds;

@@ -37,6 +37,17 @@ public final class GitDesiredState implements DesiredStateSource {
    * @param subpath the fleet's folder inside the repository ('/'-separated, "" for the top)
    * @param cache where the bare clone lives, e.g. {@code /var/lib/bootfleet/fleet.git}
    */
+  static {
+    // The agent reads one small commit every few minutes: JGit's default caches (10 MiB of pack windows,
+    // 10 MiB of delta bases) would sit in the heap between cycles for nothing.
+    org.eclipse.jgit.storage.file.WindowCacheConfig c = new org.eclipse.jgit.storage.file.WindowCacheConfig();
+    c.setPackedGitLimit(2 * 1024 * 1024);
+    c.setPackedGitWindowSize(64 * 1024);
+    c.setDeltaBaseCacheLimit(1024 * 1024);
+    c.setStreamFileThreshold(1024 * 1024);
+    c.install();
+  }
+
   public GitDesiredState(String url, String branch, String subpath, Path cache) {
     this.url = url;
     this.branch = branch;

@@ -32,7 +32,13 @@ public final class Main implements Runnable {
       // The bootc simulator (tests, demos) runs once per simulated bootc call: without the whole command tree.
       return dev.bootfleet.app.sim.BootcSimCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
     }
-    CommandLine cli = new CommandLine(new Main());
+    // The agent runs on every host for weeks: it builds only its own commands, not the whole CLI (fewer classes).
+    CommandLine cli = args.length > 0 && args[0].equals("agent")
+        ? new CommandLine(new dev.bootfleet.app.agent.AgentCommand()).setCommandName("bootfleet agent")
+        : new CommandLine(new Main());
+    if (args.length > 0 && args[0].equals("agent")) {
+      args = java.util.Arrays.copyOfRange(args, 1, args.length);
+    }
     cli.setParameterExceptionHandler((e, a) -> {
       e.getCommandLine().getErr().println("bootfleet: error: " + e.getMessage());
       e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()

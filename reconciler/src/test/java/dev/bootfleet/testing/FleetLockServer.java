@@ -58,6 +58,11 @@ public final class FleetLockServer implements AutoCloseable {
     holders.computeIfAbsent(group, g -> new TreeSet<>()).add(id);
   }
 
+  /** That client gives its slot back. */
+  public synchronized void release(String group, String id) {
+    holders.getOrDefault(group, new TreeSet<>()).remove(id);
+  }
+
   private synchronized void handle(HttpExchange x, boolean lock) throws IOException {
     try (x) {
       if (!x.getRequestMethod().equals("POST")) {

@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -445,9 +444,5 @@ public final class Agent {
 
   private static String imageOf(BootEntry e) {
     return e == null || e.image() == null ? null : e.image().image().image();
-  }
-
-  static List<String> lines(String s) {
-    return s.lines().toList();
   }
 }

@@ -103,6 +103,14 @@ class AgentIT {
       assertThat(lock.holders("web")).isEmpty();
 
       w.clock.set(Instant.parse("2026-11-30T02:10:00Z")); // Monday, inside the window
+      lock.hold("web", "web-02"); // another host has the group's only slot
+      CycleReport denied = w.cycle();
+      assertThat(denied.reboot()).startsWith("waiting: FleetLock " + lock.baseUri() + " (group web, id web-01) gave no"
+          + " reboot slot: 500 failed_lock: semaphore full");
+      assertThat(w.reboots()).isZero();
+      assertThat(w.host().staged().downloadOnly()).as("still locked").isTrue();
+      lock.release("web", "web-02");
+
       CycleReport reboot = w.cycle();
       assertThat(reboot.reboot()).isEqualTo("requested");
       assertThat(lock.holders("web")).containsExactly("web-01");

@@ -49,6 +49,9 @@ public final class ObservedDir {
     }
     for (Path p : files) {
       String name = p.getFileName().toString();
+      if (name.endsWith(".agent.json")) {
+        continue; // the agent's own report (AgentReport) beside the two documents read here
+      }
       if (name.endsWith(".etc.json")) {
         etc.put(name.substring(0, name.length() - ".etc.json".length()), p);
         continue;

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bootfleet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "GitOps for image-based Linux hosts: plan what each bootc host needs to match Git.",
     subcommands = {ValidateCommand.class, PlanCommand.class, DriftCommand.class,
+        dev.bootfleet.app.agent.AgentCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 error, 2 changes or drift (with --detailed-exitcode).",
         "Docs: README.md and docs/ in the bootfleet repository."})
@@ -27,7 +28,17 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns the exit code (for tests and for {@link #main}). */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new Main());
+    if (args.length > 0 && args[0].equals("bootc-sim")) {
+      // The bootc simulator (tests, demos) runs once per simulated bootc call: without the whole command tree.
+      return dev.bootfleet.app.sim.BootcSimCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
+    // The agent runs on every host for weeks: it builds only its own commands, not the whole CLI (fewer classes).
+    CommandLine cli = args.length > 0 && args[0].equals("agent")
+        ? new CommandLine(new dev.bootfleet.app.agent.AgentCommand()).setCommandName("bootfleet agent")
+        : new CommandLine(new Main());
+    if (args.length > 0 && args[0].equals("agent")) {
+      args = java.util.Arrays.copyOfRange(args, 1, args.length);
+    }
     cli.setParameterExceptionHandler((e, a) -> {
       e.getCommandLine().getErr().println("bootfleet: error: " + e.getMessage());
       e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
@@ -55,7 +66,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (validate, plan or drift)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (validate, plan, drift or agent)");
   }
 
   /** The version from the jar manifest, or "dev" when run from classes. */

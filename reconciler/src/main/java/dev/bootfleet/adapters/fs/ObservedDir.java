@@ -8,6 +8,7 @@ import dev.bootfleet.core.observed.ObservedStateException;
 import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.text.ByteSize;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -68,8 +70,9 @@ public final class ObservedDir {
     Map<String, Observation> out = new TreeMap<>();
     // Parse from a list, not the TreeMap: a TreeMap splits into few uneven parts, which left one core
     // idle for much of this phase; a list splits evenly. The order, and so the result, is the same.
+    StatusCache cache = new StatusCache();
     new ArrayList<>(status.entrySet()).parallelStream()
-        .map(e -> readOne(e.getKey(), e.getValue(), etc.get(e.getKey())))
+        .map(e -> readOne(e.getKey(), e.getValue(), etc.get(e.getKey()), cache))
         .toList().forEach(r -> {
           if (r.observation != null) {
             out.put(r.host, r.observation);
@@ -92,12 +95,36 @@ public final class ObservedDir {
 
   private record One(String host, Observation observation, List<String> problems) {}
 
-  private static One readOne(String host, Path statusFile, Path etcFile) {
+  /**
+   * Parsed status documents by their bytes. {@code bootc status} names no host, and hosts on the same
+   * image with the same deployments print the very same document (a synthetic fleet of 10,000 hosts
+   * has 15 distinct ones); parsing is pure, so each distinct document is parsed once. Only documents
+   * that parse are kept (errors name their own file), and at most {@link #MAX} of them.
+   */
+  private static final class StatusCache {
+    static final int MAX = 4096;
+    private final Map<ByteBuffer, ObservedHost> byContent = new ConcurrentHashMap<>();
+
+    ObservedHost parse(byte[] bytes, Path file) throws ObservedStateException {
+      ByteBuffer key = ByteBuffer.wrap(bytes);
+      ObservedHost known = byContent.get(key);
+      if (known != null) {
+        return known;
+      }
+      ObservedHost parsed = BootcStatusParser.parse(bytes, file.toString());
+      if (byContent.size() < MAX) {
+        byContent.putIfAbsent(key, parsed);
+      }
+      return parsed;
+    }
+  }
+
+  private static One readOne(String host, Path statusFile, Path etcFile, StatusCache cache) {
     List<String> problems = new ArrayList<>();
     ObservedHost status = null;
     EtcReport report = null;
     try {
-      status = BootcStatusParser.parse(bytes(statusFile), statusFile.toString());
+      status = cache.parse(bytes(statusFile), statusFile);
     } catch (ObservedStateException e) {
       problems.add(e.getMessage());
     } catch (IOException e) {

@@ -29,7 +29,7 @@ public final class ObservedDir {
   /** The largest observed document read. */
   static final long MAX_BYTES = 4L * 1024 * 1024;
   private static final Pattern LOCATED = Pattern.compile("^(.*?): (.*)$");
-  private static final Pattern STATUS = Pattern.compile("(.+?)\\.(json|ya?ml)");
+  private static final List<String> STATUS_EXTENSIONS = List.of(".json", ".yaml", ".yml");
 
   /** The observations by host, and one line per problem. */
   public record Result(Map<String, Observation> observations, List<String> problems) {}
@@ -47,7 +47,8 @@ public final class ObservedDir {
     Map<String, Path> etc = new HashMap<>();
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(Files::isRegularFile).sorted().toList();
+      // One stat per entry, on both cores: 200,000 of them were a visible part of a large plan.
+      files = s.toList().parallelStream().filter(Files::isRegularFile).sorted().toList();
     }
     for (Path p : files) {
       String name = p.getFileName().toString();
@@ -58,11 +59,11 @@ public final class ObservedDir {
         etc.put(name.substring(0, name.length() - ".etc.json".length()), p);
         continue;
       }
-      var m = STATUS.matcher(name);
-      if (m.matches()) {
-        Path first = status.putIfAbsent(m.group(1), p);
+      String host = statusHost(name);
+      if (host != null) {
+        Path first = status.putIfAbsent(host, p);
         if (first != null) {
-          problems.add(p + ": host \"" + m.group(1) + "\" already has " + first.getFileName()
+          problems.add(p + ": host \"" + host + "\" already has " + first.getFileName()
               + " (keep one status document per host)");
         }
       }
@@ -85,6 +86,16 @@ public final class ObservedDir {
       }
     }
     return new Result(out, problems.stream().map(ObservedDir::asError).sorted().toList());
+  }
+
+  /** The host of a status document's file name ({@code <host>.json}, {@code .yaml}, {@code .yml}), or null. */
+  static String statusHost(String name) {
+    for (String ext : STATUS_EXTENSIONS) {
+      if (name.length() > ext.length() && name.endsWith(ext)) {
+        return name.substring(0, name.length() - ext.length());
+      }
+    }
+    return null;
   }
 
   /** {@code file[:line:col]: message} as {@code file[:line:col]: error: message}. */

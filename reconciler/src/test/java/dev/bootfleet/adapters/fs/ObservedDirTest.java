@@ -41,6 +41,16 @@ class ObservedDirTest {
   }
 
   @Test
+  void statusHost_takesTheNameBeforeTheExtension_asTheFilePatternSays() {
+    var pattern = java.util.regex.Pattern.compile("(.+?)\\.(json|ya?ml)");
+    for (String name : new String[] {"web-01.json", "web-01.yaml", "web-01.yml", "a.json.json", "a.yaml.yml",
+        ".json", "x.jsonx", "x.JSON", "x.ymll", "json", "a.b.json", "x.yam", "..json", "x.json.bak"}) {
+      var m = pattern.matcher(name);
+      assertThat(ObservedDir.statusHost(name)).as(name).isEqualTo(m.matches() ? m.group(1) : null);
+    }
+  }
+
+  @Test
   void read_refusesADocumentOverTheLimit_withItsSize() throws Exception {
     Path big = dir.resolve("a.json");
     Files.write(big, new byte[(int) ObservedDir.MAX_BYTES + 1]);

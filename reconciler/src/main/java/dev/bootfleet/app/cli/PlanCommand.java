@@ -92,6 +92,6 @@ final class PlanCommand implements Callable<Integer> {
     if (bad || !seen.problems().isEmpty()) {
       return null;
     }
-    return new Planner(Clock.systemUTC()).plan(fleet.revision(), fleet.hosts(), seen.observations());
+    return new Planner(Clock.systemUTC(), fleet.images()).plan(fleet.revision(), fleet.hosts(), seen.observations());
   }
 }

@@ -9,11 +9,19 @@ import java.util.Optional;
  * @param revision what was read, for example {@code main@sha1:3f2a…} or {@code worktree}
  * @param hosts the hosts, sorted by name; only hosts without errors
  * @param problems every error and warning found, in file order
+ * @param images what {@value ImageLock#FILE} says about pinned multi-architecture images (empty
+ *     without one)
  */
-public record Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems) {
+public record Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems, ImageLock images) {
   public Fleet {
     hosts = List.copyOf(hosts);
     problems = List.copyOf(problems);
+    images = images == null ? ImageLock.EMPTY : images;
+  }
+
+  /** A fleet without a lock file. */
+  public Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems) {
+    this(revision, hosts, problems, ImageLock.EMPTY);
   }
 
   public boolean hasErrors() {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bootfleet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "GitOps for image-based Linux hosts: plan what each bootc host needs to match Git.",
-    subcommands = {ValidateCommand.class, PlanCommand.class, DriftCommand.class,
+    subcommands = {ValidateCommand.class, PlanCommand.class, DriftCommand.class, PinCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 error, 2 changes or drift (with --detailed-exitcode).",
         "Docs: README.md and docs/ in the bootfleet repository."})
@@ -27,7 +27,18 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns the exit code (for tests and for {@link #main}). */
   public static int run(String... args) {
+    return run(null, null, args);
+  }
+
+  /** Runs the CLI writing to {@code out} and {@code err} (null: standard output and error). */
+  static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    if (out != null) {
+      cli.setOut(out);
+    }
+    if (err != null) {
+      cli.setErr(err);
+    }
     cli.setParameterExceptionHandler((e, a) -> {
       e.getCommandLine().getErr().println("bootfleet: error: " + e.getMessage());
       e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
@@ -55,7 +66,7 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (validate, plan or drift)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (validate, plan, drift, pin or bake)");
   }
 
   /** The version from the jar manifest, or "dev" when run from classes. */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bootfleet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "GitOps for image-based Linux hosts: plan what each bootc host needs to match Git.",
-    subcommands = {ValidateCommand.class, PlanCommand.class, DriftCommand.class, PinCommand.class,
+    subcommands = {ValidateCommand.class, PlanCommand.class, DriftCommand.class, PinCommand.class, BakeCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 error, 2 changes or drift (with --detailed-exitcode).",
         "Docs: README.md and docs/ in the bootfleet repository."})

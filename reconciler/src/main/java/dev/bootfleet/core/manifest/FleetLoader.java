@@ -125,7 +125,7 @@ public final class FleetLoader {
     }
     ImageLock lock = readLock(problems);
     problems.sort(Problem.ORDER);
-    return new Fleet(repo.revision(), desired, problems, lock);
+    return new Fleet(repo.revision(), desired, problems, lock, groups);
   }
 
   /** The lock file at the fleet's root, empty when there is none; its problems are the fleet's. */

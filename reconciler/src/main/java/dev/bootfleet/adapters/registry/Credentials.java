@@ -35,7 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
  * that has an answer wins. Secrets are never printed: {@link Credential#toString()} hides them.
  */
 public final class Credentials {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Built on first use: a lookup that needs no JSON (a HEAD) does not pay for Jackson's start-up. */
+  private static final class Json {
+    static final JsonMapper MAPPER = JsonMapper.builder().build();
+  }
   private static final Pattern HELPER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final long HELPER_TIMEOUT_SECONDS = 30;
 
@@ -97,7 +100,7 @@ public final class Credentials {
       }
       JsonNode root;
       try {
-        root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        root = Json.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
       } catch (JacksonException e) {
         throw new IOException(file + ": not a JSON auth file (" + oneLine(e.getOriginalMessage()) + ")");
       }
@@ -236,7 +239,7 @@ public final class Credentials {
     }
     JsonNode answer;
     try {
-      answer = JSON.readTree(stdout);
+      answer = Json.MAPPER.readTree(stdout);
     } catch (JacksonException e) {
       throw new IOException("credential helper " + program + " printed no JSON for " + registry);
     }

@@ -11,11 +11,8 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,6 +25,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,17 +38,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocketFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@link ImageRegistry} over the distribution HTTP API (OCI distribution spec), with the JDK's HTTP
- * client. jib-core has no public call to resolve a tag (its {@code RegistryClient} is internal), so
- * lookups are plain HTTP here and jib-core is used where it has the call: building and pushing
- * ({@link JibBaker}).
+ * {@link ImageRegistry} over the distribution HTTP API (OCI distribution spec), with the JDK's
+ * {@link HttpURLConnection}. jib-core has no public call to resolve a tag (its {@code RegistryClient} is
+ * internal), so lookups are plain HTTP here and jib-core is used where it has the call: building and
+ * pushing ({@link JibBaker}). {@code java.net.http.HttpClient} was measured slower for a one-shot CLI: it
+ * took 150-260 ms to start and about twice the time per request in a cold JVM (ADR 0005).
  *
  * <ul>
  *   <li>Authentication: anonymous first; on a {@code 401} the registry's challenge decides: Basic with
@@ -73,7 +74,10 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
   /** The distribution spec's limit on a manifest's size. */
   static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
   private static final int MAX_TOKEN_BYTES = 1024 * 1024;
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Built on first use: a lookup that needs no JSON (a HEAD) does not pay for Jackson's start-up. */
+  private static final class Json {
+    static final JsonMapper MAPPER = JsonMapper.builder().build();
+  }
 
   /** Waits between retries; tests pass one that records instead of sleeping. */
   @FunctionalInterface
@@ -90,6 +94,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
   private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
   private final Map<String, Cached> tags = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Manifest>> inflight = new ConcurrentHashMap<>();
+  private final ExecutorService pool;
 
   private record Cached(Manifest manifest, Instant expires) {}
 
@@ -103,6 +108,16 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     this.clock = clock;
     this.sleeper = sleeper;
     this.permits = new Semaphore(settings.concurrency());
+    this.pool = Executors.newFixedThreadPool(settings.concurrency(), r -> {
+      Thread t = new Thread(r, "bootfleet-registry");
+      t.setDaemon(true);
+      return t;
+    });
+    // The JDK keeps at most http.maxConnections idle connections per server (default 5); as many as
+    // may be in flight avoids reconnecting. Read once, at the first connection; a user's value wins.
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", Integer.toString(Math.max(5, settings.concurrency())));
+    }
     String v = HttpImageRegistry.class.getPackage().getImplementationVersion();
     this.userAgent = "bootfleet/" + (v == null ? "dev" : v);
   }
@@ -125,7 +140,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       return as(await(running), ref);
     }
     try {
-      Manifest m = get(ref, ref.tag());
+      Manifest m = head(ref);
       tags.put(key, new Cached(m, clock.instant().plus(settings.tagTtl())));
       mine.complete(m);
       return m;
@@ -172,7 +187,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     if (refs.size() <= 1) {
       return ImageRegistry.super.lookUpAll(refs);
     }
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+    try {
       List<Future<Outcome>> futures = new ArrayList<>(refs.size());
       for (ImageRef r : refs) {
         futures.add(pool.submit(() -> {
@@ -198,7 +213,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
 
   @Override
   public void close() {
-    endpoints.values().forEach(e -> e.http.close());
+    pool.shutdownNow();
     endpoints.clear();
   }
 
@@ -225,6 +240,40 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
   }
 
+  /**
+   * A tag's manifest from a HEAD request: the digest and type the registry states, as {@code crane
+   * digest} does. What bootc later pulls by that digest is checked against it, so a wrong answer can
+   * only fail a pull, never change what runs. An index is then read by its digest (for its children);
+   * anything unusual (no digest header, an error) falls back to a GET, which says why.
+   */
+  private Manifest head(ImageRef ref) throws RegistryException {
+    Endpoint e = endpoint(ref.registry());
+    Answer r = send(e, "HEAD", manifestPath(ref, ref.tag()), ref);
+    Optional<String> said = r.header("Docker-Content-Digest").filter(d -> d.startsWith("sha256:"));
+    String type = r.header("Content-Type").map(t -> t.split(";")[0].strip()).orElse("");
+    if (r.status() != 200 && r.status() != 404) {
+      throw failure(e, ref, ref.tag(), r); // retried already; a GET would only ask again
+    }
+    if (r.status() == 404 || said.isEmpty() || !MANIFEST_TYPES.contains(type)) {
+      return get(ref, ref.tag()); // the GET's body says which of tag and repository is unknown
+    }
+    Digest digest;
+    try {
+      digest = Digest.parse(said.get());
+    } catch (IllegalArgumentException ex) {
+      return get(ref, ref.tag());
+    }
+    if (type.equals(ImageLock.OCI_INDEX) || type.equals(ImageLock.DOCKER_LIST)) {
+      Manifest m = get(ref, digest.toString());
+      if (!m.digest().equals(digest)) {
+        throw new RegistryException(Kind.PROTOCOL, ref.registry() + " named " + digest + " for the tag but served"
+            + " an index whose bytes hash to " + m.digest());
+      }
+      return m;
+    }
+    return new Manifest(ref, digest, type, List.of());
+  }
+
   private Manifest get(ImageRef ref, String reference) throws RegistryException {
     Endpoint e = endpoint(ref.registry());
     Answer r = send(e, "GET", manifestPath(ref, reference), ref);
@@ -239,18 +288,18 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       throw new RegistryException(Kind.PROTOCOL, ref.registry() + " served a manifest larger than 4 MiB");
     }
     Digest digest = Digest.parse(sha256(body));
-    Optional<String> said = r.headers().firstValue("Docker-Content-Digest");
+    Optional<String> said = r.header("Docker-Content-Digest");
     if (said.isPresent() && said.get().startsWith("sha256:") && !said.get().equals(digest.toString())) {
       throw new RegistryException(Kind.PROTOCOL, ref.registry() + " says the manifest is " + said.get()
           + " but its bytes hash to " + digest);
     }
     JsonNode doc;
     try {
-      doc = JSON.readTree(body);
+      doc = Json.MAPPER.readTree(body);
     } catch (JacksonException ex) {
       throw new RegistryException(Kind.PROTOCOL, ref.registry() + " served a manifest that is not JSON");
     }
-    String type = r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].strip()).orElse("");
+    String type = r.header("Content-Type").map(t -> t.split(";")[0].strip()).orElse("");
     if (!MANIFEST_TYPES.contains(type)) {
       String inBody = doc.path("mediaType").asString("");
       type = MANIFEST_TYPES.contains(inBody) ? inBody
@@ -260,7 +309,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       if (type == null) {
         throw new RegistryException(Kind.PROTOCOL, ref.registry() + " served a manifest of an unsupported type "
             + (doc.path("schemaVersion").asInt(0) == 1 ? "(Docker schema 1; push the image again with a current tool)"
-                : "(" + r.headers().firstValue("Content-Type").orElse("no Content-Type") + ")"));
+                : "(" + r.header("Content-Type").orElse("no Content-Type") + ")"));
       }
     }
     List<ImageLock.Child> children = new ArrayList<>();
@@ -363,7 +412,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       return null;
     }
     try {
-      JsonNode n = JSON.readTree(body);
+      JsonNode n = Json.MAPPER.readTree(body);
       String c = n.path("errors").path(0).path("code").asString("");
       return c.isEmpty() ? null : c;
     } catch (JacksonException e) {
@@ -373,20 +422,21 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
 
   // --- HTTP, authentication and retries
 
-  /** One registry: its base address, its client (own TLS trust), its credential and tokens. */
+  /** One registry: its base address, its TLS trust, its credentials and tokens. */
   private final class Endpoint {
     final String registry;
     final URI base;
-    final HttpClient http;
+    final SSLSocketFactory tls;
     final Map<String, Token> tokens = new ConcurrentHashMap<>();
     final Map<String, Optional<Credentials.Credential>> credentials = new ConcurrentHashMap<>();
     volatile boolean basic;
     volatile String credentialProblem;
 
-    Endpoint(String registry, URI base, HttpClient http) {
+    /** @param tls null for plain HTTP */
+    Endpoint(String registry, URI base, SSLSocketFactory tls) {
       this.registry = registry;
       this.base = base;
-      this.http = http;
+      this.tls = tls;
     }
 
     /**
@@ -417,19 +467,15 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       if (e == null) {
         boolean plain = settings.isPlainHttp(registry);
         String host = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
-        HttpClient.Builder b = HttpClient.newBuilder()
-            .connectTimeout(settings.timeout())
-            .followRedirects(HttpClient.Redirect.NORMAL);
-        if (plain) {
-          b.version(HttpClient.Version.HTTP_1_1);
-        } else {
+        SSLSocketFactory tls = null;
+        if (!plain) {
           try {
-            b.sslContext(Trust.context(Trust.caFiles(settings, registry)));
+            tls = Trust.context(Trust.caFiles(settings, registry)).getSocketFactory();
           } catch (IOException ex) {
             throw new RegistryException(Kind.UNREACHABLE, ex.getMessage());
           }
         }
-        e = new Endpoint(registry, URI.create((plain ? "http://" : "https://") + host), b.build());
+        e = new Endpoint(registry, URI.create((plain ? "http://" : "https://") + host), tls);
         endpoints.put(registry, e);
       }
       return e;
@@ -446,15 +492,12 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     int attempt = 0;
     while (true) {
       attempt++;
-      HttpRequest.Builder req = HttpRequest.newBuilder(e.base.resolve(path))
-          .timeout(settings.timeout())
-          .header("User-Agent", userAgent)
-          .header("Accept", String.join(", ", MANIFEST_TYPES))
-          .method(method, HttpRequest.BodyPublishers.noBody());
-      authorization(e, ref, scope).ifPresent(a -> req.header("Authorization", a));
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put("Accept", String.join(", ", MANIFEST_TYPES));
+      authorization(e, ref, scope).ifPresent(a -> headers.put("Authorization", a));
       Answer r;
       try {
-        r = exchange(e, req.build(), MAX_MANIFEST_BYTES, attempt);
+        r = exchange(e, new Req(method, e.base.resolve(path), headers, null), MAX_MANIFEST_BYTES, attempt);
       } catch (IOException ex) {
         RegistryException failure = connectionFailure(e, ex, attempt);
         if (failure.kind() == Kind.UNREACHABLE && isRetriable(ex) && attempt < settings.attempts()) {
@@ -484,11 +527,23 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
   }
 
-  /** An answer: status, headers, the body read into memory, and how many tries it took. */
-  private record Answer(int status, java.net.http.HttpHeaders headers, byte[] body, int tries) {}
+  /** A request: method, address, headers and an optional body. */
+  private record Req(String method, URI uri, Map<String, String> headers, byte[] body) {}
+
+  /** An answer: status, headers (names in any case), the body read into memory, and the tries it took. */
+  private record Answer(int status, Map<String, List<String>> headers, byte[] body, int tries) {
+    Optional<String> header(String name) {
+      List<String> v = headers.get(name);
+      return v == null || v.isEmpty() ? Optional.empty() : Optional.ofNullable(v.get(0));
+    }
+
+    List<String> all(String name) {
+      return headers.getOrDefault(name, List.of());
+    }
+  }
 
   /** One request, holding a permit while it is in flight; the body read up to {@code limit} bytes. */
-  private Answer exchange(Endpoint e, HttpRequest request, int limit, int tries) throws IOException {
+  private Answer exchange(Endpoint e, Req req, int limit, int tries) throws IOException {
     try {
       permits.acquire();
     } catch (InterruptedException ex) {
@@ -496,15 +551,41 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       throw new IOException("interrupted");
     }
     try {
-      HttpResponse<InputStream> r = e.http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      byte[] body;
-      try (InputStream in = r.body()) {
-        body = in.readNBytes(limit + 1);
+      HttpURLConnection c = (HttpURLConnection) req.uri().toURL().openConnection();
+      if (c instanceof HttpsURLConnection https && e.tls != null) {
+        https.setSSLSocketFactory(e.tls);
       }
-      return new Answer(r.statusCode(), r.headers(), body, tries);
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted");
+      int millis = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
+      c.setConnectTimeout(millis);
+      c.setReadTimeout(millis);
+      c.setInstanceFollowRedirects(true);
+      c.setUseCaches(false);
+      c.setRequestMethod(req.method());
+      c.setRequestProperty("User-Agent", userAgent);
+      req.headers().forEach(c::setRequestProperty);
+      if (req.body() != null) {
+        c.setDoOutput(true);
+        c.setFixedLengthStreamingMode(req.body().length);
+        try (var out = c.getOutputStream()) {
+          out.write(req.body());
+        }
+      }
+      int status = c.getResponseCode();
+      Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      c.getHeaderFields().forEach((k, v) -> {
+        if (k != null) {
+          headers.put(k, v);
+        }
+      });
+      byte[] body = new byte[0];
+      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      if (in != null) {
+        try (in) {
+          body = in.readNBytes(limit + 1);
+          in.transferTo(java.io.OutputStream.nullOutputStream()); // drained: the connection is reused
+        }
+      }
+      return new Answer(status, headers, body, tries);
     } finally {
       permits.release();
     }
@@ -528,7 +609,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
 
   /** Answers a 401's challenge; false when there is nothing more to try. */
   private boolean authenticate(Endpoint e, Answer r, ImageRef ref, String scope) throws RegistryException {
-    Optional<Challenge> challenge = r.headers().allValues("WWW-Authenticate").stream()
+    Optional<Challenge> challenge = r.all("WWW-Authenticate").stream()
         .map(Challenge::parse).flatMap(Optional::stream)
         .filter(c -> c.isBearer() || c.isBasic())
         .findFirst();
@@ -571,22 +652,21 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       query.append("service=").append(enc(service));
     }
     query.append(query.isEmpty() ? "" : "&").append("scope=").append(enc(scope));
-    HttpRequest.Builder req;
+    Req req;
     if (cred.isPresent() && cred.get().identityToken()) {
       String form = "grant_type=refresh_token&client_id=bootfleet&refresh_token=" + enc(cred.get().secret())
           + (service == null ? "" : "&service=" + enc(service)) + "&scope=" + enc(scope);
-      req = HttpRequest.newBuilder(realmUri).header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(form));
+      req = new Req("POST", realmUri, Map.of("Content-Type", "application/x-www-form-urlencoded"),
+          form.getBytes(StandardCharsets.UTF_8));
     } else {
       String sep = realm.contains("?") ? "&" : "?";
-      req = HttpRequest.newBuilder(URI.create(realm + sep + query)).GET();
-      cred.ifPresent(c -> req.header("Authorization", basic(c)));
+      req = new Req("GET", URI.create(realm + sep + query),
+          cred.map(c -> Map.of("Authorization", basic(c))).orElse(Map.of()), null);
     }
-    req.timeout(settings.timeout()).header("User-Agent", userAgent);
     Answer r = null;
     for (int attempt = 1; ; attempt++) {
       try {
-        r = exchange(e, req.build(), MAX_TOKEN_BYTES, attempt);
+        r = exchange(e, req, MAX_TOKEN_BYTES, attempt);
       } catch (IOException ex) {
         if (isRetriable(ex) && attempt < settings.attempts()) {
           pause(backoff(attempt));
@@ -613,7 +693,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
     JsonNode t;
     try {
-      t = JSON.readTree(r.body());
+      t = Json.MAPPER.readTree(r.body());
     } catch (JacksonException ex) {
       throw new RegistryException(Kind.PROTOCOL, e.registry + "'s token service did not answer JSON");
     }
@@ -654,11 +734,9 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
   }
 
   private static String describe(IOException ex) {
-    if (ex instanceof HttpConnectTimeoutException) {
-      return "connection timed out";
-    }
-    if (ex instanceof HttpTimeoutException) {
-      return "no answer within the timeout";
+    if (ex instanceof SocketTimeoutException) {
+      return String.valueOf(ex.getMessage()).toLowerCase(Locale.ROOT).contains("connect") ? "connection timed out"
+          : "no answer within the timeout";
     }
     if (ex instanceof ConnectException || ex.getCause() instanceof ConnectException) {
       return "connection refused (is the registry running?)";
@@ -683,8 +761,8 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
   }
 
   /** {@code Retry-After} as seconds or an HTTP date, when present and readable. */
-  Optional<Duration> retryAfter(Answer r) {
-    Optional<String> v = r.headers().firstValue("Retry-After").map(String::strip);
+  private Optional<Duration> retryAfter(Answer r) {
+    Optional<String> v = r.header("Retry-After").map(String::strip);
     if (v.isEmpty()) {
       return Optional.empty();
     }

@@ -88,26 +88,21 @@ final class PinCommand implements Callable<Integer> {
     java.util.Set<String> boms = new java.util.HashSet<>();
     try {
       WorkTreeFiles files = new WorkTreeFiles(root);
-      for (String file : files.manifestFiles()) {
-        String text;
-        try {
-          text = utf8(files.read(file, dev.bootfleet.core.manifest.FleetLoader.MAX_MANIFEST_BYTES));
-        } catch (RepoFiles.FileProblem e) {
-          problems.add(Problem.error(file, null, "", e.getMessage()));
-          continue;
-        } catch (CharacterCodingException e) {
-          problems.add(Problem.error(file, null, "", "is not valid UTF-8 (save the file as UTF-8)"));
-          continue;
+      // Read and scan in parallel (the order of the results is the files' order).
+      List<Scanned> scanned;
+      try {
+        scanned = files.manifestFiles().parallelStream().map(f -> scan(files, f)).toList();
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
+      for (Scanned sc : scanned) {
+        problems.addAll(sc.problems());
+        if (sc.bom()) {
+          boms.add(sc.file());
         }
-        if (text.startsWith("\uFEFF")) {
-          boms.add(file); // positions count from after the byte order mark; it is put back on writing
-          text = text.substring(1);
-        }
-        RefScanner.Result r = RefScanner.scan(file, text);
-        problems.addAll(r.problems());
-        if (!r.sites().isEmpty()) {
-          texts.put(file, text);
-          sites.addAll(r.sites());
+        if (!sc.sites().isEmpty()) {
+          texts.put(sc.file(), sc.text());
+          sites.addAll(sc.sites());
         }
       }
     } catch (IOException e) {
@@ -131,7 +126,7 @@ final class PinCommand implements Callable<Integer> {
       String file = e.getKey();
       try {
         String after = ScalarRewriter.apply(texts.get(file), e.getValue());
-        String bad = confirm(file, after, e.getValue());
+        String bad = check ? null : confirm(file, after, e.getValue()); // --check writes nothing to confirm
         if (bad != null) {
           problems.add(Problem.error(file, null, RefSite.FIELD, bad));
         } else {
@@ -143,14 +138,15 @@ final class PinCommand implements Callable<Integer> {
     }
 
     Path lockPath = root.resolve(ImageLock.FILE);
-    String lockText = ImageLockFile.render(decision.lock());
     String lockBefore = null;
     try {
       lockBefore = Files.exists(lockPath) ? Files.readString(lockPath, StandardCharsets.UTF_8) : null;
     } catch (IOException e) {
       problems.add(Problem.error(ImageLock.FILE, null, "", "cannot be read: " + e.getMessage()));
     }
-    boolean lockChanges = lockBefore == null ? !decision.lock().isEmpty() : !lockBefore.equals(lockText);
+    // No lock and none needed: nothing to render (which would start Jackson for nothing).
+    String lockText = lockBefore == null && decision.lock().isEmpty() ? null : ImageLockFile.render(decision.lock());
+    boolean lockChanges = lockText != null && !lockText.equals(lockBefore);
 
     problems.sort(Problem.ORDER);
     boolean errors = problems.stream().anyMatch(Problem::isError);
@@ -224,6 +220,27 @@ final class PinCommand implements Callable<Integer> {
     }
     out.flush();
     return Main.OK;
+  }
+
+  /** One manifest file read and scanned; its text without a byte order mark (positions count from there). */
+  private record Scanned(String file, String text, boolean bom, List<RefSite> sites, List<Problem> problems) {}
+
+  private static Scanned scan(WorkTreeFiles files, String file) {
+    String text;
+    try {
+      text = utf8(files.read(file, dev.bootfleet.core.manifest.FleetLoader.MAX_MANIFEST_BYTES));
+    } catch (RepoFiles.FileProblem e) {
+      return new Scanned(file, "", false, List.of(), List.of(Problem.error(file, null, "", e.getMessage())));
+    } catch (CharacterCodingException e) {
+      return new Scanned(file, "", false, List.of(), List.of(Problem.error(file, null, "",
+          "is not valid UTF-8 (save the file as UTF-8)")));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    boolean bom = text.startsWith("\uFEFF");
+    String body = bom ? text.substring(1) : text;
+    RefScanner.Result r = RefScanner.scan(file, body);
+    return new Scanned(file, body, bom, r.sites(), r.problems());
   }
 
   private static int count(Pinner.Result r, Pinner.Status s) {

@@ -61,13 +61,21 @@ final class FaultyProxy implements AutoCloseable {
     return maxInFlight.get();
   }
 
+  /**
+   * Counts a request as in flight from its arrival until just before its answer starts: once the
+   * client has an answer, the count no longer includes it (counting until the handler returns would
+   * overlap the client's next request).
+   */
   private void handle(HttpExchange ex) throws IOException {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
+    boolean counted = true;
     try (ex) {
       Fault f = faults.apply(requests.incrementAndGet());
       if (f != null) {
         f.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+        inFlight.decrementAndGet();
+        counted = false;
         ex.sendResponseHeaders(f.status(), -1);
         return;
       }
@@ -90,6 +98,8 @@ final class FaultyProxy implements AutoCloseable {
         body = in.readAllBytes();
       }
       boolean head = ex.getRequestMethod().equals("HEAD");
+      inFlight.decrementAndGet();
+      counted = false;
       ex.sendResponseHeaders(r.statusCode(), head || body.length == 0 ? -1 : body.length);
       if (!head && body.length > 0) {
         try (OutputStream out = ex.getResponseBody()) {
@@ -99,7 +109,9 @@ final class FaultyProxy implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      inFlight.decrementAndGet();
+      if (counted) {
+        inFlight.decrementAndGet();
+      }
     }
   }
 

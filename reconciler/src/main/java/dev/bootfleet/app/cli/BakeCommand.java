@@ -71,6 +71,11 @@ final class BakeCommand implements Callable<Integer> {
       + " declares it (the reference text only, as pin does).")
   boolean writeBack;
 
+  @Option(names = "--jib-cache", paramLabel = "DIR",
+      description = "Where jib-core keeps base-image layers between bakes (default: "
+          + "$XDG_CACHE_HOME/bootfleet/jib, else ~/.cache/bootfleet/jib).")
+  Path jibCache;
+
   @Mixin
   RegistryOptions registry;
 
@@ -169,7 +174,7 @@ final class BakeCommand implements Callable<Integer> {
           : ":" + baseRef.tag()));
       labels.put("org.opencontainers.image.base.digest", baseRef.digest().toString());
       labels.put("dev.bootfleet.baked-for", who);
-      ImageBaker baker = new JibBaker(registry.settings(), cacheDir());
+      ImageBaker baker = new JibBaker(registry.settings(), jibCache != null ? jibCache : cacheDir());
       ImageBaker.Baked baked = baker.bake(new ImageBaker.Request(
           new ImageRef(baseRef.registry(), baseRef.path(), null, baseRef.digest()), target, layer.files(), labels,
           plats));

@@ -86,8 +86,12 @@ class BakeCommandTest {
         """.formatted(image));
   }
 
+  @TempDir
+  static Path jibCache;
+
   Cli.Run bake(String... more) {
-    String[] base = {"bake", "--repo", fleet.toString(), "--plain-http", registry.host()};
+    String[] base = {"bake", "--repo", fleet.toString(), "--plain-http", registry.host(), "--jib-cache",
+        jibCache.toString()};
     String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
     System.arraycopy(more, 0, args, base.length, more.length);
     return Cli.run(args);

@@ -8,7 +8,7 @@ import dev.bootfleet.core.observed.ObservedStateException;
 import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.text.ByteSize;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,7 +29,7 @@ public final class ObservedDir {
   /** The largest observed document read. */
   static final long MAX_BYTES = 4L * 1024 * 1024;
   private static final Pattern LOCATED = Pattern.compile("^(.*?): (.*)$");
-  private static final Pattern STATUS = Pattern.compile("(.+?)\\.(json|ya?ml)");
+  private static final List<String> STATUS_EXTENSIONS = List.of(".json", ".yaml", ".yml");
 
   /** The observations by host, and one line per problem. */
   public record Result(Map<String, Observation> observations, List<String> problems) {}
@@ -46,19 +47,23 @@ public final class ObservedDir {
     Map<String, Path> etc = new HashMap<>();
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(Files::isRegularFile).sorted().toList();
+      // One stat per entry, on both cores: 200,000 of them were a visible part of a large plan.
+      files = s.toList().parallelStream().filter(Files::isRegularFile).sorted().toList();
     }
     for (Path p : files) {
       String name = p.getFileName().toString();
+      if (name.endsWith(".agent.json")) {
+        continue; // the agent's own report (AgentReport) beside the two documents read here
+      }
       if (name.endsWith(".etc.json")) {
         etc.put(name.substring(0, name.length() - ".etc.json".length()), p);
         continue;
       }
-      var m = STATUS.matcher(name);
-      if (m.matches()) {
-        Path first = status.putIfAbsent(m.group(1), p);
+      String host = statusHost(name);
+      if (host != null) {
+        Path first = status.putIfAbsent(host, p);
         if (first != null) {
-          problems.add(p + ": host \"" + m.group(1) + "\" already has " + first.getFileName()
+          problems.add(p + ": host \"" + host + "\" already has " + first.getFileName()
               + " (keep one status document per host)");
         }
       }
@@ -66,8 +71,9 @@ public final class ObservedDir {
     Map<String, Observation> out = new TreeMap<>();
     // Parse from a list, not the TreeMap: a TreeMap splits into few uneven parts, which left one core
     // idle for much of this phase; a list splits evenly. The order, and so the result, is the same.
+    StatusCache cache = new StatusCache();
     new ArrayList<>(status.entrySet()).parallelStream()
-        .map(e -> readOne(e.getKey(), e.getValue(), etc.get(e.getKey())))
+        .map(e -> readOne(e.getKey(), e.getValue(), etc.get(e.getKey()), cache))
         .toList().forEach(r -> {
           if (r.observation != null) {
             out.put(r.host, r.observation);
@@ -82,6 +88,16 @@ public final class ObservedDir {
     return new Result(out, problems.stream().map(ObservedDir::asError).sorted().toList());
   }
 
+  /** The host of a status document's file name ({@code <host>.json}, {@code .yaml}, {@code .yml}), or null. */
+  static String statusHost(String name) {
+    for (String ext : STATUS_EXTENSIONS) {
+      if (name.length() > ext.length() && name.endsWith(ext)) {
+        return name.substring(0, name.length() - ext.length());
+      }
+    }
+    return null;
+  }
+
   /** {@code file[:line:col]: message} as {@code file[:line:col]: error: message}. */
   static String asError(String problem) {
     var m = LOCATED.matcher(problem);
@@ -90,12 +106,36 @@ public final class ObservedDir {
 
   private record One(String host, Observation observation, List<String> problems) {}
 
-  private static One readOne(String host, Path statusFile, Path etcFile) {
+  /**
+   * Parsed status documents by their bytes. {@code bootc status} names no host, and hosts on the same
+   * image with the same deployments print the very same document (a synthetic fleet of 10,000 hosts
+   * has 15 distinct ones); parsing is pure, so each distinct document is parsed once. Only documents
+   * that parse are kept (errors name their own file), and at most {@link #MAX} of them.
+   */
+  private static final class StatusCache {
+    static final int MAX = 4096;
+    private final Map<ByteBuffer, ObservedHost> byContent = new ConcurrentHashMap<>();
+
+    ObservedHost parse(byte[] bytes, Path file) throws ObservedStateException {
+      ByteBuffer key = ByteBuffer.wrap(bytes);
+      ObservedHost known = byContent.get(key);
+      if (known != null) {
+        return known;
+      }
+      ObservedHost parsed = BootcStatusParser.parse(bytes, file.toString());
+      if (byContent.size() < MAX) {
+        byContent.putIfAbsent(key, parsed);
+      }
+      return parsed;
+    }
+  }
+
+  private static One readOne(String host, Path statusFile, Path etcFile, StatusCache cache) {
     List<String> problems = new ArrayList<>();
     ObservedHost status = null;
     EtcReport report = null;
     try {
-      status = BootcStatusParser.parse(text(statusFile), statusFile.toString());
+      status = cache.parse(bytes(statusFile), statusFile);
     } catch (ObservedStateException e) {
       problems.add(e.getMessage());
     } catch (IOException e) {
@@ -103,7 +143,7 @@ public final class ObservedDir {
     }
     if (etcFile != null) {
       try {
-        report = EtcReportParser.parse(text(etcFile), etcFile.toString());
+        report = EtcReportParser.parse(bytes(etcFile), etcFile.toString());
         if (report.host() != null && !report.host().equals(host)) {
           problems.add(etcFile + ": host: \"" + report.host() + "\" does not match the file name (expected \""
               + host + "\")");
@@ -118,11 +158,13 @@ public final class ObservedDir {
     return new One(host, status == null || !problems.isEmpty() ? null : new Observation(status, report), problems);
   }
 
-  private static String text(Path p) throws IOException {
-    long size = Files.size(p);
-    if (size > MAX_BYTES) {
-      throw new IOException("is larger than " + ByteSize.of(MAX_BYTES) + " (" + size + " bytes)");
+  private static byte[] bytes(Path p) throws IOException {
+    try (var in = Files.newInputStream(p)) { // one open and read; no separate size lookup
+      byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
+        throw new IOException("is larger than " + ByteSize.of(MAX_BYTES) + " (" + Files.size(p) + " bytes)");
+      }
+      return bytes;
     }
-    return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
   }
 }

@@ -14,11 +14,15 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The files of a folder on disk (a checkout's working tree, or any folder): what you have not committed too. */
 public final class WorkTreeFiles implements RepoFiles {
   private final Path root;
   private final Path realRoot;
+  /** Real paths of the folders files were read from, inside the repository: one lookup per folder. */
+  private final Map<Path, Path> realFolders = new ConcurrentHashMap<>();
 
   public WorkTreeFiles(Path root) throws IOException {
     this.root = root.toAbsolutePath().normalize();
@@ -79,11 +83,50 @@ public final class WorkTreeFiles implements RepoFiles {
     return "";
   }
 
+  /**
+   * The common case cheaply: a regular file (not a link) in a folder whose real path is inside the
+   * repository. Null when that is not so; the caller then takes the careful path, which explains why.
+   * (Resolving every file's real path cost a system call per path segment, per file.)
+   */
+  private byte[] readPlainFile(Path p, int maxBytes) throws IOException {
+    Path folder = p.getParent();
+    if (folder == null) {
+      return null;
+    }
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return null;
+    }
+    if (!a.isRegularFile() || a.size() > maxBytes) {
+      return null;
+    }
+    Path realFolder = realFolders.get(folder);
+    if (realFolder == null) {
+      try {
+        realFolder = folder.toRealPath();
+      } catch (IOException e) {
+        return null;
+      }
+      realFolders.put(folder, realFolder);
+    }
+    if (!realFolder.startsWith(realRoot)) {
+      return null;
+    }
+    byte[] bytes = Files.readAllBytes(p);
+    return bytes.length > maxBytes ? null : bytes;
+  }
+
   @Override
   public byte[] read(String path, int maxBytes) throws IOException, FileProblem {
     Path p = root.resolve(path).normalize();
     if (!p.startsWith(root)) {
       throw new FileProblem("leaves the repository");
+    }
+    byte[] plain = readPlainFile(p, maxBytes);
+    if (plain != null) {
+      return plain;
     }
     Path real;
     try {

@@ -7,6 +7,7 @@ import dev.bootfleet.core.render.Report;
 import dev.bootfleet.core.render.TextRenderer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -41,24 +42,26 @@ final class OutputOptions {
 
   /** Renders the report to --out or standard output, and returns the exit code it calls for. */
   int emit(Report report, PrintWriter stdout) {
-    StringBuilder buf = new StringBuilder(4096);
-    try {
-      switch (format) {
-        case text -> new TextRenderer(useColor()).render(report, buf);
-        case markdown -> new MarkdownRenderer().render(report, buf);
-        case json -> new JsonRenderer().render(report, buf);
-        case junit -> new JUnitRenderer().render(report, buf);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("rendering to memory cannot fail", e);
-    }
     if (out == null) {
-      stdout.print(buf);
+      try {
+        render(report, stdout);
+      } catch (IOException e) {
+        throw new IllegalStateException("a PrintWriter does not throw", e);
+      }
       stdout.flush();
     } else {
-      writeAtomically(out, buf.toString());
+      writeAtomically(out, w -> render(report, w)); // streamed: a large fleet's report is never in memory twice
     }
     return detailedExitCode && report.plan().hasChanges() ? Main.CHANGES : Main.OK;
+  }
+
+  private void render(Report report, Writer to) throws IOException {
+    switch (format) {
+      case text -> new TextRenderer(useColor()).render(report, to);
+      case markdown -> new MarkdownRenderer().render(report, to);
+      case json -> new JsonRenderer().render(report, to);
+      case junit -> new JUnitRenderer().render(report, to);
+    }
   }
 
   private boolean useColor() {
@@ -74,8 +77,18 @@ final class OutputOptions {
     return v != null && !v.isEmpty();
   }
 
+  /** What writes a file's content. */
+  interface Content {
+    void writeTo(Writer w) throws IOException;
+  }
+
   /** Temp file beside the target, then a rename: readers never see half a report. */
   static void writeAtomically(Path target, String text) {
+    writeAtomically(target, w -> w.write(text));
+  }
+
+  /** Temp file beside the target, filled by {@code content}, then a rename. */
+  static void writeAtomically(Path target, Content content) {
     Path abs = target.toAbsolutePath();
     Path dir = abs.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
@@ -86,7 +99,9 @@ final class OutputOptions {
       // rw-r--r-- before the umask, like any file the user creates: a temp file alone would be 0600.
       tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        content.writeTo(w);
+      }
       try {
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,7 +95,10 @@ final class PlanCommand implements Callable<Integer> {
     return RepoOptions.report(f, spec.commandLine().getErr()) ? null : f;
   }
 
-  /** Loads Git and the observed folder; prints every problem and returns null when there is one. */
+  /**
+   * Loads Git and the observed folder, the two at the same time (neither needs the other, and each
+   * leaves a core idle at times); prints every problem and returns null when there is one.
+   */
   static Plan observedPlan(RepoOptions repo, Path observed, CommandSpec spec) {
     return observedPlan(repo, observed, spec, f -> true);
   }
@@ -101,16 +106,23 @@ final class PlanCommand implements Callable<Integer> {
   /** As above; {@code check} runs on a fleet without errors and may veto the plan (it prints why). */
   static Plan observedPlan(RepoOptions repo, Path observed, CommandSpec spec,
       java.util.function.Predicate<Fleet> check) {
-    Fleet fleet = repo.load(repo.rev);
-    boolean bad = RepoOptions.report(fleet, spec.commandLine().getErr());
     if (!java.nio.file.Files.isDirectory(observed)) {
       throw new UserError("--observed " + observed + ": no such folder (expected a folder of <host>.json status documents)");
     }
+    CompletableFuture<ObservedDir.Result> reading = CompletableFuture.supplyAsync(() -> {
+      try {
+        return ObservedDir.read(observed);
+      } catch (IOException e) {
+        throw new UserError("--observed " + observed + ": cannot read: " + e.getMessage());
+      }
+    }, runnable -> Thread.ofPlatform().name("observed-reader").start(runnable));
+    Fleet fleet = repo.load(repo.rev);
+    boolean bad = RepoOptions.report(fleet, spec.commandLine().getErr());
     ObservedDir.Result seen;
     try {
-      seen = ObservedDir.read(observed);
-    } catch (IOException e) {
-      throw new UserError("--observed " + observed + ": cannot read: " + e.getMessage());
+      seen = reading.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
     }
     var err = spec.commandLine().getErr();
     seen.problems().forEach(err::println);

@@ -16,6 +16,7 @@ public record EtcFile(String path, boolean absent, FileContent content, int mode
 
   /** {@code 0644}-style octal. */
   public String modeString() {
-    return String.format("%04o", mode);
+    String octal = Integer.toOctalString(mode); // String.format was a few percent of planning
+    return octal.length() >= 4 ? octal : "0000".substring(octal.length()) + octal;
   }
 }

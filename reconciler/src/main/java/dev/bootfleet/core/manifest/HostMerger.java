@@ -37,12 +37,18 @@ final class HostMerger {
         throw new MustacheException("partials are not supported ({{> " + name + "}})");
       });
   private final List<HostGroup> groups;
+  /** Each group's layer, made once rather than once per host. */
+  private final List<Layer> groupLayers;
   private final Map<String, Object> templates = new ConcurrentHashMap<>();
 
   record Merged(DesiredHost host, List<Problem> problems) {}
 
   /** One source of values: a group or the host, with its rank (the host outranks every group). */
-  private record Layer(String label, int rank, Spec spec, Origin origin) {
+  private record Layer(String label, String from, int rank, Spec spec, Origin origin) {
+    static Layer of(String kind, String name, int rank, Spec spec, Origin origin) {
+      return new Layer(kind + " \"" + name + "\"", kind + " " + name, rank, spec, origin);
+    }
+
     String describe() {
       return label + " (" + origin + ")";
     }
@@ -53,18 +59,21 @@ final class HostMerger {
 
   HostMerger(List<HostGroup> groupsInOrder) {
     this.groups = groupsInOrder;
+    this.groupLayers = groupsInOrder.stream()
+        .map(g -> Layer.of("group", g.name(), g.priority(), g.spec(), g.origin())).toList();
   }
 
   Merged merge(Host host) {
     List<Layer> layers = new ArrayList<>();
     List<String> matched = new ArrayList<>();
-    for (HostGroup g : groups) {
+    for (int i = 0; i < groups.size(); i++) {
+      HostGroup g = groups.get(i);
       if (g.selector().matches(host.labels())) {
-        layers.add(new Layer("group \"" + g.name() + "\"", g.priority(), g.spec(), g.origin()));
+        layers.add(groupLayers.get(i));
         matched.add(g.name());
       }
     }
-    layers.add(new Layer("host \"" + host.name() + "\"", Integer.MAX_VALUE, host.spec(), host.origin()));
+    layers.add(Layer.of("host", host.name(), Integer.MAX_VALUE, host.spec(), host.origin()));
     List<Problem> problems = new ArrayList<>();
     Conflicts conflicts = new Conflicts(host, problems);
 
@@ -79,7 +88,7 @@ final class HostMerger {
       l.spec().kargs().forEach(k -> kargs.computeIfAbsent(k.karg(), x -> new ArrayList<>()).add(new Decl<>(l, k)));
     }
 
-    Decl<Manifest.ImageDecl> image = conflicts.winner("spec.image", images,
+    Decl<Manifest.ImageDecl> image = conflicts.winner("spec.image", null, images,
         (a, b) -> a.spec().equals(b.spec()));
     if (image == null && images.isEmpty()) {
       problems.add(Problem.error(host.origin().file(), host.origin().pos(), "spec.image", "host \""
@@ -87,7 +96,7 @@ final class HostMerger {
     }
     List<EtcFile> etc = new ArrayList<>();
     files.forEach((path, decls) -> {
-      Decl<EtcEntry> w = conflicts.winner("spec.etc[" + path + "]", decls, EtcEntry::sameValue);
+      Decl<EtcEntry> w = conflicts.winner("spec.etc", path, decls, EtcEntry::sameValue);
       if (w != null) {
         EtcFile f = render(host, w, problems);
         if (f != null) {
@@ -99,7 +108,7 @@ final class HostMerger {
     TreeSet<String> append = new TreeSet<>();
     TreeSet<String> delete = new TreeSet<>();
     kargs.forEach((karg, decls) -> {
-      Decl<KargDecl> w = conflicts.winner("spec.kargs[" + karg + "]", decls,
+      Decl<KargDecl> w = conflicts.winner("spec.kargs", karg, decls,
           (a, b) -> a.append() == b.append());
       if (w != null) {
         (w.value().append() ? append : delete).add(karg);
@@ -114,16 +123,28 @@ final class HostMerger {
 
   /** Picks the declaration of the highest layer, reporting a tie between different values. */
   private record Conflicts(Host host, List<Problem> problems) {
-    <T> Decl<T> winner(String field, List<Decl<T>> decls, BiPredicate<T, T> same) {
+    /** {@code field[key]} names the value in a problem ({@code key} may be null); built only then. */
+    <T> Decl<T> winner(String field, String key, List<Decl<T>> decls, BiPredicate<T, T> same) {
       if (decls.isEmpty()) {
         return null;
       }
-      int top = decls.stream().mapToInt(d -> d.layer().rank()).max().orElseThrow();
-      List<Decl<T>> tops = decls.stream().filter(d -> d.layer().rank() == top).toList();
-      Decl<T> first = tops.get(0);
-      for (Decl<T> other : tops.subList(1, tops.size())) {
-        if (!same.test(first.value(), other.value())) {
-          problems.add(Problem.error(host.origin().file(), host.origin().pos(), field, "host \"" + host.name()
+      if (decls.size() == 1) { // the common case: one layer sets the value
+        return decls.get(0);
+      }
+      int top = Integer.MIN_VALUE;
+      for (Decl<T> d : decls) {
+        top = Math.max(top, d.layer().rank());
+      }
+      Decl<T> first = null;
+      for (Decl<T> other : decls) {
+        if (other.layer().rank() != top) {
+          continue;
+        }
+        if (first == null) {
+          first = other;
+        } else if (!same.test(first.value(), other.value())) {
+          problems.add(Problem.error(host.origin().file(), host.origin().pos(),
+              key == null ? field : field + "[" + key + "]", "host \"" + host.name()
               + "\" gets different values from " + first.layer().describe() + " and "
               + other.layer().describe() + ", both at priority " + top
               + " (give one group a higher priority, or set the value on the host)"));
@@ -136,7 +157,7 @@ final class HostMerger {
 
   private EtcFile render(Host host, Decl<EtcEntry> decl, List<Problem> problems) {
     EtcEntry e = decl.value();
-    String from = decl.layer().label().replace("\"", "");
+    String from = decl.layer().from();
     if (e.absent()) {
       return new EtcFile(e.path(), true, null, e.mode(), e.owner(), e.group(), from);
     }

@@ -23,8 +23,11 @@ import tools.jackson.databind.JsonNode;
  */
 public final class SchemaCheck {
   private static final String BASE = "https://bootfleet.dev/schema/";
-  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
-      SpecificationVersion.DRAFT_2020_12, b -> b.schemaIdResolvers(r -> r.mapPrefix(BASE, "classpath:schema/")));
+  /** Made on first use: plainly valid manifests ({@link ManifestShape}) never need the validator. */
+  private static final class Registry {
+    static final SchemaRegistry INSTANCE = SchemaRegistry.withDefaultDialect(
+        SpecificationVersion.DRAFT_2020_12, b -> b.schemaIdResolvers(r -> r.mapPrefix(BASE, "classpath:schema/")));
+  }
   private static final Map<String, Schema> SCHEMAS = new java.util.concurrent.ConcurrentHashMap<>();
 
   private static final String KEY_FORM = "[dns-prefix/]name: letters, digits, '-', '_' and '.', "
@@ -50,13 +53,16 @@ public final class SchemaCheck {
 
   /** The schema for a kind, {@code Host} or {@code HostGroup}. */
   static Schema schemaFor(String kind) {
-    return SCHEMAS.computeIfAbsent(kind, k -> REGISTRY.getSchema(
+    return SCHEMAS.computeIfAbsent(kind, k -> Registry.INSTANCE.getSchema(
         SchemaLocation.of(BASE + k.toLowerCase(java.util.Locale.ROOT) + ".schema.json")));
   }
 
   /** Validates {@code root} as a {@code kind}; returns one problem per finding, in document order. */
   public static List<Problem> check(String kind, YNode root, String file) {
     JsonNode json = JsonView.of(root);
+    if (ManifestShape.plainlyValid(kind, json)) {
+      return List.of();
+    }
     List<Error> errors;
     try {
       errors = schemaFor(kind).validate(json);

@@ -9,11 +9,13 @@ import com.networknt.schema.path.NodePath;
 import com.networknt.schema.regex.JDKRegularExpressionFactory;
 import com.networknt.schema.regex.RegularExpression;
 import com.networknt.schema.regex.RegularExpressionFactory;
+import dev.bootfleet.core.manifest.ManifestShape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -58,7 +60,10 @@ final class EtcReportSchema {
    * "<field path>: <message>"}, joined with {@code "; "}, after {@code "<origin>: "}.
    */
   static void check(JsonNode tree, String origin) throws ObservedStateException {
-    List<Error> errors = Holder.SCHEMA.validate(tree);
+    if (plainlyValid(tree)) {
+      return;
+    }
+    List<Error> errors = errors(tree);
     if (errors.isEmpty()) {
       return;
     }
@@ -72,6 +77,139 @@ final class EtcReportSchema {
       b.append("; and ").append(lines.size() - MAX_LISTED).append(" more");
     }
     throw new ObservedStateException(b.toString());
+  }
+
+  /** What the JSON Schema validator finds in {@code tree}. */
+  static List<Error> errors(JsonNode tree) {
+    return Holder.SCHEMA.validate(tree);
+  }
+
+  /**
+   * A fast, conservative recognizer of reports that plainly follow the schema: yes only where the
+   * validator would find nothing (held to that by {@code EtcReportSchemaTest}, which mutates valid
+   * reports thousands of ways); no sends the report to the validator, which gives the messages. The
+   * general validator was a seventh of {@code bootfleet plan}'s time on 10,000 hosts' reports, nearly
+   * all valid. Unusual text (non-ASCII, control characters) answers no and takes the exact path.
+   */
+  static boolean plainlyValid(JsonNode t) {
+    if (!t.isObject()) {
+      return false;
+    }
+    int required = 0;
+    for (Map.Entry<String, JsonNode> e : t.properties()) {
+      JsonNode v = e.getValue();
+      switch (e.getKey()) {
+        case "apiVersion" -> required += "bootfleet.dev/v1alpha1".equals(text(v)) ? 1 : -100;
+        case "kind" -> required += "EtcReport".equals(text(v)) ? 1 : -100;
+        case "host" -> required += ManifestShape.isDnsName(text(v)) ? 1 : -100;
+        case "files" -> required += files(v) ? 1 : -100;
+        case "kargs" -> required += v.isNull() || kargs(v) ? 0 : -100;
+        default -> required = -100;
+      }
+      if (required < 0) {
+        return false;
+      }
+    }
+    return required == 4;
+  }
+
+  private static boolean files(JsonNode list) {
+    if (!list.isArray()) {
+      return false;
+    }
+    for (JsonNode f : list) {
+      if (!f.isObject()) {
+        return false;
+      }
+      int required = 0;
+      for (Map.Entry<String, JsonNode> e : f.properties()) {
+        JsonNode v = e.getValue();
+        boolean ok = switch (e.getKey()) {
+          case "path" -> isEtcPath(text(v)) && ++required > 0;
+          case "sha256" -> isHex64(text(v)) && ++required > 0;
+          case "mode" -> isOctal4(text(v)) && ++required > 0;
+          case "owner", "group" -> isAccount(text(v)) && ++required > 0;
+          case "content" -> v.isString() || v.isNull();
+          default -> false;
+        };
+        if (!ok) {
+          return false;
+        }
+      }
+      if (required != 5) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean kargs(JsonNode list) {
+    if (!list.isArray()) {
+      return false;
+    }
+    for (JsonNode k : list) {
+      String s = text(k);
+      if (s == null || s.isEmpty() || !printableAscii(s, false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String text(JsonNode v) {
+    return v.isString() ? v.stringValue() : null;
+  }
+
+  /** {@code ^/etc(/[^/\u0000]+)+$}, at most 4096 characters; printable ASCII only. */
+  private static boolean isEtcPath(String s) {
+    if (s == null || s.length() > 4096 || !s.startsWith("/etc/") || s.endsWith("/") || s.contains("//")
+        || !printableAscii(s, false)) {
+      return false;
+    }
+    return true;
+  }
+
+  /** {@code ^[0-9a-f]{64}$}. */
+  private static boolean isHex64(String s) {
+    if (s == null || s.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code ^[0-7]{4}$}. */
+  private static boolean isOctal4(String s) {
+    if (s == null || s.length() != 4) {
+      return false;
+    }
+    for (int i = 0; i < 4; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '7') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code ^[^\s:]+$} restricted to printable ASCII. */
+  private static boolean isAccount(String s) {
+    return s != null && !s.isEmpty() && printableAscii(s, true) && s.indexOf(':') < 0;
+  }
+
+  /** No control characters, nothing beyond ASCII, and (when asked) no space. */
+  private static boolean printableAscii(String s, boolean noSpace) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < ' ' || c >= 0x7f || noSpace && c == ' ') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code /files/0/sha256} as {@code files[0].sha256}, the root as {@code document}. */

@@ -55,10 +55,10 @@ public final class Planner {
    * @param observed observations by host name; a host without one is {@code unknown}
    */
   public Plan plan(String revision, Collection<DesiredHost> desired, Map<String, Observation> observed) {
-    List<HostPlan> hosts = new ArrayList<>(desired.size());
-    for (DesiredHost d : desired) {
-      hosts.add(planHost(d, observed.get(d.name())));
-    }
+    // Hosts are planned independently; a parallel stream keeps the order of a list, so the result
+    // is the same as one host after the other.
+    List<HostPlan> hosts = new ArrayList<>(List.copyOf(desired).parallelStream()
+        .map(d -> planHost(d, observed.get(d.name()))).toList());
     hosts.sort(java.util.Comparator.comparing(HostPlan::name));
     TreeSet<String> unmanaged = new TreeSet<>(observed.keySet());
     desired.forEach(d -> unmanaged.remove(d.name()));
@@ -78,7 +78,7 @@ public final class Planner {
           "the host reports no booted deployment (not a bootc host?)", List.of(), List.of(), want, null);
     }
     Findings f = new Findings();
-    planImage(desired.image(), host, f);
+    planImage(desired.image(), host, observation.history(), f);
     planEtc(desired, observation.etc(), f);
     planKargs(desired, observation.etc(), f);
     if (host.usrOverlay() != null) {
@@ -133,7 +133,7 @@ public final class Planner {
     }
   }
 
-  private void planImage(ImageSpec want, ObservedHost host, Findings f) {
+  private void planImage(ImageSpec want, ObservedHost host, HostHistory history, Findings f) {
     BootEntry booted = host.booted();
     if (booted.incompatible()) {
       f.hold = "the booted deployment has local rpm-ostree changes (incompatible); bootc cannot switch it";
@@ -175,7 +175,8 @@ public final class Planner {
       }
       return;
     }
-    if (matches(want, host.rollback())) {
+    boolean revert = history != null && !host.rollbackQueued() && history.mayRestage(want.switchTarget());
+    if (matches(want, host.rollback()) && !revert) {
       f.hold = host.rollbackQueued()
           ? "the bootloader fell back from the desired image " + shortRef(want.switchTarget())
               + " (boot failure?); it is queued for the next boot, bootfleet will not stage it again"
@@ -187,8 +188,10 @@ public final class Planner {
     f.image.add(new Action.Stage(want.switchTarget(), want.transport().id(), want.enforceSignaturePolicy(),
         want.digest().map(Object::toString).orElse(null), from));
     String replaces = host.staged() == null ? "" : " (replacing staged " + shortRef(imageOf(host.staged())) + ")";
+    String previous = revert && matches(want, host.rollback())
+        ? " again (the agent left it on purpose or an operator cleared its hold)" : "";
     f.reasons.add("booted " + (from == null ? "a non-container deployment" : shortRef(from))
-        + ", Git wants " + shortRef(want.switchTarget()) + replaces);
+        + ", Git wants " + shortRef(want.switchTarget()) + previous + replaces);
     f.rebootNeeded = true;
   }
 

@@ -5,6 +5,8 @@ import dev.bootfleet.core.plan.HostPlan;
 import dev.bootfleet.core.plan.Plan;
 import dev.bootfleet.core.plan.Summary;
 import java.io.IOException;
+import java.io.Writer;
+import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -14,10 +16,18 @@ import tools.jackson.databind.node.ObjectNode;
 /** The machine form, following {@code schema/plan.schema.json}. Fields always in the same order. */
 public final class JsonRenderer {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
+  /** Writes the report; to a {@link Writer} it streams, without the whole text in memory. */
   public void render(Report report, Appendable out) throws IOException {
-    out.append(MAPPER.writeValueAsString(toJson(report))).append('\n');
+    ObjectNode json = toJson(report);
+    if (out instanceof Writer w) {
+      MAPPER.writeValue(w, json);
+      w.append('\n');
+    } else {
+      out.append(MAPPER.writeValueAsString(json)).append('\n');
+    }
   }
 
   public static ObjectNode toJson(Report report) {
@@ -33,9 +43,8 @@ public final class JsonRenderer {
     root.put("generatedAt", plan.generatedAt().toString());
     root.set("summary", summary(report));
     ArrayNode hosts = root.putArray("hosts");
-    for (HostPlan h : report.hosts()) {
-      hosts.add(host(h));
-    }
+    // Each host's node is built on its own (diffs included); a parallel stream keeps the order.
+    report.hosts().parallelStream().map(JsonRenderer::host).toList().forEach(hosts::add);
     ArrayNode unmanaged = root.putArray("unmanagedHosts");
     plan.unmanagedHosts().forEach(unmanaged::add);
     return root;

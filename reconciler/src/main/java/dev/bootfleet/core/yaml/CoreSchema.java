@@ -13,6 +13,9 @@ final class CoreSchema {
   private CoreSchema() {}
 
   static YNode.YScalar.Type resolve(String text) {
+    if (!text.isEmpty() && !mayBeNonString(text.charAt(0))) {
+      return YNode.YScalar.Type.STRING; // most scalars (names, paths, references): no regex needed
+    }
     if (NULL.matcher(text).matches()) {
       return YNode.YScalar.Type.NULL;
     }
@@ -26,5 +29,10 @@ final class CoreSchema {
       return YNode.YScalar.Type.FLOAT;
     }
     return YNode.YScalar.Type.STRING;
+  }
+
+  /** Whether a scalar starting with {@code c} can match any of the patterns above. */
+  static boolean mayBeNonString(char c) {
+    return c >= '0' && c <= '9' || "nN~tTfF+-.".indexOf(c) >= 0;
   }
 }

@@ -1,0 +1,59 @@
+package dev.bootfleet.app.agent;
+
+import dev.bootfleet.core.agent.MaintenanceWindows;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The agent's settings, read from {@code /etc/bootfleet/agent.yaml} by {@link AgentConfigParser}; every
+ * field and default is documented in README.md ("The host agent").
+ *
+ * @param host this host's name in the fleet repository
+ * @param fleet where the desired state comes from
+ * @param interval time between cycles (a tenth of it is added at random as jitter)
+ * @param stateDir what the agent remembers: state.json, the fleet clone
+ * @param root where /etc lives ({@code /} on a host)
+ * @param bootc the bootc command and any leading arguments
+ * @param bootcTimeout how long one bootc call may take (a pull can be slow)
+ * @param reportDir where reports go: {@code <host>.json}, {@code <host>.etc.json}, {@code <host>.agent.json}
+ * @param bootIdFile where the kernel tells the boot id
+ * @param localChanges what to do with a managed file changed on the host since bootfleet wrote it
+ * @param reboot the reboot policy
+ */
+public record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
+    Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot) {
+
+  public static final Path DEFAULT_FILE = Path.of("/etc/bootfleet/agent.yaml");
+
+  /** The fleet repository: standalone GitOps. */
+  public record Fleet(String url, String branch, String path) {}
+
+  /** Managed files changed on the host: {@code overwrite} them with Git's content (default) or {@code keep} them. */
+  public enum LocalChanges {
+    OVERWRITE, KEEP;
+
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * @param command what reboots the host (systemd's reboot by default; the agent never waits on bootc --apply)
+   * @param windows when reboots are allowed (none: any time)
+   * @param fleetLock the FleetLock server to take a slot from before rebooting, or null
+   */
+  public record Reboot(List<String> command, MaintenanceWindows windows, FleetLock fleetLock) {
+    /** Whether a staged image may wait for a later reboot, so the agent locks it meanwhile. */
+    public boolean defers() {
+      return !windows.anyTime() || fleetLock != null;
+    }
+  }
+
+  public record FleetLock(URI url, String group, String id) {}
+
+  public AgentConfig {
+    bootc = List.copyOf(bootc);
+  }
+}

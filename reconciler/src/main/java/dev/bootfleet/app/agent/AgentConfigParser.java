@@ -1,0 +1,357 @@
+package dev.bootfleet.app.agent;
+
+import dev.bootfleet.adapters.fleetlock.FleetLockClient;
+import dev.bootfleet.core.agent.MaintenanceWindows;
+import dev.bootfleet.core.manifest.Problem;
+import dev.bootfleet.core.text.Quote;
+import dev.bootfleet.core.yaml.Pos;
+import dev.bootfleet.core.yaml.YNode;
+import dev.bootfleet.core.yaml.YNode.YMap;
+import dev.bootfleet.core.yaml.YNode.YScalar;
+import dev.bootfleet.core.yaml.YNode.YSeq;
+import dev.bootfleet.core.yaml.YamlException;
+import dev.bootfleet.core.yaml.YamlReader;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the agent's YAML configuration. Every problem is reported at once, one line each, as {@code
+ * file:line:col: error: field: message (expected form)}; a file with any error gives no configuration.
+ */
+public final class AgentConfigParser {
+  private static final Pattern HOST = Pattern.compile("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
+  private static final Pattern HHMM = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
+  private static final Set<String> TOP = Set.of("host", "fleet", "interval", "stateDir", "root", "bootc",
+      "bootcTimeout", "reportDir", "bootIdFile", "etc", "reboot");
+
+  /** The configuration, or the problems that prevent one. */
+  public record Result(AgentConfig config, List<Problem> problems) {}
+
+  private final String file;
+  private final List<Problem> problems = new ArrayList<>();
+
+  private AgentConfigParser(String file) {
+    this.file = file;
+  }
+
+  /**
+   * Parses the text of a configuration file.
+   *
+   * @param defaultHost the host name to use when the file names none (the machine's host name)
+   */
+  public static Result parse(String text, String file, String defaultHost) {
+    return new AgentConfigParser(file).read(text, defaultHost);
+  }
+
+  private Result read(String text, String defaultHost) {
+    YMap root;
+    try {
+      List<YamlReader.Document> docs = YamlReader.withDefaults().readAll(text);
+      if (docs.size() != 1 || !(docs.get(0).root() instanceof YMap m)) {
+        error(Pos.NONE, "", "is not one YAML mapping (expected host:, fleet:, reboot: ... as in README.md)");
+        return new Result(null, problems);
+      }
+      root = m;
+    } catch (YamlException e) {
+      problems.add(Problem.error(file, e.pos(), "", e.getMessage()));
+      return new Result(null, problems);
+    }
+    unknownKeys(root, "", TOP);
+    String host = text(root, "host", "", null);
+    if (host == null) {
+      host = defaultHost;
+      if (host == null || !HOST.matcher(host).matches()) {
+        error(root.pos(), "host", "is not set and the machine's host name " + Quote.of(String.valueOf(host))
+            + " is not a fleet host name (expected host: <name as in the fleet repository>)");
+      }
+    } else if (!HOST.matcher(host).matches()) {
+      error(root.get("host").pos(), "host", Quote.of(host) + " is not a host name (expected a DNS-1123 name"
+          + " such as web-01)");
+    }
+    AgentConfig.Fleet fleet = fleet(root);
+    Duration interval = seconds(root, "interval", 300, 10, 86400);
+    Path stateDir = path(root, "stateDir", "/var/lib/bootfleet");
+    Path rootDir = path(root, "root", "/");
+    List<String> bootc = command(root, "bootc", List.of("/usr/bin/bootc"));
+    Duration bootcTimeout = seconds(root, "bootcTimeout", 3600, 1, 86400);
+    Path reportDir = path(root, "reportDir", (stateDir == null ? "/var/lib/bootfleet" : stateDir.toString())
+        + "/reports");
+    Path bootIdFile = path(root, "bootIdFile", "/proc/sys/kernel/random/boot_id");
+    AgentConfig.LocalChanges local = AgentConfig.LocalChanges.OVERWRITE;
+    YMap etc = map(root, "etc", "");
+    if (etc != null) {
+      unknownKeys(etc, "etc.", Set.of("localChanges"));
+      String v = text(etc, "localChanges", "etc.", "overwrite");
+      if (v.equals("keep")) {
+        local = AgentConfig.LocalChanges.KEEP;
+      } else if (!v.equals("overwrite")) {
+        error(etc.get("localChanges").pos(), "etc.localChanges", Quote.of(v) + " is not a policy (expected"
+            + " overwrite or keep)");
+      }
+    }
+    AgentConfig.Reboot reboot = reboot(root, host);
+    if (problems.stream().anyMatch(Problem::isError)) {
+      return new Result(null, problems);
+    }
+    return new Result(new AgentConfig(host, fleet, interval, stateDir, rootDir, bootc, bootcTimeout, reportDir,
+        bootIdFile, local, reboot), problems);
+  }
+
+  private AgentConfig.Fleet fleet(YMap root) {
+    YMap f = map(root, "fleet", "");
+    if (f == null) {
+      error(root.pos(), "fleet", "is missing (expected fleet: {url: <Git URL>, branch: main})");
+      return null;
+    }
+    unknownKeys(f, "fleet.", Set.of("url", "branch", "path"));
+    String url = text(f, "url", "fleet.", null);
+    if (url == null) {
+      error(f.pos(), "fleet.url", "is missing (expected the fleet repository's Git URL or path)");
+    }
+    String branch = text(f, "branch", "fleet.", "main");
+    String path = text(f, "path", "fleet.", "");
+    if (path.contains("..")) {
+      error(f.get("path").pos(), "fleet.path", Quote.of(path) + " contains '..' (expected a folder inside the"
+          + " repository)");
+    }
+    return new AgentConfig.Fleet(url, branch, path);
+  }
+
+  private AgentConfig.Reboot reboot(YMap root, String host) {
+    YMap r = map(root, "reboot", "");
+    List<String> command = List.of("systemctl", "reboot", "--message=bootfleet: booting the staged image");
+    if (r == null) {
+      return new AgentConfig.Reboot(command, MaintenanceWindows.ANY_TIME, null);
+    }
+    unknownKeys(r, "reboot.", Set.of("command", "timeZone", "windows", "fleetLock"));
+    command = command(r, "command", command);
+    ZoneId zone = ZoneId.of("UTC");
+    String z = text(r, "timeZone", "reboot.", "UTC");
+    try {
+      zone = z.equals("localtime") ? ZoneId.systemDefault() : ZoneId.of(z);
+    } catch (DateTimeException e) {
+      error(r.get("timeZone").pos(), "reboot.timeZone", Quote.of(z) + " is not a time zone (expected an IANA name"
+          + " such as Europe/Berlin, UTC or localtime)");
+    }
+    List<MaintenanceWindows.Window> windows = new ArrayList<>();
+    YNode ws = r.get("windows");
+    if (ws instanceof YSeq seq) {
+      for (int i = 0; i < seq.items().size(); i++) {
+        MaintenanceWindows.Window w = window(seq.items().get(i), "reboot.windows[" + i + "]");
+        if (w != null) {
+          windows.add(w);
+        }
+      }
+    } else if (ws != null && !isNull(ws)) {
+      error(ws.pos(), "reboot.windows", "is a " + ws.kindName() + " (expected a list of windows)");
+    }
+    AgentConfig.FleetLock lock = null;
+    YMap fl = map(r, "fleetLock", "reboot.");
+    if (fl != null) {
+      unknownKeys(fl, "reboot.fleetLock.", Set.of("url", "group", "id"));
+      String url = text(fl, "url", "reboot.fleetLock.", null);
+      URI uri = null;
+      if (url == null) {
+        error(fl.pos(), "reboot.fleetLock.url", "is missing (expected the FleetLock server's base URL)");
+      } else {
+        try {
+          uri = URI.create(url);
+          if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+            throw new IllegalArgumentException("no http(s) scheme");
+          }
+        } catch (IllegalArgumentException e) {
+          error(fl.get("url").pos(), "reboot.fleetLock.url", Quote.of(url) + " is not an http(s) URL (expected"
+              + " e.g. http://fleetlock.example:3333/)");
+        }
+      }
+      String group = text(fl, "group", "reboot.fleetLock.", "default");
+      if (!FleetLockClient.GROUP.matcher(group).matches()) {
+        error(fl.get("group").pos(), "reboot.fleetLock.group", Quote.of(group) + " is not a group name (expected"
+            + " letters, digits, '.' and '-')");
+      }
+      String id = text(fl, "id", "reboot.fleetLock.", host == null ? "" : host);
+      if (id.isEmpty()) {
+        error(fl.pos(), "reboot.fleetLock.id", "is empty (expected a stable, non-empty id; default the host name)");
+      }
+      lock = new AgentConfig.FleetLock(uri, group, id);
+    }
+    return new AgentConfig.Reboot(command, new MaintenanceWindows(windows, zone), lock);
+  }
+
+  private MaintenanceWindows.Window window(YNode n, String field) {
+    if (!(n instanceof YMap m)) {
+      error(n.pos(), field, "is a " + n.kindName() + " (expected {days: [Sat, Sun], start: \"23:30\","
+          + " lengthMinutes: 60})");
+      return null;
+    }
+    unknownKeys(m, field + ".", Set.of("days", "start", "lengthMinutes"));
+    Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+    YNode d = m.get("days");
+    if (d instanceof YSeq seq && !seq.items().isEmpty()) {
+      for (int i = 0; i < seq.items().size(); i++) {
+        YNode item = seq.items().get(i);
+        DayOfWeek day = item instanceof YScalar s ? day(s.text()) : null;
+        if (day == null) {
+          error(item.pos(), field + ".days[" + i + "]", shown(item) + " is not a day (expected Mon..Sun or"
+              + " Monday..Sunday)");
+        } else {
+          days.add(day);
+        }
+      }
+    } else {
+      error(d == null ? m.pos() : d.pos(), field + ".days", (d == null ? "is missing" : "is not a list of days")
+          + " (expected e.g. [Sat, Sun])");
+    }
+    String start = text(m, "start", field + ".", null);
+    LocalTime time = null;
+    if (start == null) {
+      error(m.pos(), field + ".start", "is missing (expected hh:mm, 24 h, e.g. \"23:30\")");
+    } else if (!HHMM.matcher(start).matches()) {
+      error(m.get("start").pos(), field + ".start", Quote.of(start) + " is not a time (expected hh:mm, 24 h, e.g."
+          + " \"23:30\"; quote it)");
+    } else {
+      time = LocalTime.parse(start);
+    }
+    Integer length = integer(m, "lengthMinutes", field + ".", null, 1, 7 * 24 * 60);
+    if (length == null && m.get("lengthMinutes") == null) {
+      error(m.pos(), field + ".lengthMinutes", "is missing (expected minutes from 1 to 10080)");
+    }
+    if (days.isEmpty() || time == null || length == null) {
+      return null;
+    }
+    return new MaintenanceWindows.Window(days, time, length);
+  }
+
+  static DayOfWeek day(String s) {
+    String l = s.toLowerCase(Locale.ROOT);
+    for (DayOfWeek d : DayOfWeek.values()) {
+      String full = d.name().toLowerCase(Locale.ROOT);
+      if (l.equals(full) || l.equals(full.substring(0, 3))) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  // --- small readers, each reporting its own problem ---
+
+  private void unknownKeys(YMap m, String prefix, Set<String> known) {
+    for (Map.Entry<String, YNode.Entry> e : m.entries().entrySet()) {
+      if (!known.contains(e.getKey())) {
+        error(e.getValue().keyPos(), prefix + e.getKey(), "is not a setting (expected one of "
+            + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+      }
+    }
+  }
+
+  private YMap map(YMap parent, String key, String prefix) {
+    YNode n = parent.get(key);
+    if (n == null || isNull(n)) {
+      return null;
+    }
+    if (n instanceof YMap m) {
+      return m;
+    }
+    error(n.pos(), prefix + key, "is a " + n.kindName() + " (expected a mapping)");
+    return null;
+  }
+
+  private String text(YMap m, String key, String prefix, String dflt) {
+    YNode n = m.get(key);
+    if (n == null || isNull(n)) {
+      return dflt;
+    }
+    if (n instanceof YScalar s && s.type() != YScalar.Type.NULL) {
+      return s.text();
+    }
+    error(n.pos(), prefix + key, "is a " + n.kindName() + " (expected text)");
+    return dflt;
+  }
+
+  private Integer integer(YMap m, String key, String prefix, Integer dflt, int min, int max) {
+    YNode n = m.get(key);
+    if (n == null || isNull(n)) {
+      return dflt;
+    }
+    if (n instanceof YScalar s && s.type() == YScalar.Type.INT) {
+      try {
+        int v = Integer.parseInt(s.text());
+        if (v >= min && v <= max) {
+          return v;
+        }
+      } catch (NumberFormatException e) {
+        // too large: said below
+      }
+    }
+    error(n.pos(), prefix + key, shown(n) + " is not a whole number from " + min + " to " + max);
+    return null;
+  }
+
+  private Duration seconds(YMap m, String key, int dflt, int min, int max) {
+    Integer v = integer(m, key, "", dflt, min, max);
+    return Duration.ofSeconds(v == null ? dflt : v);
+  }
+
+  private Path path(YMap m, String key, String dflt) {
+    String v = text(m, key, "", dflt);
+    if (!v.startsWith("/")) {
+      error(m.get(key).pos(), key, Quote.of(v) + " is not an absolute path (expected e.g. " + dflt + ")");
+      return Path.of(dflt);
+    }
+    return Path.of(v);
+  }
+
+  /** A command as text (one program, no arguments) or a list of words; never a shell string. */
+  private List<String> command(YMap m, String key, List<String> dflt) {
+    YNode n = m.get(key);
+    String field = (m.get("command") == n && key.equals("command") ? "reboot." : "") + key;
+    if (n == null || isNull(n)) {
+      return dflt;
+    }
+    if (n instanceof YScalar s) {
+      if (s.text().isBlank() || s.text().contains(" ")) {
+        error(n.pos(), field, Quote.of(s.text()) + " is not one program (expected a path, or a list such as"
+            + " [systemctl, reboot]; no shell is used)");
+        return dflt;
+      }
+      return List.of(s.text());
+    }
+    if (n instanceof YSeq seq && !seq.items().isEmpty()) {
+      List<String> words = new ArrayList<>();
+      for (YNode item : seq.items()) {
+        if (item instanceof YScalar s && !s.text().isEmpty()) {
+          words.add(s.text());
+        } else {
+          error(item.pos(), field, shown(item) + " is not a word of the command (expected text)");
+        }
+      }
+      return words;
+    }
+    error(n.pos(), field, "is a " + n.kindName() + " (expected a program path or a list of words)");
+    return dflt;
+  }
+
+  private static boolean isNull(YNode n) {
+    return n instanceof YScalar s && s.type() == YScalar.Type.NULL;
+  }
+
+  private static String shown(YNode n) {
+    return n instanceof YScalar s ? Quote.of(s.text()) : "a " + n.kindName();
+  }
+
+  private void error(Pos pos, String field, String message) {
+    problems.add(Problem.error(file, pos, field, message));
+  }
+}

@@ -1,0 +1,145 @@
+package dev.bootfleet.app.agent;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What one cycle found and did: printed as log lines while it runs (the journal keeps them) and written
+ * as {@code <host>.agent.json} at the end. Never holds file contents or URLs with credentials.
+ */
+public final class CycleReport {
+  /** One step the agent carried out or left out. */
+  public record Step(String type, String target, String result, String detail) {}
+
+  public record Drift(String path, String detail) {}
+
+  final String host;
+  final Instant time;
+  final String bootId;
+  private final PrintStream log;
+  String source;
+  String revision;
+  String status = "unknown";
+  String reason = "";
+  String bootOutcome;
+  String bootImage;
+  AgentState.Hold hold;
+  String reboot;
+  String fleetLock;
+  final List<Step> steps = new ArrayList<>();
+  final List<Drift> drift = new ArrayList<>();
+  final List<String> notes = new ArrayList<>();
+  final List<String> problems = new ArrayList<>();
+
+  CycleReport(String host, Instant time, String bootId, PrintStream log) {
+    this.host = host;
+    this.time = time;
+    this.bootId = bootId;
+    this.log = log;
+  }
+
+  public String status() {
+    return status;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  public String bootOutcome() {
+    return bootOutcome;
+  }
+
+  public String reboot() {
+    return reboot;
+  }
+
+  public List<Step> steps() {
+    return List.copyOf(steps);
+  }
+
+  public List<Drift> drift() {
+    return List.copyOf(drift);
+  }
+
+  public List<String> problems() {
+    return List.copyOf(problems);
+  }
+
+  public List<String> notes() {
+    return List.copyOf(notes);
+  }
+
+  public AgentState.Hold hold() {
+    return hold;
+  }
+
+  void step(String type, String target, String result, String detail) {
+    steps.add(new Step(type, target, result, detail));
+    log.println("bootfleet-agent: " + type + " " + target + ": " + result + (detail == null ? "" : " (" + detail + ")"));
+  }
+
+  void drift(String path, String detail) {
+    drift.add(new Drift(path, detail));
+    log.println("bootfleet-agent: drift: " + path + ": " + detail);
+  }
+
+  void note(String text) {
+    notes.add(text);
+    log.println("bootfleet-agent: " + text);
+  }
+
+  void problem(String text) {
+    problems.add(text);
+    log.println("bootfleet-agent: error: " + text);
+  }
+
+  void status(String s, String why) {
+    status = s;
+    reason = why;
+  }
+
+  ObjectNode toJson() {
+    JsonMapper m = JsonMapper.shared();
+    ObjectNode o = m.createObjectNode();
+    o.put("apiVersion", "bootfleet.dev/v1alpha1");
+    o.put("kind", "AgentReport");
+    o.put("host", host);
+    o.put("time", time.toString());
+    o.put("bootId", bootId);
+    o.put("source", source);
+    o.put("revision", revision);
+    o.put("status", status);
+    o.put("reason", reason);
+    if (bootOutcome != null) {
+      o.putObject("boot").put("outcome", bootOutcome).put("image", bootImage);
+    } else {
+      o.putNull("boot");
+    }
+    if (hold != null) {
+      o.putObject("hold").put("image", hold.ref()).put("outcome", hold.outcome()).put("reason", hold.reason())
+          .put("since", hold.since());
+    } else {
+      o.putNull("hold");
+    }
+    o.put("reboot", reboot);
+    o.put("fleetLock", fleetLock);
+    ArrayNode a = o.putArray("steps");
+    for (Step s : steps) {
+      ObjectNode x = a.addObject().put("type", s.type()).put("target", s.target()).put("result", s.result());
+      x.put("detail", s.detail());
+    }
+    ArrayNode d = o.putArray("drift");
+    drift.forEach(x -> d.addObject().put("path", x.path()).put("detail", x.detail()));
+    ArrayNode n = o.putArray("notes");
+    notes.forEach(n::add);
+    ArrayNode p = o.putArray("problems");
+    problems.forEach(p::add);
+    return o;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.bootfleet.app.agent;
+
+import dev.bootfleet.adapters.fs.AtomicFiles;
+import dev.bootfleet.core.text.Text;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads and writes {@code state.json}: atomically, mode 0600, never half-written. Mapped by hand over
+ * Jackson's tree model: bean mapping would load some 300 more classes into an agent that runs on every host.
+ */
+public final class StateStore {
+  static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  private final Path file;
+
+  public StateStore(Path stateDir) {
+    this.file = stateDir.resolve("state.json");
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** The state, a fresh one when there is none; an unreadable file is moved aside (and said so). */
+  public Loaded load() throws IOException {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return new Loaded(new AgentState(), null);
+    }
+    try {
+      return new Loaded(parse(Files.readString(file)), null);
+    } catch (JacksonException | IllegalStateException e) {
+      String why = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
+      Path aside = file.resolveSibling("state.json.unreadable");
+      Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+      return new Loaded(new AgentState(), file + ": unreadable (" + Text.oneLine(why, "?")
+          + "); moved to " + aside + ", starting afresh");
+    }
+  }
+
+  /** @param problem why the file was not usable, or null */
+  public record Loaded(AgentState state, String problem) {}
+
+  public void save(AgentState s) throws IOException {
+    Files.createDirectories(file.getParent());
+    AtomicFiles.write(file, JSON.writeValueAsBytes(toJson(s)), AtomicFiles.Attributes.mode(0600));
+  }
+
+  public static AgentState parse(String text) {
+    JsonNode n = JSON.readTree(text);
+    if (n == null || !n.isObject() || !"AgentState".equals(n.path("kind").asString(null))) {
+      throw new IllegalStateException("not an AgentState document");
+    }
+    AgentState s = new AgentState();
+    for (Map.Entry<String, JsonNode> e : n.path("files").properties()) {
+      JsonNode f = e.getValue();
+      s.files.put(e.getKey(), new AgentState.ManagedFile(text(f, "sha256"), text(f, "mode"), text(f, "owner"),
+          text(f, "group"), text(f, "pendingSha256")));
+    }
+    JsonNode st = n.path("staged");
+    if (st.isObject()) {
+      s.staged = new AgentState.Staged(text(st, "ref"), text(st, "transport"), st.path("enforce").asBoolean(false),
+          text(st, "bootId"), text(st, "from"), st.path("locked").asBoolean(false), text(st, "rebootBootId"),
+          text(st, "rebootAt"));
+    }
+    s.lostAttempts = n.path("lostAttempts").asInt(0);
+    JsonNode h = n.path("hold");
+    if (h.isObject()) {
+      s.hold = new AgentState.Hold(text(h, "ref"), text(h, "outcome"), text(h, "reason"), text(h, "since"));
+    }
+    for (JsonNode r : n.path("restageable")) {
+      s.restageable.add(r.asString());
+    }
+    JsonNode l = n.path("fleetLock");
+    if (l.isObject()) {
+      s.fleetLock = new AgentState.Lock(l.path("held").asBoolean(false), text(l, "bootId"), text(l, "at"));
+    }
+    JsonNode b = n.path("lastBoot");
+    if (b.isObject()) {
+      s.lastBoot = new AgentState.Boot(text(b, "bootId"), text(b, "outcome"), text(b, "ref"), text(b, "at"));
+    }
+    return s;
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.path(field);
+    return v.isString() ? v.asString() : null;
+  }
+
+  static ObjectNode toJson(AgentState s) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("apiVersion", s.apiVersion);
+    o.put("kind", s.kind);
+    ObjectNode files = o.putObject("files");
+    s.files.forEach((path, f) -> files.putObject(path).put("sha256", f.sha256()).put("mode", f.mode())
+        .put("owner", f.owner()).put("group", f.group()).put("pendingSha256", f.pendingSha256()));
+    if (s.staged == null) {
+      o.putNull("staged");
+    } else {
+      AgentState.Staged x = s.staged;
+      o.putObject("staged").put("ref", x.ref()).put("transport", x.transport()).put("enforce", x.enforce())
+          .put("bootId", x.bootId()).put("from", x.from()).put("locked", x.locked())
+          .put("rebootBootId", x.rebootBootId()).put("rebootAt", x.rebootAt());
+    }
+    o.put("lostAttempts", s.lostAttempts);
+    if (s.hold == null) {
+      o.putNull("hold");
+    } else {
+      o.putObject("hold").put("ref", s.hold.ref()).put("outcome", s.hold.outcome()).put("reason", s.hold.reason())
+          .put("since", s.hold.since());
+    }
+    ArrayNode r = o.putArray("restageable");
+    s.restageable.forEach(r::add);
+    if (s.fleetLock == null) {
+      o.putNull("fleetLock");
+    } else {
+      o.putObject("fleetLock").put("held", s.fleetLock.held()).put("bootId", s.fleetLock.bootId())
+          .put("at", s.fleetLock.at());
+    }
+    if (s.lastBoot == null) {
+      o.putNull("lastBoot");
+    } else {
+      o.putObject("lastBoot").put("bootId", s.lastBoot.bootId()).put("outcome", s.lastBoot.outcome())
+          .put("ref", s.lastBoot.ref()).put("at", s.lastBoot.at());
+    }
+    return o;
+  }
+}

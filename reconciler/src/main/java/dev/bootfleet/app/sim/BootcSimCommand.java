@@ -1,0 +1,588 @@
+package dev.bootfleet.app.sim;
+
+import dev.bootfleet.adapters.fs.AtomicFiles;
+import dev.bootfleet.core.manifest.FileContent;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A SIMULATOR of bootc, for tests and demos: bootc cannot run here. It offers the command-line surface
+ * the agent uses ({@code status --format=json}, {@code switch}, {@code upgrade}, {@code rollback}) with
+ * bootc's semantics (docs in shared bootc reference: staged vs booted vs rollback, download-only
+ * entries, rollback as a toggle, "Image specification is unchanged"), keeps the simulated host in a
+ * folder, takes digests from a real registry, and adds what a test needs: {@code init}, {@code reboot}
+ * and {@code fault}. Nothing here touches the machine it runs on. Started by {@code bin/bootc-sim}.
+ */
+@Command(name = "bootc-sim", hidden = true, mixinStandardHelpOptions = true,
+    description = {"A bootc SIMULATOR for tests: status, switch, upgrade, rollback, plus init, reboot and fault.",
+        "The simulated host lives in --state-dir (or $BOOTC_SIM_DIR)."},
+    subcommands = {BootcSimCommand.Init.class, BootcSimCommand.Status.class, BootcSimCommand.Switch.class,
+        BootcSimCommand.Upgrade.class, BootcSimCommand.Rollback.class, BootcSimCommand.Reboot.class,
+        BootcSimCommand.Fault.class})
+public final class BootcSimCommand implements Callable<Integer> {
+  static final JsonMapper CANONICAL = JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .build();
+  static final JsonMapper STATE = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "The simulated host's folder (default: $BOOTC_SIM_DIR).")
+  Path stateDir;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** Made when first needed: an HTTP client sets up TLS, which status never needs. */
+  ImageLookup lookup;
+
+  /** Runs the simulator with bootc's exit codes (usage errors 2). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new BootcSimCommand());
+    cli.setParameterExceptionHandler((e, a) -> {
+      e.getCommandLine().getErr().println("error: " + e.getMessage());
+      return 2;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (status, switch, upgrade,"
+        + " rollback, init, reboot or fault)");
+  }
+
+  Path dir() {
+    if (stateDir == null) {
+      String env = System.getenv("BOOTC_SIM_DIR");
+      if (env == null || env.isEmpty()) {
+        throw new SimError(2, "error: the simulator needs --state-dir or BOOTC_SIM_DIR");
+      }
+      stateDir = Path.of(env);
+    }
+    return stateDir;
+  }
+
+  /** An exit like bootc's: "error: ..." on stderr, exit 1 (2 for usage). */
+  static final class SimError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int code;
+
+    SimError(int code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+  }
+
+  SimState load() {
+    Path f = dir().resolve("sim.json");
+    if (!Files.exists(f)) {
+      throw new SimError(1, "error: " + dir() + " holds no simulated host (run bootc-sim init first)");
+    }
+    try {
+      return STATE.readValue(Files.readString(f), SimState.class);
+    } catch (IOException e) {
+      throw new SimError(1, "error: cannot read " + f + ": " + e.getMessage());
+    }
+  }
+
+  void save(SimState s) throws IOException {
+    AtomicFiles.write(dir().resolve("sim.json"), STATE.writeValueAsBytes(s), AtomicFiles.Attributes.mode(0644));
+    AtomicFiles.write(dir().resolve("boot_id"), (s.bootId + "\n").getBytes(StandardCharsets.US_ASCII),
+        AtomicFiles.Attributes.mode(0644));
+  }
+
+  /** Runs a mutation under the simulated sysroot lock, as bootc waits for ostree's. */
+  int mutate(String[] argv, Mutation m) {
+    try {
+      Files.createDirectories(dir());
+      log(argv);
+      try (FileChannel ch = FileChannel.open(dir().resolve("sysroot.lock"), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
+        SimState s = load();
+        int code = m.apply(s);
+        save(s);
+        return code;
+      }
+    } catch (SimError e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      return e.code;
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  interface Mutation {
+    int apply(SimState s) throws IOException;
+  }
+
+  /** The arguments from the subcommand's name on (without --state-dir), for the log. */
+  String[] argv() {
+    List<String> all = spec.commandLine().getParseResult().originalArgs();
+    int i = 0;
+    while (i < all.size() && all.get(i).startsWith("-")) {
+      i += all.get(i).contains("=") ? 1 : 2;
+    }
+    return all.subList(Math.min(i, all.size()), all.size()).toArray(String[]::new);
+  }
+
+  /** Every invocation is logged, so tests can check what the agent ran (and that it never ran --apply). */
+  void log(String[] argv) throws IOException {
+    Files.writeString(dir().resolve("commands.log"), String.join(" ", argv) + "\n", StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  SimState.Deployment pull(SimState s, String ref, String transport, String signature, boolean downloadOnly) {
+    ImageLookup.Image img;
+    if (lookup == null) {
+      lookup = new RegistryImageLookup();
+    }
+    try {
+      img = lookup.resolve(ref, transport, s.arch);
+    } catch (ImageLookup.PullFailed e) {
+      throw new SimError(1, "error: Switching: Pulling: " + e.getMessage());
+    }
+    if (s.faults.slowDownloadSeconds > 0) {
+      int secs = s.faults.slowDownloadSeconds;
+      s.faults.slowDownloadSeconds = 0;
+      try {
+        save(s); // fired: a pull killed while it waits does not arm the fault again
+      } catch (IOException e) {
+        throw new SimError(1, "error: " + e.getMessage());
+      }
+      out().println("Fetching layers (simulated slow download: " + secs + " s)");
+      out().flush();
+      try {
+        Thread.sleep(secs * 1000L);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    String checksum = FileContent.sha256((img.imageDigest() + "\n" + ref).getBytes(StandardCharsets.UTF_8));
+    int serial = 0;
+    for (SimState.Deployment d : new SimState.Deployment[] {s.booted, s.rollback}) {
+      if (d != null && d.checksum().equals(checksum)) {
+        serial = Math.max(serial, d.deploySerial() + 1);
+      }
+    }
+    return new SimState.Deployment(ref, transport, signature, img.imageDigest(), img.architecture(), img.version(),
+        img.created(), checksum, serial, downloadOnly);
+  }
+
+  /** A simulated reboot: what ostree and the bootloader do across a shutdown and the next boot. */
+  static List<String> reboot(SimState s) {
+    List<String> said = new ArrayList<>();
+    s.bootId = UUID.randomUUID().toString();
+    s.reboots++;
+    if (s.faults.loseStaged > 0 && s.staged != null) {
+      s.faults.loseStaged--;
+      s.staged = null;
+      said.add("fault: the staged deployment was lost (ostree-finalize-staged failed)");
+    }
+    if (s.rollbackQueued) {
+      SimState.Deployment b = s.booted;
+      s.booted = s.rollback;
+      s.rollback = b;
+      s.rollbackQueued = false;
+      s.staged = null;
+      said.add("booted the rollback deployment");
+      return said;
+    }
+    if (s.staged == null) {
+      said.add("booted the same deployment");
+      return said;
+    }
+    if (s.staged.downloadOnly()) {
+      s.staged = null;
+      said.add("discarded the download-only staged deployment");
+      return said;
+    }
+    SimState.Deployment fresh = s.staged;
+    SimState.Deployment old = s.booted;
+    s.staged = null;
+    if (s.faults.bootloaderFallback) {
+      s.faults.bootloaderFallback = false;
+      s.booted = old;
+      s.rollback = fresh;
+      s.rollbackQueued = true;
+      said.add("fault: the new deployment failed to boot; the bootloader fell back to the previous one");
+      return said;
+    }
+    s.booted = fresh;
+    s.rollback = old;
+    said.add("finalized and booted the staged deployment");
+    if (s.faults.explicitRollback) {
+      s.faults.explicitRollback = false;
+      s.booted = old;
+      s.rollback = fresh;
+      s.bootId = UUID.randomUUID().toString();
+      s.reboots++;
+      said.add("fault: a health check ran bootc rollback and rebooted into the previous deployment");
+    }
+    return said;
+  }
+
+  /** The status document, as bootc status --format=json prints it: RFC 8785-style sorted keys, one line. */
+  static String statusJson(SimState s, boolean bootedOnly) {
+    SimState.Deployment staged = bootedOnly ? null : s.staged;
+    SimState.Deployment rollback = bootedOnly ? null : s.rollback;
+    Map<String, Object> root = new TreeMap<>();
+    root.put("apiVersion", "org.containers.bootc/v1");
+    root.put("kind", "BootcHost");
+    root.put("metadata", Map.of("name", "host"));
+    Map<String, Object> spec = new TreeMap<>();
+    SimState.Deployment specOf = s.staged != null ? s.staged : s.booted;
+    spec.put("image", specOf == null ? null : reference(specOf));
+    spec.put("bootOrder", s.rollbackQueued ? "rollback" : "default");
+    root.put("spec", spec);
+    Map<String, Object> status = new TreeMap<>();
+    status.put("staged", entry(staged));
+    status.put("booted", entry(s.booted));
+    status.put("rollback", entry(rollback));
+    status.put("rollbackQueued", s.rollbackQueued);
+    status.put("type", s.booted == null ? null : "bootcHost");
+    root.put("status", status);
+    return CANONICAL.writeValueAsString(root);
+  }
+
+  private static Map<String, Object> reference(SimState.Deployment d) {
+    Map<String, Object> m = new TreeMap<>();
+    m.put("image", d.image());
+    m.put("transport", d.transport());
+    if (d.signature() != null) {
+      m.put("signature", d.signature());
+    }
+    return m;
+  }
+
+  private static Map<String, Object> entry(SimState.Deployment d) {
+    if (d == null) {
+      return null;
+    }
+    Map<String, Object> image = new TreeMap<>();
+    image.put("image", reference(d));
+    image.put("version", d.version());
+    image.put("timestamp", d.timestamp());
+    image.put("imageDigest", d.imageDigest());
+    image.put("architecture", d.architecture());
+    Map<String, Object> e = new TreeMap<>();
+    e.put("image", image);
+    e.put("cachedUpdate", null);
+    e.put("incompatible", false);
+    e.put("pinned", false);
+    e.put("softRebootCapable", false);
+    e.put("downloadOnly", d.downloadOnly());
+    e.put("store", "ostreeContainer");
+    Map<String, Object> ostree = new LinkedHashMap<>();
+    ostree.put("checksum", d.checksum());
+    ostree.put("deploySerial", d.deploySerial());
+    ostree.put("stateroot", "default");
+    e.put("ostree", ostree);
+    return e;
+  }
+
+  // --- subcommands ---
+
+  @Command(name = "init", description = "Create a simulated host that booted IMAGE (looked up in its registry).")
+  static final class Init implements Callable<Integer> {
+    @ParentCommand
+    BootcSimCommand sim;
+    @Option(names = "--arch", defaultValue = "amd64", description = "The host's architecture (default: ${DEFAULT-VALUE}).")
+    String arch;
+    @Option(names = "--transport", defaultValue = "registry")
+    String transport;
+    @Option(names = "--enforce-container-sigpolicy")
+    boolean enforce;
+    @Parameters(paramLabel = "IMAGE")
+    String image;
+
+    @Override
+    public Integer call() throws IOException {
+      Files.createDirectories(sim.dir());
+      SimState s = new SimState();
+      s.arch = arch;
+      s.bootId = UUID.randomUUID().toString();
+      try {
+        s.booted = sim.pull(s, image, transport, enforce ? "containerPolicy" : null, false);
+      } catch (SimError e) {
+        sim.spec.commandLine().getErr().println(e.getMessage());
+        return e.code;
+      }
+      sim.save(s);
+      sim.log(new String[] {"init", image});
+      sim.out().println("simulated host (bootc SIMULATOR) booted " + image + " (" + s.booted.imageDigest() + ", "
+          + s.booted.architecture() + ")");
+      return 0;
+    }
+  }
+
+  @Command(name = "status", description = "Print the host's status (JSON only).")
+  static final class Status implements Callable<Integer> {
+    @ParentCommand
+    BootcSimCommand sim;
+    @Option(names = "--format", defaultValue = "json")
+    String format;
+    @Option(names = "--format-version", defaultValue = "1")
+    int formatVersion;
+    @Option(names = "--json", description = "Same as --format=json (bootc's hidden legacy flag).")
+    boolean json;
+    @Option(names = "--booted", description = "Only the booted deployment.")
+    boolean booted;
+    @Option(names = {"-v", "--verbose"})
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+      if (!json && !format.equals("json")) {
+        sim.spec.commandLine().getErr().println("error: the bootc simulator prints --format=json only");
+        return 2;
+      }
+      if (formatVersion != 0 && formatVersion != 1) {
+        sim.spec.commandLine().getErr().println("error: Unsupported format version " + formatVersion);
+        return 1;
+      }
+      try {
+        sim.out().println(statusJson(sim.load(), booted));
+        return 0;
+      } catch (SimError e) {
+        sim.spec.commandLine().getErr().println(e.getMessage());
+        return e.code;
+      }
+    }
+  }
+
+  @Command(name = "switch", description = "Stage another image for the next boot.")
+  static final class Switch implements Callable<Integer> {
+    @ParentCommand
+    BootcSimCommand sim;
+    @Option(names = "--transport", defaultValue = "registry")
+    String transport;
+    @Option(names = "--enforce-container-sigpolicy")
+    boolean enforce;
+    @Option(names = "--apply")
+    boolean apply;
+    @Option(names = "--retain")
+    boolean retain;
+    @Option(names = "--quiet")
+    boolean quiet;
+    @Option(names = "--soft-reboot")
+    String softReboot;
+    @Parameters(paramLabel = "TARGET")
+    String target;
+
+    @Override
+    public Integer call() {
+      String sig = enforce ? "containerPolicy" : null;
+      int code = sim.mutate(sim.argv(), s -> {
+        SimState.Deployment current = s.staged != null ? s.staged : s.booted;
+        if (current != null && current.sameSpec(target, transport, sig)) {
+          sim.out().println("Image specification is unchanged.");
+          if (apply && s.staged != null) {
+            reboot(s);
+            return -1;
+          }
+          return 0;
+        }
+        if (s.faults.switchFailures > 0) {
+          s.faults.switchFailures--;
+          sim.save(s);
+          throw new SimError(1, "error: Switching: Pulling: Importing: (simulated fault) failed to fetch layer:"
+              + " connection reset by peer");
+        }
+        s.staged = sim.pull(s, target, transport, sig, false);
+        s.rollbackQueued = false;
+        sim.out().println("Queued for next boot: " + target);
+        if (apply) {
+          reboot(s);
+          return -1;
+        }
+        return 0;
+      });
+      return park(code);
+    }
+  }
+
+  @Command(name = "upgrade", aliases = "update", description = "Fetch the spec's image again; lock or unlock a staged entry.")
+  static final class Upgrade implements Callable<Integer> {
+    @ParentCommand
+    BootcSimCommand sim;
+    @Option(names = "--check")
+    boolean check;
+    @Option(names = "--apply")
+    boolean apply;
+    @Option(names = "--download-only")
+    boolean downloadOnly;
+    @Option(names = "--from-downloaded")
+    boolean fromDownloaded;
+    @Option(names = "--quiet")
+    boolean quiet;
+    @Option(names = "--soft-reboot")
+    String softReboot;
+
+    @Override
+    public Integer call() {
+      if (check && (apply || downloadOnly || fromDownloaded)) {
+        sim.spec.commandLine().getErr().println("error: --check cannot be used with --apply, --download-only or"
+            + " --from-downloaded");
+        return 2;
+      }
+      int code = sim.mutate(sim.argv(), s -> {
+        if (fromDownloaded) {
+          if (s.staged == null) {
+            sim.out().println("No staged deployment.");
+          } else if (s.staged.downloadOnly()) {
+            s.staged = s.staged.locked(false);
+            sim.out().println("Unlocked the staged deployment: it will be applied at the next boot.");
+          } else {
+            sim.out().println("Staged update present, not changed.");
+          }
+        } else {
+          SimState.Deployment spec = s.staged != null ? s.staged : s.booted;
+          SimState.Deployment fetched = sim.pull(s, spec.image(), spec.transport(), spec.signature(), downloadOnly);
+          if (check) {
+            boolean same = fetched.imageDigest().equals(spec.imageDigest());
+            sim.out().println((same ? "No changes in: " : "Update available for: ") + spec.image());
+            return 0;
+          }
+          if (s.staged != null && fetched.imageDigest().equals(s.staged.imageDigest())) {
+            s.staged = s.staged.locked(downloadOnly);
+            sim.out().println("Staged update present, not changed." + (downloadOnly ? " (download-only)" : ""));
+          } else if (s.staged == null && fetched.imageDigest().equals(s.booted.imageDigest())) {
+            sim.out().println("No update available.");
+          } else {
+            s.staged = fetched;
+            sim.out().println("Queued for next boot: " + fetched.image());
+          }
+        }
+        if (apply && s.staged != null) {
+          reboot(s);
+          return -1;
+        }
+        return 0;
+      });
+      return park(code);
+    }
+  }
+
+  @Command(name = "rollback", description = "Queue the rollback deployment for the next boot (a toggle, as in bootc).")
+  static final class Rollback implements Callable<Integer> {
+    @ParentCommand
+    BootcSimCommand sim;
+    @Option(names = "--apply")
+    boolean apply;
+    @Option(names = "--soft-reboot")
+    String softReboot;
+
+    @Override
+    public Integer call() {
+      int code = sim.mutate(sim.argv(), s -> {
+        if (s.rollbackQueued) {
+          s.rollbackQueued = false;
+          sim.out().println("notice: Reverting queued rollback state");
+          return 0;
+        }
+        if (s.rollback == null) {
+          throw new SimError(1, "error: No rollback available");
+        }
+        s.staged = null;
+        s.rollbackQueued = true;
+        sim.out().println("Next boot: rollback deployment");
+        if (apply) {
+          reboot(s);
+          return -1;
+        }
+        return 0;
+      });
+      return park(code);
+    }
+  }
+
+  @Command(name = "reboot", description = "SIMULATOR ONLY: reboot the simulated host (a new boot id).")
+  static final class Reboot implements Callable<Integer> {
+    @ParentCommand
+    BootcSimCommand sim;
+
+    @Override
+    public Integer call() {
+      return sim.mutate(new String[] {"reboot"}, s -> {
+        for (String line : reboot(s)) {
+          sim.out().println(line);
+        }
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "fault", description = {"SIMULATOR ONLY: inject a fault.",
+      "switch-fails [--times N] | lose-staged [--times N] | bootloader-fallback | explicit-rollback |"
+          + " slow-download --seconds S | clear"})
+  static final class Fault implements Callable<Integer> {
+    @ParentCommand
+    BootcSimCommand sim;
+    @Option(names = "--times", defaultValue = "1")
+    int times;
+    @Option(names = "--seconds", defaultValue = "5")
+    int seconds;
+    @Parameters(paramLabel = "FAULT")
+    String fault;
+
+    @Override
+    public Integer call() {
+      return sim.mutate(new String[] {"fault", fault}, s -> {
+        switch (fault) {
+          case "switch-fails" -> s.faults.switchFailures = times;
+          case "lose-staged" -> s.faults.loseStaged = times;
+          case "bootloader-fallback" -> s.faults.bootloaderFallback = true;
+          case "explicit-rollback" -> s.faults.explicitRollback = true;
+          case "slow-download" -> s.faults.slowDownloadSeconds = seconds;
+          case "clear" -> s.faults = new SimState.Faults();
+          default -> throw new SimError(2, "error: unknown fault " + fault + " (expected switch-fails, lose-staged,"
+              + " bootloader-fallback, explicit-rollback, slow-download or clear)");
+        }
+        sim.out().println("fault armed: " + fault);
+        return 0;
+      });
+    }
+  }
+
+  /**
+   * bootc's {@code --apply} never returns: it starts a reboot and waits to be killed by the shutdown.
+   * The simulator has rebooted its simulated host by now; it then parks the same way.
+   */
+  static int park(int code) {
+    if (code != -1) {
+      return code;
+    }
+    System.out.println("Rebooting (simulated); --apply does not return");
+    System.out.flush();
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        return 0;
+      }
+    }
+  }
+}

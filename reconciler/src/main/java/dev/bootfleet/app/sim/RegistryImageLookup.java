@@ -1,0 +1,37 @@
+package dev.bootfleet.app.sim;
+
+import dev.bootfleet.adapters.registry.RegistryClient;
+import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.text.Text;
+import java.io.IOException;
+import java.time.Duration;
+
+/** Looks images up in a real registry through {@link RegistryClient} (HEAD, then the index child for the arch). */
+final class RegistryImageLookup implements ImageLookup {
+  private final RegistryClient client = new RegistryClient(Duration.ofSeconds(30));
+
+  @Override
+  public Image resolve(String ref, String transport, String arch) throws PullFailed {
+    if (!transport.equals("registry")) {
+      throw new PullFailed("the simulator pulls from registries only (transport " + transport + ")");
+    }
+    ImageRef parsed;
+    try {
+      parsed = ImageRef.parse(ref);
+    } catch (IllegalArgumentException e) {
+      throw new PullFailed("Parsing image reference: " + e.getMessage());
+    }
+    try {
+      RegistryClient.Resolved r = client.resolve(parsed, arch);
+      return new Image(r.imageDigest(), r.architecture(), r.version(), r.created());
+    } catch (RegistryClient.LookupException e) {
+      throw new PullFailed("Creating importer: failed to invoke method OpenImage: " + e.getMessage());
+    } catch (IOException e) {
+      throw new PullFailed("Creating importer: pinging container registry " + parsed.registry() + ": "
+          + Text.oneLine(e.getMessage(), e.getClass().getSimpleName()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PullFailed("interrupted");
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.bootfleet.app.sim;
+
+/** The simulated host, as {@code <state-dir>/sim.json} keeps it between invocations. */
+public final class SimState {
+  public String kind = "BootcSimulatorState";
+  public String arch = "amd64";
+  public String bootId;
+  public int reboots;
+  public Deployment staged;
+  public Deployment booted;
+  public Deployment rollback;
+  public boolean rollbackQueued;
+  public Faults faults = new Faults();
+
+  /** One deployment; {@code signature} null is bootc's default (no enforcement). */
+  public record Deployment(String image, String transport, String signature, String imageDigest, String architecture,
+      String version, String timestamp, String checksum, int deploySerial, boolean downloadOnly) {
+    Deployment locked(boolean l) {
+      return new Deployment(image, transport, signature, imageDigest, architecture, version, timestamp, checksum,
+          deploySerial, l);
+    }
+
+    boolean sameSpec(String i, String t, String s) {
+      return image.equals(i) && transport.equals(t) && java.util.Objects.equals(signature, s);
+    }
+  }
+
+  /** Faults to inject; each fires once (switch failures: that many times). */
+  public static final class Faults {
+    public int switchFailures;
+    public int loseStaged;
+    public boolean bootloaderFallback;
+    public boolean explicitRollback;
+    public int slowDownloadSeconds;
+  }
+}

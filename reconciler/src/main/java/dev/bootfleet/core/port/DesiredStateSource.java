@@ -1,0 +1,39 @@
+package dev.bootfleet.core.port;
+
+import dev.bootfleet.core.manifest.DesiredHost;
+import dev.bootfleet.core.manifest.Problem;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Where a host agent gets its desired state. Standalone GitOps reads the fleet repository itself
+ * ({@code adapters.git.GitDesiredState}); the server (a later issue) will answer the same question over
+ * its API. Either way a host gets only its own desired state.
+ */
+public interface DesiredStateSource {
+
+  /**
+   * The desired state of one host at the newest revision the source knows.
+   *
+   * @throws IOException when the source cannot be reached or read (the agent retries next cycle)
+   */
+  Desired fetch(String hostName) throws IOException;
+
+  /** A one-line description for logs and reports, without credentials. */
+  String describe();
+
+  /**
+   * @param revision what was read, for example {@code main@sha1:<40 hex>}
+   * @param host the host's desired state, or null when the revision does not declare it (or has errors)
+   * @param problems every error and warning of the revision; with any error the agent applies nothing
+   */
+  record Desired(String revision, DesiredHost host, List<Problem> problems) {
+    public Desired {
+      problems = List.copyOf(problems);
+    }
+
+    public boolean hasErrors() {
+      return problems.stream().anyMatch(Problem::isError);
+    }
+  }
+}

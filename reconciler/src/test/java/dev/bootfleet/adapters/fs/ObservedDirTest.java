@@ -1,0 +1,62 @@
+package dev.bootfleet.adapters.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bootfleet.core.observed.BootcStatusParser;
+import dev.bootfleet.testing.Example;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ObservedDirTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void read_givesEachHostItsObservation_whenHostsShareTheSameDocument() throws Exception {
+    byte[] status = Files.readAllBytes(Example.fleetRepo().resolve("observed/web-01.json"));
+    for (String host : new String[] {"a", "b", "c"}) {
+      Files.write(dir.resolve(host + ".json"), status);
+    }
+    var r = ObservedDir.read(dir);
+
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.observations()).containsOnlyKeys("a", "b", "c");
+    var expected = BootcStatusParser.parse(new String(status, java.nio.charset.StandardCharsets.UTF_8), "x");
+    r.observations().values().forEach(o -> assertThat(o.status()).isEqualTo(expected));
+  }
+
+  @Test
+  void read_namesEveryFile_whenHostsShareTheSameBrokenDocument() throws Exception {
+    for (String host : new String[] {"a", "b"}) {
+      Files.writeString(dir.resolve(host + ".json"), "{\"apiVersion\": \"org.containers.bootc/v1\",");
+    }
+    var r = ObservedDir.read(dir);
+
+    assertThat(r.observations()).isEmpty();
+    assertThat(r.problems()).hasSize(2);
+    assertThat(r.problems().get(0)).startsWith(dir.resolve("a.json") + ":").contains("error: JSON syntax error");
+    assertThat(r.problems().get(1)).startsWith(dir.resolve("b.json") + ":").contains("error: JSON syntax error");
+  }
+
+  @Test
+  void statusHost_takesTheNameBeforeTheExtension_asTheFilePatternSays() {
+    var pattern = java.util.regex.Pattern.compile("(.+?)\\.(json|ya?ml)");
+    for (String name : new String[] {"web-01.json", "web-01.yaml", "web-01.yml", "a.json.json", "a.yaml.yml",
+        ".json", "x.jsonx", "x.JSON", "x.ymll", "json", "a.b.json", "x.yam", "..json", "x.json.bak"}) {
+      var m = pattern.matcher(name);
+      assertThat(ObservedDir.statusHost(name)).as(name).isEqualTo(m.matches() ? m.group(1) : null);
+    }
+  }
+
+  @Test
+  void read_refusesADocumentOverTheLimit_withItsSize() throws Exception {
+    Path big = dir.resolve("a.json");
+    Files.write(big, new byte[(int) ObservedDir.MAX_BYTES + 1]);
+    var r = ObservedDir.read(dir);
+
+    assertThat(r.problems()).containsExactly(big + ": error: is larger than 4 MiB (" + (ObservedDir.MAX_BYTES + 1)
+        + " bytes)");
+  }
+}

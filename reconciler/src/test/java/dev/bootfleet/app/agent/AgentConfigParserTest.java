@@ -1,0 +1,113 @@
+package dev.bootfleet.app.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bootfleet.core.manifest.Problem;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigParserTest {
+  @Test
+  void minimalConfig_takesEveryDefault() {
+    AgentConfigParser.Result r = AgentConfigParser.parse("fleet: {url: https://git.example.com/fleet.git}\n",
+        "agent.yaml", "web-01");
+
+    assertThat(r.problems()).isEmpty();
+    AgentConfig c = r.config();
+    assertThat(c.host()).isEqualTo("web-01");
+    assertThat(c.fleet()).isEqualTo(new AgentConfig.Fleet("https://git.example.com/fleet.git", "main", ""));
+    assertThat(c.interval()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/bootfleet"));
+    assertThat(c.root()).isEqualTo(Path.of("/"));
+    assertThat(c.bootc()).containsExactly("/usr/bin/bootc");
+    assertThat(c.bootcTimeout()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.reportDir()).isEqualTo(Path.of("/var/lib/bootfleet/reports"));
+    assertThat(c.bootIdFile()).isEqualTo(Path.of("/proc/sys/kernel/random/boot_id"));
+    assertThat(c.localChanges()).isEqualTo(AgentConfig.LocalChanges.OVERWRITE);
+    assertThat(c.reboot().command()).containsExactly("systemctl", "reboot",
+        "--message=bootfleet: booting the staged image");
+    assertThat(c.reboot().windows().anyTime()).isTrue();
+    assertThat(c.reboot().fleetLock()).isNull();
+    assertThat(c.reboot().defers()).isFalse();
+  }
+
+  @Test
+  void fullConfig_readsWindowsAndFleetLock() {
+    AgentConfigParser.Result r = AgentConfigParser.parse("""
+        host: db-02
+        fleet: {url: /srv/fleet.git, branch: prod, path: fleets/eu}
+        interval: 120
+        bootc: [/usr/bin/bootc]
+        etc: {localChanges: keep}
+        reboot:
+          command: [systemctl, reboot]
+          timeZone: Europe/Berlin
+          windows:
+            - {days: [Sat, Sunday], start: "23:30", lengthMinutes: 90}
+          fleetLock: {url: "http://lock.example:3333/", group: db}
+        """, "agent.yaml", null);
+
+    assertThat(r.problems()).isEmpty();
+    AgentConfig c = r.config();
+    assertThat(c.localChanges()).isEqualTo(AgentConfig.LocalChanges.KEEP);
+    assertThat(c.reboot().windows().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(c.reboot().windows().isOpen(Instant.parse("2026-11-28T23:00:00Z"))).isTrue(); // Sun 00:00 Berlin
+    assertThat(c.reboot().fleetLock()).isEqualTo(new AgentConfig.FleetLock(URI.create("http://lock.example:3333/"),
+        "db", "db-02"));
+    assertThat(c.reboot().defers()).isTrue();
+  }
+
+  @Test
+  void badConfig_reportsEveryProblemOnItsLine() {
+    AgentConfigParser.Result r = AgentConfigParser.parse("""
+        host: Web_01
+        fleet: {branch: main}
+        interval: soon
+        bootc: /usr/bin/bootc --verbose
+        colour: blue
+        etc: {localChanges: merge}
+        reboot:
+          timeZone: Mars/Olympus
+          windows:
+            - days: [Sonday]
+              start: "25:00"
+              lengthMinutes: 0
+          fleetLock: {url: "ftp://x", group: "a b"}
+        """, "agent.yaml", null);
+
+    assertThat(r.config()).isNull();
+    assertThat(r.problems()).extracting(Problem::format).containsExactly(
+        "agent.yaml:5:1: error: colour: is not a setting (expected one of bootIdFile, bootc, bootcTimeout, etc, fleet,"
+            + " host, interval, reboot, reportDir, root, stateDir)",
+        "agent.yaml:1:7: error: host: \"Web_01\" is not a host name (expected a DNS-1123 name such as web-01)",
+        "agent.yaml:2:8: error: fleet.url: is missing (expected the fleet repository's Git URL or path)",
+        "agent.yaml:3:11: error: interval: \"soon\" is not a whole number from 10 to 86400",
+        "agent.yaml:4:8: error: bootc: \"/usr/bin/bootc --verbose\" is not one program (expected a path, or a list such"
+            + " as [systemctl, reboot]; no shell is used)",
+        "agent.yaml:6:21: error: etc.localChanges: \"merge\" is not a policy (expected overwrite or keep)",
+        "agent.yaml:8:13: error: reboot.timeZone: \"Mars/Olympus\" is not a time zone (expected an IANA name such as"
+            + " Europe/Berlin, UTC or localtime)",
+        "agent.yaml:10:14: error: reboot.windows[0].days[0]: \"Sonday\" is not a day (expected Mon..Sun or"
+            + " Monday..Sunday)",
+        "agent.yaml:11:14: error: reboot.windows[0].start: \"25:00\" is not a time (expected hh:mm, 24 h, e.g."
+            + " \"23:30\"; quote it)",
+        "agent.yaml:12:22: error: reboot.windows[0].lengthMinutes: \"0\" is not a whole number from 1 to 10080",
+        "agent.yaml:13:20: error: reboot.fleetLock.url: \"ftp://x\" is not an http(s) URL (expected e.g."
+            + " http://fleetlock.example:3333/)",
+        "agent.yaml:13:38: error: reboot.fleetLock.group: \"a b\" is not a group name (expected letters, digits, '.'"
+            + " and '-')");
+  }
+
+  @Test
+  void notAMapping_isOneProblem() {
+    assertThat(AgentConfigParser.parse("- a\n", "agent.yaml", "h").problems()).extracting(Problem::format)
+        .containsExactly("agent.yaml: error: is not one YAML mapping (expected host:, fleet:, reboot: ... as in"
+            + " README.md)");
+    assertThat(List.of()).isEmpty();
+  }
+}

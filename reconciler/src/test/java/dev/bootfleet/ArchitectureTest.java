@@ -28,6 +28,13 @@ class ArchitectureTest {
       .because("core is pure: files, network and Git come through ports (dev.bootfleet.core.port)");
 
   @ArchTest
+  static final ArchRule jibStaysInTheRegistryAdapter = noClasses().that()
+      .resideOutsideOfPackage("dev.bootfleet.adapters.registry..")
+      .should().dependOnClassesThat().resideInAnyPackage("com.google.cloud.tools.jib..")
+      .because("jib-core sits behind our own interfaces (core.port.ImageRegistry, ImageBaker); its"
+          + " RegistryClient is not public API and may change in any release");
+
+  @ArchTest
   static final ArchRule coreTakesTheClock = noClasses().that().resideInAPackage("dev.bootfleet.core..")
       .should().callMethod(System.class, "currentTimeMillis")
       .orShould().callMethod(java.time.Instant.class, "now")

@@ -29,7 +29,9 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p>This first form serves plain HTTP without authentication.
+ * <p>{@link #start()} serves plain HTTP without authentication. {@link #builder()} adds TLS with a
+ * certificate from a {@link TestCa}, and authentication: htpasswd (HTTP Basic, bcrypt entries made by
+ * the test) or bearer tokens from a {@link TokenServer}.
  */
 public final class RegistryServer implements AutoCloseable {
   /** Where Debian installs the registry; {@code BOOTFLEET_DOCKER_REGISTRY} may name another binary. */
@@ -41,32 +43,83 @@ public final class RegistryServer implements AutoCloseable {
   private final Path dir;
   private final Process process;
   private final int port;
+  private final Builder options;
 
-  private RegistryServer(Path dir, Process process, int port) {
+  private RegistryServer(Path dir, Process process, int port, Builder options) {
     this.dir = dir;
     this.process = process;
     this.port = port;
+    this.options = options;
   }
 
   /** Starts a registry serving plain HTTP without authentication, and waits until {@code /v2/} answers. */
   public static RegistryServer start() throws IOException {
+    return builder().start();
+  }
+
+  /** A registry with TLS and/or authentication. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options for {@link #builder()}. */
+  public static final class Builder {
+    private TestCa ca;
+    private String user;
+    private String password;
+    private TokenServer tokens;
+
+    private Builder() {}
+
+    /** Serve HTTPS with a certificate for 127.0.0.1 signed by {@code ca}. */
+    public Builder tls(TestCa ca) {
+      this.ca = ca;
+      return this;
+    }
+
+    /** Require HTTP Basic authentication (htpasswd with a bcrypt entry) for one user. */
+    public Builder htpasswd(String user, String password) {
+      this.user = user;
+      this.password = password;
+      return this;
+    }
+
+    /** Require bearer tokens issued by {@code tokens} (the distribution token flow). */
+    public Builder tokenAuth(TokenServer tokens) {
+      this.tokens = tokens;
+      return this;
+    }
+
+    public RegistryServer start() throws IOException {
+      if (user != null && tokens != null) {
+        throw new IllegalArgumentException("htpasswd and token auth do not go together");
+      }
+      return RegistryServer.launch(this);
+    }
+  }
+
+  private static RegistryServer launch(Builder options) throws IOException {
     Path binary = binary();
     Path dir = Files.createTempDirectory("bootfleet-registry-");
     try {
       Files.createDirectories(dir.resolve("storage"));
+      if (options.user != null) {
+        Files.writeString(dir.resolve("htpasswd"), Htpasswd.line(options.user, options.password) + "\n");
+      }
+      TestCa.Issued cert = options.ca == null ? null : options.ca.issueServer("registry");
       IOException last = null;
       // A free port can be taken between our probe and the registry's bind: try a few ports.
       for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
         int port = freePort();
         Path config = dir.resolve("config.yml");
-        Files.writeString(config, config(dir.resolve("storage"), port));
+        Files.writeString(config, config(dir, port, options, cert));
         Path log = dir.resolve("registry.log");
         Process p = new ProcessBuilder(binary.toString(), "serve", config.toString())
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-        RegistryServer server = new RegistryServer(dir, p, port);
+        RegistryServer server = new RegistryServer(dir, p, port, options);
         try {
           server.awaitReady(log);
           return server;
@@ -91,9 +144,52 @@ public final class RegistryServer implements AutoCloseable {
     return port;
   }
 
-  /** {@code http://127.0.0.1:PORT}: where the registry's API ({@code /v2/}) is served. */
+  /** {@code http://127.0.0.1:PORT} (or https): where the registry's API ({@code /v2/}) is served. */
   public URI baseUri() {
-    return URI.create("http://" + host());
+    return URI.create((isTls() ? "https://" : "http://") + host());
+  }
+
+  public boolean isTls() {
+    return options.ca != null;
+  }
+
+  /** The CA whose certificate the registry serves, or null for plain HTTP. */
+  public TestCa ca() {
+    return options.ca;
+  }
+
+  /** The user the registry accepts (htpasswd or token server), or null without authentication. */
+  public String username() {
+    return options.tokens != null ? options.tokens.username() : options.user;
+  }
+
+  public String password() {
+    return options.tokens != null ? options.tokens.password() : options.password;
+  }
+
+  /**
+   * The {@code Authorization} header value that lets the test itself push and pull in
+   * {@code repository} (Basic, or a bearer token from the token server), or null without
+   * authentication.
+   */
+  public String authorization(String repository) {
+    if (options.tokens != null) {
+      return "Bearer " + options.tokens.issue(options.tokens.username(), repository, java.util.List.of("pull", "push"));
+    }
+    if (options.user != null) {
+      return "Basic " + java.util.Base64.getEncoder().encodeToString(
+          (options.user + ":" + options.password).getBytes(StandardCharsets.UTF_8));
+    }
+    return null;
+  }
+
+  /** An HTTP client for the test's own requests: trusts the registry's CA when it has one. */
+  public HttpClient httpClient() {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (isTls()) {
+      b.sslContext(options.ca.clientContext());
+    }
+    return b.build();
   }
 
   /** The temporary folder holding config, storage and log; deleted by {@link #close()}. */
@@ -134,7 +230,7 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   private void awaitReady(Path log) throws IOException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient client = httpClient();
     HttpRequest ping = HttpRequest.newBuilder(baseUri().resolve("/v2/"))
         .timeout(Duration.ofSeconds(2))
         .GET()
@@ -168,7 +264,28 @@ public final class RegistryServer implements AutoCloseable {
         + START_TIMEOUT.toSeconds() + " s: " + tail(log));
   }
 
-  private static String config(Path storage, int port) {
+  private static String config(Path dir, int port, Builder options, TestCa.Issued cert) {
+    StringBuilder extra = new StringBuilder();
+    if (cert != null) {
+      extra.append("  tls:\n")
+          .append("    certificate: ").append(cert.certFile()).append('\n')
+          .append("    key: ").append(cert.keyFile()).append('\n');
+    }
+    if (options.user != null) {
+      extra.append("auth:\n  htpasswd:\n    realm: bootfleet-test\n    path: ").append(dir.resolve("htpasswd"))
+          .append('\n');
+    }
+    if (options.tokens != null) {
+      extra.append("auth:\n  token:\n")
+          .append("    realm: ").append(options.tokens.realm()).append('\n')
+          .append("    service: ").append(TokenServer.SERVICE).append('\n')
+          .append("    issuer: ").append(TokenServer.ISSUER).append('\n')
+          .append("    rootcertbundle: ").append(options.tokens.rootCertBundle()).append('\n');
+    }
+    return plainConfig(dir.resolve("storage"), port) + extra;
+  }
+
+  private static String plainConfig(Path storage, int port) {
     return String.join("\n",
         "version: 0.1",
         "log:",

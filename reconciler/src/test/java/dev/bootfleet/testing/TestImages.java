@@ -63,7 +63,7 @@ public final class TestImages {
   public TestImages(RegistryServer registry) throws IOException {
     this.registry = registry;
     this.cache = Files.createDirectories(registry.workDir().resolve("jib-cache"));
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    this.http = registry.httpClient();
   }
 
   /** A pushed single-architecture image: {@code host/repository:tag} and its manifest digest. */
@@ -147,7 +147,7 @@ public final class TestImages {
     String index = "{\"schemaVersion\":2,\"mediaType\":\"" + OCI_INDEX + "\",\"manifests\":[" + manifests + "]}";
     byte[] body = index.getBytes(StandardCharsets.UTF_8);
     String digest = sha256(body);
-    HttpRequest put = HttpRequest.newBuilder(manifestUri(repository, tag))
+    HttpRequest put = authorized(HttpRequest.newBuilder(manifestUri(repository, tag)), repository)
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", OCI_INDEX)
         .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -183,7 +183,11 @@ public final class TestImages {
           .setPlatforms(Set.of(platform))
           .addLabel(NONCE_LABEL, nonce)
           .addFileEntriesLayer(layer.build());
-      Containerizer to = Containerizer.to(RegistryImage.named(registry.host() + "/" + repository + ":" + tag))
+      RegistryImage target = RegistryImage.named(registry.host() + "/" + repository + ":" + tag);
+      if (registry.username() != null) {
+        target.addCredential(registry.username(), registry.password());
+      }
+      Containerizer to = Containerizer.to(target)
           .setAllowInsecureRegistries(true)
           .setBaseImageLayersCache(cache.resolve("base"))
           .setApplicationLayersCache(cache.resolve("app"))
@@ -206,7 +210,7 @@ public final class TestImages {
 
   /** The byte size of a stored manifest, checked against its digest. */
   private long manifestSize(String repository, String digest) throws IOException {
-    HttpRequest get = HttpRequest.newBuilder(manifestUri(repository, digest))
+    HttpRequest get = authorized(HttpRequest.newBuilder(manifestUri(repository, digest)), repository)
         .timeout(Duration.ofSeconds(30))
         .header("Accept", String.join(", ", ALL_MANIFEST_TYPES))
         .GET()
@@ -231,6 +235,11 @@ public final class TestImages {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
+  }
+
+  private HttpRequest.Builder authorized(HttpRequest.Builder b, String repository) {
+    String auth = registry.authorization(repository);
+    return auth == null ? b : b.header("Authorization", auth);
   }
 
   private URI manifestUri(String repository, String reference) {

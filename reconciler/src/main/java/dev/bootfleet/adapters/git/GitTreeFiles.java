@@ -103,7 +103,10 @@ public final class GitTreeFiles implements RepoFiles {
     String resolved = resolveLinks(path);
     Blob blob = blobs.get(resolved);
     if (blob == null) {
-      throw new FileProblem(folders.contains(resolved) || resolved.isEmpty() ? "is a folder, not a file" : "does not exist in " + revision);
+      if (folders.contains(resolved) || resolved.isEmpty()) {
+        throw new FileProblem("is a folder, not a file");
+      }
+      throw new FileProblem("does not exist in " + revision, true);
     }
     ObjectLoader loader = repo.open(blob.id());
     if (loader.getSize() > maxBytes) {

@@ -132,7 +132,10 @@ public final class WorkTreeFiles implements RepoFiles {
     try {
       real = p.toRealPath();
     } catch (NoSuchFileException e) {
-      throw new FileProblem(Files.isSymbolicLink(p) ? "is a broken symbolic link" : "does not exist");
+      if (Files.isSymbolicLink(p)) {
+        throw new FileProblem("is a broken symbolic link");
+      }
+      throw new FileProblem("does not exist", true);
     } catch (FileSystemException e) {
       if (e.getReason() != null && e.getReason().contains("levels of symbolic links")) { // ELOOP
         throw new FileProblem(GitTreeFiles.LINK_LOOP);

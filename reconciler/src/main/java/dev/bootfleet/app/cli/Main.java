@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bootfleet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "GitOps for image-based Linux hosts: plan what each bootc host needs to match Git.",
-    subcommands = {ValidateCommand.class, PlanCommand.class, DriftCommand.class,
+    subcommands = {ValidateCommand.class, PlanCommand.class, DriftCommand.class, PinCommand.class, BakeCommand.class,
         dev.bootfleet.app.agent.AgentCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 error, 2 changes or drift (with --detailed-exitcode).",
@@ -28,6 +28,11 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns the exit code (for tests and for {@link #main}). */
   public static int run(String... args) {
+    return run(null, null, args);
+  }
+
+  /** Runs the CLI writing to {@code out} and {@code err} (null: standard output and error). */
+  static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     if (args.length > 0 && args[0].equals("bootc-sim")) {
       // The bootc simulator (tests, demos) runs once per simulated bootc call: without the whole command tree.
       return dev.bootfleet.app.sim.BootcSimCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
@@ -38,6 +43,12 @@ public final class Main implements Runnable {
         : new CommandLine(new Main());
     if (args.length > 0 && args[0].equals("agent")) {
       args = java.util.Arrays.copyOfRange(args, 1, args.length);
+    }
+    if (out != null) {
+      cli.setOut(out);
+    }
+    if (err != null) {
+      cli.setErr(err);
     }
     cli.setParameterExceptionHandler((e, a) -> {
       e.getCommandLine().getErr().println("bootfleet: error: " + e.getMessage());
@@ -66,7 +77,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command (validate, plan, drift or agent)");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "missing command (validate, plan, drift, pin, bake or agent)");
   }
 
   /** The version from the jar manifest, or "dev" when run from classes. */

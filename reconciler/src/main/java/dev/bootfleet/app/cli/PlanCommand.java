@@ -37,6 +37,14 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--head", paramLabel = "REV", description = "The revision a pull request proposes.")
   String head;
 
+  @Option(names = "--verify-images",
+      description = "Before planning, ask each registry that every desired image exists (pinned digests by "
+          + "digest); a missing one is an error naming the host and reference.")
+  boolean verifyImages;
+
+  @Mixin
+  RegistryOptions registry;
+
   @Mixin
   OutputOptions output;
 
@@ -57,7 +65,7 @@ final class PlanCommand implements Callable<Integer> {
       }
       Fleet before = load(base);
       Fleet after = load(head);
-      if (before == null || after == null) {
+      if (before == null || after == null || !imagesExist(after)) {
         return Main.ERROR;
       }
       Plan plan = new ChangePlanner(Clock.systemUTC()).compare(before, after);
@@ -66,8 +74,20 @@ final class PlanCommand implements Callable<Integer> {
     if (observed == null) {
       throw new UserError("plan needs --observed DIR (compare with hosts) or --base REV --head REV (a change)");
     }
-    Plan plan = observedPlan(repo, observed, spec);
+    Plan plan = observedPlan(repo, observed, spec, verifyImages ? this::imagesExist : f -> true);
     return plan == null ? Main.ERROR : output.emit(Report.plan(plan), spec.commandLine().getOut());
+  }
+
+  /** With --verify-images: whether every desired image exists (problems printed); else true. */
+  private boolean imagesExist(Fleet fleet) {
+    if (!verifyImages) {
+      return true;
+    }
+    var problems = ImageVerifier.verify(fleet, registry);
+    var err = spec.commandLine().getErr();
+    problems.forEach(p -> err.println(p.format()));
+    err.flush();
+    return problems.stream().noneMatch(dev.bootfleet.core.manifest.Problem::isError);
   }
 
   private Fleet load(String rev) {
@@ -80,6 +100,12 @@ final class PlanCommand implements Callable<Integer> {
    * leaves a core idle at times); prints every problem and returns null when there is one.
    */
   static Plan observedPlan(RepoOptions repo, Path observed, CommandSpec spec) {
+    return observedPlan(repo, observed, spec, f -> true);
+  }
+
+  /** As above; {@code check} runs on a fleet without errors and may veto the plan (it prints why). */
+  static Plan observedPlan(RepoOptions repo, Path observed, CommandSpec spec,
+      java.util.function.Predicate<Fleet> check) {
     if (!java.nio.file.Files.isDirectory(observed)) {
       throw new UserError("--observed " + observed + ": no such folder (expected a folder of <host>.json status documents)");
     }
@@ -101,9 +127,9 @@ final class PlanCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     seen.problems().forEach(err::println);
     err.flush();
-    if (bad || !seen.problems().isEmpty()) {
+    if (bad || !seen.problems().isEmpty() || !check.test(fleet)) {
       return null;
     }
-    return new Planner(Clock.systemUTC()).plan(fleet.revision(), fleet.hosts(), seen.observations());
+    return new Planner(Clock.systemUTC(), fleet.images()).plan(fleet.revision(), fleet.hosts(), seen.observations());
   }
 }

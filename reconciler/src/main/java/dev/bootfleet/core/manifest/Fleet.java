@@ -9,11 +9,27 @@ import java.util.Optional;
  * @param revision what was read, for example {@code main@sha1:3f2a…} or {@code worktree}
  * @param hosts the hosts, sorted by name; only hosts without errors
  * @param problems every error and warning found, in file order
+ * @param images what {@value ImageLock#FILE} says about pinned multi-architecture images (empty
+ *     without one)
+ * @param groups the groups without errors, source files read, lowest priority first (what {@code
+ *     bootfleet bake --group} builds from)
  */
-public record Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems) {
+public record Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems, ImageLock images,
+    List<Manifest.HostGroup> groups) {
   public Fleet {
     hosts = List.copyOf(hosts);
     problems = List.copyOf(problems);
+    images = images == null ? ImageLock.EMPTY : images;
+    groups = groups == null ? List.of() : List.copyOf(groups);
+  }
+
+  /** A fleet without a lock file or groups. */
+  public Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems) {
+    this(revision, hosts, problems, ImageLock.EMPTY, List.of());
+  }
+
+  public Optional<Manifest.HostGroup> group(String name) {
+    return groups.stream().filter(g -> g.name().equals(name)).findFirst();
   }
 
   public boolean hasErrors() {

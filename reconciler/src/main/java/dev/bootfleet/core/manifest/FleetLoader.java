@@ -123,8 +123,28 @@ public final class FleetLoader {
         desired.add(m.host());
       }
     }
+    ImageLock lock = readLock(problems);
     problems.sort(Problem.ORDER);
-    return new Fleet(repo.revision(), desired, problems);
+    return new Fleet(repo.revision(), desired, problems, lock, groups);
+  }
+
+  /** The lock file at the fleet's root, empty when there is none; its problems are the fleet's. */
+  private ImageLock readLock(List<Problem> problems) throws IOException {
+    String text;
+    try {
+      text = decode(repo.read(ImageLock.FILE, MAX_MANIFEST_BYTES));
+    } catch (RepoFiles.FileProblem e) {
+      if (!e.missing()) {
+        problems.add(Problem.error(ImageLock.FILE, null, "", e.getMessage()));
+      }
+      return ImageLock.EMPTY;
+    } catch (NotUtf8 e) {
+      problems.add(Problem.error(ImageLock.FILE, e.pos, "", e.getMessage()));
+      return ImageLock.EMPTY;
+    }
+    ImageLockFile.Result r = ImageLockFile.parse(text, ImageLock.FILE);
+    problems.addAll(r.problems());
+    return r.lock();
   }
 
   private static String kind(Manifest m) {

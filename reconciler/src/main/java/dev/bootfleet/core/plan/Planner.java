@@ -2,6 +2,7 @@ package dev.bootfleet.core.plan;
 
 import dev.bootfleet.core.manifest.DesiredHost;
 import dev.bootfleet.core.manifest.EtcFile;
+import dev.bootfleet.core.manifest.ImageLock;
 import dev.bootfleet.core.manifest.ImageRef;
 import dev.bootfleet.core.manifest.ImageSpec;
 import dev.bootfleet.core.manifest.Transport;
@@ -32,9 +33,20 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Planner {
   private final Clock clock;
+  private final ImageLock images;
 
+  /** A planner that knows no image index: a pinned digest matches only itself. */
   public Planner(Clock clock) {
+    this(clock, ImageLock.EMPTY);
+  }
+
+  /**
+   * @param images the fleet's lock ({@link dev.bootfleet.core.manifest.Fleet#images()}): which manifests
+   *     each pinned index lists, so that a host booted on its architecture's manifest matches the index
+   */
+  public Planner(Clock clock, ImageLock images) {
     this.clock = clock;
+    this.images = images == null ? ImageLock.EMPTY : images;
   }
 
   /**
@@ -148,6 +160,10 @@ public final class Planner {
       return;
     }
     if (bootedOk) {
+      String byContent = contentNote(want, booted);
+      if (byContent != null) {
+        f.notes.add(byContent);
+      }
       if (host.staged() != null) {
         f.image.add(new Action.CancelStaged(imageOf(host.staged())));
         f.reasons.add("a staged deployment of " + shortRef(imageOf(host.staged()))
@@ -203,7 +219,38 @@ public final class Planner {
       return want.ref().equals(got.image());
     }
     ImageRef ref = parsedOrNull(got.image());
-    return ref != null && want.parsed().sameImage(ref);
+    return ref != null && (want.parsed().sameImage(ref) || sameContent(want.parsed(), ref, entry.image()));
+  }
+
+  /**
+   * Whether a deployment whose reference differs from Git's (another tag, or a digest instead of the
+   * index) runs the very manifest Git pins: in the same repository, bootc's {@code imageDigest} (the
+   * per-architecture manifest it pulled) is the pinned digest itself, or the lock lists it as the
+   * pinned index's manifest for the deployment's architecture.
+   */
+  private boolean sameContent(ImageRef want, ImageRef got, dev.bootfleet.core.observed.ImageStatus status) {
+    if (want.digest() == null || !want.repository().equals(got.repository())) {
+      return false;
+    }
+    return want.digest().toString().equals(status.imageDigest())
+        || images.child(want.repository(), want.digest(), status.imageDigest(), status.architecture()).isPresent();
+  }
+
+  /** A note when the booted deployment matches by content rather than by reference; else null. */
+  private String contentNote(ImageSpec want, BootEntry booted) {
+    ImageRef got = parsedOrNull(imageOf(booted));
+    if (want.parsed() == null || got == null || want.parsed().sameImage(got)) {
+      return null;
+    }
+    String digest = booted.image().imageDigest();
+    String how = want.parsed().digest().toString().equals(digest) ? "the manifest Git pins"
+        : "the " + booted.image().architecture() + " manifest of the index Git pins (" + ImageLock.FILE + ")";
+    return "booted " + shortRef(imageOf(booted)) + " with digest " + shortDigest(digest) + ", " + how
+        + "; in sync by content";
+  }
+
+  private static String shortDigest(String digest) {
+    return digest.length() >= 7 + 12 ? digest.substring(0, 7 + 12) : digest;
   }
 
   /**

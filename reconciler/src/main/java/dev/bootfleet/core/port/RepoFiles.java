@@ -29,9 +29,20 @@ public interface RepoFiles {
   /** A file the repository cannot give, with a one-line reason ("does not exist", "leaves the ..."). */
   final class FileProblem extends Exception {
     private static final long serialVersionUID = 1L;
+    private final boolean missing;
 
     public FileProblem(String message) {
+      this(message, false);
+    }
+
+    /** @param missing whether the file does not exist at all (an optional file may simply be absent) */
+    public FileProblem(String message, boolean missing) {
       super(message);
+      this.missing = missing;
+    }
+
+    public boolean missing() {
+      return missing;
     }
   }
 }

@@ -77,8 +77,8 @@ class CliIT {
     Run r = bootfleet("--help");
 
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("validate", "plan", "drift", "Exit codes: 0 success, 1 error, 2 changes");
-    for (String sub : List.of("validate", "plan", "drift")) {
+    assertThat(r.out()).contains("validate", "plan", "drift", "pin", "bake", "Exit codes: 0 success, 1 error, 2 changes");
+    for (String sub : List.of("validate", "plan", "drift", "pin", "bake")) {
       Run h = bootfleet(sub, "--help");
       assertThat(h.exit()).as(sub).isZero();
       assertThat(h.out()).as(sub).contains("--repo");

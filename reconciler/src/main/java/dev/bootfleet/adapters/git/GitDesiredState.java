@@ -100,7 +100,7 @@ public final class GitDesiredState implements DesiredStateSource {
       List<Problem> problems = new ArrayList<>(warnings);
       problems.addAll(fleet.problems());
       DesiredHost host = fleet.hasErrors() ? null : fleet.host(hostName).orElse(null);
-      return new Desired(fleet.revision(), host, problems);
+      return new Desired(fleet.revision(), host, problems, fleet.images());
     }
   }
 

@@ -17,6 +17,7 @@ import dev.bootfleet.core.plan.HostPlan;
 import dev.bootfleet.core.plan.HostStatus;
 import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.plan.Planner;
+import dev.bootfleet.core.manifest.ImageLock;
 import dev.bootfleet.core.port.DesiredStateSource;
 import dev.bootfleet.core.port.HostDriver;
 import dev.bootfleet.core.render.EtcReportJson;
@@ -51,6 +52,8 @@ public final class Agent {
   private final Clock clock;
   private final PrintStream log;
   private boolean firstCycle = true;
+  /** The lock of the revision last read: which manifests each pinned image index lists. */
+  private ImageLock images = ImageLock.EMPTY;
 
   Agent(AgentConfig config, DesiredStateSource source, HostDriver driver, EtcApplier etc, RebootPolicy policy,
       StateStore store, Clock clock, PrintStream log) {
@@ -116,6 +119,7 @@ public final class Agent {
       return null;
     }
     rep.revision = d.revision();
+    images = d.images();
     int shown = 0;
     for (Problem p : d.problems()) {
       if (!p.isError()) {
@@ -212,7 +216,7 @@ public final class Agent {
       st.hold = null;
       st.lostAttempts = 0;
     }
-    Planner planner = new Planner(clock);
+    Planner planner = new Planner(clock, images);
     if (st.hold != null && planner.planHost(want, new Observation(host, null)).status() == HostStatus.IN_SYNC) {
       rep.note("the hold on " + st.hold.ref() + " ends: the host runs it");
       st.hold = null;

@@ -1,6 +1,7 @@
 package dev.bootfleet.core.port;
 
 import dev.bootfleet.core.manifest.DesiredHost;
+import dev.bootfleet.core.manifest.ImageLock;
 import dev.bootfleet.core.manifest.Problem;
 import java.io.IOException;
 import java.util.List;
@@ -26,10 +27,18 @@ public interface DesiredStateSource {
    * @param revision what was read, for example {@code main@sha1:<40 hex>}
    * @param host the host's desired state, or null when the revision does not declare it (or has errors)
    * @param problems every error and warning of the revision; with any error the agent applies nothing
+   * @param images the revision's lock of pinned multi-architecture images, so that a host booted on its
+   *     architecture's manifest of a pinned index is in sync (empty when there is none)
    */
-  record Desired(String revision, DesiredHost host, List<Problem> problems) {
+  record Desired(String revision, DesiredHost host, List<Problem> problems, ImageLock images) {
     public Desired {
       problems = List.copyOf(problems);
+      images = images == null ? ImageLock.EMPTY : images;
+    }
+
+    /** Without a lock file. */
+    public Desired(String revision, DesiredHost host, List<Problem> problems) {
+      this(revision, host, problems, ImageLock.EMPTY);
     }
 
     public boolean hasErrors() {

@@ -1,0 +1,39 @@
+package dev.bootfleet.adapters.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bootfleet.core.manifest.ImageLock;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitDesiredStateTest {
+  private static final String INDEX = "sha256:" + "1".repeat(64);
+  private static final String AMD64 = "sha256:" + "2".repeat(64);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void fetch_givesOnlyTheHostAsked_andTheRevisionsImageLock() throws Exception {
+    TestRepo repo = TestRepo.init(dir.resolve("fleet"))
+        .write("hosts/web-01.yaml", TestRepo.host("web-01", "41"))
+        .write("hosts/web-02.yaml", TestRepo.host("web-02", "41"))
+        .write(ImageLock.FILE, """
+            {"apiVersion": "bootfleet.dev/v1alpha1", "kind": "ImageLock", "indexes": {
+              "quay.io/example/os@%s": {"mediaType": "application/vnd.oci.image.index.v1+json",
+                "manifests": [{"digest": "%s", "platform": "linux/amd64"}]}}}
+            """.formatted(INDEX, AMD64));
+    repo.commit("fleet");
+    var source = new GitDesiredState(dir.resolve("fleet").toUri().toString(), "main", "", dir.resolve("cache"));
+
+    var desired = source.fetch("web-01");
+
+    assertThat(desired.problems()).isEmpty();
+    assertThat(desired.host().name()).isEqualTo("web-01");
+    assertThat(desired.revision()).startsWith("main@sha1:");
+    assertThat(desired.images().indexes()).containsOnlyKeys("quay.io/example/os@" + INDEX);
+    assertThat(desired.images().indexes().values().iterator().next().manifests())
+        .extracting(c -> c.digest().toString()).containsExactly(AMD64);
+  }
+}

@@ -1,5 +1,9 @@
 package dev.bootfleet.app.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,15 +13,30 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bootfleet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "GitOps for image-based Linux hosts: plan what each bootc host needs to match Git.",
-    subcommands = {ValidateCommand.class, PlanCommand.class, DriftCommand.class, PinCommand.class, BakeCommand.class,
-        dev.bootfleet.app.agent.AgentCommand.class,
-        CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 error, 2 changes or drift (with --detailed-exitcode).",
         "Docs: README.md and docs/ in the bootfleet repository."})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int ERROR = 1;
   public static final int CHANGES = 2;
+
+  /**
+   * The subcommands, made on demand: a run of one command builds only that one (picocli reads every
+   * command's annotations when it is added, and each start-up counts when CI runs bootfleet often).
+   */
+  private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+  private static Map<String, Supplier<Object>> commands() {
+    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+    m.put("validate", ValidateCommand::new);
+    m.put("plan", PlanCommand::new);
+    m.put("drift", DriftCommand::new);
+    m.put("pin", PinCommand::new);
+    m.put("bake", BakeCommand::new);
+    m.put("agent", dev.bootfleet.app.agent.AgentCommand::new);
+    m.put("help", CommandLine.HelpCommand::new);
+    return m;
+  }
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -40,7 +59,7 @@ public final class Main implements Runnable {
     // The agent runs on every host for weeks: it builds only its own commands, not the whole CLI (fewer classes).
     CommandLine cli = args.length > 0 && args[0].equals("agent")
         ? new CommandLine(new dev.bootfleet.app.agent.AgentCommand()).setCommandName("bootfleet agent")
-        : new CommandLine(new Main());
+        : withCommands(new CommandLine(new Main()), args.length > 0 ? args[0] : null);
     if (args.length > 0 && args[0].equals("agent")) {
       args = java.util.Arrays.copyOfRange(args, 1, args.length);
     }
@@ -68,6 +87,17 @@ public final class Main implements Runnable {
       return ERROR;
     });
     return cli.execute(args);
+  }
+
+  /** {@code cli} with the command {@code first} names (when it is one other than help), else with all. */
+  private static CommandLine withCommands(CommandLine cli, String first) {
+    Supplier<Object> only = "help".equals(first) ? null : COMMANDS.get(first);
+    if (only != null) {
+      cli.addSubcommand(first, only.get());
+    } else {
+      COMMANDS.forEach((name, make) -> cli.addSubcommand(name, make.get()));
+    }
+    return cli;
   }
 
   static boolean debug() {

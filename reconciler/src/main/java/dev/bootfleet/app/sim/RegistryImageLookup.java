@@ -1,14 +1,13 @@
 package dev.bootfleet.app.sim;
 
-import dev.bootfleet.adapters.registry.RegistryClient;
 import dev.bootfleet.core.manifest.ImageRef;
 import dev.bootfleet.core.text.Text;
 import java.io.IOException;
 import java.time.Duration;
 
-/** Looks images up in a real registry through {@link RegistryClient} (HEAD, then the index child for the arch). */
+/** Looks images up in a real registry through {@link SimRegistryClient} (HEAD, then the index child for the arch). */
 final class RegistryImageLookup implements ImageLookup {
-  private final RegistryClient client = new RegistryClient(Duration.ofSeconds(30));
+  private final SimRegistryClient client = new SimRegistryClient(Duration.ofSeconds(30));
 
   @Override
   public Image resolve(String ref, String transport, String arch) throws PullFailed {
@@ -22,9 +21,9 @@ final class RegistryImageLookup implements ImageLookup {
       throw new PullFailed("Parsing image reference: " + e.getMessage());
     }
     try {
-      RegistryClient.Resolved r = client.resolve(parsed, arch);
+      SimRegistryClient.Resolved r = client.resolve(parsed, arch);
       return new Image(r.imageDigest(), r.architecture(), r.version(), r.created());
-    } catch (RegistryClient.LookupException e) {
+    } catch (SimRegistryClient.LookupException e) {
       throw new PullFailed("Creating importer: failed to invoke method OpenImage: " + e.getMessage());
     } catch (IOException e) {
       throw new PullFailed("Creating importer: pinging container registry " + parsed.registry() + ": "

@@ -1,4 +1,4 @@
-package dev.bootfleet.adapters.registry;
+package dev.bootfleet.app.sim;
 
 import dev.bootfleet.core.manifest.FileContent;
 import dev.bootfleet.core.manifest.ImageRef;
@@ -24,8 +24,12 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Loopback registries are spoken to over plain HTTP, every other one over HTTPS. Anonymous only: a
  * registry that asks for credentials is reported as such.
+ *
+ * <p>Part of the bootc simulator, which plays a host pulling from a test registry: it also reads the
+ * config blob for the labels bootc reports, which bootfleet itself never needs. bootfleet's own
+ * registry client, with credentials, TLS options and retries, is {@code adapters.registry.HttpImageRegistry}.
  */
-public final class RegistryClient {
+final class SimRegistryClient {
   public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
   public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
@@ -37,7 +41,7 @@ public final class RegistryClient {
   private final HttpClient http;
   private final Duration timeout;
 
-  public RegistryClient(Duration timeout) {
+  public SimRegistryClient(Duration timeout) {
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
   }

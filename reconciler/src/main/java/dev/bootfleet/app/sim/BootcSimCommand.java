@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * folder, takes digests from a real registry, and adds what a test needs: {@code init}, {@code reboot}
  * and {@code fault}. Nothing here touches the machine it runs on. Started by {@code bin/bootc-sim}.
  */
-@Command(name = "bootc-sim", hidden = true, mixinStandardHelpOptions = true,
+@Command(name = "bootc-sim", hidden = true, mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
     description = {"A bootc SIMULATOR for tests: status, switch, upgrade, rollback, plus init, reboot and fault.",
         "The simulated host lives in --state-dir (or $BOOTC_SIM_DIR)."},
     subcommands = {BootcSimCommand.Init.class, BootcSimCommand.Status.class, BootcSimCommand.Switch.class,

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -73,6 +75,14 @@ class BootcSimTest {
       default -> h.rollback();
     };
     return e == null ? null : e.image().image().image();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"init", "status", "switch", "upgrade", "rollback", "reboot", "fault"})
+  void help_isShown_forEveryCommand(String command) {
+    SimHost.Run r = sim.run(command, "--help");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Usage: bootc-sim " + command);
   }
 
   @Test

@@ -28,7 +28,10 @@ public final class TextRenderer {
           .append("\n\n");
     }
     List<HostPlan> hosts = report.hosts();
-    if (!hosts.isEmpty()) {
+    if (hosts.isEmpty()) { // say so, rather than leave a gap where the table would be
+      out.append(report.kind() == Report.Kind.DRIFT ? "No host differs from Git.\n"
+          : plan.mode() == Plan.Mode.CHANGE ? "No host changes.\n" : "No hosts.\n");
+    } else {
       table(hosts, out);
     }
     for (HostPlan h : hosts) {

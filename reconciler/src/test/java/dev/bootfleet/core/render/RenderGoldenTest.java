@@ -71,6 +71,19 @@ class RenderGoldenTest {
   }
 
   @Test
+  void text_saysNoHostDiffers_insteadOfAnEmptyTable() throws Exception {
+    var inSync = observedPlan.hosts().stream()
+        .filter(h -> h.status() == dev.bootfleet.core.plan.HostStatus.IN_SYNC).toList();
+    assertThat(inSync).isNotEmpty();
+    Plan quiet = new Plan(observedPlan.mode(), observedPlan.revision(), null, observedPlan.generatedAt(), inSync,
+        java.util.List.of());
+
+    String text = render(Report.drift(quiet), "txt");
+
+    assertThat(text).contains("\n\nNo host differs from Git.\n\nDrift: ").doesNotContain("\n\n\n");
+  }
+
+  @Test
   void text_hasNoEscapes_withoutColor() throws IOException {
     assertThat(render(Report.plan(observedPlan), "txt")).doesNotContain("\u001b[");
     assertThat(render(Report.plan(observedPlan), "color.txt")).contains("\u001b[33mdrifted");

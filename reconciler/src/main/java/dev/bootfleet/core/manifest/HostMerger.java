@@ -166,13 +166,16 @@ final class HostMerger {
       return null; // the source could not be read; already reported
     }
     if (e.template()) {
-      String text = content.textOrNull();
-      if (text == null) {
-        problems.add(Problem.error(e.origin().file(), e.valuePos(), e.contentField(),
-            "template for " + e.path() + " is not UTF-8 text (or holds a NUL byte)"));
-        return null;
+      Object compiled = templates.get(content.sha256()); // decoded and compiled once per template
+      if (compiled == null) {
+        String text = content.textOrNull();
+        if (text == null) {
+          problems.add(Problem.error(e.origin().file(), e.valuePos(), e.contentField(),
+              "template for " + e.path() + " is not UTF-8 text (or holds a NUL byte)"));
+          return null;
+        }
+        compiled = templates.computeIfAbsent(content.sha256(), k -> compile(text));
       }
-      Object compiled = templates.computeIfAbsent(content.sha256(), k -> compile(text));
       if (compiled instanceof String error) {
         problems.add(Problem.error(e.origin().file(), e.valuePos(), e.contentField(), "template for " + e.path()
             + " does not compile: " + error));

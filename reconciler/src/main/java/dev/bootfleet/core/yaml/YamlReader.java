@@ -36,13 +36,23 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  */
 public final class YamlReader {
   private final YamlLimits limits;
+  /** Made once per reader: building settings was a tenth of reading a small manifest. Immutable. */
+  private final LoadSettings settings;
 
   public YamlReader(YamlLimits limits) {
     this.limits = limits;
+    this.settings = LoadSettings.builder()
+        .setCodePointLimit(limits.maxChars() + 1)
+        .setAllowDuplicateKeys(true) // we report duplicates ourselves, with both positions
+        .setUseMarks(true)
+        .build();
   }
 
+  private static final YamlReader DEFAULT = new YamlReader(YamlLimits.DEFAULT);
+
+  /** A reader with the default limits (shared: a reader holds no state between reads). */
   public static YamlReader withDefaults() {
-    return new YamlReader(YamlLimits.DEFAULT);
+    return DEFAULT;
   }
 
   /** A document of the stream: its root (never null) and where it starts. */
@@ -60,11 +70,6 @@ public final class YamlReader {
       throw new YamlException(new Pos(1, 1), "file is larger than the limit of " + (limits.maxChars() % mib == 0
           ? limits.maxChars() / mib + " MiB" : limits.maxChars() + " characters"));
     }
-    LoadSettings settings = LoadSettings.builder()
-        .setCodePointLimit(limits.maxChars() + 1)
-        .setAllowDuplicateKeys(true) // we report duplicates ourselves, with both positions
-        .setUseMarks(true)
-        .build();
     List<Document> docs = new ArrayList<>();
     Builder builder = null;
     try {

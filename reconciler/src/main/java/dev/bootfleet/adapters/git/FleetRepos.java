@@ -20,12 +20,15 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
  * folder that {@link #close()} removes).
  */
 public final class FleetRepos implements AutoCloseable {
-  private final Repository repository;
+  private Repository repository;
+  /** The local repository found around the folder, opened only when a revision is read from it. */
+  private final FileRepositoryBuilder local;
   private final Path workTree;
   private final Path tempClone;
 
-  private FleetRepos(Repository repository, Path workTree, Path tempClone) {
+  private FleetRepos(Repository repository, FileRepositoryBuilder local, Path workTree, Path tempClone) {
     this.repository = repository;
+    this.local = local;
     this.workTree = workTree;
     this.tempClone = tempClone;
   }
@@ -49,7 +52,7 @@ public final class FleetRepos implements AutoCloseable {
       try {
         Git git = Git.cloneRepository().setURI(repo).setDirectory(dir.toFile()).setBare(true)
             .setCloneAllBranches(true).call();
-        return new FleetRepos(git.getRepository(), null, dir);
+        return new FleetRepos(git.getRepository(), null, null, dir);
       } catch (GitAPIException | RuntimeException e) {
         deleteTree(dir);
         throw new RepoException("--repo " + repo + ": cannot clone: " + Text.oneLine(e.getMessage(), "unknown error"));
@@ -60,8 +63,9 @@ public final class FleetRepos implements AutoCloseable {
       throw new RepoException("--repo " + repo + ": no such folder (expected a folder, a Git repository or a URL)");
     }
     FileRepositoryBuilder b = new FileRepositoryBuilder().findGitDir(path.toFile());
-    Repository r = b.getGitDir() == null ? null : b.setMustExist(true).build();
-    return new FleetRepos(r, path, null);
+    // Opening the repository is a tenth of a second of JGit start-up, which reading the work tree
+    // (the default) does not need.
+    return new FleetRepos(null, b.getGitDir() == null ? null : b.setMustExist(true), path, null);
   }
 
   /**
@@ -71,6 +75,9 @@ public final class FleetRepos implements AutoCloseable {
   public RepoFiles files(String rev) throws RepoException, IOException {
     if (rev == null && workTree != null) {
       return new WorkTreeFiles(workTree);
+    }
+    if (repository == null && local != null) {
+      repository = local.build();
     }
     if (repository == null) {
       throw new RepoException("--rev " + rev + ": " + workTree + " is not a Git repository");

@@ -71,6 +71,20 @@ class RenderGoldenTest {
   }
 
   @Test
+  void json_isTheSameText_asSerializingTheWholeTreeAtOnce(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    var mapper = tools.jackson.databind.json.JsonMapper.builder()
+        .enable(tools.jackson.databind.SerializationFeature.INDENT_OUTPUT).build();
+    Plan quiet = new Plan(observedPlan.mode(), observedPlan.revision(), null, observedPlan.generatedAt(),
+        java.util.List.of(), java.util.List.of("stray-01"));
+    for (Report r : new Report[] {Report.plan(observedPlan), Report.drift(observedPlan), Report.plan(changePlan(tmp)),
+        Report.plan(quiet)}) {
+      StringBuilder out = new StringBuilder();
+      new JsonRenderer().render(r, out);
+      assertThat(out.toString()).isEqualTo(mapper.writeValueAsString(JsonRenderer.toJson(r)) + "\n");
+    }
+  }
+
+  @Test
   void text_saysNoHostDiffers_insteadOfAnEmptyTable() throws Exception {
     var inSync = observedPlan.hosts().stream()
         .filter(h -> h.status() == dev.bootfleet.core.plan.HostStatus.IN_SYNC).toList();

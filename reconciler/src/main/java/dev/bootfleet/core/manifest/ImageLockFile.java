@@ -4,7 +4,6 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import com.networknt.schema.path.NodePath;
 import dev.bootfleet.core.manifest.ImageLock.Child;
 import dev.bootfleet.core.manifest.ImageLock.Index;
 import dev.bootfleet.core.text.Quote;
@@ -85,7 +84,7 @@ public final class ImageLockFile {
       Set<String> seen = new LinkedHashSet<>();
       List<Problem> problems = new ArrayList<>();
       for (Error e : errors) {
-        String field = path(e.getInstanceLocation());
+        String field = SchemaPaths.field(e.getInstanceLocation());
         if (seen.add(field + e.getMessage())) {
           problems.add(Problem.error(file, Pos.NONE, field, Text.oneLine(e.getMessage(), "invalid")
               + " (see schema/image-lock.schema.json)"));
@@ -147,19 +146,5 @@ public final class ImageLockFile {
         .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"))
         .withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
     return JSON.writer().with(pretty).writeValueAsString(root) + "\n";
-  }
-
-  /** {@code /indexes/x/manifests/0/digest} as {@code indexes.x.manifests[0].digest}. */
-  private static String path(NodePath p) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < p.getNameCount(); i++) {
-      Object e = p.getElement(i);
-      if (e instanceof Integer index) {
-        b.append('[').append(index).append(']');
-      } else {
-        b.append(b.isEmpty() ? "" : ".").append(e);
-      }
-    }
-    return b.toString();
   }
 }

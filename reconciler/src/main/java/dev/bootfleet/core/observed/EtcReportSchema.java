@@ -214,15 +214,7 @@ final class EtcReportSchema {
 
   /** {@code /files/0/sha256} as {@code files[0].sha256}, the root as {@code document}. */
   static String path(NodePath p) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < p.getNameCount(); i++) {
-      Object e = p.getElement(i);
-      if (e instanceof Integer index) {
-        b.append('[').append(index).append(']');
-      } else {
-        b.append(b.isEmpty() ? "" : ".").append(e);
-      }
-    }
-    return b.isEmpty() ? "document" : b.toString();
+    String field = dev.bootfleet.core.manifest.SchemaPaths.field(p);
+    return field.isEmpty() ? "document" : field;
   }
 }

@@ -1,0 +1,63 @@
+package dev.bootfleet.core.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bootfleet.core.manifest.DesiredHost;
+import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.manifest.ImageSpec;
+import dev.bootfleet.core.manifest.Kargs;
+import dev.bootfleet.core.manifest.Transport;
+import dev.bootfleet.core.observed.RpmOstreeStatusParser;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The unchanged planner on hosts read by {@link RpmOstreeStatusParser} from the upstream rpm-ostree
+ * fixtures: the mapping gives the answers bootc's own status of the same host would.
+ */
+class PlannerRpmOstreeFixturesTest {
+  static final String FCOS = "quay.io/fedora/fedora-coreos";
+  static final String D12DD = "@sha256:d12dd2fcb57ecfde0941be604f4dcd43ce0409b86e5ee4e362184c802b80fb84";
+
+  static Stream<Arguments> cases() {
+    return Stream.of(
+        // ostree-image-signed = bootc's containerPolicy signature, which Git asks for with enforcement
+        Arguments.of("zincati--rpm-ostree-status.json", FCOS + ":stable", true, HostStatus.IN_SYNC, List.of()),
+        Arguments.of("zincati--rpm-ostree-status.json", FCOS + ":stable", false, HostStatus.DRIFTED,
+            List.of("stage", "reboot")),
+        Arguments.of("rpm-ostree--oci-deployment.json", FCOS + D12DD, false, HostStatus.IN_SYNC, List.of()),
+        Arguments.of("rpm-ostree--oci-deployment.json", FCOS + ":stable", false, HostStatus.DRIFTED,
+            List.of("stage", "reboot")),
+        // the rebase to the container image is staged: only the reboot is left
+        Arguments.of("rpmostree-client-go--fcos-container-status.json", FCOS + ":testing-devel", false,
+            HostStatus.DRIFTED, List.of("reboot")),
+        // a booted ostree ref is a non-container deployment; the locked staged ref is replaced
+        Arguments.of("zincati--rpm-ostree-staged.json", FCOS + ":stable", false, HostStatus.DRIFTED,
+            List.of("stage", "reboot")),
+        // an ostree-remote signature never matches a manifest (they cannot ask for one)
+        Arguments.of("zincati--rpm-ostree-oci-status.json", FCOS + ":testing", false, HostStatus.DRIFTED,
+            List.of("stage", "reboot")),
+        // layered packages: bootc would refuse, the planner holds
+        Arguments.of("rpm-ostree--workstation-status.json", FCOS + ":stable", false, HostStatus.HELD, List.of()));
+  }
+
+  @ParameterizedTest(name = "{0} wants {1} (enforce {2})")
+  @MethodSource("cases")
+  void plan_againstRpmOstreeFixtures(String fixture, String ref, boolean enforce, HostStatus status,
+      List<String> actions) throws Exception {
+    byte[] bytes = PlannerRpmOstreeFixturesTest.class.getResourceAsStream("/fixtures/rpm-ostree/" + fixture)
+        .readAllBytes();
+    var observed = RpmOstreeStatusParser.parse(bytes, fixture);
+    ImageSpec image = new ImageSpec(ref, Transport.REGISTRY, enforce, ImageRef.parse(ref));
+    DesiredHost want = new DesiredHost("h1", Map.of(), image, List.of(), Kargs.NONE, List.of(), "h1.yaml");
+
+    HostPlan plan = new Planner(PlannerTest.CLOCK).planHost(want, new Observation(observed, null));
+
+    assertThat(plan.status()).as(plan.reason()).isEqualTo(status);
+    assertThat(plan.actions()).extracting(Action::type).containsExactlyElementsOf(actions);
+  }
+}

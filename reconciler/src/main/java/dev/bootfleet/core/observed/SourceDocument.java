@@ -23,6 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class SourceDocument {
   private static final int MAX_CHARS = YamlLimits.DEFAULT.maxChars();
   private static final int MAX_PROBLEM = 200;
+  private static final java.util.regex.Pattern START_MARKER =
+      java.util.regex.Pattern.compile("\\s*\\(start marker at \\[Source: [^\\]]*\\]\\)");
   private static final JsonMapper JSON = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS) // keep the digits as written
@@ -99,7 +101,10 @@ final class SourceDocument {
   private static ObservedStateException syntaxError(JacksonException e, String origin) {
     TokenStreamLocation at = e.getLocation();
     String where = at == null || at.getLineNr() < 1 ? "" : ":" + at.getLineNr() + ":" + at.getColumnNr();
-    return new ObservedStateException(origin + where + ": JSON syntax error: " + oneLine(e.getOriginalMessage()));
+    // Jackson adds where an unclosed object started as "(start marker at [Source: REDACTED (...); ...])":
+    // noise for a user, who gets the line and column of the problem in front.
+    String message = START_MARKER.matcher(e.getOriginalMessage()).replaceAll("");
+    return new ObservedStateException(origin + where + ": JSON syntax error: " + oneLine(message));
   }
 
   private static JsonNode yaml(String text, String origin, String expected)

@@ -54,4 +54,15 @@ class ByteInputTest {
     assertThat(fromBytes).as("bytes of %s are refused", text).isNotNull();
     assertThat(fromBytes.getMessage()).isEqualTo(fromText.getMessage());
   }
+
+  @org.junit.jupiter.api.Test
+  void unclosedObject_isOneLine_withoutJacksonsSourceNoise() {
+    String text = "{\"apiVersion\": \"org.containers.bootc/v1\", \"kind\": \"BootcHost\"";
+    for (var run : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+        () -> BootcStatusParser.parse(text, "f"), () -> BootcStatusParser.parse(text.getBytes(StandardCharsets.UTF_8), "f"))) {
+      var e = catchThrowableOfType(ObservedStateException.class, run);
+      assertThat(e.getMessage()).isEqualTo("f:1:62: JSON syntax error: Unexpected end-of-input: expected close marker"
+          + " for Object");
+    }
+  }
 }

@@ -116,26 +116,8 @@ generate() {
   log "generated $n hosts in $((SECONDS - t0)) s"
 }
 
-# CPU time (jiffies) the whole machine spent busy so far, steal included: the time around a run minus
-# the run's own CPU time is what other processes took, which makes wall times noisy on a shared host.
-busy_jiffies() {
-  local _cpu user nice system _idle _iowait irq softirq steal _rest
-  read -r _cpu user nice system _idle _iowait irq softirq steal _rest </proc/stat
-  echo $((user + nice + system + irq + softirq + steal))
-}
-hz="$(getconf CLK_TCK)"
-
-# Waits (up to --wait-quiet seconds) until the machine is nearly idle over 2 s.
-wait_for_quiet() {
-  local deadline=$((SECONDS + wait_quiet)) b0 b1
-  while ((SECONDS < deadline)); do
-    b0="$(busy_jiffies)"
-    sleep 2
-    b1="$(busy_jiffies)"
-    if (((b1 - b0) * 4 < 2 * hz)); then return; fi
-  done
-  if ((wait_quiet > 0)); then log "the machine stayed busy for ${wait_quiet} s; measuring anyway"; fi
-}
+# shellcheck source=bench/quiet.sh
+. "$here/quiet.sh"
 
 # Runs one plan of the fleet of $1 hosts (extra arguments go to bootfleet). Sets wall (s), rss (KiB),
 # cpu (user + sys s) and others (CPUs other processes kept busy during the run, on average).
@@ -185,7 +167,7 @@ for n in "${size_list[@]}"; do
     plan_once "$n" "${extra[@]}" # warm-up: page cache, class-data-sharing archive
     check "$expected" "$dir/$n/plan.json"
     for ((i = 1; i <= runs; i++)); do
-      wait_for_quiet
+      wait_for_quiet "$wait_quiet" plan-bench
       plan_once "$n" "${extra[@]}"
       log "$n hosts, $mode, run $i: ${wall} s wall, ${cpu} s CPU, $((rss / 1024)) MiB; other processes: ${others} CPUs"
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$mode" "$repo_files" "$observed_files" "$wall" "$rss" "$cpu" \

@@ -128,32 +128,19 @@ cmp -s "$work/bootfleet.txt" "$work/skopeo.txt" || { echo "resolve-bench: error:
 [[ "$(cut -d' ' -f2 "$work/skopeo.txt" | sort -u | wc -l)" -eq "$tags" ]] || { echo "resolve-bench: error: tags share digests" >&2; exit 1; }
 echo "resolve-bench: both sides agree on all $tags digests" >&2
 
-# CPU time (jiffies) the whole machine spent busy so far; see plan-bench.sh.
-busy_jiffies() {
-  local _cpu user nice system _idle _iowait irq softirq steal _rest
-  read -r _cpu user nice system _idle _iowait irq softirq steal _rest </proc/stat
-  echo $((user + nice + system + irq + softirq + steal))
-}
-hz="$(getconf CLK_TCK)"
-wait_for_quiet() {
-  local deadline=$((SECONDS + wait_quiet)) b0 b1
-  while ((SECONDS < deadline)); do
-    b0="$(busy_jiffies)"; sleep 2; b1="$(busy_jiffies)"
-    if (((b1 - b0) * 4 < 2 * hz)); then return; fi
-  done
-  if ((wait_quiet > 0)); then echo "resolve-bench: the machine stayed busy for ${wait_quiet} s; measuring anyway" >&2; fi
-}
+# shellcheck source=bench/quiet.sh
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/quiet.sh"
 
 # --- timed runs
 b_times=(); s_times=()
 for r in $(seq "$runs"); do
-  wait_for_quiet
+  wait_for_quiet "$wait_quiet" resolve-bench
   t0="$(now)"
   set +e; "$bootfleet" pin --check --repo "$work/fleet" --plain-http "$host" >"$work/check.out" 2>&1; rc=$?; set -e
   t1="$(now)"
   [[ "$rc" -eq 2 ]] || { echo "resolve-bench: error: pin --check exited $rc (expected 2): $(tail -3 "$work/check.out")" >&2; exit 1; }
   b_times+=("$(elapsed "$t0" "$t1")")
-  wait_for_quiet
+  wait_for_quiet "$wait_quiet" resolve-bench
   t0="$(now)"
   for i in $(seq -w 1 "$tags"); do
     skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$host/$repo:t$i" >/dev/null

@@ -59,4 +59,28 @@ class ObservedDirTest {
     assertThat(r.problems()).containsExactly(big + ": error: is larger than 4 MiB (" + (ObservedDir.MAX_BYTES + 1)
         + " bytes)");
   }
+
+  @Test
+  void read_takesRpmOstreeStatus_besideBootcStatus() throws Exception {
+    Path fixture = Example.projectRoot().resolve("reconciler/src/test/resources/fixtures/rpm-ostree"
+        + "/rpmostree-client-go--fcos-container-status.json");
+    Files.copy(fixture, dir.resolve("fcos-01.json"));
+    Files.copy(Example.fleetRepo().resolve("observed/web-01.json"), dir.resolve("web-01.json"));
+
+    var r = ObservedDir.read(dir);
+
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.observations().get("fcos-01").status()).isEqualTo(
+        dev.bootfleet.core.observed.RpmOstreeStatusParser.parse(Files.readString(fixture), "x"));
+    assertThat(r.observations().get("web-01").status().apiVersion()).isNotEqualTo(
+        r.observations().get("fcos-01").status().apiVersion());
+  }
+
+  @Test
+  void isRpmOstree_looksAtKeys_notAtValues() {
+    assertThat(ObservedDir.isRpmOstree("{\"deployments\" : []}".getBytes())).isTrue();
+    assertThat(ObservedDir.isRpmOstree("{\"version\": \"deployments\"}".getBytes())).isFalse();
+    assertThat(ObservedDir.isRpmOstree("{\"apiVersion\": \"x\", \"deployments\": []}".getBytes())).isFalse();
+    assertThat(ObservedDir.isRpmOstree("{\"otherDeployments\": []}".getBytes())).isFalse();
+  }
 }

@@ -126,8 +126,8 @@ final class EtcReportSchema {
         JsonNode v = e.getValue();
         boolean ok = switch (e.getKey()) {
           case "path" -> isEtcPath(text(v)) && ++required > 0;
-          case "sha256" -> isHex64(text(v)) && ++required > 0;
-          case "mode" -> isOctal4(text(v)) && ++required > 0;
+          case "sha256" -> v.isString() && Formats.isSha256Hex(v.stringValue()) && ++required > 0;
+          case "mode" -> v.isString() && EtcFileState.isMode(v.stringValue()) && ++required > 0;
           case "owner", "group" -> isAccount(text(v)) && ++required > 0;
           case "content" -> v.isString() || v.isNull();
           default -> false;
@@ -162,38 +162,8 @@ final class EtcReportSchema {
 
   /** {@code ^/etc(/[^/\u0000]+)+$}, at most 4096 characters; printable ASCII only. */
   private static boolean isEtcPath(String s) {
-    if (s == null || s.length() > 4096 || !s.startsWith("/etc/") || s.endsWith("/") || s.contains("//")
-        || !printableAscii(s, false)) {
-      return false;
-    }
-    return true;
-  }
-
-  /** {@code ^[0-9a-f]{64}$}. */
-  private static boolean isHex64(String s) {
-    if (s == null || s.length() != 64) {
-      return false;
-    }
-    for (int i = 0; i < 64; i++) {
-      char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** {@code ^[0-7]{4}$}. */
-  private static boolean isOctal4(String s) {
-    if (s == null || s.length() != 4) {
-      return false;
-    }
-    for (int i = 0; i < 4; i++) {
-      if (s.charAt(i) < '0' || s.charAt(i) > '7') {
-        return false;
-      }
-    }
-    return true;
+    return s != null && s.length() <= 4096 && s.startsWith("/etc/") && !s.endsWith("/") && !s.contains("//")
+        && printableAscii(s, false);
   }
 
   /** {@code ^[^\s:]+$} restricted to printable ASCII. */

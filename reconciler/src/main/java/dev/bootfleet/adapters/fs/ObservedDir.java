@@ -1,7 +1,6 @@
 package dev.bootfleet.adapters.fs;
 
-import dev.bootfleet.core.observed.BootcStatusParser;
-import dev.bootfleet.core.observed.RpmOstreeStatusParser;
+import dev.bootfleet.core.observed.StatusDocuments;
 import dev.bootfleet.core.observed.EtcReport;
 import dev.bootfleet.core.observed.EtcReportParser;
 import dev.bootfleet.core.observed.ObservedHost;
@@ -124,43 +123,12 @@ public final class ObservedDir {
       if (known != null) {
         return known;
       }
-      ObservedHost parsed = isRpmOstree(bytes) ? RpmOstreeStatusParser.parse(bytes, file.toString())
-          : BootcStatusParser.parse(bytes, file.toString());
+      ObservedHost parsed = StatusDocuments.parse(bytes, file.toString());
       if (byContent.size() < MAX) {
         byContent.putIfAbsent(key, parsed);
       }
       return parsed;
     }
-  }
-
-  /**
-   * Whether a status document is what {@code rpm-ostree status --json} prints: it has a
-   * {@code "deployments"} key, which {@code bootc status} never writes (its list is
-   * {@code otherDeployments}), and no {@code "apiVersion"} key, which bootc always writes.
-   */
-  static boolean isRpmOstree(byte[] bytes) {
-    return hasKey(bytes, "deployments") && !hasKey(bytes, "apiVersion");
-  }
-
-  /** Whether {@code "name"} followed by optional blanks and a colon occurs in {@code bytes}. */
-  private static boolean hasKey(byte[] bytes, String name) {
-    byte[] quoted = ('"' + name + '"').getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    outer:
-    for (int i = 0; i + quoted.length <= bytes.length; i++) {
-      for (int j = 0; j < quoted.length; j++) {
-        if (bytes[i + j] != quoted[j]) {
-          continue outer;
-        }
-      }
-      int k = i + quoted.length;
-      while (k < bytes.length && (bytes[k] == ' ' || bytes[k] == '\t' || bytes[k] == '\n' || bytes[k] == '\r')) {
-        k++;
-      }
-      if (k < bytes.length && bytes[k] == ':') {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static One readOne(String host, Path statusFile, Path etcFile, StatusCache cache) {

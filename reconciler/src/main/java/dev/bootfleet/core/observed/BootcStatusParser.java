@@ -18,7 +18,7 @@ import java.util.List;
 public final class BootcStatusParser {
   private static final String KIND = "BootcHost";
   private static final String API_GROUP = "org.containers.bootc/";
-  private static final String DOCUMENT = "a BootcHost object in JSON or YAML, as bootc status prints it";
+  static final String DOCUMENT = "a BootcHost object in JSON or YAML, as bootc status prints it";
   private static final String ENTRY = "a boot entry object or null";
 
   private BootcStatusParser() {}
@@ -37,7 +37,7 @@ public final class BootcStatusParser {
     return parse(SourceDocument.read(utf8, origin, DOCUMENT), origin);
   }
 
-  private static ObservedHost parse(tools.jackson.databind.JsonNode tree, String origin) throws ObservedStateException {
+  static ObservedHost parse(tools.jackson.databind.JsonNode tree, String origin) throws ObservedStateException {
     Field root = Field.root(origin, tree).object(DOCUMENT);
     String apiVersion = apiVersion(root.get("apiVersion"));
     kind(root.get("kind"));

@@ -76,7 +76,7 @@ public final class RpmOstreeStatusParser {
     return parse(SourceDocument.read(utf8, origin, DOCUMENT), origin);
   }
 
-  private static ObservedHost parse(JsonNode tree, String origin) throws ObservedStateException {
+  static ObservedHost parse(JsonNode tree, String origin) throws ObservedStateException {
     Field root = Field.root(origin, tree).object(DOCUMENT);
     Field list = root.get("deployments");
     if (list.missing() || !list.node().isArray()) {

@@ -75,12 +75,4 @@ class ObservedDirTest {
     assertThat(r.observations().get("web-01").status().apiVersion()).isNotEqualTo(
         r.observations().get("fcos-01").status().apiVersion());
   }
-
-  @Test
-  void isRpmOstree_looksAtKeys_notAtValues() {
-    assertThat(ObservedDir.isRpmOstree("{\"deployments\" : []}".getBytes())).isTrue();
-    assertThat(ObservedDir.isRpmOstree("{\"version\": \"deployments\"}".getBytes())).isFalse();
-    assertThat(ObservedDir.isRpmOstree("{\"apiVersion\": \"x\", \"deployments\": []}".getBytes())).isFalse();
-    assertThat(ObservedDir.isRpmOstree("{\"otherDeployments\": []}".getBytes())).isFalse();
-  }
 }

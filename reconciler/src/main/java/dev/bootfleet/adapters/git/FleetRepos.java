@@ -62,7 +62,9 @@ public final class FleetRepos implements AutoCloseable {
     if (!Files.isDirectory(path)) {
       throw new RepoException("--repo " + repo + ": no such folder (expected a folder, a Git repository or a URL)");
     }
-    FileRepositoryBuilder b = new FileRepositoryBuilder().findGitDir(path.toFile());
+    // Absolute: JGit looks for .git in the given path's parents only, so a relative path such as
+    // examples/fleet-repo would never reach the repository around the working directory.
+    FileRepositoryBuilder b = new FileRepositoryBuilder().findGitDir(path.toAbsolutePath().toFile());
     // Opening the repository is a tenth of a second of JGit start-up, which reading the work tree
     // (the default) does not need.
     return new FleetRepos(null, b.getGitDir() == null ? null : b.setMustExist(true), path, null);

@@ -47,7 +47,15 @@ class CliIT {
 
   /** Runs a command with the environment a user of the built jar would have. */
   static Run run(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+    return runIn(null, env, cmd);
+  }
+
+  /** As {@link #run}, in the working directory {@code dir} (null: this one). */
+  static Run runIn(Path dir, Map<String, String> env, String... cmd) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd);
+    if (dir != null) {
+      pb.directory(dir.toFile());
+    }
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("XDG_CACHE_HOME", CACHE.toString());
     pb.environment().remove("NO_COLOR");
@@ -70,6 +78,23 @@ class CliIT {
 
   static void assertNoStackTrace(Run r) {
     assertThat(r.err()).doesNotContain("Exception", "\tat ", "at dev.bootfleet");
+  }
+
+  @Test
+  void validate_atARevision_findsTheRepository_fromARelativeSubfolder(@TempDir Path tmp) throws Exception {
+    Example.copyTree(Path.of(REPO), tmp.resolve("ops/fleet"));
+    try (var git = Git.init().setDirectory(tmp.toFile()).setInitialBranch("main").call()) {
+      git.add().addFilepattern(".").call();
+      var who = new org.eclipse.jgit.lib.PersonIdent("Test", "test@example.com");
+      git.commit().setMessage("fleet").setAuthor(who).setCommitter(who).setSign(false).call();
+    }
+    List<String> cmd = List.of(ROOT.resolve("bin/bootfleet").toString(), "validate", "--repo", "ops/fleet", "--rev",
+        "HEAD");
+
+    Run r = runIn(tmp, Map.of(), cmd.toArray(String[]::new));
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("valid: 8 hosts").contains("HEAD@sha1:");
   }
 
   @Test

@@ -275,6 +275,7 @@ public final class Agent {
           case Action.SetKargs k -> rep.step("set-kargs", String.join(" ", k.append()), "skipped",
               "not supported by this driver");
           case Action.Reboot r -> reboot(want, host, st, bootId, unlock, rep);
+          default -> rep.step(a.type(), target, "skipped", "not supported by this driver");
         }
       } catch (HostDriver.HostException | ObservedStateException e) {
         rep.step(a.type(), target, "failed", e.getMessage());

@@ -14,6 +14,7 @@ package dev.bootfleet.core.observed;
  * @param ostreeChecksum the ostree commit (host-local identity), or {@code null} without ostree state
  * @param deploySerial counts redeployments of the same commit, or {@code null} without ostree state
  * @param stateroot the stateroot (own /etc and /var), or {@code null} without ostree state
+ * @param layering rpm-ostree package requests of this deployment ({@link Layering#NONE} for bootc)
  */
 public record BootEntry(
     ImageStatus image,
@@ -24,8 +25,10 @@ public record BootEntry(
     boolean downloadOnly,
     String ostreeChecksum,
     Integer deploySerial,
-    String stateroot) {
+    String stateroot,
+    Layering layering) {
   public BootEntry {
+    layering = layering == null ? Layering.NONE : layering;
     boolean anyOstree = ostreeChecksum != null || deploySerial != null || stateroot != null;
     boolean allOstree = ostreeChecksum != null && deploySerial != null && stateroot != null;
     if (anyOstree && !allOstree) {
@@ -43,5 +46,13 @@ public record BootEntry(
     if (stateroot != null && stateroot.isEmpty()) {
       throw new IllegalArgumentException("stateroot is empty (expected a stateroot name, e.g. default)");
     }
+  }
+
+  /** A deployment without rpm-ostree package requests (what bootc reports). */
+  public BootEntry(ImageStatus image, ImageStatus cachedUpdate, boolean incompatible, boolean pinned,
+      boolean softRebootCapable, boolean downloadOnly, String ostreeChecksum, Integer deploySerial,
+      String stateroot) {
+    this(image, cachedUpdate, incompatible, pinned, softRebootCapable, downloadOnly, ostreeChecksum,
+        deploySerial, stateroot, Layering.NONE);
   }
 }

@@ -11,8 +11,9 @@ import java.util.Set;
  * @param host the reporting host's name
  * @param files one entry per managed file, each path once
  * @param kargs the booted kernel arguments, or {@code null} when the agent did not report them
+ * @param flatpak the Flatpak remotes and apps found, or {@code null} when the agent did not report them
  */
-public record EtcReport(String host, List<EtcFileState> files, List<String> kargs) {
+public record EtcReport(String host, List<EtcFileState> files, List<String> kargs, FlatpakState flatpak) {
   public EtcReport {
     Objects.requireNonNull(host, "host");
     if (host.isBlank()) {
@@ -26,5 +27,10 @@ public record EtcReport(String host, List<EtcFileState> files, List<String> karg
         throw new IllegalArgumentException("path " + f.path() + " is listed twice (expected each path once)");
       }
     }
+  }
+
+  /** A report without Flatpak state. */
+  public EtcReport(String host, List<EtcFileState> files, List<String> kargs) {
+    this(host, files, kargs, null);
   }
 }

@@ -19,6 +19,7 @@ import java.util.Objects;
  *     values may appear in later bootc versions
  * @param usrOverlay the /usr overlay, or {@code null} when none is mounted
  * @param readOnly /sysroot is on read-only media (live ISO): nothing can be changed
+ * @param updateDriver another update driver registered with rpm-ostree, or {@code null}
  */
 public record ObservedHost(
     String apiVersion,
@@ -31,7 +32,8 @@ public record ObservedHost(
     boolean rollbackQueued,
     String type,
     UsrOverlay usrOverlay,
-    boolean readOnly) {
+    boolean readOnly,
+    UpdateDriver updateDriver) {
   static final String DEFAULT_ORDER = "default";
   static final String ROLLBACK_ORDER = "rollback";
 
@@ -43,5 +45,23 @@ public record ObservedHost(
       throw new IllegalArgumentException("bootOrder " + bootOrder
           + " is unknown (expected default or rollback)");
     }
+  }
+
+  /** A host with no other update driver registered. */
+  public ObservedHost(String apiVersion, ImageReference specImage, String bootOrder, BootEntry staged,
+      BootEntry booted, BootEntry rollback, List<BootEntry> otherDeployments, boolean rollbackQueued, String type,
+      UsrOverlay usrOverlay, boolean readOnly) {
+    this(apiVersion, specImage, bootOrder, staged, booted, rollback, otherDeployments, rollbackQueued, type,
+        usrOverlay, readOnly, null);
+  }
+
+  /** Whether this was read from {@code rpm-ostree status --json} rather than {@code bootc status}. */
+  public boolean fromRpmOstree() {
+    return RpmOstreeStatusParser.API_VERSION.equals(apiVersion);
+  }
+
+  /** The deployment the next boot starts: the staged one, else the rollback when queued, else the booted. */
+  public BootEntry nextBoot() {
+    return staged != null ? staged : rollbackQueued && rollback != null ? rollback : booted;
   }
 }

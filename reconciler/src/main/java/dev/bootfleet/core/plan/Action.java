@@ -77,4 +77,106 @@ public sealed interface Action {
       return "set-kargs";
     }
   }
+
+  // --- rpm-ostree hosts (see docs/adr/0009-rpm-ostree-and-flatpak.md) ---
+
+  /**
+   * {@code rpm-ostree rebase --lock-finalization [--install P]… [--uninstall P]… REF}: the rpm-ostree form
+   * of {@link Stage}, carrying the package changes so that one deployment holds them all.
+   *
+   * @param ref the ostree-ext reference, e.g. {@code ostree-unverified-registry:quay.io/org/os@sha256:…}
+   * @param image the reference as Git writes it
+   * @param from the image the host boots now, or null
+   */
+  record Rebase(String ref, String image, String digest, String from, List<String> install,
+      List<String> uninstall) implements Action {
+    public Rebase {
+      install = List.copyOf(install);
+      uninstall = List.copyOf(uninstall);
+    }
+
+    public String type() {
+      return "rebase";
+    }
+  }
+
+  /** {@code rpm-ostree install --idempotent --lock-finalization P…}: layer packages on the image. */
+  record InstallPackages(List<String> packages) implements Action {
+    public InstallPackages {
+      packages = List.copyOf(packages);
+    }
+
+    public String type() {
+      return "install-packages";
+    }
+  }
+
+  /**
+   * Drop package requests: {@code rpm-ostree uninstall --idempotent P…} for layered packages Git no
+   * longer lists ({@code layered}) and {@code rpm-ostree override remove P…} for base packages Git
+   * removes ({@code base}).
+   */
+  record RemovePackages(List<String> layered, List<String> base) implements Action {
+    public RemovePackages {
+      layered = List.copyOf(layered);
+      base = List.copyOf(base);
+    }
+
+    public String type() {
+      return "remove-packages";
+    }
+  }
+
+  /**
+   * The rpm-ostree form of {@link Reboot}: {@code rpm-ostree finalize-deployment CHECKSUM} unlocks the
+   * staged deployment and reboots into it, inside the maintenance window.
+   */
+  record Finalize(String ref) implements Action {
+    public String type() {
+      return "finalize";
+    }
+  }
+
+  /**
+   * {@code flatpak remote-add --if-not-exists NAME URL}, or {@code remote-modify --url} when the remote
+   * exists with another URL ({@code previousUrl}).
+   */
+  record FlatpakRemoteAdd(String name, String url, String installation, String previousUrl) implements Action {
+    public String type() {
+      return "flatpak-remote-add";
+    }
+  }
+
+  /** {@code flatpak install REMOTE REF}, then {@code update --commit} when Git pins one. */
+  record FlatpakInstall(String ref, String remote, String installation, String commit) implements Action {
+    public String type() {
+      return "flatpak-install";
+    }
+  }
+
+  /** {@code flatpak update --commit=COMMIT REF}: move an installed app to the commit Git pins. */
+  record FlatpakUpdate(String ref, String installation, String commit, String fromCommit) implements Action {
+    public String type() {
+      return "flatpak-update";
+    }
+  }
+
+  /** {@code flatpak uninstall REF}: Git marks the app {@code state: absent}. */
+  record FlatpakUninstall(String ref, String installation, String commit) implements Action {
+    public String type() {
+      return "flatpak-uninstall";
+    }
+  }
+
+  /** Whether this action changes the OS deployment (and so needs a reboot). */
+  default boolean changesDeployment() {
+    return this instanceof Stage || this instanceof Rebase || this instanceof InstallPackages
+        || this instanceof RemovePackages || this instanceof SetKargs || this instanceof UnlockStaged;
+  }
+
+  /** Whether this action is a Flatpak change: applied live, with no reboot. */
+  default boolean isFlatpak() {
+    return this instanceof FlatpakRemoteAdd || this instanceof FlatpakInstall || this instanceof FlatpakUpdate
+        || this instanceof FlatpakUninstall;
+  }
 }

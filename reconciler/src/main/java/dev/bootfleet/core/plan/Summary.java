@@ -3,18 +3,19 @@ package dev.bootfleet.core.plan;
 import java.util.List;
 
 /** Counts over a plan, and the one-line Terraform-style summary. */
-public record Summary(int toStage, int toReboot, int etcChanges, int kargsChanges, int inSync, int drifted,
-    int held, int unknown, int added, int removed, int changed, int unchanged) {
+public record Summary(int toStage, int toReboot, int etcChanges, int kargsChanges, int packageChanges,
+    int flatpakChanges, int inSync, int drifted, int held, int unknown, int added, int removed, int changed,
+    int unchanged) {
 
   static Summary of(List<HostPlan> hosts) {
-    int stage = 0, reboot = 0, etc = 0, kargs = 0;
+    int stage = 0, reboot = 0, etc = 0, kargs = 0, packages = 0, flatpaks = 0;
     int[] by = new int[HostStatus.values().length];
     for (HostPlan h : hosts) {
       by[h.status().ordinal()]++;
-      boolean staged = h.has(Action.Stage.class);
+      boolean staged = h.has(Action.Stage.class) || h.has(Action.Rebase.class);
       if (staged) {
         stage++;
-      } else if (h.has(Action.Reboot.class)) {
+      } else if (h.has(Action.Reboot.class) || h.has(Action.Finalize.class)) {
         reboot++;
       }
       for (Action a : h.actions()) {
@@ -22,16 +23,26 @@ public record Summary(int toStage, int toReboot, int etcChanges, int kargsChange
           etc++;
         } else if (a instanceof Action.SetKargs) {
           kargs++;
+        } else if (a instanceof Action.InstallPackages || a instanceof Action.RemovePackages) {
+          packages++;
+        } else if (a instanceof Action.Rebase r && !(r.install().isEmpty() && r.uninstall().isEmpty())) {
+          packages++;
+        } else if (a.isFlatpak()) {
+          flatpaks++;
         }
       }
     }
-    return new Summary(stage, reboot, etc, kargs, by[HostStatus.IN_SYNC.ordinal()],
+    return new Summary(stage, reboot, etc, kargs, packages, flatpaks, by[HostStatus.IN_SYNC.ordinal()],
         by[HostStatus.DRIFTED.ordinal()], by[HostStatus.HELD.ordinal()], by[HostStatus.UNKNOWN.ordinal()],
         by[HostStatus.ADDED.ordinal()], by[HostStatus.REMOVED.ordinal()], by[HostStatus.CHANGED.ordinal()],
         by[HostStatus.UNCHANGED.ordinal()]);
   }
 
-  /** {@code Plan: 3 to stage, 1 to reboot, 2 /etc changes, 5 in sync, 1 held, 0 unknown}. */
+  /**
+   * {@code Plan: 3 to stage, 1 to reboot, 2 /etc changes, 5 in sync, 1 held, 0 unknown}; kargs, package
+   * and Flatpak changes appear only when there are some. A rebase counts as a stage, a finalize as a
+   * reboot.
+   */
   public String line(Plan.Mode mode) {
     StringBuilder b = new StringBuilder("Plan: ").append(toStage).append(" to stage, ");
     if (mode == Plan.Mode.OBSERVED) {
@@ -40,6 +51,12 @@ public record Summary(int toStage, int toReboot, int etcChanges, int kargsChange
     b.append(etcChanges).append(" /etc ").append(etcChanges == 1 ? "change" : "changes");
     if (kargsChanges > 0) {
       b.append(", ").append(kargsChanges).append(" kargs ").append(kargsChanges == 1 ? "change" : "changes");
+    }
+    if (packageChanges > 0) {
+      b.append(", ").append(packageChanges).append(" package ").append(packageChanges == 1 ? "change" : "changes");
+    }
+    if (flatpakChanges > 0) {
+      b.append(", ").append(flatpakChanges).append(" Flatpak ").append(flatpakChanges == 1 ? "change" : "changes");
     }
     if (mode == Plan.Mode.OBSERVED) {
       b.append(", ").append(inSync).append(" in sync, ").append(held).append(" held, ")

@@ -20,7 +20,27 @@ final class Describe {
       case Action.RemoveFile r -> "remove-file " + r.path();
       case Action.SetKargs k -> "set-kargs" + (k.append().isEmpty() ? "" : " append " + String.join(" ", k.append()))
           + (k.delete().isEmpty() ? "" : " delete " + String.join(" ", k.delete()));
+      case Action.Rebase r -> "rebase " + r.ref()
+          + (r.install().isEmpty() ? "" : " install " + String.join(" ", r.install()))
+          + (r.uninstall().isEmpty() ? "" : " uninstall " + String.join(" ", r.uninstall()))
+          + (r.from() == null ? "" : "  (from " + r.from() + ")");
+      case Action.InstallPackages p -> "install-packages " + String.join(" ", p.packages());
+      case Action.RemovePackages p -> "remove-packages"
+          + (p.layered().isEmpty() ? "" : " uninstall " + String.join(" ", p.layered()))
+          + (p.base().isEmpty() ? "" : " override-remove " + String.join(" ", p.base()));
+      case Action.Finalize f -> "finalize " + f.ref() + "  (rpm-ostree finalize-deployment: reboots)";
+      case Action.FlatpakRemoteAdd r -> "flatpak-remote-add " + r.name() + " " + r.url() + "  (" + r.installation()
+          + (r.previousUrl() == null ? "" : "; was " + r.previousUrl()) + ")";
+      case Action.FlatpakInstall i -> "flatpak-install " + i.ref() + " from " + i.remote() + "  (" + i.installation()
+          + (i.commit() == null ? "" : "; commit " + shortCommit(i.commit())) + ")";
+      case Action.FlatpakUpdate u -> "flatpak-update " + u.ref() + " to " + shortCommit(u.commit()) + "  ("
+          + u.installation() + (u.fromCommit() == null ? "" : "; from " + shortCommit(u.fromCommit())) + ")";
+      case Action.FlatpakUninstall u -> "flatpak-uninstall " + u.ref() + "  (" + u.installation() + ")";
     };
+  }
+
+  private static String shortCommit(String commit) {
+    return commit.length() > 12 ? commit.substring(0, 12) : commit;
   }
 
   static String diff(Action a) {

@@ -80,6 +80,8 @@ public final class JsonRenderer {
     o.put("toReboot", s.toReboot());
     o.put("etcChanges", s.etcChanges());
     o.put("kargsChanges", s.kargsChanges());
+    o.put("packageChanges", s.packageChanges());
+    o.put("flatpakChanges", s.flatpakChanges());
     o.put("inSync", s.inSync());
     o.put("drifted", s.drifted());
     o.put("held", s.held());
@@ -139,13 +141,53 @@ public final class JsonRenderer {
         putIfSet(o, "diff", r.diff());
       }
       case Action.SetKargs k -> {
-        ArrayNode append = o.putArray("append");
-        k.append().forEach(append::add);
-        ArrayNode delete = o.putArray("delete");
-        k.delete().forEach(delete::add);
+        strings(o, "append", k.append());
+        strings(o, "delete", k.delete());
+      }
+      case Action.Rebase r -> {
+        o.put("ref", r.ref());
+        o.put("image", r.image());
+        putIfSet(o, "digest", r.digest());
+        putIfSet(o, "from", r.from());
+        strings(o, "install", r.install());
+        strings(o, "uninstall", r.uninstall());
+      }
+      case Action.InstallPackages p -> strings(o, "packages", p.packages());
+      case Action.RemovePackages p -> {
+        strings(o, "layered", p.layered());
+        strings(o, "base", p.base());
+      }
+      case Action.Finalize f -> o.put("ref", f.ref());
+      case Action.FlatpakRemoteAdd r -> {
+        o.put("name", r.name());
+        o.put("url", r.url());
+        o.put("installation", r.installation());
+        putIfSet(o, "previousUrl", r.previousUrl());
+      }
+      case Action.FlatpakInstall i -> {
+        o.put("ref", i.ref());
+        o.put("remote", i.remote());
+        o.put("installation", i.installation());
+        putIfSet(o, "commit", i.commit());
+      }
+      case Action.FlatpakUpdate u -> {
+        o.put("ref", u.ref());
+        o.put("installation", u.installation());
+        o.put("commit", u.commit());
+        putIfSet(o, "fromCommit", u.fromCommit());
+      }
+      case Action.FlatpakUninstall u -> {
+        o.put("ref", u.ref());
+        o.put("installation", u.installation());
+        putIfSet(o, "commit", u.commit());
       }
     }
     return o;
+  }
+
+  private static void strings(ObjectNode o, String key, java.util.List<String> values) {
+    ArrayNode a = o.putArray(key);
+    values.forEach(a::add);
   }
 
   private static void putIfSet(ObjectNode o, String key, String value) {

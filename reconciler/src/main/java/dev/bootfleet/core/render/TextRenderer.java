@@ -81,6 +81,9 @@ public final class TextRenderer {
     return switch (a) {
       case Action.RemoveFile r -> '-';
       case Action.CancelStaged c -> '-';
+      case Action.FlatpakUninstall u -> '-';
+      case Action.FlatpakInstall i -> '+';
+      case Action.FlatpakRemoteAdd r -> r.previousUrl() == null ? '+' : '~';
       case Action.WriteFile w -> w.previousSha256() == null ? '+' : '~';
       default -> '~';
     };

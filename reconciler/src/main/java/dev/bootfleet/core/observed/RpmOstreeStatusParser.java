@@ -138,8 +138,9 @@ public final class RpmOstreeStatusParser {
     ImageReference specImage = specSource.image() == null ? null : specSource.image().image();
     String type = booted.image() == null ? null : "bootcHost";
     UsrOverlay overlay = usrOverlay(bootedField.get("unlocked"));
+    UpdateDriver driver = updateDriver(root.get("update-driver"));
     return root.build(() -> new ObservedHost(API_VERSION, specImage, bootOrder, staged, booted, rollback,
-        otherEntries, rollbackQueued, type, overlay, false));
+        otherEntries, rollbackQueued, type, overlay, false, driver));
   }
 
   private static String osname(Field f) throws ObservedStateException {
@@ -159,10 +160,35 @@ public final class RpmOstreeStatusParser {
     // bootc's downloadOnly is ostree's finalization lock on a staged deployment.
     boolean downloadOnly = f.get("staged").optBool() && f.get("finalization-locked").optBool();
     boolean incompatible = incompatible(f);
-    // As bootc: a deployment with local rpm-ostree changes has no image it could switch from.
-    ImageStatus image = incompatible ? null : optImage(f);
+    // Unlike bootc, which drops the image of an incompatible deployment, the image stays: rpm-ostree
+    // rebases such a deployment, and the planner holds a bootc-driven one on `incompatible`.
+    ImageStatus image = optImage(f);
+    Layering layering = new Layering(names(f.get("requested-packages")), names(f.get("requested-base-removals")));
     return f.build(() -> new BootEntry(image, null, incompatible, pinned, false, downloadOnly, checksum,
-        serial, stateroot));
+        serial, stateroot, layering));
+  }
+
+  /** An optional array of package names (strings); missing is empty. */
+  private static java.util.SortedSet<String> names(Field f) throws ObservedStateException {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (Field item : f.optItems("an array of package names")) {
+      out.add(item.text("a package name"));
+    }
+    return out;
+  }
+
+  /**
+   * {@code update-driver}: null (or missing, before rpm-ostree 2020.x) when no other driver registered,
+   * else {@code {driver-name, driver-sd-unit}}.
+   */
+  private static UpdateDriver updateDriver(Field f) throws ObservedStateException {
+    if (f.missing() || f.node().isNull()) {
+      return null;
+    }
+    Field o = f.object("null or an object with driver-name and driver-sd-unit");
+    String name = o.get("driver-name").text("the driver's name, e.g. Zincati");
+    String unit = o.get("driver-sd-unit").text("the driver's systemd unit, e.g. zincati.service");
+    return f.build(() -> new UpdateDriver(name, unit));
   }
 
   /**

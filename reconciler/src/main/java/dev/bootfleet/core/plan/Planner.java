@@ -2,6 +2,7 @@ package dev.bootfleet.core.plan;
 
 import dev.bootfleet.core.manifest.DesiredHost;
 import dev.bootfleet.core.manifest.EtcFile;
+import dev.bootfleet.core.manifest.HostDriverKind;
 import dev.bootfleet.core.manifest.ImageLock;
 import dev.bootfleet.core.manifest.ImageRef;
 import dev.bootfleet.core.manifest.ImageSpec;
@@ -78,17 +79,33 @@ public final class Planner {
           "the host reports no booted deployment (not a bootc host?)", List.of(), List.of(), want, null);
     }
     Findings f = new Findings();
-    planImage(desired.image(), host, observation.history(), f);
+    boolean rpmOstree = driverOf(desired, host) == HostDriverKind.RPM_OSTREE;
+    if (rpmOstree) {
+      RpmOstreePlans.plan(this, desired, host, observation.history(), f);
+    } else {
+      planImage(desired.image(), host, observation.history(), f);
+      if (!desired.packages().isEmpty()) {
+        f.notes.add("Git lists packages to layer or remove, but bootc drives this host and cannot layer them;"
+            + " install them in the image, or set spec.driver: rpm-ostree");
+      }
+    }
     planEtc(desired, observation.etc(), f);
+    FlatpakPlans.plan(desired.flatpak(), observation.etc(), f);
     planKargs(desired, observation.etc(), f);
+    if (rpmOstree) {
+      RpmOstreePlans.blockedBy(host.updateDriver(), f);
+    }
     if (host.usrOverlay() != null) {
       f.notes.add("/usr has a " + host.usrOverlay().persistence() + " " + host.usrOverlay().accessMode()
           + " overlay (bootc usr-overlay): local changes to /usr");
     }
     if (f.hold != null) {
-      f.kargs = null; // a held host gets /etc re-applied, never a reboot: the next boot may be the image it left
+      // A held host gets /etc and Flatpaks (not part of the OS image) re-applied, never an OS change or a
+      // reboot: the next boot may be the image it left.
+      f.kargs = null;
+      f.image.clear();
     } else {
-      f.finishReboot(desired.image().switchTarget());
+      f.finishReboot(desired.image().switchTarget(), rpmOstree);
     }
     List<Action> actions = f.ordered();
     HostStatus status = f.hold != null ? HostStatus.HELD
@@ -102,27 +119,43 @@ public final class Planner {
     return new HostPlan(desired.name(), status, reason, actions, f.notes, want, imageOf(host.booted()));
   }
 
+  /**
+   * The tool that changes this host's OS: what Git names, else rpm-ostree when the host reported {@code
+   * rpm-ostree status --json}, else bootc.
+   */
+  static HostDriverKind driverOf(DesiredHost desired, ObservedHost host) {
+    if (desired.driver() != HostDriverKind.AUTO) {
+      return desired.driver();
+    }
+    return host.fromRpmOstree() ? HostDriverKind.RPM_OSTREE : HostDriverKind.BOOTC;
+  }
+
   /** What a host plan collects before it is ordered. */
-  private static final class Findings {
+  static final class Findings {
     final List<String> reasons = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     final List<Action> files = new ArrayList<>();
+    final List<Action> flatpaks = new ArrayList<>();
     final List<Action> image = new ArrayList<>();
     Action.SetKargs kargs;
     boolean rebootNeeded;
     String hold;
 
-    void finishReboot(String ref) {
+    void finishReboot(String ref, boolean rpmOstree) {
       if (rebootNeeded || kargs != null) {
-        image.add(new Action.Reboot(ref));
+        image.add(rpmOstree ? new Action.Finalize(ref) : new Action.Reboot(ref));
       }
     }
 
-    /** Files first (they are live, and carried into the staged deployment), then the image, then reboot. */
+    /**
+     * Files first (they are live, and carried into the staged deployment), then Flatpaks (live too),
+     * then the OS changes, then the reboot.
+     */
     List<Action> ordered() {
       List<Action> all = new ArrayList<>(files);
-      Action reboot = image.stream().filter(a -> a instanceof Action.Reboot).findFirst().orElse(null);
-      image.stream().filter(a -> !(a instanceof Action.Reboot)).forEach(all::add);
+      all.addAll(flatpaks);
+      Action reboot = image.stream().filter(Findings::reboots).findFirst().orElse(null);
+      image.stream().filter(a -> !reboots(a)).forEach(all::add);
       if (kargs != null) {
         all.add(kargs);
       }
@@ -131,12 +164,18 @@ public final class Planner {
       }
       return all;
     }
+
+    private static boolean reboots(Action a) {
+      return a instanceof Action.Reboot || a instanceof Action.Finalize;
+    }
   }
 
   private void planImage(ImageSpec want, ObservedHost host, HostHistory history, Findings f) {
     BootEntry booted = host.booted();
     if (booted.incompatible()) {
-      f.hold = "the booted deployment has local rpm-ostree changes (incompatible); bootc cannot switch it";
+      f.hold = "the booted deployment has local rpm-ostree changes (incompatible); bootc cannot switch it"
+          + " (the agent drives such a host with rpm-ostree; set spec.driver: rpm-ostree, or report"
+          + " rpm-ostree status --json)";
       return;
     }
     if (host.readOnly()) {
@@ -237,7 +276,7 @@ public final class Planner {
   }
 
   /** A note when the booted deployment matches by content rather than by reference; else null. */
-  private String contentNote(ImageSpec want, BootEntry booted) {
+  String contentNote(ImageSpec want, BootEntry booted) {
     ImageRef got = parsedOrNull(imageOf(booted));
     if (want.parsed() == null || got == null || want.parsed().sameImage(got)) {
       return null;
@@ -260,7 +299,7 @@ public final class Planner {
    */
   private final Map<String, Optional<ImageRef>> observedRefs = new ConcurrentHashMap<>();
 
-  private ImageRef parsedOrNull(String image) {
+  ImageRef parsedOrNull(String image) {
     Optional<ImageRef> known = image == null ? null : observedRefs.get(image);
     if (known == null) {
       try {
@@ -318,7 +357,7 @@ public final class Planner {
     }
   }
 
-  private static String digestOf(BootEntry e) {
+  static String digestOf(BootEntry e) {
     return e == null || e.image() == null ? null : e.image().imageDigest();
   }
 

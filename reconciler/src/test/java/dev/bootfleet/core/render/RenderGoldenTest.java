@@ -123,6 +123,36 @@ class RenderGoldenTest {
     }
   }
 
+  @Test
+  void json_followsPlanSchema_forEveryActionType() throws IOException {
+    Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+            b -> b.schemaIdResolvers(r -> r.mapPrefix("https://bootfleet.dev/schema/", "classpath:schema/")))
+        .getSchema(SchemaLocation.of("https://bootfleet.dev/schema/plan.schema.json"));
+    String img = "quay.io/fedora/fedora-silverblue@sha256:" + "b".repeat(64);
+    String commit = "1".repeat(64);
+    var actions = java.util.List.<dev.bootfleet.core.plan.Action>of(
+        new dev.bootfleet.core.plan.Action.FlatpakRemoteAdd("flathub", "https://dl.flathub.org/repo/", "system", null),
+        new dev.bootfleet.core.plan.Action.FlatpakInstall("app/org.mozilla.firefox//stable", "flathub", "user", commit),
+        new dev.bootfleet.core.plan.Action.FlatpakUpdate("app/org.gnome.Maps/x86_64/stable", "system", commit,
+            "2".repeat(64)),
+        new dev.bootfleet.core.plan.Action.FlatpakUninstall("app/org.example.Old/x86_64/stable", "system", null),
+        new dev.bootfleet.core.plan.Action.Rebase("ostree-unverified-registry:" + img, img, "sha256:" + "b".repeat(64),
+            null, java.util.List.of("tmux"), java.util.List.of()),
+        new dev.bootfleet.core.plan.Action.InstallPackages(java.util.List.of("htop")),
+        new dev.bootfleet.core.plan.Action.RemovePackages(java.util.List.of("vim"), java.util.List.of("firefox")),
+        new dev.bootfleet.core.plan.Action.Finalize(img));
+    var host = new dev.bootfleet.core.plan.HostPlan("desk-01", dev.bootfleet.core.plan.HostStatus.DRIFTED, "r",
+        actions, java.util.List.of(), img, null);
+    var plan = new dev.bootfleet.core.plan.Plan(dev.bootfleet.core.plan.Plan.Mode.OBSERVED, "HEAD", null,
+        java.time.Instant.parse("2026-11-22T10:00:00Z"), java.util.List.of(host), java.util.List.of());
+
+    String json = render(Report.plan(plan), "json");
+
+    assertThat(schema.validate(JsonMapper.builder().build().readTree(json))).isEmpty();
+    assertThat(json).contains("\"packageChanges\" : 3", "\"flatpakChanges\" : 4");
+    assertThat(render(Report.plan(plan), "txt")).contains("3 package changes, 4 Flatpak changes");
+  }
+
   @ParameterizedTest(name = "change.{0}")
   @MethodSource("changeFormats")
   void changePlan_matchesGolden(String format, @TempDir Path tmp) throws IOException {

@@ -50,7 +50,9 @@ public final class Mutations {
         "Root", "_a", "1000", "-1", "a$b", "x".repeat(33), hex, hex.toUpperCase(), hex.substring(1), hex + "\n",
         "registry", "oci", "containers-storage", "docker", "present", "absent", "In", "NotIn", "Exists",
         "DoesNotExist", "bootfleet.dev/v1alpha1", "bootfleet.dev/v1", "Host", "HostGroup", "EtcReport",
-        "quiet", "console=ttyS0,115200", "a=\"b c\"", "\"", "a\"", "quay.io/x/y@sha256:" + hex);
+        "quiet", "console=ttyS0,115200", "a=\"b c\"", "\"", "a\"", "quay.io/x/y@sha256:" + hex,
+        "system", "user", "x86_64", "org.example.App", "org.example", "org..x", "org.1x", "_o._x", "1.0", ".x",
+        "https://dl.flathub.org/repo/", "file:///srv/repo");
   }
 
   /** Every mutant of {@code doc} (a fresh tree each). */

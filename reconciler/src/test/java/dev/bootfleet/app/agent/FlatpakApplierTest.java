@@ -14,11 +14,14 @@ import dev.bootfleet.core.observed.FlatpakState;
 import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.plan.HostPlan;
 import dev.bootfleet.core.plan.HostStatus;
+import dev.bootfleet.core.plan.Observation;
+import dev.bootfleet.core.plan.Planner;
 import dev.bootfleet.core.render.EtcReportJson;
 import dev.bootfleet.testing.FlatpakRepo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -197,6 +200,44 @@ class FlatpakApplierTest {
 
     assertThat(back).isEqualTo(report);
     assertThat(back.flatpak().apps()).singleElement().extracting(FlatpakState.App::commit).isEqualTo(app1First);
+  }
+
+  /** One agent cycle's Flatpak part: observe, plan with the real planner, apply; returns the plan. */
+  private HostPlan cycle(DesiredHost want, CycleReport r) {
+    FlatpakState s = applier.observe(want, r);
+    HostPlan p = new Planner(Clock.systemUTC()).planHost(want, new Observation(BootcHosts.bootedDesired(want),
+        new EtcReport(want.name(), List.of(), null, s)));
+    applier.apply(p, r);
+    return p;
+  }
+
+  private static List<Action> flatpakActions(HostPlan p) {
+    return p.actions().stream().filter(Action::isFlatpak).toList();
+  }
+
+  @Test
+  void convergesWithThePlannerAndThenPlansNothing() throws Exception {
+    DesiredHost want = desired(new Flatpaks(List.of(new FlatpakRemote("test", repo.url(), FlatpakInstallation.USER)),
+        List.of(new FlatpakApp(APP1, null, "stable", "test", FlatpakInstallation.USER, app1First, false),
+            new FlatpakApp(APP2, null, "stable", "test", FlatpakInstallation.USER, null, false))));
+
+    HostPlan first = cycle(want, rep);
+    assertThat(flatpakActions(first)).extracting(Action::type)
+        .containsExactly("flatpak-remote-add", "flatpak-install", "flatpak-install");
+    assertThat(rep.problems()).isEmpty();
+    assertThat(flatpakActions(cycle(want, rep))).isEmpty();
+
+    // Git moves the pin and drops App2
+    DesiredHost next = desired(new Flatpaks(want.flatpak().remotes(),
+        List.of(new FlatpakApp(APP1, null, "stable", "test", FlatpakInstallation.USER, app1Second, false),
+            new FlatpakApp(APP2, null, "stable", null, FlatpakInstallation.USER, null, true))));
+    HostPlan moved = cycle(next, rep);
+    assertThat(flatpakActions(moved)).extracting(Action::type).containsExactly("flatpak-update", "flatpak-uninstall");
+    assertThat(rep.problems()).isEmpty();
+    assertThat(flatpakActions(cycle(next, rep))).isEmpty();
+    assertThat(applier.observe(next, rep).apps()).containsExactly(
+        new FlatpakState.App("user", APP1, repo.arch(), "stable", "test", app1Second));
+    assertThat(repo.flatpak("mask", "--user")).contains(repo.ref(APP1));
   }
 
   @Test

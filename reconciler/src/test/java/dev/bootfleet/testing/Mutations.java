@@ -50,7 +50,10 @@ public final class Mutations {
         "Root", "_a", "1000", "-1", "a$b", "x".repeat(33), hex, hex.toUpperCase(), hex.substring(1), hex + "\n",
         "registry", "oci", "containers-storage", "docker", "present", "absent", "In", "NotIn", "Exists",
         "DoesNotExist", "bootfleet.dev/v1alpha1", "bootfleet.dev/v1", "Host", "HostGroup", "EtcReport",
-        "quiet", "console=ttyS0,115200", "a=\"b c\"", "\"", "a\"", "quay.io/x/y@sha256:" + hex);
+        "quiet", "console=ttyS0,115200", "a=\"b c\"", "\"", "a\"", "quay.io/x/y@sha256:" + hex,
+        "auto", "bootc", "rpm-ostree", "system", "user", "org.mozilla.firefox", "org.my-app.X", "a.b.my-app",
+        "a.b", "a.1b.c", "stable", ".stable", "x86_64", "-rf", "c++", "https://a/b", "file:///r", "ftp://a",
+        "https://", "app/org.x.Y/x86_64/stable", "runtime/org.x.Y/x86_64/1");
   }
 
   /** Every mutant of {@code doc} (a fresh tree each). */

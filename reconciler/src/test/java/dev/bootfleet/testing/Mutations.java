@@ -50,7 +50,12 @@ public final class Mutations {
         "Root", "_a", "1000", "-1", "a$b", "x".repeat(33), hex, hex.toUpperCase(), hex.substring(1), hex + "\n",
         "registry", "oci", "containers-storage", "docker", "present", "absent", "In", "NotIn", "Exists",
         "DoesNotExist", "bootfleet.dev/v1alpha1", "bootfleet.dev/v1", "Host", "HostGroup", "EtcReport",
-        "quiet", "console=ttyS0,115200", "a=\"b c\"", "\"", "a\"", "quay.io/x/y@sha256:" + hex);
+        "quiet", "console=ttyS0,115200", "a=\"b c\"", "\"", "a\"", "quay.io/x/y@sha256:" + hex,
+        "system", "user", "x86_64", "org.example.App", "org.example", "org..x", "org.1x", "_o._x", "1.0", ".x",
+        "https://dl.flathub.org/repo/", "file:///srv/repo",
+        "auto", "bootc", "rpm-ostree", "org.mozilla.firefox", "org.my-app.X", "a.b.my-app",
+        "a.b", "a.1b.c", "stable", ".stable", "-rf", "c++", "https://a/b", "file:///r", "ftp://a",
+        "https://", "app/org.x.Y/x86_64/stable", "runtime/org.x.Y/x86_64/1");
   }
 
   /** Every mutant of {@code doc} (a fresh tree each). */

@@ -261,7 +261,7 @@ public final class FleetLoader {
       if (!ok) {
         return null;
       }
-      Manifest.Spec filled = new Manifest.Spec(spec.image(), etc, spec.kargs());
+      Manifest.Spec filled = spec.withEtc(etc);
       return switch (m) {
         case Host h -> new Host(h.name(), h.labels(), h.annotations(), filled, h.origin(), h.namePos());
         case HostGroup g -> new HostGroup(g.name(), g.priority(), g.selector(), filled, g.origin(), g.namePos());

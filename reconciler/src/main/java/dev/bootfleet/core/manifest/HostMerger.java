@@ -23,8 +23,10 @@ import java.util.function.BiPredicate;
  * Merges a host with the groups whose selectors match it.
  *
  * <p>The rules, in full: layers are the matching groups ordered by {@code priority} (low to high, then
- * by name) and the host itself on top. For each value — the image as a whole, each /etc file by path,
- * each kernel argument by its text — the highest layer that sets it wins. When two groups of the same
+ * by name) and the host itself on top. For each value — the image as a whole, the driver, each /etc
+ * file by path, each kernel argument by its text, each Flatpak remote by installation and name, each
+ * Flatpak app by installation, ID and branch — the highest layer that sets it wins. Packages add up
+ * over the layers instead (a name both installed and removed is an error). When two groups of the same
  * priority set the same value differently and nothing above them decides, that is an error naming both.
  * Templates are rendered after merging, per host. Thread-safe.
  */
@@ -114,11 +116,111 @@ final class HostMerger {
         (w.value().append() ? append : delete).add(karg);
       }
     });
+    List<Decl<Manifest.DriverDecl>> drivers = new ArrayList<>();
+    layers.stream().filter(l -> l.spec().driver() != null)
+        .forEach(l -> drivers.add(new Decl<>(l, l.spec().driver())));
+    Decl<Manifest.DriverDecl> driverDecl = conflicts.winner("spec.driver", null, drivers,
+        (a, b) -> a.kind() == b.kind());
+    HostDriverKind driver = driverDecl == null ? HostDriverKind.AUTO : driverDecl.value().kind();
+    Packages packages = packages(host, layers, driver, driverDecl, problems);
+    Flatpaks flatpak = flatpak(host, layers, conflicts, problems);
     if (problems.stream().anyMatch(Problem::isError) || image == null) {
       return new Merged(null, problems);
     }
     return new Merged(new DesiredHost(host.name(), host.labels(), image.value().spec(), etc,
-        new Kargs(append, delete), matched, host.origin().file()), problems);
+        new Kargs(append, delete), driver, packages, flatpak, matched, host.origin().file()), problems);
+  }
+
+  /**
+   * Packages are the union over the layers: a host cannot drop a group's package, and one name both
+   * installed and removed is an error naming both declarations. bootc, which cannot layer, takes none.
+   */
+  private static Packages packages(Host host, List<Layer> layers, HostDriverKind driver,
+      Decl<Manifest.DriverDecl> driverDecl, List<Problem> problems) {
+    TreeMap<String, Decl<Manifest.PackageDecl>> install = new TreeMap<>();
+    TreeMap<String, Decl<Manifest.PackageDecl>> remove = new TreeMap<>();
+    for (Layer l : layers) {
+      for (Manifest.PackageDecl p : l.spec().packages()) {
+        (p.install() ? install : remove).putIfAbsent(p.name(), new Decl<>(l, p));
+      }
+    }
+    if (install.isEmpty() && remove.isEmpty()) {
+      return Packages.NONE;
+    }
+    boolean ok = true;
+    for (var e : install.entrySet()) {
+      Decl<Manifest.PackageDecl> r = remove.get(e.getKey());
+      if (r != null) {
+        problems.add(Problem.error(host.origin().file(), host.origin().pos(), "spec.packages[" + e.getKey() + "]",
+            "host \"" + host.name() + "\" gets package \"" + e.getKey() + "\" to install from "
+            + where(e.getValue()) + " and to remove from " + where(r) + " (declare it once)"));
+        ok = false;
+      }
+    }
+    if (driver == HostDriverKind.BOOTC) {
+      Decl<Manifest.PackageDecl> any = !install.isEmpty() ? install.firstEntry().getValue()
+          : remove.firstEntry().getValue();
+      problems.add(Problem.error(host.origin().file(), host.origin().pos(), "spec.driver", "host \""
+          + host.name() + "\" gets driver bootc from " + where(driverDecl) + ", which cannot layer packages, and"
+          + " packages from " + where(any) + " (install them in the image, or use driver rpm-ostree)"));
+      ok = false;
+    }
+    return ok ? new Packages(new TreeSet<>(install.keySet()), new TreeSet<>(remove.keySet())) : Packages.NONE;
+  }
+
+  /** {@code group "desktop" (groups/desktop.yaml:14)}: a layer and the line of one of its values. */
+  private static String where(Decl<?> d) {
+    Origin at = switch (d.value()) {
+      case Manifest.PackageDecl p -> p.origin();
+      case Manifest.DriverDecl v -> v.origin();
+      case Manifest.AppDecl a -> a.origin();
+      case Manifest.RemoteDecl r -> r.origin();
+      default -> d.layer().origin();
+    };
+    return d.layer().label() + " (" + at + ")";
+  }
+
+  /**
+   * Remotes merge by installation and name, apps by {@link FlatpakApp#key()}: the highest layer wins, a
+   * tie between different declarations is an error. Every app to install must come from a remote the
+   * host gets for the same installation.
+   */
+  private static Flatpaks flatpak(Host host, List<Layer> layers, Conflicts conflicts, List<Problem> problems) {
+    TreeMap<String, List<Decl<Manifest.RemoteDecl>>> remotes = new TreeMap<>();
+    TreeMap<String, List<Decl<Manifest.AppDecl>>> apps = new TreeMap<>();
+    for (Layer l : layers) {
+      l.spec().remotes().forEach(r -> remotes.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(new Decl<>(l, r)));
+      l.spec().apps().forEach(a -> apps.computeIfAbsent(a.app().key(), k -> new ArrayList<>()).add(new Decl<>(l, a)));
+    }
+    if (remotes.isEmpty() && apps.isEmpty()) {
+      return Flatpaks.NONE;
+    }
+    List<FlatpakRemote> outRemotes = new ArrayList<>();
+    remotes.forEach((key, decls) -> {
+      Decl<Manifest.RemoteDecl> w = conflicts.winner("spec.flatpak.remotes", key, decls,
+          (a, b) -> a.remote().equals(b.remote()));
+      if (w != null) {
+        outRemotes.add(w.value().remote());
+      }
+    });
+    List<FlatpakApp> outApps = new ArrayList<>();
+    apps.forEach((key, decls) -> {
+      Decl<Manifest.AppDecl> w = conflicts.winner("spec.flatpak.apps", key, decls,
+          (a, b) -> a.app().equals(b.app()));
+      if (w == null) {
+        return;
+      }
+      FlatpakApp app = w.value().app();
+      if (!app.absent() && !remotes.containsKey(app.installation().id() + ":" + app.remote())) {
+        problems.add(Problem.error(host.origin().file(), host.origin().pos(), "spec.flatpak.apps[" + key + "]",
+            "host \"" + host.name() + "\" gets app " + app.id() + " from " + where(w) + " with the unknown remote \""
+            + app.remote() + "\": no layer declares it for the " + app.installation().id() + " installation"
+            + " (add it under spec.flatpak.remotes, with installation: " + app.installation().id() + ")"));
+        return;
+      }
+      outApps.add(app);
+    });
+    return new Flatpaks(outRemotes, outApps);
   }
 
   /** Picks the declaration of the highest layer, reporting a tie between different values. */

@@ -1,7 +1,11 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.manifest.Manifest.AppDecl;
+import dev.bootfleet.core.manifest.Manifest.DriverDecl;
 import dev.bootfleet.core.manifest.Manifest.ImageDecl;
 import dev.bootfleet.core.manifest.Manifest.KargDecl;
+import dev.bootfleet.core.manifest.Manifest.PackageDecl;
+import dev.bootfleet.core.manifest.Manifest.RemoteDecl;
 import dev.bootfleet.core.manifest.Manifest.Spec;
 import dev.bootfleet.core.text.ByteSize;
 import dev.bootfleet.core.text.Quote;
@@ -124,7 +128,241 @@ public final class ManifestParser {
       }
     }
     List<KargDecl> kargs = spec.get("kargs") instanceof YMap m ? kargs(m) : List.of();
-    return new Spec(image, etc, kargs);
+    DriverDecl driver = driver(spec);
+    List<PackageDecl> packages = spec.get("packages") instanceof YMap m ? packages(m) : List.of();
+    List<RemoteDecl> remotes = new ArrayList<>();
+    List<AppDecl> apps = new ArrayList<>();
+    if (spec.get("flatpak") instanceof YMap m) {
+      remotes(m, remotes);
+      apps(m, apps);
+    }
+    advise(spec, driver, packages, kargs);
+    return new Spec(image, etc, kargs, driver, packages, remotes, apps);
+  }
+
+  private DriverDecl driver(YMap spec) {
+    String id = text(spec.get("driver"));
+    if (id == null || reportedFields.contains("spec.driver")) {
+      return null;
+    }
+    try {
+      return new DriverDecl(HostDriverKind.of(id), new Origin(file, spec.get("driver").pos()));
+    } catch (IllegalArgumentException e) {
+      return null; // the schema has said so
+    }
+  }
+
+  /**
+   * Warns where bootc advises the image instead of the host (packages, kernel arguments), and refuses
+   * packages for a manifest that names the bootc driver, which cannot layer them.
+   */
+  private void advise(YMap spec, DriverDecl driver, List<PackageDecl> packages, List<KargDecl> kargs) {
+    if (!packages.isEmpty()) {
+      if (driver != null && driver.kind() == HostDriverKind.BOOTC) {
+        error(spec.get("driver").pos(), "spec.driver", "bootc cannot layer packages (spec.packages at line "
+            + spec.keyPos("packages").line() + "): install them in the image, or use driver rpm-ostree");
+      } else {
+        problems.add(Problem.warning(file, spec.keyPos("packages"), "spec.packages", "layered packages: bootc"
+            + " advises installing them in the image instead (RUN dnf install in the Containerfile); layering"
+            + " makes the deployment incompatible with bootc, and only rpm-ostree can update it"));
+      }
+    }
+    if (!kargs.isEmpty() && (driver == null || driver.kind() != HostDriverKind.RPM_OSTREE)) {
+      problems.add(Problem.warning(file, spec.keyPos("kargs"), "spec.kargs", "host-local kernel arguments:"
+          + " bootc advises shipping them in the image instead (/usr/lib/bootc/kargs.d/*.toml), where every"
+          + " switch and upgrade applies them"));
+    }
+  }
+
+  private List<PackageDecl> packages(YMap m) {
+    List<PackageDecl> out = new ArrayList<>();
+    Map<String, Boolean> seen = new HashMap<>();
+    for (String key : List.of("install", "remove")) {
+      if (!(m.get(key) instanceof YSeq seq)) {
+        continue;
+      }
+      for (int i = 0; i < seq.items().size(); i++) {
+        YNode item = seq.items().get(i);
+        String name = text(item);
+        String field = "spec.packages." + key + "[" + i + "]";
+        if (name == null || reportedFields.contains(field)) {
+          continue;
+        }
+        if (!FlatpakNames.isPackage(name)) { // what the schema's pattern lets through ("a\n")
+          error(item.pos(), field, SchemaCheck.describe(item) + " is not " + FlatpakNames.PACKAGE_FORM);
+          continue;
+        }
+        boolean install = key.equals("install");
+        Boolean other = seen.put(name, install);
+        if (other != null && other != install) {
+          error(item.pos(), field, Quote.of(name) + " is both installed and removed");
+        }
+        out.add(new PackageDecl(name, install, new Origin(file, item.pos())));
+      }
+    }
+    return out;
+  }
+
+  private void remotes(YMap flatpak, List<RemoteDecl> out) {
+    if (!(flatpak.get("remotes") instanceof YSeq seq)) {
+      return;
+    }
+    Map<String, Pos> seen = new HashMap<>();
+    for (int i = 0; i < seq.items().size(); i++) {
+      String field = "spec.flatpak.remotes[" + i + "]";
+      if (!(seq.items().get(i) instanceof YMap m)) {
+        continue;
+      }
+      String name = text(m.get("name"));
+      String url = text(m.get("url"));
+      if (name == null || url == null) {
+        continue;
+      }
+      boolean ok = check(m.get("name"), field + ".name", FlatpakNames.isRemoteName(name), FlatpakNames.REMOTE_FORM);
+      ok &= check(m.get("url"), field + ".url", FlatpakNames.isPlainUrl(url) || validUrl(url), FlatpakNames.URL_FORM);
+      FlatpakInstallation installation = installation(m);
+      if (!ok || installation == null || reported(field)) {
+        continue;
+      }
+      RemoteDecl decl = new RemoteDecl(new FlatpakRemote(name, url, installation), new Origin(file, m.pos()));
+      Pos first = seen.putIfAbsent(decl.key(), m.pos());
+      if (first != null) {
+        error(m.get("name").pos(), field + ".name", "remote " + Quote.of(name) + " (" + installation.id()
+            + " installation) is declared twice in this manifest (first at line " + first.line() + ")");
+      } else {
+        out.add(decl);
+      }
+    }
+  }
+
+  /** The schema's {@code ^(https?|file)://\S+$}, for URLs the plain form leaves out (non-ASCII). */
+  private static boolean validUrl(String url) {
+    return url.matches("(https?|file)://\\S+");
+  }
+
+  private void apps(YMap flatpak, List<AppDecl> out) {
+    if (!(flatpak.get("apps") instanceof YSeq seq)) {
+      return;
+    }
+    Map<String, Pos> seen = new HashMap<>();
+    for (int i = 0; i < seq.items().size(); i++) {
+      String field = "spec.flatpak.apps[" + i + "]";
+      if (!(seq.items().get(i) instanceof YMap m)) {
+        continue;
+      }
+      FlatpakApp app = app(m, field);
+      if (app == null) {
+        continue;
+      }
+      Pos first = seen.putIfAbsent(app.key(), m.pos());
+      if (first != null) {
+        error(m.pos(), field, "app " + app.id() + " (branch " + app.branch() + ", " + app.installation().id()
+            + " installation) is declared twice in this manifest (first at line " + first.line() + ")");
+      } else {
+        out.add(new AppDecl(app, new Origin(file, m.pos())));
+      }
+    }
+  }
+
+  private FlatpakApp app(YMap m, String field) {
+    String ref = text(m.get("ref"));
+    String id = text(m.get("id"));
+    boolean absent = "absent".equals(text(m.get("state")));
+    boolean ok = true;
+    String arch = text(m.get("arch"));
+    String branch = text(m.get("branch"));
+    if (m.get("ref") != null && m.get("id") != null) {
+      error(m.keyPos("id"), field, "needs one of ref or id, found both (id with branch and arch is the same as"
+          + " a ref)");
+      return null;
+    }
+    if (m.get("ref") == null && m.get("id") == null) {
+      error(m.pos(), field, "needs ref (" + FlatpakNames.REF_FORM + ") or id, found neither");
+      return null;
+    }
+    if (ref == null && id == null) {
+      return null; // not text: the schema has said so
+    }
+    if (ref != null) {
+      if (reportedFields.contains(field + ".ref")) {
+        return null;
+      }
+      for (String key : List.of("arch", "branch")) {
+        if (m.get(key) != null) {
+          error(m.keyPos(key), field + "." + key, "is not allowed with ref (the ref names the " + key
+              + "; use id, branch and arch instead of ref)");
+          ok = false;
+        }
+      }
+      try {
+        FlatpakNames.Ref parts = FlatpakNames.parseRef(ref);
+        id = parts.id();
+        arch = parts.arch();
+        branch = parts.branch();
+      } catch (IllegalArgumentException e) {
+        error(m.get("ref").pos(), field + ".ref", e.getMessage());
+        return null;
+      }
+    } else {
+      ok &= check(m.get("id"), field + ".id", FlatpakNames.isAppId(id), FlatpakNames.ID_FORM);
+      ok &= arch == null || check(m.get("arch"), field + ".arch", FlatpakNames.isArch(arch), FlatpakNames.ARCH_FORM);
+      ok &= branch == null
+          || check(m.get("branch"), field + ".branch", FlatpakNames.isBranch(branch), FlatpakNames.BRANCH_FORM);
+      branch = branch == null ? "stable" : branch;
+    }
+    String remote = text(m.get("remote"));
+    String commit = text(m.get("commit"));
+    if (remote != null) {
+      ok &= check(m.get("remote"), field + ".remote", FlatpakNames.isRemoteName(remote), FlatpakNames.REMOTE_FORM);
+    } else if (!absent && !reportedFields.contains(field + ".state")) {
+      error(m.pos(), field + ".remote", "missing required key 'remote' (the remote to install from, declared"
+          + " under spec.flatpak.remotes; only state: absent needs none)");
+      ok = false;
+    }
+    if (commit != null) {
+      if (absent) {
+        error(m.keyPos("commit"), field + ".commit", "is not allowed with state: absent (the app is removed)");
+        ok = false;
+      } else {
+        ok &= check(m.get("commit"), field + ".commit", FlatpakNames.isCommit(commit), FlatpakNames.COMMIT_FORM);
+      }
+    }
+    FlatpakInstallation installation = installation(m);
+    if (!ok || installation == null || reported(field)) {
+      return null;
+    }
+    return new FlatpakApp(id, arch, branch, remote, installation, commit, absent);
+  }
+
+  /** The installation named ({@code system} when none), or null when the schema refused it. */
+  private static FlatpakInstallation installation(YMap m) {
+    String t = text(m.get("installation"));
+    try {
+      return t == null ? FlatpakInstallation.SYSTEM : FlatpakInstallation.of(t);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Reports {@code node} as not of {@code form} unless {@code valid}; the schema's patterns catch most
+   * such values first (then this says nothing more), but not all: a pattern also matches before a final
+   * newline.
+   */
+  private boolean check(YNode node, String field, boolean valid, String form) {
+    if (reportedFields.contains(field)) {
+      return false;
+    }
+    if (!valid) {
+      error(node.pos(), field, SchemaCheck.describe(node) + " is not " + form);
+    }
+    return valid;
+  }
+
+  /** Whether the schema already reported {@code field} or anything inside it. */
+  private boolean reported(String field) {
+    return reportedFields.stream().anyMatch(f -> f.equals(field) || f.startsWith(field + ".")
+        || f.startsWith(field + "["));
   }
 
   private ImageDecl image(YMap m) {

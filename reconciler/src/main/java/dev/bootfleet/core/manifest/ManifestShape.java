@@ -21,6 +21,9 @@ public final class ManifestShape {
   static final String API_VERSION = "bootfleet.dev/v1alpha1";
   private static final Set<String> TRANSPORTS = Set.of("registry", "oci", "containers-storage");
   private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
+  private static final Set<String> DRIVERS = Set.of("auto", "bootc", "rpm-ostree");
+  private static final Set<String> INSTALLATIONS = Set.of("system", "user");
+  private static final Set<String> STATES = Set.of("present", "absent");
 
   private ManifestShape() {}
 
@@ -93,6 +96,9 @@ public final class ManifestShape {
         case "image" -> image(v);
         case "etc" -> etc(v);
         case "kargs" -> kargs(v);
+        case "driver" -> oneOf(DRIVERS, text(v));
+        case "packages" -> packages(v);
+        case "flatpak" -> flatpak(v);
         case "selector" -> group && (selector = selector(v));
         case "priority" -> group && isSmallInt(v) && v.longValue() >= -1000 && v.longValue() <= 1000;
         default -> false;
@@ -174,6 +180,88 @@ public final class ManifestShape {
         if (s == null || !isPlainKarg(s) || !seen.add(s)) {
           return false;
         }
+      }
+    }
+    return true;
+  }
+
+  private static boolean packages(JsonNode p) {
+    if (!p.isObject()) {
+      return false;
+    }
+    for (Map.Entry<String, JsonNode> e : p.properties()) {
+      if (!(e.getKey().equals("install") || e.getKey().equals("remove")) || !e.getValue().isArray()) {
+        return false;
+      }
+      Set<String> seen = new HashSet<>();
+      for (JsonNode a : e.getValue()) {
+        String s = text(a);
+        if (!FlatpakNames.isPackage(s) || !seen.add(s)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean flatpak(JsonNode f) {
+    if (!f.isObject()) {
+      return false;
+    }
+    for (Map.Entry<String, JsonNode> e : f.properties()) {
+      JsonNode list = e.getValue();
+      boolean remotes = e.getKey().equals("remotes");
+      if (!(remotes || e.getKey().equals("apps")) || !list.isArray()) {
+        return false;
+      }
+      for (JsonNode item : list) {
+        if (!(remotes ? flatpakRemote(item) : flatpakApp(item))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean flatpakRemote(JsonNode r) {
+    if (!r.isObject()) {
+      return false;
+    }
+    int required = 0;
+    for (Map.Entry<String, JsonNode> e : r.properties()) {
+      JsonNode v = e.getValue();
+      boolean ok = switch (e.getKey()) {
+        case "name" -> FlatpakNames.isRemoteName(text(v)) && ++required > 0;
+        case "url" -> FlatpakNames.isPlainUrl(text(v)) && ++required > 0;
+        case "installation" -> oneOf(INSTALLATIONS, text(v));
+        default -> false;
+      };
+      if (!ok) {
+        return false;
+      }
+    }
+    return required == 2;
+  }
+
+  private static boolean flatpakApp(JsonNode a) {
+    if (!a.isObject()) {
+      return false;
+    }
+    for (Map.Entry<String, JsonNode> e : a.properties()) {
+      JsonNode v = e.getValue();
+      boolean ok = switch (e.getKey()) {
+        case "ref" -> text(v) != null && !v.stringValue().isEmpty();
+        case "id" -> FlatpakNames.isAppId(text(v));
+        case "branch" -> FlatpakNames.isBranch(text(v));
+        case "arch" -> FlatpakNames.isArch(text(v));
+        case "remote" -> FlatpakNames.isRemoteName(text(v));
+        case "installation" -> oneOf(INSTALLATIONS, text(v));
+        case "commit" -> FlatpakNames.isCommit(text(v));
+        case "state" -> oneOf(STATES, text(v));
+        default -> false;
+      };
+      if (!ok) {
+        return false;
       }
     }
     return true;

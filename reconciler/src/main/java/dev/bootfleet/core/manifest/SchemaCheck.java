@@ -165,10 +165,12 @@ public final class SchemaCheck {
       case "" -> List.of("apiVersion", "kind", "metadata", "spec");
       case "/metadata" -> List.of("name", "labels", "annotations");
       case "/spec" -> "HostGroup".equals(kind)
-          ? List.of("selector", "priority", "image", "etc", "kargs")
-          : List.of("image", "etc", "kargs");
+          ? List.of("selector", "priority", "image", "etc", "kargs", "driver", "packages", "flatpak")
+          : List.of("image", "etc", "kargs", "driver", "packages", "flatpak");
       case "/spec/image" -> List.of("ref", "transport", "enforceSignaturePolicy");
       case "/spec/kargs" -> List.of("append", "delete");
+      case "/spec/packages" -> List.of("install", "remove");
+      case "/spec/flatpak" -> List.of("remotes", "apps");
       case "/spec/selector" -> List.of("matchLabels", "matchExpressions");
       default -> {
         if (pointer.matches("/spec/etc/\\d+")) {
@@ -176,6 +178,12 @@ public final class SchemaCheck {
         }
         if (pointer.matches("/spec/selector/matchExpressions/\\d+")) {
           yield List.of("key", "operator", "values");
+        }
+        if (pointer.matches("/spec/flatpak/remotes/\\d+")) {
+          yield List.of("name", "url", "installation");
+        }
+        if (pointer.matches("/spec/flatpak/apps/\\d+")) {
+          yield List.of("ref", "id", "branch", "arch", "remote", "installation", "commit", "state");
         }
         yield null;
       }
@@ -192,6 +200,21 @@ public final class SchemaCheck {
       if (why.isPresent()) {
         return why.get();
       }
+    }
+    if (pointer.startsWith("/spec/packages/")) {
+      return describe(node) + " is not " + FlatpakNames.PACKAGE_FORM;
+    }
+    if (pointer.startsWith("/spec/flatpak/")) {
+      String form = switch (last) {
+        case "name", "remote" -> FlatpakNames.REMOTE_FORM;
+        case "url" -> FlatpakNames.URL_FORM;
+        case "id" -> FlatpakNames.ID_FORM;
+        case "branch" -> FlatpakNames.BRANCH_FORM;
+        case "arch" -> FlatpakNames.ARCH_FORM;
+        case "commit" -> FlatpakNames.COMMIT_FORM;
+        default -> "of the expected form";
+      };
+      return describe(node) + " is not " + form;
     }
     return describe(node) + " is not " + FORMS.getOrDefault(last, "of the expected form");
   }

@@ -15,7 +15,8 @@ import java.util.Map;
  * <message>; <path>: <message>"} (the first 10, then {@code "; and N more"}). The checks a schema
  * cannot express come after and report the first failure only, as {@code "<origin>: <path>:
  * <problem> (expected <form>)"}: {@code .}/{@code ..} path segments, a path listed twice, and
- * content whose UTF-8 bytes do not hash to {@code sha256}.
+ * content whose UTF-8 bytes do not hash to {@code sha256}, and a Flatpak remote or app listed twice
+ * in one installation.
  */
 public final class EtcReportParser {
   private static final String DOCUMENT = "an EtcReport object in JSON";
@@ -56,7 +57,45 @@ public final class EtcReportParser {
       }
     }
     List<String> kernelArgs = kargs;
-    return root.build(() -> new EtcReport(host, files, kernelArgs));
+    FlatpakState flatpak = flatpak(root.get("flatpak"));
+    return root.build(() -> new EtcReport(host, files, kernelArgs, flatpak));
+  }
+
+  /** The {@code flatpak} member, {@code null} when absent or null (not reported). */
+  private static FlatpakState flatpak(Field fp) throws ObservedStateException {
+    if (fp.optObject("an object with remotes and apps, or null") == null) {
+      return null;
+    }
+    List<FlatpakState.Remote> remotes = new ArrayList<>();
+    Map<String, String> seen = new HashMap<>();
+    for (Field r : fp.get("remotes").optItems("an array of remotes")) {
+      String installation = r.get("installation").text("system or user");
+      String name = r.get("name").text("a remote name");
+      String url = r.get("url").text("the remote's URL");
+      String first = seen.putIfAbsent("remote " + installation + " " + name, r.path());
+      if (first != null) {
+        throw r.get("name").fail("found " + Field.quote(name) + " again in the " + installation
+            + " installation, first at " + first, "each remote once per installation");
+      }
+      remotes.add(r.build(() -> new FlatpakState.Remote(installation, name, url)));
+    }
+    List<FlatpakState.App> apps = new ArrayList<>();
+    for (Field a : fp.get("apps").optItems("an array of apps")) {
+      String installation = a.get("installation").text("system or user");
+      String id = a.get("id").text("an application ID");
+      String arch = a.get("arch").text("an architecture");
+      String branch = a.get("branch").text("a branch");
+      String origin = a.get("origin").text("a remote name");
+      String commit = a.get("commit").text(Formats.SHA256_FORM);
+      String ref = "app/" + id + "/" + arch + "/" + branch;
+      String first = seen.putIfAbsent("app " + installation + " " + ref, a.path());
+      if (first != null) {
+        throw a.get("id").fail("found " + ref + " again in the " + installation + " installation, first at "
+            + first, "each app once per installation");
+      }
+      apps.add(a.build(() -> new FlatpakState.App(installation, id, arch, branch, origin, commit)));
+    }
+    return fp.build(() -> new FlatpakState(remotes, apps));
   }
 
   private static EtcFileState file(Field f) throws ObservedStateException {

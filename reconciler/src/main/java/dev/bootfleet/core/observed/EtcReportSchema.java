@@ -104,6 +104,7 @@ final class EtcReportSchema {
         case "host" -> required += ManifestShape.isDnsName(text(v)) ? 1 : -100;
         case "files" -> required += files(v) ? 1 : -100;
         case "kargs" -> required += v.isNull() || kargs(v) ? 0 : -100;
+        case "flatpak" -> required += v.isNull() || flatpak(v) ? 0 : -100;
         default -> required = -100;
       }
       if (required < 0) {
@@ -150,6 +151,114 @@ final class EtcReportSchema {
     for (JsonNode k : list) {
       String s = text(k);
       if (s == null || s.isEmpty() || !printableAscii(s, false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The {@code flatpak} object: {@code remotes} and {@code apps}, both required, nothing else. */
+  private static boolean flatpak(JsonNode o) {
+    if (!o.isObject()) {
+      return false;
+    }
+    int required = 0;
+    for (Map.Entry<String, JsonNode> e : o.properties()) {
+      JsonNode v = e.getValue();
+      boolean ok = switch (e.getKey()) {
+        case "remotes" -> eachObject(v, EtcReportSchema::flatpakRemote) && ++required > 0;
+        case "apps" -> eachObject(v, EtcReportSchema::flatpakApp) && ++required > 0;
+        default -> false;
+      };
+      if (!ok) {
+        return false;
+      }
+    }
+    return required == 2;
+  }
+
+  private static boolean eachObject(JsonNode list, java.util.function.Predicate<JsonNode> check) {
+    if (!list.isArray()) {
+      return false;
+    }
+    for (JsonNode x : list) {
+      if (!x.isObject() || !check.test(x)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean flatpakRemote(JsonNode r) {
+    int required = 0;
+    for (Map.Entry<String, JsonNode> e : r.properties()) {
+      String s = text(e.getValue());
+      boolean ok = switch (e.getKey()) {
+        case "installation" -> isInstallation(s);
+        case "name" -> isFlatpakName(s);
+        case "url" -> s != null && !s.isEmpty() && s.length() <= 4096 && printableAscii(s, true);
+        default -> false;
+      };
+      if (!ok) {
+        return false;
+      }
+      required++;
+    }
+    return required == 3;
+  }
+
+  private static boolean flatpakApp(JsonNode a) {
+    int required = 0;
+    for (Map.Entry<String, JsonNode> e : a.properties()) {
+      String s = text(e.getValue());
+      boolean ok = switch (e.getKey()) {
+        case "installation" -> isInstallation(s);
+        case "id" -> isAppId(s);
+        case "arch" -> s != null && !s.isEmpty() && s.length() <= 64 && allOf(s, "_");
+        case "branch", "origin" -> isFlatpakName(s);
+        case "commit" -> s != null && Formats.isSha256Hex(s);
+        default -> false;
+      };
+      if (!ok) {
+        return false;
+      }
+      required++;
+    }
+    return required == 6;
+  }
+
+  private static boolean isInstallation(String s) {
+    return "system".equals(s) || "user".equals(s);
+  }
+
+  /** {@code ^[A-Za-z0-9_][A-Za-z0-9_.-]*$}, at most 255 characters. */
+  private static boolean isFlatpakName(String s) {
+    return s != null && !s.isEmpty() && s.length() <= 255 && s.charAt(0) != '.' && s.charAt(0) != '-'
+        && allOf(s, "_.-");
+  }
+
+  /** {@code ^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)+$}, at most 255 characters. */
+  private static boolean isAppId(String s) {
+    if (s == null || s.length() > 255 || !allOf(s, "_.-")) {
+      return false;
+    }
+    String[] parts = s.split("\\.", -1);
+    if (parts.length < 2) {
+      return false;
+    }
+    for (String p : parts) {
+      if (p.isEmpty() || p.charAt(0) == '-' || p.charAt(0) >= '0' && p.charAt(0) <= '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Only ASCII letters, digits and the given punctuation. */
+  private static boolean allOf(String s, String punctuation) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || punctuation.indexOf(c) >= 0)) {
         return false;
       }
     }

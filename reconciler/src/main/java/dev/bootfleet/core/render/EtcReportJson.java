@@ -2,6 +2,7 @@ package dev.bootfleet.core.render;
 
 import dev.bootfleet.core.observed.EtcFileState;
 import dev.bootfleet.core.observed.EtcReport;
+import dev.bootfleet.core.observed.FlatpakState;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -30,6 +31,19 @@ public final class EtcReportJson {
     if (report.kargs() != null) {
       ArrayNode k = o.putArray("kargs");
       report.kargs().forEach(k::add);
+    }
+    FlatpakState fp = report.flatpak();
+    if (fp != null) {
+      ObjectNode f = o.putObject("flatpak");
+      ArrayNode remotes = f.putArray("remotes");
+      for (FlatpakState.Remote r : fp.remotes()) {
+        remotes.addObject().put("installation", r.installation()).put("name", r.name()).put("url", r.url());
+      }
+      ArrayNode apps = f.putArray("apps");
+      for (FlatpakState.App a : fp.apps()) {
+        apps.addObject().put("installation", a.installation()).put("id", a.id()).put("arch", a.arch())
+            .put("branch", a.branch()).put("origin", a.origin()).put("commit", a.commit());
+      }
     }
     return MAPPER.writeValueAsString(o) + "\n";
   }

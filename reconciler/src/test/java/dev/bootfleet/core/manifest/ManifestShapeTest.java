@@ -39,6 +39,19 @@ class ManifestShapeTest {
         kargs:
           append: [quiet, console=ttyS0]
           delete: [rhgb]
+        driver: rpm-ostree
+        packages:
+          install: [htop, c++-tools, python3.12]
+          remove: [firefox]
+        flatpak:
+          remotes:
+            - {name: flathub, url: "https://dl.flathub.org/repo/", installation: system}
+            - {name: local_1, url: "file:///srv/repo"}
+          apps:
+            - {ref: app/org.mozilla.firefox/x86_64/stable, remote: flathub}
+            - {id: org.example.my-app, branch: "24.08", arch: aarch64, remote: local_1, installation: user,
+               commit: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef, state: present}
+            - {id: org.example.Old, state: absent}
       """;
   private static final String EVERY_FIELD_GROUP = """
       apiVersion: bootfleet.dev/v1alpha1
@@ -54,6 +67,11 @@ class ManifestShapeTest {
         image: {ref: quay.io/example/os:41}
         etc:
           - {path: /etc/motd, content: "hello {{host.name}}", template: true}
+        driver: auto
+        packages: {install: [zsh]}
+        flatpak:
+          remotes: [{name: fedora, url: "http://registry.example/flatpak"}]
+          apps: [{id: org.gnome.Calculator, remote: fedora}]
       """;
 
   @Test

@@ -39,6 +39,10 @@ class SchemaCheckTest {
       Host      | /spec/etc/3                         | common.schema.json#/$defs/etcFile/properties
       HostGroup | /spec/selector                      | common.schema.json#/$defs/labelSelector/properties
       HostGroup | /spec/selector/matchExpressions/0   | common.schema.json#/$defs/labelSelector/properties/matchExpressions/items/properties
+      Host      | /spec/packages                      | common.schema.json#/$defs/packages/properties
+      Host      | /spec/flatpak                       | common.schema.json#/$defs/flatpak/properties
+      HostGroup | /spec/flatpak/remotes/2             | common.schema.json#/$defs/flatpakRemote/properties
+      Host      | /spec/flatpak/apps/0                | common.schema.json#/$defs/flatpakApp/properties
       """)
   void knownKeys_areTheSchemasProperties(String kind, String pointer, String sources) throws IOException {
     List<String> expected = new ArrayList<>();

@@ -34,6 +34,8 @@ class ByteInputTest {
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (file.toString().endsWith(".etc.json")) {
       assertThat(EtcReportParser.parse(bytes, "f")).isEqualTo(EtcReportParser.parse(text, "f"));
+    } else if (StatusDocuments.isRpmOstree(SourceDocument.read(bytes, "f", BootcStatusParser.DOCUMENT))) {
+      assertThat(RpmOstreeStatusParser.parse(bytes, "f")).isEqualTo(RpmOstreeStatusParser.parse(text, "f"));
     } else {
       assertThat(BootcStatusParser.parse(bytes, "f")).isEqualTo(BootcStatusParser.parse(text, "f"));
     }

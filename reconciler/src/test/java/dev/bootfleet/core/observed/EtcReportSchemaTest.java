@@ -26,9 +26,13 @@ class EtcReportSchemaTest {
           "content": "a"},
          {"path": "/etc/ssh/sshd_config.d/50-x.conf", "sha256": "%s", "mode": "0600", "owner": "0",
           "group": "wheel", "content": null}],
-       "kargs": ["quiet", "console=ttyS0,115200"]}
+       "kargs": ["quiet", "console=ttyS0,115200"],
+       "flatpak": {
+         "remotes": [{"installation": "system", "name": "flathub", "url": "https://dl.flathub.org/repo/"}],
+         "apps": [{"installation": "user", "id": "org.example.App", "arch": "x86_64", "branch": "stable",
+                   "origin": "flathub", "commit": "%s"}]}}
       """.formatted("ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb",
-      "0123456789abcdef".repeat(4));
+      "0123456789abcdef".repeat(4), "0123456789abcdef".repeat(4));
 
   @Test
   void plainlyValid_acceptsOnlyWhatTheSchemaAccepts_forEveryMutant() throws Exception {

@@ -92,6 +92,19 @@ class PlannerFlatpakTest {
   }
 
   @Test
+  void remoteAddedFromARepoFile_comparesByPresence() throws Exception {
+    ObservedHost host = new RpmOstreeDoc().booted(RpmOstreeDoc.unverified(NEW)).parse();
+    FlatpakRemote byFile = new FlatpakRemote("flathub", "https://dl.flathub.org/repo/flathub.flatpakrepo", SYSTEM);
+
+    HostPlan present = plan(want(NEW, List.of(byFile), List.of()), host, report(List.of(HAVE_FLATHUB), List.of()));
+    HostPlan missing = plan(want(NEW, List.of(byFile), List.of()), host, report(List.of(), List.of()));
+
+    assertThat(present.status()).isEqualTo(HostStatus.IN_SYNC);
+    assertThat(missing.actions()).singleElement().isEqualTo(new Action.FlatpakRemoteAdd("flathub",
+        "https://dl.flathub.org/repo/flathub.flatpakrepo", "system", null));
+  }
+
+  @Test
   void pinnedCommit_movesTheInstalledApp() throws Exception {
     ObservedHost host = new RpmOstreeDoc().booted(RpmOstreeDoc.unverified(NEW)).parse();
 

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The two drivers an agent may use and how it picks one per cycle (README, "rpm-ostree hosts"): the
  * driver Git names for the host wins; with {@code auto} (the default) it runs {@code bootc status}
- * and uses rpm-ostree when bootc is not installed, or reports the booted deployment {@code
+ * and uses rpm-ostree when bootc is not installed, or reports the booted or staged deployment {@code
  * incompatible} (rpm-ostree layering), or fails where {@code rpm-ostree status} works; else bootc.
  */
 final class HostDrivers {
@@ -56,6 +56,9 @@ final class HostDrivers {
     ObservedHost host = parse(text, bootc);
     if (host.booted() != null && host.booted().incompatible()) {
       return read(rpmOstree, "detected: bootc reports the booted deployment incompatible (rpm-ostree layering)");
+    }
+    if (host.staged() != null && host.staged().incompatible()) {
+      return read(rpmOstree, "detected: bootc reports the staged deployment incompatible (rpm-ostree layering)");
     }
     return new Seen(bootc, text, host, "detected: bootc");
   }

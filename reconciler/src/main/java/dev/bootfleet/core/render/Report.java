@@ -41,6 +41,7 @@ public record Report(Plan plan, Kind kind) {
     return line;
   }
 
+  /** {@code write-file x2, flatpak x4, rebase, finalize}: action types in order, repeats counted. */
   static String actionList(HostPlan h) {
     if (h.actions().isEmpty()) {
       return "-";
@@ -49,15 +50,17 @@ public record Report(Plan plan, Kind kind) {
     String last = null;
     int n = 0;
     for (var a : h.actions()) {
-      if (a.type().equals(last)) {
+      // Flatpak changes are many small live steps: one "flatpak xN" entry keeps the table readable.
+      String type = a.isFlatpak() ? "flatpak" : a.type();
+      if (type.equals(last)) {
         n++;
         continue;
       }
       if (last != null) {
         b.append(n > 1 ? " x" + n : "").append(", ");
       }
-      b.append(a.type());
-      last = a.type();
+      b.append(type);
+      last = type;
       n = 1;
     }
     return b.append(n > 1 ? " x" + n : "").toString();

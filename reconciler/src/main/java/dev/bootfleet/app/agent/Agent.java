@@ -6,8 +6,9 @@ import dev.bootfleet.core.manifest.ImageRef;
 import dev.bootfleet.core.manifest.ImageSpec;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.manifest.Transport;
+import dev.bootfleet.core.manifest.HostDriverKind;
 import dev.bootfleet.core.observed.BootEntry;
-import dev.bootfleet.core.observed.BootcStatusParser;
+import dev.bootfleet.core.observed.EtcReport;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.observed.ObservedStateException;
 import dev.bootfleet.core.plan.Action;
@@ -33,9 +34,11 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One host's agent: each {@link #cycle()} observes bootc, tells how the last boot went, plans with the
- * same engine as the CLI, carries out the plan (files first, then the image, the reboot last and only
- * under the reboot policy), and writes its reports. See docs/adr/0006-host-agent.md.
+ * One host's agent: each {@link #cycle()} observes the host with bootc or rpm-ostree ({@link
+ * HostDrivers}), tells how the last boot went, plans with the same engine as the CLI, carries out the
+ * plan (files first, then the OS changes, the reboot last and only under the reboot policy), and writes
+ * its reports. On rpm-ostree hosts every OS change is staged finalization-locked, and the reboot is
+ * {@code rpm-ostree finalize-deployment}. See docs/adr/0006-host-agent.md and README, "rpm-ostree hosts".
  */
 public final class Agent {
   /** Staged updates lost at this many boots in a row make a hold: no endless stage-reboot-lose loop. */
@@ -45,7 +48,11 @@ public final class Agent {
 
   private final AgentConfig config;
   private final DesiredStateSource source;
-  private final HostDriver driver;
+  private final HostDrivers drivers;
+  /** The driver of this cycle. */
+  private HostDriver driver;
+  /** rpm-ostree hosts: the kernel arguments of the next boot for the report; null otherwise. */
+  private java.util.List<String> kargs;
   private final EtcApplier etc;
   private final RebootPolicy policy;
   private final StateStore store;
@@ -55,11 +62,11 @@ public final class Agent {
   /** The lock of the revision last read: which manifests each pinned image index lists. */
   private ImageLock images = ImageLock.EMPTY;
 
-  Agent(AgentConfig config, DesiredStateSource source, HostDriver driver, EtcApplier etc, RebootPolicy policy,
+  Agent(AgentConfig config, DesiredStateSource source, HostDrivers drivers, EtcApplier etc, RebootPolicy policy,
       StateStore store, Clock clock, PrintStream log) {
     this.config = config;
     this.source = source;
-    this.driver = driver;
+    this.drivers = drivers;
     this.etc = etc;
     this.policy = policy;
     this.store = store;
@@ -79,16 +86,26 @@ public final class Agent {
     }
     AgentState st = loaded.state();
 
+    DesiredHost want = desired(rep);
     ObservedHost host = null;
     String statusText = null;
+    String tool = want == null || want.driver() == HostDriverKind.AUTO ? "bootc" : want.driver().id();
+    kargs = null;
     try {
-      statusText = driver.status();
-      host = BootcStatusParser.parse(statusText, "bootc status");
+      HostDrivers.Seen seen = drivers.observe(want == null ? HostDriverKind.AUTO : want.driver());
+      driver = seen.driver();
+      tool = HostDrivers.name(driver);
+      rep.driver = tool;
+      rep.driverHow = seen.how();
+      statusText = seen.text();
+      host = seen.host();
+      if (driver.kind() == HostDriverKind.RPM_OSTREE) {
+        kargs = driver.kargs();
+      }
     } catch (HostDriver.HostException | ObservedStateException e) {
       rep.problem(e.getMessage());
     }
 
-    DesiredHost want = desired(rep);
     etc.cleanUp(want, st, rep);
     if (host != null && host.booted() != null) {
       checkBoot(st, bootId, host, rep);
@@ -96,10 +113,10 @@ public final class Agent {
         reconcile(want, host, st, bootId, rep);
       }
     } else if (host != null) {
-      rep.status("unknown", "bootc reports no booted deployment (not a bootc host?)");
+      rep.status("unknown", tool + " reports no booted deployment (not a bootc host?)");
     }
     if (host == null) {
-      rep.status("unknown", "bootc status failed; nothing was changed");
+      rep.status("unknown", tool + " status failed; nothing was changed");
     }
     releaseSlot(st, bootId, rep);
     firstCycle = false;
@@ -145,7 +162,8 @@ public final class Agent {
     BootCheck.Staged record = st.staged == null ? null : new BootCheck.Staged(spec(st.staged.ref(),
         st.staged.transport(), st.staged.enforce()), st.staged.bootId(), st.staged.locked(),
         st.staged.rebootBootId() != null);
-    BootCheck.Outcome outcome = BootCheck.classify(record, bootId, host);
+    BootCheck.Outcome outcome = st.staged != null && st.staged.byDeployment()
+        ? DeploymentCheck.classify(st.staged, bootId, host) : BootCheck.classify(record, bootId, host);
     String ref = st.staged == null ? null : st.staged.ref();
     switch (outcome) {
       case NONE -> { }
@@ -155,7 +173,7 @@ public final class Agent {
         }
       }
       case CONVERGED -> {
-        if (st.staged.from() != null) {
+        if (st.staged.from() != null && !canonical(st.staged.from()).equals(st.staged.ref())) {
           st.remember(canonical(st.staged.from())); // left on purpose: Git may name it again (a revert)
         }
         st.lostAttempts = 0;
@@ -221,12 +239,12 @@ public final class Agent {
       rep.note("the hold on " + st.hold.ref() + " ends: the host runs it");
       st.hold = null;
     }
-    EtcApplier.Observed files = etc.observe(config.host(), want, st, rep);
+    EtcApplier.Observed files = observe(want, st, rep);
     HostPlan plan = planner.planHost(want, new Observation(host, files.report(), new HostHistory(
         new java.util.HashSet<>(st.restageable))));
     if (etc.apply(plan, want, st, files, store, rep)) {
       // Plan again from what /etc holds now: the status says where the host stands after the writes.
-      files = etc.observe(config.host(), want, st, new CycleReport(config.host(), rep.time, rep.bootId,
+      files = observe(want, st, new CycleReport(config.host(), rep.time, rep.bootId,
           new PrintStream(java.io.OutputStream.nullOutputStream())));
       plan = planner.planHost(want, new Observation(host, files.report(), new HostHistory(
           new java.util.HashSet<>(st.restageable))));
@@ -242,6 +260,11 @@ public final class Agent {
       return;
     }
     rep.status(plan.status().id(), plan.reason());
+    if (driver instanceof HostDriver.RpmOstree r) {
+      new RpmOstreeSteps(this, r, want, host, st, bootId, rep).run(plan.actions());
+      return;
+    }
+    HostDriver.Bootc bootc = (HostDriver.Bootc) driver;
     boolean unlock = false;
     for (Action a : plan.actions()) {
       try {
@@ -249,7 +272,7 @@ public final class Agent {
           case Action.WriteFile w -> { }
           case Action.RemoveFile r -> { }
           case Action.Stage s -> {
-            driver.switchTo(s.ref(), s.transport(), s.enforceSignaturePolicy());
+            bootc.switchTo(s.ref(), s.transport(), s.enforceSignaturePolicy());
             st.staged = new AgentState.Staged(s.ref(), s.transport(), s.enforceSignaturePolicy(), bootId,
                 imageOf(host.booted()), false, null, null);
             store.save(st);
@@ -260,13 +283,13 @@ public final class Agent {
             if (host.staged() != null && host.staged().downloadOnly()) {
               rep.step("cancel-staged", c.ref(), "done", "already locked: the next boot discards it");
             } else {
-              driver.lockStaged();
+              bootc.lockStaged();
               rep.step("cancel-staged", c.ref(), "done", "locked (bootc upgrade --download-only): the next boot"
                   + " discards it; bootc has no verb to drop it");
             }
           }
           case Action.CancelRollback c -> {
-            ObservedHost now = BootcStatusParser.parse(driver.status(), "bootc status");
+            ObservedHost now = HostDrivers.parse(driver.status(), driver);
             if (now.rollbackQueued()) { // bootc rollback toggles: only when one is still queued
               driver.revertQueuedRollback();
               rep.step("cancel-rollback", c.ref(), "done", "bootc rollback reverted the queued rollback");
@@ -274,7 +297,7 @@ public final class Agent {
           }
           case Action.SetKargs k -> rep.step("set-kargs", String.join(" ", k.append()), "skipped",
               "not supported by this driver");
-          case Action.Reboot r -> reboot(want, host, st, bootId, unlock, rep);
+          case Action.Reboot r -> reboot(bootc, want, host, st, bootId, unlock, rep);
           default -> rep.step(a.type(), target, "skipped", "not supported by this driver");
         }
       } catch (HostDriver.HostException | ObservedStateException e) {
@@ -285,8 +308,8 @@ public final class Agent {
     }
   }
 
-  private void reboot(DesiredHost want, ObservedHost host, AgentState st, String bootId, boolean unlock,
-      CycleReport rep) throws HostDriver.HostException, IOException {
+  private void reboot(HostDriver.Bootc bootc, DesiredHost want, ObservedHost host, AgentState st, String bootId,
+      boolean unlock, CycleReport rep) throws HostDriver.HostException, IOException {
     Instant now = clock.instant();
     String target = want.image().switchTarget();
     if (st.staged != null && bootId.equals(st.staged.rebootBootId()) && st.staged.rebootAt() != null
@@ -304,7 +327,7 @@ public final class Agent {
     if (d instanceof RebootPolicy.Wait w) {
       rep.reboot = "waiting: " + w.why();
       if (config.reboot().defers() && !st.staged.locked() && !unlock) {
-        driver.lockStaged();
+        bootc.lockStaged();
         st.staged = st.staged.withLocked(true);
         rep.step("lock-staged", target, "done", "so that only the agent's reboot applies it");
       }
@@ -318,7 +341,7 @@ public final class Agent {
     }
     try {
       if (unlock || st.staged.locked()) {
-        driver.unlockStaged();
+        bootc.unlockStaged();
         st.staged = st.staged.withLocked(false);
         rep.step("unlock-staged", target, "done", "bootc upgrade --from-downloaded");
       }
@@ -341,7 +364,38 @@ public final class Agent {
     rep.step("reboot", target, "requested", String.join(" ", config.reboot().command()));
   }
 
-  private void giveBack(AgentState st, CycleReport rep) {
+  /** The /etc files bootfleet manages, with the kernel arguments on rpm-ostree hosts. */
+  private EtcApplier.Observed observe(DesiredHost want, AgentState st, CycleReport rep) {
+    EtcApplier.Observed o = etc.observe(config.host(), want, st, rep);
+    if (kargs == null) {
+      return o;
+    }
+    EtcReport r = o.report();
+    return new EtcApplier.Observed(new EtcReport(r.host(), r.files(), kargs, r.flatpak()), o.localChanges());
+  }
+
+  /** Replaces the kernel arguments reported for this cycle (after the agent changed them). */
+  void kargs(java.util.List<String> now) {
+    kargs = now;
+  }
+
+  AgentConfig config() {
+    return config;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  RebootPolicy policy() {
+    return policy;
+  }
+
+  StateStore store() {
+    return store;
+  }
+
+  void giveBack(AgentState st, CycleReport rep) {
     if (st.fleetLock != null && st.fleetLock.held()) {
       String why = policy.release();
       if (why == null) {
@@ -411,7 +465,10 @@ public final class Agent {
       String status = statusText;
       if (before != null && rep.steps.stream().anyMatch(s -> s.result().equals("done") && !s.type().endsWith("-file"))) {
         try {
-          status = driver.status(); // the image changed: report what bootc says now
+          status = driver.status(); // the OS changed: report what the tool says now
+          if (kargs != null) {
+            kargs = driver.kargs();
+          }
         } catch (HostDriver.HostException e) {
           rep.problem(e.getMessage());
         }
@@ -421,7 +478,7 @@ public final class Agent {
             AtomicFiles.Attributes.mode(0644));
       }
       if (want != null) {
-        EtcApplier.Observed files = etc.observe(config.host(), want, st, new CycleReport(config.host(), rep.time,
+        EtcApplier.Observed files = observe(want, st, new CycleReport(config.host(), rep.time,
             rep.bootId, new PrintStream(java.io.OutputStream.nullOutputStream())));
         AtomicFiles.write(dir.resolve(config.host() + ".etc.json"), EtcReportJson.render(files.report())
             .getBytes(StandardCharsets.UTF_8), AtomicFiles.Attributes.mode(0644));
@@ -447,7 +504,7 @@ public final class Agent {
     }
   }
 
-  private static String imageOf(BootEntry e) {
+  static String imageOf(BootEntry e) {
     return e == null || e.image() == null ? null : e.image().image().image();
   }
 }

@@ -4,6 +4,7 @@ import dev.bootfleet.adapters.bootc.BootcCli;
 import dev.bootfleet.adapters.fleetlock.FleetLockClient;
 import dev.bootfleet.adapters.fs.EtcTree;
 import dev.bootfleet.adapters.git.GitDesiredState;
+import dev.bootfleet.adapters.rpmostree.RpmOstreeCli;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.text.ByteSize;
 import dev.bootfleet.core.text.Text;
@@ -29,9 +30,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code bootfleet agent}: the host agent, as a service (loop) or one cycle ({@code --once}). */
 @Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run the host agent: keep this host at what the fleet repository says.",
-        "Each cycle reads bootc status, plans with the same engine as 'plan', writes /etc files atomically,",
-        "stages images with bootc switch, and reboots only inside a maintenance window (and with a FleetLock",
-        "slot when configured). Runs until stopped, or once with --once."},
+        "Each cycle reads bootc status (or rpm-ostree status), plans with the same engine as 'plan', writes /etc",
+        "files atomically, stages images with bootc switch (or rpm-ostree rebase, install, kargs, all",
+        "finalization-locked), and reboots (rpm-ostree: finalize-deployment) only inside a maintenance window",
+        "(and with a FleetLock slot when configured). Runs until stopped, or once with --once."},
     subcommands = {AgentCommand.ClearHold.class},
     footer = {"", "Exit codes with --once: 0 done, 1 a problem (see the log and <host>.agent.json),"
         + " 2 the host is held or its state unknown.", "Configuration: README.md, section 'The host agent'."})
@@ -93,10 +95,11 @@ public final class AgentCommand implements Callable<Integer> {
   static Agent build(AgentConfig c, PrintStream log, Clock clock) throws IOException {
     GitDesiredState source = new GitDesiredState(c.fleet().url(), c.fleet().branch(), c.fleet().path(),
         c.stateDir().resolve("fleet.git"));
-    BootcCli driver = new BootcCli(c.bootc(), c.bootcTimeout());
+    HostDrivers drivers = new HostDrivers(new BootcCli(c.bootc(), c.bootcTimeout()),
+        new RpmOstreeCli(c.rpmOstree(), c.bootcTimeout()));
     FleetLockClient lock = c.reboot().fleetLock() == null ? null : new FleetLockClient(c.reboot().fleetLock().url(),
         c.reboot().fleetLock().id(), c.reboot().fleetLock().group(), Duration.ofSeconds(30));
-    return new Agent(c, source, driver, new EtcApplier(new EtcTree(c.root()), c.localChanges()),
+    return new Agent(c, source, drivers, new EtcApplier(new EtcTree(c.root()), c.localChanges()),
         new RebootPolicy(c.reboot().windows(), lock), new StateStore(c.stateDir()), clock, log);
   }
 

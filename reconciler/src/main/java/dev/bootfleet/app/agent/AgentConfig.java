@@ -21,9 +21,12 @@ import java.util.List;
  * @param bootIdFile where the kernel tells the boot id
  * @param localChanges what to do with a managed file changed on the host since bootfleet wrote it
  * @param reboot the reboot policy
+ * @param rpmOstree the rpm-ostree command and any leading arguments (rpm-ostree hosts; {@code bootcTimeout}
+ *     bounds its calls too)
  */
 public record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
-    Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot) {
+    Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot,
+    List<String> rpmOstree) {
 
   public static final Path DEFAULT_FILE = Path.of("/etc/bootfleet/agent.yaml");
 
@@ -53,7 +56,17 @@ public record AgentConfig(String host, Fleet fleet, Duration interval, Path stat
 
   public record FleetLock(URI url, String group, String id) {}
 
+  public static final List<String> DEFAULT_RPM_OSTREE = List.of("/usr/bin/rpm-ostree");
+
   public AgentConfig {
     bootc = List.copyOf(bootc);
+    rpmOstree = List.copyOf(rpmOstree == null ? DEFAULT_RPM_OSTREE : rpmOstree);
+  }
+
+  /** A configuration with rpm-ostree at its default place. */
+  public AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
+      Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot) {
+    this(host, fleet, interval, stateDir, root, bootc, bootcTimeout, reportDir, bootIdFile, localChanges, reboot,
+        DEFAULT_RPM_OSTREE);
   }
 }

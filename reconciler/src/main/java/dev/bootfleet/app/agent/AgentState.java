@@ -43,22 +43,35 @@ public final class AgentState {
    * @param ref the canonical reference staged
    * @param bootId the boot in which it was staged
    * @param from what was booted then (null: not a container image)
-   * @param locked whether the agent locked the entry (download-only)
+   * @param locked whether the agent locked the entry (download-only, or rpm-ostree's finalization lock)
    * @param rebootBootId the boot in which the agent asked for the reboot that applies it, or null
    * @param rebootAt when it asked
+   * @param checksum rpm-ostree hosts: the staged deployment's ostree commit, or null (bootc)
+   * @param serial rpm-ostree hosts: its deploy serial, or null; with the commit it tells a package or
+   *     kernel-argument change apart from the deployment it was built from, whose image is the same
    */
   public record Staged(String ref, String transport, boolean enforce, String bootId, String from, boolean locked,
-      String rebootBootId, String rebootAt) {
+      String rebootBootId, String rebootAt, String checksum, Integer serial) {
+    public Staged(String ref, String transport, boolean enforce, String bootId, String from, boolean locked,
+        String rebootBootId, String rebootAt) {
+      this(ref, transport, enforce, bootId, from, locked, rebootBootId, rebootAt, null, null);
+    }
+
     Staged withLocked(boolean l) {
-      return new Staged(ref, transport, enforce, bootId, from, l, rebootBootId, rebootAt);
+      return new Staged(ref, transport, enforce, bootId, from, l, rebootBootId, rebootAt, checksum, serial);
     }
 
     Staged withReboot(String boot, String at) {
-      return new Staged(ref, transport, enforce, bootId, from, locked, boot, at);
+      return new Staged(ref, transport, enforce, bootId, from, locked, boot, at, checksum, serial);
     }
 
     Staged inBoot(String boot) {
-      return new Staged(ref, transport, enforce, boot, from, locked, null, null);
+      return new Staged(ref, transport, enforce, boot, from, locked, null, null, checksum, serial);
+    }
+
+    /** Whether this names one deployment by commit and serial (rpm-ostree), not only by image. */
+    boolean byDeployment() {
+      return checksum != null && serial != null;
     }
   }
 

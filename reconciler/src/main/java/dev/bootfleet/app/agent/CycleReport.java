@@ -24,6 +24,9 @@ public final class CycleReport {
   private final PrintStream log;
   String source;
   String revision;
+  /** bootc or rpm-ostree, and why that one. */
+  String driver;
+  String driverHow;
   String status = "unknown";
   String reason = "";
   String bootOutcome;
@@ -53,6 +56,11 @@ public final class CycleReport {
 
   public String bootOutcome() {
     return bootOutcome;
+  }
+
+  /** bootc or rpm-ostree: the driver this cycle used, or null when none could read the host. */
+  public String driver() {
+    return driver;
   }
 
   public String reboot() {
@@ -114,6 +122,8 @@ public final class CycleReport {
     o.put("bootId", bootId);
     o.put("source", source);
     o.put("revision", revision);
+    o.put("driver", driver);
+    o.put("driverDetection", driverHow);
     o.put("status", status);
     o.put("reason", reason);
     if (bootOutcome != null) {

@@ -70,7 +70,7 @@ public final class StateStore {
     if (st.isObject()) {
       s.staged = new AgentState.Staged(text(st, "ref"), text(st, "transport"), st.path("enforce").asBoolean(false),
           text(st, "bootId"), text(st, "from"), st.path("locked").asBoolean(false), text(st, "rebootBootId"),
-          text(st, "rebootAt"));
+          text(st, "rebootAt"), text(st, "checksum"), st.path("serial").isInt() ? st.path("serial").asInt() : null);
     }
     s.lostAttempts = n.path("lostAttempts").asInt(0);
     JsonNode h = n.path("hold");
@@ -110,6 +110,9 @@ public final class StateStore {
       o.putObject("staged").put("ref", x.ref()).put("transport", x.transport()).put("enforce", x.enforce())
           .put("bootId", x.bootId()).put("from", x.from()).put("locked", x.locked())
           .put("rebootBootId", x.rebootBootId()).put("rebootAt", x.rebootAt());
+      if (x.byDeployment()) { // rpm-ostree: the staged deployment itself
+        o.withObject("staged").put("checksum", x.checksum()).put("serial", x.serial());
+      }
     }
     o.put("lostAttempts", s.lostAttempts);
     if (s.hold == null) {

@@ -56,6 +56,9 @@ public final class Main implements Runnable {
       // The bootc simulator (tests, demos) runs once per simulated bootc call: without the whole command tree.
       return dev.bootfleet.app.sim.BootcSimCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
     }
+    if (args.length > 0 && args[0].equals("rpm-ostree-sim")) {
+      return dev.bootfleet.app.sim.RpmOstreeSimCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     // The agent runs on every host for weeks: it builds only its own commands, not the whole CLI (fewer classes).
     CommandLine cli = args.length > 0 && args[0].equals("agent")
         ? new CommandLine(new dev.bootfleet.app.agent.AgentCommand()).setCommandName("bootfleet agent")

@@ -25,6 +25,7 @@ class AgentConfigParserTest {
     assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/bootfleet"));
     assertThat(c.root()).isEqualTo(Path.of("/"));
     assertThat(c.bootc()).containsExactly("/usr/bin/bootc");
+    assertThat(c.rpmOstree()).containsExactly("/usr/bin/rpm-ostree");
     assertThat(c.bootcTimeout()).isEqualTo(Duration.ofHours(1));
     assertThat(c.reportDir()).isEqualTo(Path.of("/var/lib/bootfleet/reports"));
     assertThat(c.bootIdFile()).isEqualTo(Path.of("/proc/sys/kernel/random/boot_id"));
@@ -43,6 +44,7 @@ class AgentConfigParserTest {
         fleet: {url: /srv/fleet.git, branch: prod, path: fleets/eu}
         interval: 120
         bootc: [/usr/bin/bootc]
+        rpmOstree: [/usr/local/bin/rpm-ostree, -q]
         etc: {localChanges: keep}
         reboot:
           command: [systemctl, reboot]
@@ -55,6 +57,7 @@ class AgentConfigParserTest {
     assertThat(r.problems()).isEmpty();
     AgentConfig c = r.config();
     assertThat(c.localChanges()).isEqualTo(AgentConfig.LocalChanges.KEEP);
+    assertThat(c.rpmOstree()).containsExactly("/usr/local/bin/rpm-ostree", "-q");
     assertThat(c.reboot().windows().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
     assertThat(c.reboot().windows().isOpen(Instant.parse("2026-11-28T23:00:00Z"))).isTrue(); // Sun 00:00 Berlin
     assertThat(c.reboot().fleetLock()).isEqualTo(new AgentConfig.FleetLock(URI.create("http://lock.example:3333/"),
@@ -83,7 +86,7 @@ class AgentConfigParserTest {
     assertThat(r.config()).isNull();
     assertThat(r.problems()).extracting(Problem::format).containsExactly(
         "agent.yaml:5:1: error: colour: is not a setting (expected one of bootIdFile, bootc, bootcTimeout, etc, fleet,"
-            + " host, interval, reboot, reportDir, root, stateDir)",
+            + " host, interval, reboot, reportDir, root, rpmOstree, stateDir)",
         "agent.yaml:1:7: error: host: \"Web_01\" is not a host name (expected a DNS-1123 name such as web-01)",
         "agent.yaml:2:8: error: fleet.url: is missing (expected the fleet repository's Git URL or path)",
         "agent.yaml:3:11: error: interval: \"soon\" is not a whole number from 10 to 86400",

@@ -2,6 +2,7 @@ package dev.bootfleet.app.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bootfleet.app.sim.RpmOstreeSimHost;
 import dev.bootfleet.app.sim.SimHost;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.observed.BootcStatusParser;
@@ -37,11 +38,25 @@ final class AgentWorld implements AutoCloseable {
   final Path reports;
   final Git git;
   final SimHost sim;
+  /** The rpm-ostree simulator's host, for an rpm-ostree world (see {@link #rpmOstree}); else null. */
+  final RpmOstreeSimHost rpm;
   final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z")); // a Tuesday
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
   Agent agent;
 
   AgentWorld(Path base) throws Exception {
+    this(base, false);
+  }
+
+  /**
+   * A world whose host is the rpm-ostree simulator and has no bootc (the agent detects rpm-ostree);
+   * its reboot command is the simulator's plain reboot, which the agent should never need.
+   */
+  static AgentWorld rpmOstree(Path base) throws Exception {
+    return new AgentWorld(base, true);
+  }
+
+  private AgentWorld(Path base, boolean rpmOstree) throws Exception {
     this.base = base;
     repo = Files.createDirectories(base.resolve("fleet"));
     simDir = Files.createDirectories(base.resolve("sim"));
@@ -51,6 +66,24 @@ final class AgentWorld implements AutoCloseable {
     reports = base.resolve("reports");
     git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call();
     sim = new SimHost(simDir);
+    rpm = rpmOstree ? new RpmOstreeSimHost(simDir) : null;
+  }
+
+  /** Writes the host's manifest with {@code spec} (YAML lines, indented by two) and commits it. */
+  AgentWorld commitSpec(String spec) throws Exception {
+    Files.createDirectories(repo.resolve("hosts"));
+    Files.writeString(repo.resolve("hosts/" + HOST + ".yaml"), """
+        apiVersion: bootfleet.dev/v1alpha1
+        kind: Host
+        metadata:
+          name: %s
+        spec:
+        %s
+        """.formatted(HOST, spec.indent(2).stripTrailing()));
+    git.add().addFilepattern(".").call();
+    git.commit().setMessage("fleet: " + spec.lines().findFirst().orElse("")).setAuthor(WHO).setCommitter(WHO)
+        .setSign(false).call();
+    return this;
   }
 
   /** Writes the host's manifest (image and /etc/motd) and commits it. */
@@ -80,6 +113,13 @@ final class AgentWorld implements AutoCloseable {
   String config(String reboot, String extra) {
     String simCmd = "[" + Example.projectRoot().resolve("bin/bootc-sim") + ", --state-dir, " + simDir + "]";
     String rebootCmd = "[" + Example.projectRoot().resolve("bin/bootc-sim") + ", --state-dir, " + simDir + ", reboot]";
+    if (rpm != null) {
+      String rpmCmd = "[" + Example.projectRoot().resolve("bin/rpm-ostree-sim") + ", --state-dir, " + simDir + "]";
+      simCmd = "[" + base.resolve("no-bootc-here") + "]";
+      rebootCmd = "[" + Example.projectRoot().resolve("bin/rpm-ostree-sim") + ", --state-dir, " + simDir
+          + ", sim-reboot]";
+      extra = "rpmOstree: " + rpmCmd + "\n" + extra;
+    }
     return """
         host: %s
         fleet:
@@ -112,7 +152,8 @@ final class AgentWorld implements AutoCloseable {
   }
 
   ObservedHost host() throws Exception {
-    return BootcStatusParser.parse(sim.status(), "sim");
+    return rpm != null ? dev.bootfleet.core.observed.RpmOstreeStatusParser.parse(rpm.status(), "sim")
+        : BootcStatusParser.parse(sim.status(), "sim");
   }
 
   String booted() throws Exception {

@@ -1,0 +1,185 @@
+package dev.bootfleet.app.agent;
+
+import dev.bootfleet.core.manifest.DesiredHost;
+import dev.bootfleet.core.observed.BootEntry;
+import dev.bootfleet.core.observed.ObservedHost;
+import dev.bootfleet.core.observed.ObservedStateException;
+import dev.bootfleet.core.plan.Action;
+import dev.bootfleet.core.port.HostDriver;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One cycle's plan carried out on an rpm-ostree host. Each OS change ({@code rebase}, {@code install},
+ * {@code uninstall}, {@code override remove}, {@code kargs}) is staged finalization-locked onto the first
+ * deployment, so they stack into one staged deployment; the agent records that deployment (commit and
+ * serial) for the check after the boot; {@code finalize} goes through the same reboot policy as bootc's
+ * reboot (windows, FleetLock) and runs {@code rpm-ostree finalize-deployment}, which reboots the host.
+ */
+final class RpmOstreeSteps {
+  private final Agent agent;
+  private final HostDriver.RpmOstree driver;
+  private final DesiredHost want;
+  private final ObservedHost host;
+  private final AgentState st;
+  private final String bootId;
+  private final CycleReport rep;
+  private final String target;
+  /** Whether an OS change was staged in this cycle and not yet recorded. */
+  private boolean changed;
+
+  RpmOstreeSteps(Agent agent, HostDriver.RpmOstree driver, DesiredHost want, ObservedHost host, AgentState st,
+      String bootId, CycleReport rep) {
+    this.agent = agent;
+    this.driver = driver;
+    this.want = want;
+    this.host = host;
+    this.st = st;
+    this.bootId = bootId;
+    this.rep = rep;
+    this.target = want.image().switchTarget();
+  }
+
+  void run(List<Action> actions) throws IOException {
+    for (Action a : actions) {
+      try {
+        switch (a) {
+          case Action.WriteFile w -> { }
+          case Action.RemoveFile r -> { }
+          case Action.Rebase r -> done("rebase", r.ref(), driver.rebase(r.ref(), r.install(), r.uninstall()),
+              "rpm-ostree rebase --lock-finalization" + packages(" --install ", r.install())
+                  + packages(" --uninstall ", r.uninstall()) + (r.from() == null ? "" : "; from " + r.from()));
+          case Action.InstallPackages p -> done("install-packages", String.join(" ", p.packages()),
+              driver.install(p.packages()), "rpm-ostree install --idempotent --lock-finalization");
+          case Action.RemovePackages p -> {
+            if (!p.layered().isEmpty()) {
+              done("remove-packages", String.join(" ", p.layered()), driver.uninstall(p.layered()),
+                  "rpm-ostree uninstall --idempotent --lock-finalization");
+            }
+            if (!p.base().isEmpty()) {
+              done("remove-packages", String.join(" ", p.base()), driver.removeBasePackages(p.base()),
+                  "rpm-ostree override remove --lock-finalization");
+            }
+          }
+          case Action.SetKargs k -> {
+            boolean c = driver.setKargs(k.append(), k.delete());
+            done("set-kargs", describe(k), c, "rpm-ostree kargs --lock-finalization");
+            if (c) {
+              agent.kargs(driver.kargs());
+            }
+          }
+          case Action.CancelStaged c -> {
+            boolean d = driver.cleanupPending();
+            rep.step("cancel-staged", c.ref(), d ? "done" : "unchanged", d ? "rpm-ostree cleanup -p"
+                : "nothing was pending");
+            if (d && st.staged != null && st.staged.rebootBootId() == null) {
+              st.staged = null; // the agent's own staged entry, if it was one, is gone on purpose
+            }
+          }
+          case Action.CancelRollback c -> {
+            boolean d = driver.revertQueuedRollback();
+            rep.step("cancel-rollback", c.ref(), d ? "done" : "unchanged", d
+                ? "rpm-ostree rollback reverted the queued rollback" : "no rollback queued (or a staged deployment)");
+          }
+          case Action.Finalize f -> finalizeStaged();
+          default -> rep.step(a.type(), target, "skipped", "not supported by this driver");
+        }
+      } catch (HostDriver.HostException | ObservedStateException e) {
+        rep.step(a.type(), target, "failed", e.getMessage());
+        rep.problem(e.getMessage());
+        recordIfChanged(); // what did get staged is the agent's: the boot check needs to know it
+        return; // the next cycle starts again from what rpm-ostree reports
+      }
+    }
+    recordIfChanged();
+  }
+
+  private void done(String type, String what, boolean c, String how) {
+    changed |= c;
+    rep.step(type, what, c ? "done" : "unchanged", c ? how : how + ": already so (exit 77)");
+  }
+
+  private static String packages(String flag, List<String> names) {
+    StringBuilder b = new StringBuilder();
+    names.forEach(n -> b.append(flag).append(n));
+    return b.toString();
+  }
+
+  private static String describe(Action.SetKargs k) {
+    StringBuilder b = new StringBuilder();
+    k.append().forEach(a -> b.append(b.length() == 0 ? "" : " ").append('+').append(a));
+    k.delete().forEach(d -> b.append(b.length() == 0 ? "" : " ").append('-').append(d));
+    return b.toString();
+  }
+
+  private void recordIfChanged() throws IOException {
+    if (!changed) {
+      return;
+    }
+    changed = false;
+    try {
+      ObservedHost now = HostDrivers.parse(driver.status(), driver);
+      record(now.staged());
+    } catch (HostDriver.HostException | ObservedStateException e) {
+      rep.problem("cannot read what was staged: " + e.getMessage());
+    }
+  }
+
+  /** Records {@code staged} as the agent's: the image Git names, by commit and serial. */
+  private void record(BootEntry staged) throws IOException {
+    if (staged == null) {
+      return;
+    }
+    st.staged = new AgentState.Staged(target, want.image().transport().id(), want.image().enforceSignaturePolicy(),
+        bootId, Agent.imageOf(host.booted()), staged.downloadOnly(), null, null, staged.ostreeChecksum(),
+        staged.deploySerial());
+    agent.store().save(st);
+  }
+
+  private void finalizeStaged() throws HostDriver.HostException, ObservedStateException, IOException {
+    Instant now = agent.clock().instant();
+    if (st.staged != null && bootId.equals(st.staged.rebootBootId()) && st.staged.rebootAt() != null
+        && Instant.parse(st.staged.rebootAt()).plus(Agent.REBOOT_GRACE).isAfter(now)) {
+      rep.reboot = "requested at " + st.staged.rebootAt() + "; waiting for it";
+      rep.step("finalize", target, "waiting", rep.reboot);
+      return;
+    }
+    recordIfChanged();
+    BootEntry staged = HostDrivers.parse(driver.status(), driver).staged();
+    if (staged == null) {
+      rep.step("finalize", target, "skipped", "nothing is staged");
+      return;
+    }
+    if (st.staged == null || !st.staged.byDeployment() || !st.staged.checksum().equals(staged.ostreeChecksum())
+        || !st.staged.serial().equals(staged.deploySerial())) {
+      record(staged); // staged by someone else, or the state was lost: record it for after the boot
+    }
+    RebootPolicy.Decision d = agent.policy().decide(now);
+    if (d instanceof RebootPolicy.Wait w) {
+      rep.reboot = "waiting: " + w.why();
+      if (!staged.downloadOnly()) {
+        rep.note("the staged deployment is not finalization-locked: any reboot applies it");
+      }
+      rep.step("finalize", target, "waiting", w.why());
+      return;
+    }
+    if (((RebootPolicy.Go) d).slotTaken()) {
+      st.fleetLock = new AgentState.Lock(true, bootId, now.toString());
+      rep.fleetLock = "slot taken";
+    }
+    st.staged = st.staged.withReboot(bootId, now.toString());
+    rep.reboot = "requested";
+    agent.store().save(st);
+    try {
+      String checksum = driver.finalizeStaged();
+      rep.step("finalize", target, "requested", "rpm-ostree finalize-deployment " + checksum);
+    } catch (HostDriver.HostException e) {
+      st.staged = st.staged.withReboot(null, null);
+      rep.reboot = "failed: " + e.getMessage();
+      rep.step("finalize", target, "failed", e.getMessage());
+      rep.problem(e.getMessage());
+      agent.giveBack(st, rep);
+    }
+  }
+}

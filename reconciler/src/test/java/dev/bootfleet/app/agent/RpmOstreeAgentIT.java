@@ -1,0 +1,251 @@
+package dev.bootfleet.app.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.bootfleet.adapters.fs.ObservedDir;
+import dev.bootfleet.app.cli.Main;
+import dev.bootfleet.core.observed.ObservedHost;
+import dev.bootfleet.testing.FleetLockServer;
+import dev.bootfleet.testing.RegistryServer;
+import dev.bootfleet.testing.TestImages;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The agent on an rpm-ostree host end to end: a real registry, a real Git fleet repository, the
+ * rpm-ostree simulator through bin/rpm-ostree-sim and no bootc (so the agent detects rpm-ostree). A
+ * Silverblue-like host gets its image rebased, packages layered and removed and kernel arguments set in
+ * one staged deployment, applied by one finalize-deployment inside the window; every fault ends in the
+ * right report and never in a loop; a registered Zincati holds the host with the fix.
+ */
+class RpmOstreeAgentIT {
+  static RegistryServer registry;
+  static TestImages.Image v1;
+  static TestImages.Image v2;
+  static TestImages.Image v3;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void registry() throws Exception {
+    registry = RegistryServer.start();
+    TestImages images = new TestImages(registry);
+    v1 = images.push("fleet/silverblue", "42.1");
+    v2 = images.push("fleet/silverblue", "42.2");
+    v3 = images.push("fleet/silverblue", "42.3");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  static String ref(TestImages.Image i) {
+    return "ostree-unverified-registry:" + i.byDigest();
+  }
+
+  static String spec(TestImages.Image image, String more) {
+    return """
+        image:
+          ref: %s
+        etc:
+          - path: /etc/motd
+            content: "hello\\n"
+        %s""".formatted(image.pinned(), more);
+  }
+
+  static final String DESKTOP = """
+      packages:
+        install: [htop, zsh]
+        remove: [firefox]
+      kargs:
+        append: [mitigations=off]
+        delete: [rhgb]
+      """;
+
+  AgentWorld world(TestImages.Image booted, String spec, String reboot) throws Exception {
+    AgentWorld w = AgentWorld.rpmOstree(tmp);
+    w.rpm.ok("sim-init", ref(booted));
+    w.commitSpec(spec);
+    return w.start(reboot, "");
+  }
+
+  long finalizes(AgentWorld w) throws Exception {
+    return w.commands("finalize-deployment");
+  }
+
+  @Test
+  void desktopHost_rebasePackagesAndKargs_inOneStagedDeployment_oneFinalizeInTheWindow() throws Exception {
+    try (FleetLockServer lock = FleetLockServer.start(1)) {
+      AgentWorld w = AgentWorld.rpmOstree(tmp.resolve("desk"));
+      w.rpm.ok("sim-init", ref(v1));
+      w.commitSpec(spec(v2, DESKTOP));
+      w.start("""
+          timeZone: UTC
+          windows:
+            - days: [Mon]
+              start: "02:00"
+              lengthMinutes: 60
+          fleetLock:
+            url: %s
+            group: desktops
+          """.formatted(lock.baseUri()), "");
+
+      CycleReport staged = w.cycle();
+      assertThat(staged.driver()).isEqualTo("rpm-ostree");
+      assertThat(staged.status()).as(staged.reason()).isEqualTo("drifted");
+      assertThat(staged.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result).containsExactly(
+          tuple("write-file", "done"), tuple("rebase", "done"), tuple("remove-packages", "done"),
+          tuple("set-kargs", "done"), tuple("finalize", "waiting"));
+      assertThat(staged.reboot()).startsWith("waiting: outside the maintenance windows");
+      ObservedHost h = w.host();
+      assertThat(h.staged().downloadOnly()).as("finalization-locked").isTrue();
+      assertThat(h.staged().image().imageDigest()).isEqualTo(v2.digest());
+      assertThat(h.staged().layering().packages()).containsExactly("htop", "zsh");
+      assertThat(h.staged().layering().baseRemovals()).containsExactly("firefox");
+      assertThat(w.rpm.ok("kargs")).contains("mitigations=off").doesNotContain("rhgb");
+      JsonNode etc = JsonMapper.shared().readTree(w.reports.resolve("web-01.etc.json").toFile());
+      assertThat(etc.path("kargs").toString()).contains("mitigations=off").doesNotContain("ostree=");
+
+      CycleReport waiting = w.cycle(); // nothing new to stage: one deployment, waiting for the window
+      assertThat(waiting.steps()).extracting(CycleReport.Step::type).containsExactly("finalize");
+      assertThat(w.commands("rebase")).isEqualTo(1);
+      assertThat(finalizes(w)).isZero();
+
+      w.clock.set(Instant.parse("2026-11-30T02:10:00Z")); // Monday, inside the window
+      CycleReport reboot = w.cycle();
+      assertThat(reboot.reboot()).isEqualTo("requested");
+      assertThat(lock.holders("desktops")).containsExactly("web-01");
+      assertThat(finalizes(w)).isEqualTo(1);
+      assertThat(Files.readAllLines(w.simDir.resolve("commands.log"))).filteredOn(l -> l.startsWith("finalize"))
+          .containsExactly("finalize-deployment --allow-unlocked " + v2.digest());
+
+      CycleReport after = w.cycle();
+      assertThat(after.bootOutcome()).isEqualTo("converged");
+      assertThat(after.status()).as(after.reason()).isEqualTo("in-sync");
+      assertThat(lock.holders("desktops")).isEmpty();
+      ObservedHost booted = w.host();
+      assertThat(booted.booted().image().imageDigest()).isEqualTo(v2.digest());
+      assertThat(booted.booted().layering().packages()).containsExactly("htop", "zsh");
+      assertThat(w.commands("sim-reboot")).isZero(); // only finalize-deployment rebooted it
+      assertThat(Files.readAllLines(w.simDir.resolve("commands.log"))).noneMatch(l -> l.contains("--bypass-driver"))
+          .filteredOn(l -> l.startsWith("rebase") || l.startsWith("override") || l.startsWith("kargs --"))
+          .allMatch(l -> l.contains("--lock-finalization"));
+
+      // The reports are what `bootfleet drift --observed` reads, and it agrees.
+      ObservedDir.Result seen = ObservedDir.read(w.reports);
+      assertThat(seen.problems()).isEmpty();
+      assertThat(seen.observations().get("web-01").etc().kargs()).contains("mitigations=off");
+      assertThat(Main.run("drift", "--repo", w.repo.toString(), "--observed", w.reports.toString(),
+          "--detailed-exitcode")).isZero();
+      JsonNode agent = JsonMapper.shared().readTree(w.reports.resolve("web-01.agent.json").toFile());
+      assertThat(agent.path("driver").asString()).isEqualTo("rpm-ostree");
+      assertThat(agent.path("driverDetection").asString()).contains("bootc is not installed");
+      w.close();
+    }
+  }
+
+  @Test
+  void lostFinalization_ofAPackageChange_isRetriedThenHeld_neverALoop() throws Exception {
+    try (AgentWorld w = world(v1, spec(v1, ""), "")) {
+      assertThat(w.cycle().status()).isEqualTo("in-sync");
+      w.commitSpec(spec(v1, "packages: {install: [htop]}")); // same image: only the deployment tells
+      w.rpm.ok("sim-fault", "lose-staged", "--times", "100");
+
+      List<String> outcomes = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        CycleReport r = w.cycle();
+        outcomes.add(r.bootOutcome() + "/" + r.status());
+      }
+      assertThat(outcomes).containsExactly("null/drifted", "staged-update-lost/drifted",
+          "staged-update-lost/drifted", "staged-update-lost/held", "null/held", "null/held");
+      assertThat(finalizes(w)).isEqualTo(3);
+      assertThat(w.commands("install")).isEqualTo(3);
+      assertThat(w.state().hold.outcome()).isEqualTo("staged-update-lost");
+    }
+  }
+
+  @Test
+  void bootloaderFallback_isHeld() throws Exception {
+    try (AgentWorld w = world(v1, spec(v2, ""), "")) {
+      w.rpm.ok("sim-fault", "bootloader-fallback");
+      assertThat(w.cycle().reboot()).isEqualTo("requested");
+
+      CycleReport r = w.cycle();
+      assertThat(r.bootOutcome()).isEqualTo("bootloader-fallback");
+      assertThat(r.status()).isEqualTo("held");
+      assertThat(w.cycle().status()).isEqualTo("held");
+      assertThat(finalizes(w)).isEqualTo(1);
+      assertThat(w.commands("rebase")).isEqualTo(1);
+      assertThat(w.commands("rollback")).isZero(); // never toggles a rollback back blindly
+    }
+  }
+
+  @Test
+  void explicitRollback_isHeld_untilGitNamesAnotherImage() throws Exception {
+    try (AgentWorld w = world(v1, spec(v2, ""), "")) {
+      w.rpm.ok("sim-fault", "explicit-rollback");
+      w.cycle();
+
+      CycleReport r = w.cycle();
+      assertThat(r.bootOutcome()).isEqualTo("explicit-rollback");
+      assertThat(r.status()).isEqualTo("held");
+      assertThat(w.commands("rebase")).isEqualTo(1);
+
+      w.commitSpec(spec(v3, ""));
+      CycleReport next = w.cycle();
+      assertThat(next.notes()).anyMatch(n -> n.contains("ends: Git names"));
+      assertThat(w.cycle().bootOutcome()).isEqualTo("converged");
+      assertThat(w.host().booted().image().imageDigest()).isEqualTo(v3.digest());
+    }
+  }
+
+  @Test
+  void aRebootTheAgentDidNotAskFor_dropsTheLockedDeployment_whichIsStagedAgain() throws Exception {
+    try (AgentWorld w = world(v1, spec(v2, ""), """
+        timeZone: UTC
+        windows:
+          - days: [Mon]
+            start: "02:00"
+            lengthMinutes: 60
+        """)) {
+      w.cycle();
+      w.rpm.ok("sim-reboot"); // someone reboots the host outside the window
+
+      CycleReport r = w.cycle();
+      assertThat(r.bootOutcome()).isEqualTo("staged-entry-discarded");
+      assertThat(r.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)
+          .contains(tuple("rebase", "done"), tuple("finalize", "waiting"));
+      assertThat(w.host().booted().image().imageDigest()).isEqualTo(v1.digest());
+      assertThat(w.host().staged().image().imageDigest()).isEqualTo(v2.digest());
+    }
+  }
+
+  @Test
+  void zincatiRegistered_holdsTheHostWithTheFix_andChangesNothing() throws Exception {
+    try (AgentWorld w = world(v1, spec(v2, "packages: {install: [htop]}"), "")) {
+      w.rpm.ok("sim-register-driver", "Zincati", "zincati.service");
+
+      CycleReport r = w.cycle();
+      assertThat(r.status()).isEqualTo("held");
+      assertThat(r.reason()).contains("Zincati (zincati.service)").contains("90-disable-auto-updates.toml");
+      assertThat(w.file("/etc/motd")).isEqualTo("hello\n"); // /etc is still applied
+      assertThat(Files.readAllLines(w.simDir.resolve("commands.log")))
+          .noneMatch(l -> l.startsWith("rebase") || l.startsWith("install") || l.startsWith("kargs --")
+              || l.startsWith("finalize"));
+    }
+  }
+}

@@ -9,6 +9,7 @@ import dev.bootfleet.core.manifest.Transport;
 import dev.bootfleet.core.manifest.HostDriverKind;
 import dev.bootfleet.core.observed.BootEntry;
 import dev.bootfleet.core.observed.EtcReport;
+import dev.bootfleet.core.observed.FlatpakState;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.observed.ObservedStateException;
 import dev.bootfleet.core.plan.Action;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,20 +56,25 @@ public final class Agent {
   /** rpm-ostree hosts: the kernel arguments of the next boot for the report; null otherwise. */
   private java.util.List<String> kargs;
   private final EtcApplier etc;
+  private final FlatpakApplier flatpak;
   private final RebootPolicy policy;
   private final StateStore store;
   private final Clock clock;
   private final PrintStream log;
   private boolean firstCycle = true;
+  /** The Flatpak state read in this cycle, and whether it is still current. */
+  private FlatpakState flatpakState;
+  private boolean flatpakFresh;
   /** The lock of the revision last read: which manifests each pinned image index lists. */
   private ImageLock images = ImageLock.EMPTY;
 
-  Agent(AgentConfig config, DesiredStateSource source, HostDrivers drivers, EtcApplier etc, RebootPolicy policy,
-      StateStore store, Clock clock, PrintStream log) {
+  Agent(AgentConfig config, DesiredStateSource source, HostDrivers drivers, EtcApplier etc, FlatpakApplier flatpak,
+      RebootPolicy policy, StateStore store, Clock clock, PrintStream log) {
     this.config = config;
     this.source = source;
     this.drivers = drivers;
     this.etc = etc;
+    this.flatpak = flatpak;
     this.policy = policy;
     this.store = store;
     this.clock = clock;
@@ -87,6 +94,7 @@ public final class Agent {
     AgentState st = loaded.state();
 
     DesiredHost want = desired(rep);
+    flatpakFresh = false;
     ObservedHost host = null;
     String statusText = null;
     String tool = want == null || want.driver() == HostDriverKind.AUTO ? "bootc" : want.driver().id();
@@ -244,8 +252,14 @@ public final class Agent {
         new java.util.HashSet<>(st.restageable))));
     if (etc.apply(plan, want, st, files, store, rep)) {
       // Plan again from what /etc holds now: the status says where the host stands after the writes.
-      files = observe(want, st, new CycleReport(config.host(), rep.time, rep.bootId,
-          new PrintStream(java.io.OutputStream.nullOutputStream())));
+      files = observe(want, st, quiet(rep));
+      plan = planner.planHost(want, new Observation(host, files.report(), new HostHistory(
+          new java.util.HashSet<>(st.restageable))));
+    }
+    // Flatpaks live outside the OS image: they apply live, on a held host too (ADR 0009).
+    if (flatpak.apply(plan, rep)) {
+      flatpakFresh = false;
+      files = observe(want, st, quiet(rep));
       plan = planner.planHost(want, new Observation(host, files.report(), new HostHistory(
           new java.util.HashSet<>(st.restageable))));
     }
@@ -253,20 +267,21 @@ public final class Agent {
     if (held || plan.status() == HostStatus.HELD) {
       rep.status("held", held ? st.hold.reason() : plan.reason());
       for (Action a : plan.actions()) {
-        if (!(a instanceof Action.WriteFile) && !(a instanceof Action.RemoveFile)) {
+        if (!(a instanceof Action.WriteFile) && !(a instanceof Action.RemoveFile) && !a.isFlatpak()) {
           rep.step(a.type(), target, "skipped", "held");
         }
       }
       return;
     }
     rep.status(plan.status().id(), plan.reason());
+    List<Action> os = plan.actions().stream().filter(a -> !a.isFlatpak()).toList(); // Flatpaks ran above
     if (driver instanceof HostDriver.RpmOstree r) {
-      new RpmOstreeSteps(this, r, want, host, st, bootId, rep).run(plan.actions());
+      new RpmOstreeSteps(this, r, want, host, st, bootId, rep).run(os);
       return;
     }
     HostDriver.Bootc bootc = (HostDriver.Bootc) driver;
     boolean unlock = false;
-    for (Action a : plan.actions()) {
+    for (Action a : os) {
       try {
         switch (a) {
           case Action.WriteFile w -> { }
@@ -364,14 +379,28 @@ public final class Agent {
     rep.step("reboot", target, "requested", String.join(" ", config.reboot().command()));
   }
 
-  /** The /etc files bootfleet manages, with the kernel arguments on rpm-ostree hosts. */
+  /**
+   * The /etc files bootfleet manages, with the kernel arguments on rpm-ostree hosts and the Flatpak
+   * remotes and apps when Git lists any.
+   */
   private EtcApplier.Observed observe(DesiredHost want, AgentState st, CycleReport rep) {
     EtcApplier.Observed o = etc.observe(config.host(), want, st, rep);
-    if (kargs == null) {
+    if (!flatpakFresh) { // flatpak is read once a cycle, and again only after the agent changed it
+      flatpakState = flatpak.observe(want, rep);
+      flatpakFresh = true;
+    }
+    FlatpakState apps = flatpakState;
+    if (kargs == null && apps == null) {
       return o;
     }
     EtcReport r = o.report();
-    return new EtcApplier.Observed(new EtcReport(r.host(), r.files(), kargs, r.flatpak()), o.localChanges());
+    return new EtcApplier.Observed(new EtcReport(r.host(), r.files(), kargs == null ? r.kargs() : kargs, apps),
+        o.localChanges());
+  }
+
+  /** A report that goes nowhere: for observing again after a change, without logging it twice. */
+  private CycleReport quiet(CycleReport rep) {
+    return new CycleReport(config.host(), rep.time, rep.bootId, new PrintStream(java.io.OutputStream.nullOutputStream()));
   }
 
   /** Replaces the kernel arguments reported for this cycle (after the agent changed them). */
@@ -463,7 +492,8 @@ public final class Agent {
       Path dir = config.reportDir();
       Files.createDirectories(dir);
       String status = statusText;
-      if (before != null && rep.steps.stream().anyMatch(s -> s.result().equals("done") && !s.type().endsWith("-file"))) {
+      if (before != null && rep.steps.stream().anyMatch(s -> s.result().equals("done") && !s.type().endsWith("-file")
+          && !s.type().startsWith("flatpak-"))) {
         try {
           status = driver.status(); // the OS changed: report what the tool says now
           if (kargs != null) {
@@ -478,8 +508,7 @@ public final class Agent {
             AtomicFiles.Attributes.mode(0644));
       }
       if (want != null) {
-        EtcApplier.Observed files = observe(want, st, new CycleReport(config.host(), rep.time,
-            rep.bootId, new PrintStream(java.io.OutputStream.nullOutputStream())));
+        EtcApplier.Observed files = observe(want, st, quiet(rep));
         AtomicFiles.write(dir.resolve(config.host() + ".etc.json"), EtcReportJson.render(files.report())
             .getBytes(StandardCharsets.UTF_8), AtomicFiles.Attributes.mode(0644));
       }

@@ -4,6 +4,7 @@ import dev.bootfleet.adapters.bootc.BootcCli;
 import dev.bootfleet.adapters.fleetlock.FleetLockClient;
 import dev.bootfleet.adapters.fs.EtcTree;
 import dev.bootfleet.adapters.git.GitDesiredState;
+import dev.bootfleet.adapters.flatpak.FlatpakCli;
 import dev.bootfleet.adapters.rpmostree.RpmOstreeCli;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.text.ByteSize;
@@ -99,7 +100,8 @@ public final class AgentCommand implements Callable<Integer> {
         new RpmOstreeCli(c.rpmOstree(), c.bootcTimeout()));
     FleetLockClient lock = c.reboot().fleetLock() == null ? null : new FleetLockClient(c.reboot().fleetLock().url(),
         c.reboot().fleetLock().id(), c.reboot().fleetLock().group(), Duration.ofSeconds(30));
-    return new Agent(c, source, drivers, new EtcApplier(new EtcTree(c.root()), c.localChanges()),
+    FlatpakApplier flatpak = new FlatpakApplier(new FlatpakCli(c.flatpak(), java.util.Map.of(), c.bootcTimeout()));
+    return new Agent(c, source, drivers, new EtcApplier(new EtcTree(c.root()), c.localChanges()), flatpak,
         new RebootPolicy(c.reboot().windows(), lock), new StateStore(c.stateDir()), clock, log);
   }
 

@@ -23,10 +23,12 @@ import java.util.List;
  * @param reboot the reboot policy
  * @param rpmOstree the rpm-ostree command and any leading arguments (rpm-ostree hosts; {@code bootcTimeout}
  *     bounds its calls too)
+ * @param flatpak the flatpak command and any leading arguments (hosts whose manifest lists Flatpaks;
+ *     {@code bootcTimeout} bounds its calls too)
  */
 public record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
     Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot,
-    List<String> rpmOstree) {
+    List<String> rpmOstree, List<String> flatpak) {
 
   public static final Path DEFAULT_FILE = Path.of("/etc/bootfleet/agent.yaml");
 
@@ -57,16 +59,18 @@ public record AgentConfig(String host, Fleet fleet, Duration interval, Path stat
   public record FleetLock(URI url, String group, String id) {}
 
   public static final List<String> DEFAULT_RPM_OSTREE = List.of("/usr/bin/rpm-ostree");
+  public static final List<String> DEFAULT_FLATPAK = List.of("/usr/bin/flatpak");
 
   public AgentConfig {
     bootc = List.copyOf(bootc);
     rpmOstree = List.copyOf(rpmOstree == null ? DEFAULT_RPM_OSTREE : rpmOstree);
+    flatpak = List.copyOf(flatpak == null ? DEFAULT_FLATPAK : flatpak);
   }
 
-  /** A configuration with rpm-ostree at its default place. */
+  /** A configuration with rpm-ostree and flatpak at their default places. */
   public AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
       Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot) {
     this(host, fleet, interval, stateDir, root, bootc, bootcTimeout, reportDir, bootIdFile, localChanges, reboot,
-        DEFAULT_RPM_OSTREE);
+        DEFAULT_RPM_OSTREE, DEFAULT_FLATPAK);
   }
 }

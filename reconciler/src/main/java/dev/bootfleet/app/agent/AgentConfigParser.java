@@ -34,7 +34,7 @@ public final class AgentConfigParser {
   private static final Pattern HOST = Pattern.compile("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
   private static final Pattern HHMM = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
   private static final Set<String> TOP = Set.of("host", "fleet", "interval", "stateDir", "root", "bootc",
-      "rpmOstree", "bootcTimeout", "reportDir", "bootIdFile", "etc", "reboot");
+      "rpmOstree", "flatpak", "bootcTimeout", "reportDir", "bootIdFile", "etc", "reboot");
 
   /** The configuration, or the problems that prevent one. */
   public record Result(AgentConfig config, List<Problem> problems) {}
@@ -86,6 +86,7 @@ public final class AgentConfigParser {
     Path rootDir = path(root, "root", "/");
     List<String> bootc = command(root, "bootc", List.of("/usr/bin/bootc"));
     List<String> rpmOstree = command(root, "rpmOstree", AgentConfig.DEFAULT_RPM_OSTREE);
+    List<String> flatpak = command(root, "flatpak", AgentConfig.DEFAULT_FLATPAK);
     Duration bootcTimeout = seconds(root, "bootcTimeout", 3600, 1, 86400);
     Path reportDir = path(root, "reportDir", (stateDir == null ? "/var/lib/bootfleet" : stateDir.toString())
         + "/reports");
@@ -107,7 +108,7 @@ public final class AgentConfigParser {
       return new Result(null, problems);
     }
     return new Result(new AgentConfig(host, fleet, interval, stateDir, rootDir, bootc, bootcTimeout, reportDir,
-        bootIdFile, local, reboot, rpmOstree), problems);
+        bootIdFile, local, reboot, rpmOstree, flatpak), problems);
   }
 
   private AgentConfig.Fleet fleet(YMap root) {

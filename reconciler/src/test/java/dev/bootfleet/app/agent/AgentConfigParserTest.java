@@ -26,6 +26,7 @@ class AgentConfigParserTest {
     assertThat(c.root()).isEqualTo(Path.of("/"));
     assertThat(c.bootc()).containsExactly("/usr/bin/bootc");
     assertThat(c.rpmOstree()).containsExactly("/usr/bin/rpm-ostree");
+    assertThat(c.flatpak()).containsExactly("/usr/bin/flatpak");
     assertThat(c.bootcTimeout()).isEqualTo(Duration.ofHours(1));
     assertThat(c.reportDir()).isEqualTo(Path.of("/var/lib/bootfleet/reports"));
     assertThat(c.bootIdFile()).isEqualTo(Path.of("/proc/sys/kernel/random/boot_id"));
@@ -45,6 +46,7 @@ class AgentConfigParserTest {
         interval: 120
         bootc: [/usr/bin/bootc]
         rpmOstree: [/usr/local/bin/rpm-ostree, -q]
+        flatpak: /opt/flatpak/bin/flatpak
         etc: {localChanges: keep}
         reboot:
           command: [systemctl, reboot]
@@ -58,6 +60,7 @@ class AgentConfigParserTest {
     AgentConfig c = r.config();
     assertThat(c.localChanges()).isEqualTo(AgentConfig.LocalChanges.KEEP);
     assertThat(c.rpmOstree()).containsExactly("/usr/local/bin/rpm-ostree", "-q");
+    assertThat(c.flatpak()).containsExactly("/opt/flatpak/bin/flatpak");
     assertThat(c.reboot().windows().zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
     assertThat(c.reboot().windows().isOpen(Instant.parse("2026-11-28T23:00:00Z"))).isTrue(); // Sun 00:00 Berlin
     assertThat(c.reboot().fleetLock()).isEqualTo(new AgentConfig.FleetLock(URI.create("http://lock.example:3333/"),
@@ -85,8 +88,8 @@ class AgentConfigParserTest {
 
     assertThat(r.config()).isNull();
     assertThat(r.problems()).extracting(Problem::format).containsExactly(
-        "agent.yaml:5:1: error: colour: is not a setting (expected one of bootIdFile, bootc, bootcTimeout, etc, fleet,"
-            + " host, interval, reboot, reportDir, root, rpmOstree, stateDir)",
+        "agent.yaml:5:1: error: colour: is not a setting (expected one of bootIdFile, bootc, bootcTimeout, etc,"
+            + " flatpak, fleet, host, interval, reboot, reportDir, root, rpmOstree, stateDir)",
         "agent.yaml:1:7: error: host: \"Web_01\" is not a host name (expected a DNS-1123 name such as web-01)",
         "agent.yaml:2:8: error: fleet.url: is missing (expected the fleet repository's Git URL or path)",
         "agent.yaml:3:11: error: interval: \"soon\" is not a whole number from 10 to 86400",

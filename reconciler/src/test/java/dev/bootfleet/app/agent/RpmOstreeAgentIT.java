@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.bootfleet.adapters.fs.ObservedDir;
 import dev.bootfleet.app.cli.Main;
 import dev.bootfleet.core.observed.ObservedHost;
+import dev.bootfleet.testing.FlatpakRepo;
 import dev.bootfleet.testing.FleetLockServer;
 import dev.bootfleet.testing.RegistryServer;
 import dev.bootfleet.testing.TestImages;
@@ -154,6 +155,92 @@ class RpmOstreeAgentIT {
       JsonNode agent = JsonMapper.shared().readTree(w.reports.resolve("web-01.agent.json").toFile());
       assertThat(agent.path("driver").asString()).isEqualTo("rpm-ostree");
       assertThat(agent.path("driverDetection").asString()).contains("bootc is not installed");
+      w.close();
+    }
+  }
+
+  /**
+   * The issue's end-to-end case: real Git, a real registry, real Flatpak (a user installation fed from a
+   * file:// repository built on the spot) and the rpm-ostree simulator. The OS part (rebase, packages,
+   * kargs) waits for one finalize in the window; the Flatpaks install at once, and a later pin moves
+   * live, with no reboot.
+   */
+  @Test
+  void desktopHost_flatpaksApplyLive_theOsPartWithOneFinalize() throws Exception {
+    try (FlatpakRepo apps = FlatpakRepo.create()) {
+      String editor1 = apps.app("org.bootfleet.Editor");
+      String editor2 = apps.app("org.bootfleet.Editor");
+      apps.app("org.bootfleet.Viewer");
+      // A .flatpakrepo file, as signed remotes are added (Flathub's); without GPGKey for the test repo.
+      Path repoFile = apps.dir().resolve("test.flatpakrepo");
+      Files.writeString(repoFile, "[Flatpak Repo]\nTitle=bootfleet test\nUrl=" + apps.url() + "\n");
+      String flatpaks = """
+          flatpak:
+            remotes:
+              - name: test
+                url: %s
+                installation: user
+            apps:
+              - id: org.bootfleet.Editor
+                remote: test
+                installation: user
+                commit: %s
+              - id: org.bootfleet.Viewer
+                remote: test
+                installation: user
+          """;
+      AgentWorld w = AgentWorld.rpmOstree(tmp.resolve("desk"));
+      w.rpm.ok("sim-init", ref(v1));
+      w.commitSpec(spec(v2, DESKTOP + flatpaks.formatted(repoFile.toUri(), editor1)));
+      List<String> flatpak = new ArrayList<>(List.of("/usr/bin/env"));
+      apps.env().forEach((k, v) -> flatpak.add(k + "=" + v));
+      flatpak.add(FlatpakRepo.binary().toString());
+      w.start("""
+          timeZone: UTC
+          windows:
+            - days: [Mon]
+              start: "02:00"
+              lengthMinutes: 60
+          """, "flatpak: [" + String.join(", ", flatpak) + "]");
+
+      CycleReport first = w.cycle();
+      assertThat(first.problems()).isEmpty();
+      assertThat(first.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result).containsExactly(
+          tuple("write-file", "done"), tuple("flatpak-remote-add", "done"), tuple("flatpak-install", "done"),
+          tuple("flatpak-install", "done"), tuple("rebase", "done"), tuple("remove-packages", "done"),
+          tuple("set-kargs", "done"), tuple("finalize", "waiting"));
+      assertThat(apps.flatpak("info", "--user", "--show-commit", apps.ref("org.bootfleet.Editor")).strip())
+          .as("the pinned commit, not the newest").isEqualTo(editor1);
+      assertThat(apps.flatpak("list", "--user", "--app", "--columns=application")).contains("org.bootfleet.Viewer");
+      JsonNode report = JsonMapper.shared().readTree(w.reports.resolve("web-01.etc.json").toFile());
+      assertThat(report.path("flatpak").path("apps").toString()).contains(editor1, "org.bootfleet.Viewer");
+      assertThat(finalizes(w)).isZero();
+
+      CycleReport second = w.cycle(); // the apps are in place: only the OS part waits
+      assertThat(second.steps()).extracting(CycleReport.Step::type).containsExactly("finalize");
+
+      w.clock.set(Instant.parse("2026-11-30T02:10:00Z")); // Monday, inside the window
+      assertThat(w.cycle().reboot()).isEqualTo("requested");
+      CycleReport after = w.cycle();
+      assertThat(after.bootOutcome()).isEqualTo("converged");
+      assertThat(after.status()).as(after.reason()).isEqualTo("in-sync");
+      assertThat(finalizes(w)).as("one reboot for the OS part").isEqualTo(1);
+      assertThat(Main.run("drift", "--repo", w.repo.toString(), "--observed", w.reports.toString(),
+          "--detailed-exitcode")).isZero();
+
+      // Git moves the pin: a live update, no stage, no reboot.
+      w.commitSpec(spec(v2, DESKTOP + flatpaks.formatted(repoFile.toUri(), editor2)));
+      assertThat(Main.run("drift", "--repo", w.repo.toString(), "--observed", w.reports.toString(),
+          "--detailed-exitcode")).as("drift shows Flatpak drift").isEqualTo(2);
+      CycleReport moved = w.cycle();
+      assertThat(moved.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)
+          .containsExactly(tuple("flatpak-update", "done"));
+      assertThat(moved.steps().get(0).detail()).contains(editor2);
+      assertThat(moved.status()).as(moved.reason()).isEqualTo("in-sync");
+      assertThat(apps.flatpak("info", "--user", "--show-commit", apps.ref("org.bootfleet.Editor")).strip())
+          .isEqualTo(editor2);
+      assertThat(finalizes(w)).isEqualTo(1);
+      assertThat(w.commands("rebase")).isEqualTo(1);
       w.close();
     }
   }

@@ -141,12 +141,14 @@ public final class FlatpakCli implements FlatpakHost {
     List<Row> rows = list(in);
     List<FlatpakState.App> out = new ArrayList<>();
     Path base = rows.isEmpty() ? null : installationDir(in, rows.get(0));
+    java.util.Set<String> masked = rows.isEmpty() ? java.util.Set.of() : masks(in);
     for (Row r : rows) {
       String commit = base == null ? null : activeLink(base, r);
       if (commit == null) {
         commit = commitOf(in, r.ref());
       }
-      out.add(new FlatpakState.App(in.id(), r.id(), r.arch(), r.branch(), r.origin(), commit));
+      out.add(new FlatpakState.App(in.id(), r.id(), r.arch(), r.branch(), r.origin(), commit,
+          masked.contains(r.ref())));
     }
     return out;
   }
@@ -266,8 +268,12 @@ public final class FlatpakCli implements FlatpakHost {
     String ref = fullRef(u.ref());
     String detail;
     if (u.commit() == null) {
+      boolean masked = isMasked(in, ref);
+      if (masked) { // Git dropped the pin: a masked ref ignores updates
+        run(List.of("mask", opt(in), "--remove", ref));
+      }
       run(List.of("update", opt(in), "--noninteractive", "-y", ref));
-      detail = "updated";
+      detail = (masked ? "unpinned (flatpak mask --remove); " : "") + "updated to its branch";
     } else {
       if (isMasked(in, ref)) {
         run(List.of("mask", opt(in), "--remove", ref));
@@ -325,12 +331,16 @@ public final class FlatpakCli implements FlatpakHost {
 
   /** Whether {@code flatpak mask} lists exactly {@code ref}. */
   boolean isMasked(FlatpakInstallation in, String ref) throws FlatpakException {
+    return masks(in).contains(ref);
+  }
+
+  /** The patterns {@code flatpak mask} lists (the agent masks full refs only). */
+  private java.util.Set<String> masks(FlatpakInstallation in) throws FlatpakException {
+    java.util.Set<String> out = new java.util.HashSet<>();
     for (String line : lines(run(List.of("mask", opt(in))))) {
-      if (line.strip().equals(ref)) {
-        return true;
-      }
+      out.add(line.strip());
     }
-    return false;
+    return out;
   }
 
   private String remoteUrl(FlatpakInstallation in, String name) throws FlatpakException {

@@ -87,13 +87,14 @@ public final class EtcReportParser {
       String branch = a.get("branch").text("a branch");
       String origin = a.get("origin").text("a remote name");
       String commit = a.get("commit").text(Formats.SHA256_FORM);
+      boolean masked = a.get("masked").optBool();
       String ref = "app/" + id + "/" + arch + "/" + branch;
       String first = seen.putIfAbsent("app " + installation + " " + ref, a.path());
       if (first != null) {
         throw a.get("id").fail("found " + ref + " again in the " + installation + " installation, first at "
             + first, "each app once per installation");
       }
-      apps.add(a.build(() -> new FlatpakState.App(installation, id, arch, branch, origin, commit)));
+      apps.add(a.build(() -> new FlatpakState.App(installation, id, arch, branch, origin, commit, masked)));
     }
     return fp.build(() -> new FlatpakState(remotes, apps));
   }

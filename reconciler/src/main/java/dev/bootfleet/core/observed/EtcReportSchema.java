@@ -217,12 +217,13 @@ final class EtcReportSchema {
         case "arch" -> s != null && !s.isEmpty() && s.length() <= 64 && allOf(s, "_");
         case "branch", "origin" -> isFlatpakName(s);
         case "commit" -> s != null && Formats.isSha256Hex(s);
+        case "masked" -> e.getValue().isBoolean();
         default -> false;
       };
       if (!ok) {
         return false;
       }
-      required++;
+      required += e.getKey().equals("masked") ? 0 : 1;
     }
     return required == 6;
   }

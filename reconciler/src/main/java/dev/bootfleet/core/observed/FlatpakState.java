@@ -24,8 +24,12 @@ public record FlatpakState(List<Remote> remotes, List<App> apps) {
     }
   }
 
-  /** An installed app: {@code flatpak list --app} plus {@code flatpak info --show-commit}. */
-  public record App(String installation, String id, String arch, String branch, String origin, String commit) {
+  /**
+   * An installed app: {@code flatpak list --app} plus {@code flatpak info --show-commit}; {@code masked}
+   * when {@code flatpak mask} lists its ref (how a pinned commit is held against updates).
+   */
+  public record App(String installation, String id, String arch, String branch, String origin, String commit,
+      boolean masked) {
     public App {
       Objects.requireNonNull(installation, "installation");
       Objects.requireNonNull(id, "id");
@@ -33,6 +37,11 @@ public record FlatpakState(List<Remote> remotes, List<App> apps) {
       Objects.requireNonNull(branch, "branch");
       Objects.requireNonNull(origin, "origin");
       Objects.requireNonNull(commit, "commit");
+    }
+
+    /** An app that {@code flatpak mask} does not list. */
+    public App(String installation, String id, String arch, String branch, String origin, String commit) {
+      this(installation, id, arch, branch, origin, commit, false);
     }
 
     /** {@code app/ID/ARCH/BRANCH}. */

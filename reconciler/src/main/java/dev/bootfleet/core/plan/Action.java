@@ -154,7 +154,10 @@ public sealed interface Action {
     }
   }
 
-  /** {@code flatpak update --commit=COMMIT REF}: move an installed app to the commit Git pins. */
+  /**
+   * {@code flatpak update --commit=COMMIT REF}: move an installed app to the commit Git pins; with no
+   * {@code commit}, Git dropped the pin: unmask the app and update it to its branch.
+   */
   record FlatpakUpdate(String ref, String installation, String commit, String fromCommit) implements Action {
     public String type() {
       return "flatpak-update";

@@ -51,6 +51,9 @@ final class FlatpakPlans {
             + ": it is reinstalled");
       } else if (app.commit() != null && !app.commit().equals(got.commit())) {
         f.flatpaks.add(new Action.FlatpakUpdate(got.ref(), installation, app.commit(), got.commit()));
+      } else if (app.commit() == null && got.masked()) {
+        // Git dropped the pin: unmask it, or it never follows its branch again.
+        f.flatpaks.add(new Action.FlatpakUpdate(got.ref(), installation, null, got.commit()));
       }
     }
     int changed = f.flatpaks.size() - before;

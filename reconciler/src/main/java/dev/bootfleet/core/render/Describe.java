@@ -33,7 +33,8 @@ final class Describe {
           + (r.previousUrl() == null ? "" : "; was " + r.previousUrl()) + ")";
       case Action.FlatpakInstall i -> "flatpak-install " + i.ref() + " from " + i.remote() + "  (" + i.installation()
           + (i.commit() == null ? "" : "; commit " + shortCommit(i.commit())) + ")";
-      case Action.FlatpakUpdate u -> "flatpak-update " + u.ref() + " to " + shortCommit(u.commit()) + "  ("
+      case Action.FlatpakUpdate u -> "flatpak-update " + u.ref() + " to "
+          + (u.commit() == null ? "its branch (unpinned)" : shortCommit(u.commit())) + "  ("
           + u.installation() + (u.fromCommit() == null ? "" : "; from " + shortCommit(u.fromCommit())) + ")";
       case Action.FlatpakUninstall u -> "flatpak-uninstall " + u.ref() + "  (" + u.installation() + ")";
     };

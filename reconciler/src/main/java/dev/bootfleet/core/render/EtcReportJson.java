@@ -41,8 +41,11 @@ public final class EtcReportJson {
       }
       ArrayNode apps = f.putArray("apps");
       for (FlatpakState.App a : fp.apps()) {
-        apps.addObject().put("installation", a.installation()).put("id", a.id()).put("arch", a.arch())
-            .put("branch", a.branch()).put("origin", a.origin()).put("commit", a.commit());
+        ObjectNode app = apps.addObject().put("installation", a.installation()).put("id", a.id())
+            .put("arch", a.arch()).put("branch", a.branch()).put("origin", a.origin()).put("commit", a.commit());
+        if (a.masked()) {
+          app.put("masked", true);
+        }
       }
     }
     return MAPPER.writeValueAsString(o) + "\n";

@@ -173,7 +173,7 @@ public final class JsonRenderer {
       case Action.FlatpakUpdate u -> {
         o.put("ref", u.ref());
         o.put("installation", u.installation());
-        o.put("commit", u.commit());
+        putIfSet(o, "commit", u.commit());
         putIfSet(o, "fromCommit", u.fromCommit());
       }
       case Action.FlatpakUninstall u -> {

@@ -162,6 +162,21 @@ class FlatpakCliTest {
   }
 
   @Test
+  void observeReportsThePin_andDroppingItUnmasksAndFollowsTheBranch() throws Exception {
+    addRemote("user");
+    cli.apply(new Action.FlatpakInstall(repo.ref(APP1), "test", "user", app1First));
+    assertThat(cli.observe(USER).apps()).extracting(FlatpakState.App::masked).containsExactly(true);
+
+    FlatpakHost.Applied unpinned = cli.apply(new Action.FlatpakUpdate(repo.ref(APP1), "user", null, app1First));
+
+    assertThat(unpinned.detail()).contains("unpinned");
+    assertThat(cli.isMasked(FlatpakInstallation.USER, repo.ref(APP1))).isFalse();
+    FlatpakState.App now = cli.observe(USER).apps().get(0);
+    assertThat(now.masked()).isFalse();
+    assertThat(now.commit()).as("the branch's newest commit").isEqualTo(app1Second);
+  }
+
+  @Test
   void aPinToACommitTheRemoteLacksFailsInOneLineAndStaysMasked() throws Exception {
     addRemote("user");
     cli.apply(new Action.FlatpakInstall(repo.ref(APP1), "test", "user", app1First));

@@ -145,7 +145,7 @@ class FlatpakApplierTest {
 
     FlatpakState now = applier.observe(desired(userApps(APP1, APP2)), rep);
     assertThat(now.apps()).containsExactlyInAnyOrder(
-        new FlatpakState.App("user", APP1, repo.arch(), "stable", "test", app1First),
+        new FlatpakState.App("user", APP1, repo.arch(), "stable", "test", app1First, true), // pinned: masked
         new FlatpakState.App("user", APP2, repo.arch(), "stable", "test", app2));
   }
 
@@ -164,7 +164,7 @@ class FlatpakApplierTest {
     assertThat(next.steps().get(0).detail()).startsWith("commit " + app1Second + "; updated from " + app1First);
     assertThat(next.steps().get(1).detail()).startsWith("commit " + app2 + "; uninstalled");
     assertThat(applier.observe(desired(userApps(APP1)), next).apps()).containsExactly(
-        new FlatpakState.App("user", APP1, repo.arch(), "stable", "test", app1Second));
+        new FlatpakState.App("user", APP1, repo.arch(), "stable", "test", app1Second, true));
   }
 
   @Test
@@ -236,7 +236,7 @@ class FlatpakApplierTest {
     assertThat(rep.problems()).isEmpty();
     assertThat(flatpakActions(cycle(next, rep))).isEmpty();
     assertThat(applier.observe(next, rep).apps()).containsExactly(
-        new FlatpakState.App("user", APP1, repo.arch(), "stable", "test", app1Second));
+        new FlatpakState.App("user", APP1, repo.arch(), "stable", "test", app1Second, true));
     assertThat(repo.flatpak("mask", "--user")).contains(repo.ref(APP1));
   }
 

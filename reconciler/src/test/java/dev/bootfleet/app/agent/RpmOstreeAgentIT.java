@@ -241,6 +241,17 @@ class RpmOstreeAgentIT {
           .isEqualTo(editor2);
       assertThat(finalizes(w)).isEqualTo(1);
       assertThat(w.commands("rebase")).isEqualTo(1);
+
+      // Git drops the pin: the app is unmasked and follows its branch again; then nothing more to do.
+      String unpinnedSpec = (DESKTOP + flatpaks.formatted(repoFile.toUri(), editor2)).lines()
+          .filter(l -> !l.strip().equals("commit: " + editor2)).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+      w.commitSpec(spec(v2, unpinnedSpec));
+      CycleReport unpinned = w.cycle();
+      assertThat(unpinned.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)
+          .containsExactly(tuple("flatpak-update", "done"));
+      assertThat(unpinned.steps().get(0).detail()).contains("unpinned");
+      assertThat(apps.flatpak("mask", "--user")).doesNotContain("org.bootfleet.Editor");
+      assertThat(w.cycle().steps()).isEmpty();
       w.close();
     }
   }

@@ -45,6 +45,18 @@ class EtcReportFlatpakTest {
   }
 
   @Test
+  void aMaskedAppRoundTrips_andMaskedDefaultsToFalse() throws Exception {
+    String masked = APP.replace("}", ",\"masked\":true}");
+    EtcReport r = EtcReportParser.parse(report(state(REMOTE, masked + "," + USER_APP)), "r");
+
+    assertThat(r.flatpak().apps()).extracting(FlatpakState.App::masked).containsExactly(true, false);
+    assertThat(EtcReportParser.parse(EtcReportJson.render(r), "rendered")).isEqualTo(r);
+    assertThat(EtcReportJson.render(r)).containsOnlyOnce("\"masked\"");
+    assertThatThrownBy(() -> EtcReportParser.parse(report(state(REMOTE, APP.replace("}", ",\"masked\":\"yes\"}"))),
+        "r")).hasMessageContaining("flatpak.apps[0].masked");
+  }
+
+  @Test
   void absentOrNullMeansNotReportedAndEmptyMeansNone() throws Exception {
     assertThat(EtcReportParser.parse(report(null), "r").flatpak()).isNull();
     assertThat(EtcReportParser.parse(report("null"), "r").flatpak()).isNull();

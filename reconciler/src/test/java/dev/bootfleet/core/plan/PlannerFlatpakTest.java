@@ -116,6 +116,22 @@ class PlannerFlatpakTest {
   }
 
   @Test
+  void pinDroppedInGit_unmasksTheApp_andAnUnmaskedUnpinnedAppIsInSync() throws Exception {
+    ObservedHost host = new RpmOstreeDoc().booted(RpmOstreeDoc.unverified(NEW)).parse();
+    FlatpakState.App held = new FlatpakState.App("system", "org.gnome.Calculator", "x86_64", "stable", "flathub", C1,
+        true);
+
+    HostPlan plan = plan(want(NEW, List.of(FLATHUB), List.of(app("org.gnome.Calculator", null))), host,
+        report(List.of(HAVE_FLATHUB), List.of(held)));
+    HostPlan free = plan(want(NEW, List.of(FLATHUB), List.of(app("org.gnome.Calculator", null))), host,
+        report(List.of(HAVE_FLATHUB), List.of(installed("org.gnome.Calculator", "flathub", C1))));
+
+    assertThat(plan.actions()).singleElement().isEqualTo(new Action.FlatpakUpdate(
+        "app/org.gnome.Calculator/x86_64/stable", "system", null, C1));
+    assertThat(free.status()).isEqualTo(HostStatus.IN_SYNC);
+  }
+
+  @Test
   void otherOrigin_isReinstalled_andAbsentIsUninstalled() throws Exception {
     ObservedHost host = new RpmOstreeDoc().booted(RpmOstreeDoc.unverified(NEW)).parse();
     FlatpakApp gone = new FlatpakApp("org.example.Old", null, "stable", null, SYSTEM, null, true);

@@ -10,12 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one OS tool (bootc, rpm-ostree) as an argument list, never through a shell: stdin from
+ * Runs one OS tool (bootc, rpm-ostree, flatpak) as an argument list, never through a shell: stdin from
  * /dev/null, {@code LC_ALL=C} so that messages are the untranslated ones, at most {@code timeout}
  * (then the process and its children are killed), output capped. Errors are one line naming the
  * command as {@code <tool> <args>} (never the full path or leading arguments, which may carry
@@ -30,6 +31,7 @@ public final class ToolRunner {
 
   private final String tool;
   private final List<String> command;
+  private final Map<String, String> environment;
   private final Duration timeout;
 
   /**
@@ -37,11 +39,17 @@ public final class ToolRunner {
    * @param command the executable and any leading arguments
    */
   public ToolRunner(String tool, List<String> command, Duration timeout) {
+    this(tool, command, Map.of(), timeout);
+  }
+
+  /** @param environment variables set for the tool besides {@code LC_ALL=C} */
+  public ToolRunner(String tool, List<String> command, Map<String, String> environment, Duration timeout) {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("the " + tool + " command is empty");
     }
     this.tool = tool;
     this.command = List.copyOf(command);
+    this.environment = Map.copyOf(environment);
     this.timeout = timeout;
   }
 
@@ -62,6 +70,7 @@ public final class ToolRunner {
     Process p;
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      pb.environment().putAll(environment);
       pb.environment().put("LC_ALL", "C");
       p = pb.start();
     } catch (IOException e) {

@@ -3,13 +3,11 @@ package dev.bootfleet.adapters.flatpak;
 import dev.bootfleet.core.manifest.FlatpakInstallation;
 import dev.bootfleet.core.observed.FlatpakState;
 import dev.bootfleet.core.plan.Action;
+import dev.bootfleet.adapters.exec.ToolRunner;
 import dev.bootfleet.core.port.FlatpakHost;
+import dev.bootfleet.core.port.HostDriver;
 import dev.bootfleet.core.text.Text;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -29,9 +24,10 @@ import java.util.regex.Pattern;
  * flatpak would otherwise read both), waits at most {@code timeout}, and fails with one line that
  * carries no URL credentials.
  *
- * <p>Observing an installation costs three processes however many apps it holds: {@code flatpak
- * remotes}, {@code flatpak list --app} (whose {@code active} column is cut to 12 characters) and one
- * {@code flatpak info --show-location} to find the installation's folder; the full commit of each app
+ * <p>Observing an installation costs four processes however many apps it holds: {@code flatpak
+ * remotes}, {@code flatpak list --app} (whose {@code active} column is cut to 12 characters), {@code
+ * flatpak mask} (which apps a pin holds) and one {@code flatpak info --show-location} to find the
+ * installation's folder; the full commit of each app
  * is then the target of its deploy folder's {@code active} link ({@code
  * <installation>/app/ID/ARCH/BRANCH/active}), which is what {@code flatpak info --show-commit} prints.
  * When a link is missing or does not start with the 12 characters listed, this falls back to {@code
@@ -45,17 +41,12 @@ import java.util.regex.Pattern;
  * update is checked afterwards with {@code flatpak info --show-commit}.
  */
 public final class FlatpakCli implements FlatpakHost {
-  /** The largest output read from flatpak. */
-  static final int MAX_OUTPUT = 16 * 1024 * 1024;
-
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern APP_ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)+");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
   private static final Pattern USERINFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]*@");
 
-  private final List<String> command;
-  private final Map<String, String> environment;
-  private final Duration timeout;
+  private final ToolRunner runner;
   private final boolean unsignedFileRemotes;
   private String defaultArch;
 
@@ -79,9 +70,9 @@ public final class FlatpakCli implements FlatpakHost {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("the flatpak command is empty");
     }
-    this.command = List.copyOf(command);
-    this.environment = Map.copyOf(environment);
-    this.timeout = timeout;
+    Map<String, String> env = new java.util.HashMap<>(environment);
+    env.put("FLATPAK_FANCY_OUTPUT", "0"); // plain tab-separated output, no header
+    this.runner = new ToolRunner("flatpak", command, env, timeout);
     this.unsignedFileRemotes = unsignedFileRemotes;
   }
 
@@ -398,61 +389,15 @@ public final class FlatpakCli implements FlatpakHost {
 
   /** Runs flatpak with {@code args}; returns stdout, or fails with the exit code and stderr's last line. */
   String run(List<String> args) throws FlatpakException {
-    List<String> cmd = new ArrayList<>(command);
-    cmd.addAll(args);
-    String shown = shown(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Map<String, String> env = pb.environment();
-    env.putAll(environment);
-    env.put("LC_ALL", "C");
-    env.put("FLATPAK_FANCY_OUTPUT", "0");
-    Process p;
+    ToolRunner.Result r;
     try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new FlatpakException(shown + ": cannot start " + command.get(0) + ": " + Text.oneLine(e.getMessage(), "?"));
+      r = runner.run(args.toArray(String[]::new));
+    } catch (HostDriver.HostException e) { // could not start, timed out, interrupted: one line already
+      throw new FlatpakException(redact(e.getMessage()));
     }
-    CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
-    try {
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
-        throw new FlatpakException(shown + ": timed out after " + timeout.toSeconds() + " s (stopped it)");
-      }
-      String stdout = new String(out.get(), StandardCharsets.UTF_8);
-      String stderr = new String(err.get(), StandardCharsets.UTF_8);
-      if (p.exitValue() != 0) {
-        throw new FlatpakException(shown + ": exit " + p.exitValue() + ": " + redact(lastLine(stderr)));
-      }
-      return stdout;
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new FlatpakException(shown + ": interrupted");
-    } catch (ExecutionException e) {
-      throw new FlatpakException(shown + ": cannot read its output: " + Text.oneLine(e.getMessage(), "?"));
+    if (r.exit() != 0) {
+      throw new FlatpakException(shown(args) + ": exit " + r.exit() + ": " + redact(ToolRunner.lastLine(r.stderr())));
     }
-  }
-
-  private static byte[] drain(InputStream in) {
-    try (in) {
-      byte[] b = in.readNBytes(MAX_OUTPUT);
-      in.transferTo(OutputStream.nullOutputStream());
-      return b;
-    } catch (IOException e) {
-      return new byte[0];
-    }
-  }
-
-  static String lastLine(String stderr) {
-    String[] lines = stderr.strip().split("\n");
-    for (int i = lines.length - 1; i >= 0; i--) {
-      if (!lines[i].isBlank()) {
-        return Text.oneLine(lines[i].strip(), "(no message)");
-      }
-    }
-    return "(no message on stderr)";
+    return r.stdout();
   }
 }

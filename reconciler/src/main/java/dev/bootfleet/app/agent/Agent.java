@@ -83,6 +83,7 @@ public final class Agent {
 
   /** Runs one cycle; problems are in the report, only an unwritable state folder throws. */
   public CycleReport cycle() throws IOException {
+    long started = System.nanoTime(); // the cycle's duration: a monotonic clock, not the agent's Clock
     Instant now = clock.instant();
     String bootId = bootId();
     CycleReport rep = new CycleReport(config.host(), now, bootId, log);
@@ -130,7 +131,7 @@ public final class Agent {
     firstCycle = false;
     rep.hold = st.hold;
     store.save(st);
-    writeReports(rep, statusText, host, want, st);
+    writeReports(rep, statusText, host, want, st, started);
     return rep;
   }
 
@@ -487,7 +488,7 @@ public final class Agent {
   }
 
   private void writeReports(CycleReport rep, String statusText, ObservedHost before, DesiredHost want,
-      AgentState st) {
+      AgentState st, long started) {
     try {
       Path dir = config.reportDir();
       Files.createDirectories(dir);
@@ -512,6 +513,7 @@ public final class Agent {
         AtomicFiles.write(dir.resolve(config.host() + ".etc.json"), EtcReportJson.render(files.report())
             .getBytes(StandardCharsets.UTF_8), AtomicFiles.Attributes.mode(0644));
       }
+      rep.durationMs = (System.nanoTime() - started) / 1_000_000;
       AtomicFiles.write(dir.resolve(config.host() + ".agent.json"), (StateStore.JSON.writeValueAsString(rep.toJson())
           + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.Attributes.mode(0644));
     } catch (IOException e) {

@@ -71,7 +71,8 @@ public final class AgentCommand implements Callable<Integer> {
           + config.interval().toSeconds() + " s"));
       while (true) {
         CycleReport r = agent.cycle();
-        out.println("bootfleet-agent: " + r.status() + ": " + r.reason());
+        out.println("bootfleet-agent: " + r.status() + ": " + r.reason() + (r.durationMs() < 0 ? ""
+            : " (cycle " + r.durationMs() + " ms)"));
         if (once) {
           return !r.problems().isEmpty() ? 1 : r.status().equals("held") || r.status().equals("unknown") ? 2 : 0;
         }

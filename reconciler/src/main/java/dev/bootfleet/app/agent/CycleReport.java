@@ -22,6 +22,11 @@ public final class CycleReport {
   final Instant time;
   final String bootId;
   private final PrintStream log;
+  /**
+   * How long the cycle took, from its start to just before this report was written, in milliseconds
+   * (System.nanoTime, not the agent's clock); -1 until then.
+   */
+  long durationMs = -1;
   String source;
   String revision;
   /** bootc or rpm-ostree, and why that one. */
@@ -65,6 +70,11 @@ public final class CycleReport {
 
   public String reboot() {
     return reboot;
+  }
+
+  /** Milliseconds from the cycle's start to just before its report was written; -1 if it was not. */
+  public long durationMs() {
+    return durationMs;
   }
 
   public List<Step> steps() {
@@ -126,6 +136,7 @@ public final class CycleReport {
     o.put("driverDetection", driverHow);
     o.put("status", status);
     o.put("reason", reason);
+    o.put("durationMs", durationMs);
     if (bootOutcome != null) {
       o.putObject("boot").put("outcome", bootOutcome).put("image", bootImage);
     } else {

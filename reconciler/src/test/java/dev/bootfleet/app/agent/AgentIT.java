@@ -143,6 +143,23 @@ class AgentIT {
   }
 
   @Test
+  void agentReport_carriesTheCyclesOwnDuration() throws Exception {
+    try (AgentWorld w = world(ANY_TIME)) {
+      long t0 = System.nanoTime();
+      CycleReport r = w.cycle();
+      long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(r.status()).isEqualTo("in-sync");
+      JsonNode report = JsonMapper.shared().readTree(w.reports.resolve("web-01.agent.json").toFile());
+      assertThat(report.has("durationMs")).as(report.toString()).isTrue();
+      assertThat(report.path("durationMs").isIntegralNumber()).as(report.toString()).isTrue();
+      long ms = report.path("durationMs").asLong();
+      assertThat(ms).isEqualTo(r.durationMs());
+      // Measured inside the cycle (System.nanoTime): never more than the time around the call.
+      assertThat(ms).isNotNegative().isLessThanOrEqualTo(elapsedMs);
+    }
+  }
+
+  @Test
   void failingSwitch_isReported_thenTheNextCycleStages() throws Exception {
     try (AgentWorld w = world(ANY_TIME)) {
       w.cycle();
@@ -285,6 +302,7 @@ class AgentIT {
       assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as(out).isZero();
       assertThat(out).contains("bootfleet-agent: in-sync: booted the desired image");
+      assertThat(out).containsPattern("bootfleet-agent: in-sync: booted the desired image.* \\(cycle \\d+ ms\\)\n");
 
       Path bad = w.base.resolve("bad.yaml");
       Files.writeString(bad, """

@@ -39,6 +39,15 @@ class CliIT {
     }
   }
 
+  @org.junit.jupiter.api.AfterAll
+  static void removeCache() throws IOException {
+    try (var files = Files.walk(CACHE)) { // deepest first
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
   static Run bootfleet(Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/bootfleet").toString()));
     cmd.addAll(List.of(args));

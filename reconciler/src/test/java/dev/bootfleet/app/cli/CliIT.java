@@ -31,20 +31,24 @@ class CliIT {
   /** One class-data-sharing cache for all runs, as a user's ~/.cache would be. */
   static final Path CACHE = tempDir();
 
+  /** Removed when the test JVM exits: other IT classes run the launcher through this class too. */
   static Path tempDir() {
     try {
-      return Files.createTempDirectory("bootfleet-cache");
+      Path dir = Files.createTempDirectory("bootfleet-cache");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> removeTree(dir)));
+      return dir;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
-  @org.junit.jupiter.api.AfterAll
-  static void removeCache() throws IOException {
-    try (var files = Files.walk(CACHE)) { // deepest first
+  private static void removeTree(Path dir) {
+    try (var files = Files.walk(dir)) { // deepest first
       for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
+    } catch (IOException e) {
+      System.err.println("CliIT: could not remove " + dir + ": " + e.getMessage());
     }
   }
 

@@ -1,15 +1,11 @@
 package dev.bootfleet.app.sim;
 
-import dev.bootfleet.adapters.fs.AtomicFiles;
 import dev.bootfleet.core.manifest.FileContent;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class BootcSimCommand implements Callable<Integer> {
   static final JsonMapper CANONICAL = JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .build();
-  static final JsonMapper STATE = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   @Option(names = "--state-dir", paramLabel = "DIR", description = "The simulated host's folder (default: $BOOTC_SIM_DIR).")
   Path stateDir;
@@ -71,63 +66,27 @@ public final class BootcSimCommand implements Callable<Integer> {
 
   Path dir() {
     if (stateDir == null) {
-      String env = System.getenv("BOOTC_SIM_DIR");
-      if (env == null || env.isEmpty()) {
-        throw new SimError(2, "error: the simulator needs --state-dir or BOOTC_SIM_DIR");
-      }
-      stateDir = Path.of(env);
+      stateDir = SimFolder.dir("BOOTC_SIM_DIR", 2);
     }
     return stateDir;
   }
 
-  /** An exit like bootc's: "error: ..." on stderr, exit 1 (2 for usage). */
-  static final class SimError extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int code;
-
-    SimError(int code, String message) {
-      super(message, null, false, false);
-      this.code = code;
-    }
-  }
-
   SimState load() {
-    Path f = dir().resolve("sim.json");
-    if (!Files.exists(f)) {
-      throw new SimError(1, "error: " + dir() + " holds no simulated host (run bootc-sim init first)");
-    }
-    try {
-      return STATE.readValue(Files.readString(f), SimState.class);
-    } catch (IOException e) {
-      throw new SimError(1, "error: cannot read " + f + ": " + e.getMessage());
-    }
+    return SimFolder.load(dir(), SimState.class, "bootc-sim init");
   }
 
   void save(SimState s) throws IOException {
-    AtomicFiles.write(dir().resolve("sim.json"), STATE.writeValueAsBytes(s), AtomicFiles.Attributes.mode(0644));
-    AtomicFiles.write(dir().resolve("boot_id"), (s.bootId + "\n").getBytes(StandardCharsets.US_ASCII),
-        AtomicFiles.Attributes.mode(0644));
+    SimFolder.save(dir(), s, s.bootId);
   }
 
   /** Runs a mutation under the simulated sysroot lock, as bootc waits for ostree's. */
   int mutate(String[] argv, Mutation m) {
-    try {
-      Files.createDirectories(dir());
-      log(argv);
-      try (FileChannel ch = FileChannel.open(dir().resolve("sysroot.lock"), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
-        SimState s = load();
-        int code = m.apply(s);
-        save(s);
-        return code;
-      }
-    } catch (SimError e) {
-      spec.commandLine().getErr().println(e.getMessage());
-      return e.code;
-    } catch (IOException e) {
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      return 1;
-    }
+    return SimFolder.locked(this::dir, spec, () -> argv, () -> {
+      SimState s = load();
+      int code = m.apply(s);
+      save(s);
+      return code;
+    });
   }
 
   interface Mutation {
@@ -136,18 +95,12 @@ public final class BootcSimCommand implements Callable<Integer> {
 
   /** The arguments from the subcommand's name on (without --state-dir), for the log. */
   String[] argv() {
-    List<String> all = spec.commandLine().getParseResult().originalArgs();
-    int i = 0;
-    while (i < all.size() && all.get(i).startsWith("-")) {
-      i += all.get(i).contains("=") ? 1 : 2;
-    }
-    return all.subList(Math.min(i, all.size()), all.size()).toArray(String[]::new);
+    return SimFolder.argv(spec);
   }
 
   /** Every invocation is logged, so tests can check what the agent ran (and that it never ran --apply). */
   void log(String[] argv) throws IOException {
-    Files.writeString(dir().resolve("commands.log"), String.join(" ", argv) + "\n", StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    SimFolder.log(dir(), argv);
   }
 
   PrintWriter out() {
@@ -172,13 +125,7 @@ public final class BootcSimCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw new SimError(1, "error: " + e.getMessage());
       }
-      out().println("Fetching layers (simulated slow download: " + secs + " s)");
-      out().flush();
-      try {
-        Thread.sleep(secs * 1000L);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      SimFolder.slowDownload(secs, out());
     }
     String checksum = FileContent.sha256((img.imageDigest() + "\n" + ref).getBytes(StandardCharsets.UTF_8));
     int serial = 0;

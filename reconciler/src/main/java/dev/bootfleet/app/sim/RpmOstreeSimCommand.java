@@ -1,15 +1,11 @@
 package dev.bootfleet.app.sim;
 
-import dev.bootfleet.adapters.fs.AtomicFiles;
 import dev.bootfleet.core.manifest.FileContent;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -88,42 +84,17 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
 
   Path dir() {
     if (stateDir == null) {
-      String env = System.getenv("RPMOSTREE_SIM_DIR");
-      if (env == null || env.isEmpty()) {
-        throw new SimError(1, "error: the simulator needs --state-dir or RPMOSTREE_SIM_DIR");
-      }
-      stateDir = Path.of(env);
+      stateDir = SimFolder.dir("RPMOSTREE_SIM_DIR", 1);
     }
     return stateDir;
   }
 
-  /** An exit like rpm-ostree's: "error: ..." on stderr, exit 1 (or 77 for "unchanged"). */
-  static final class SimError extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final int code;
-
-    SimError(int code, String message) {
-      super(message, null, false, false);
-      this.code = code;
-    }
-  }
-
   RpmOstreeSimState load() {
-    Path f = dir().resolve("sim.json");
-    if (!Files.exists(f)) {
-      throw new SimError(1, "error: " + dir() + " holds no simulated host (run rpm-ostree-sim sim-init first)");
-    }
-    try {
-      return PRETTY.readValue(Files.readString(f), RpmOstreeSimState.class);
-    } catch (IOException | RuntimeException e) {
-      throw new SimError(1, "error: cannot read " + f + ": " + e.getMessage());
-    }
+    return SimFolder.load(dir(), RpmOstreeSimState.class, "rpm-ostree-sim sim-init");
   }
 
   void save(RpmOstreeSimState s) throws IOException {
-    AtomicFiles.write(dir().resolve("sim.json"), PRETTY.writeValueAsBytes(s), AtomicFiles.Attributes.mode(0644));
-    AtomicFiles.write(dir().resolve("boot_id"), (s.bootId + "\n").getBytes(StandardCharsets.US_ASCII),
-        AtomicFiles.Attributes.mode(0644));
+    SimFolder.save(dir(), s, s.bootId);
   }
 
   interface Mutation {
@@ -136,48 +107,31 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
    * consume an armed {@code command-fails} fault.
    */
   int mutate(boolean transaction, Mutation m) {
-    try {
-      Files.createDirectories(dir());
-      log(argv());
-      try (FileChannel ch = FileChannel.open(dir().resolve("sysroot.lock"), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
-        RpmOstreeSimState s = load();
-        if (transaction && s.transaction != null) {
-          throw new SimError(1, "error: Transaction in progress: " + s.transaction + "\n You can cancel the current"
-              + " transaction with `rpm-ostree cancel`");
-        }
-        if (transaction && s.faults.commandFailures > 0) {
-          s.faults.commandFailures--;
-          save(s);
-          throw new SimError(1, "error: (simulated fault) Writing deployment: Connection reset by peer");
-        }
-        int code = m.apply(s);
-        save(s);
-        return code;
+    return SimFolder.locked(this::dir, spec, this::argv, () -> {
+      RpmOstreeSimState s = load();
+      if (transaction && s.transaction != null) {
+        throw new SimError(1, "error: Transaction in progress: " + s.transaction + "\n You can cancel the current"
+            + " transaction with `rpm-ostree cancel`");
       }
-    } catch (SimError e) {
-      spec.commandLine().getErr().println(e.getMessage());
-      return e.code;
-    } catch (IOException e) {
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      return 1;
-    }
+      if (transaction && s.faults.commandFailures > 0) {
+        s.faults.commandFailures--;
+        save(s);
+        throw new SimError(1, "error: (simulated fault) Writing deployment: Connection reset by peer");
+      }
+      int code = m.apply(s);
+      save(s);
+      return code;
+    });
   }
 
   /** The arguments from the subcommand's name on (without --state-dir), for the log. */
   String[] argv() {
-    List<String> all = spec.commandLine().getParseResult().originalArgs();
-    int i = 0;
-    while (i < all.size() && all.get(i).startsWith("-")) {
-      i += all.get(i).contains("=") ? 1 : 2;
-    }
-    return all.subList(Math.min(i, all.size()), all.size()).toArray(String[]::new);
+    return SimFolder.argv(spec);
   }
 
   /** Every invocation that may change the host is logged, so tests can check what the agent ran. */
   void log(String[] argv) throws IOException {
-    Files.writeString(dir().resolve("commands.log"), String.join(" ", argv) + "\n", StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    SimFolder.log(dir(), argv);
   }
 
   PrintWriter out() {
@@ -293,13 +247,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new SimError(1, "error: " + e.getMessage());
     }
-    out().println("Fetching layers (simulated slow download: " + secs + " s)");
-    out().flush();
-    try {
-      Thread.sleep(secs * 1000L);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    SimFolder.slowDownload(secs, out());
   }
 
   static long epoch(String created) {

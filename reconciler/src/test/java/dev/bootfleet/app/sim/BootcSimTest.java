@@ -112,6 +112,18 @@ class BootcSimTest {
   }
 
   @Test
+  void aDamagedStateFile_isOneLine_notAStackTrace() throws Exception {
+    Path bad = Files.createDirectories(dir.resolve("bad"));
+    Files.writeString(bad.resolve("sim.json"), "{\"booted\": [");
+
+    SimHost.Run r = new SimHost(bad).run("status", "--format=json");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("error: cannot read " + bad.resolve("sim.json") + ": Cannot deserialize")
+        .doesNotContain("\tat ").hasLineCount(1);
+  }
+
+  @Test
   void switch_toTheSameSpec_isUnchanged() {
     SimHost.Run r = sim.run("switch", v1.byDigest());
 

@@ -30,9 +30,9 @@ import java.util.stream.Stream;
  * The runtime itself is written by hand (metadata, {@code files/}, {@code usr/}): there is no SDK to
  * {@code build-init} it from.
  *
- * <p>The repository is not signed: tests add it with {@code --no-gpg-verify} (through {@code FlatpakCli}'s
- * test-only switch for {@code file://} remotes). That is for this test repository only; the agent
- * never turns GPG verification off.
+ * <p>The repository is not signed. Tests add it as users add Flathub, from a {@code .flatpakrepo} file
+ * ({@link #repoFileUrl()}); this one carries no {@code GPGKey}, so flatpak adds the remote without
+ * signature checks. The code under test has no switch to turn them off.
  */
 public final class FlatpakRepo implements AutoCloseable {
   /** Where Debian installs flatpak; {@code BOOTFLEET_FLATPAK} may name another binary. */
@@ -63,6 +63,8 @@ public final class FlatpakRepo implements AutoCloseable {
     String arch = repo.run(repo.env(), List.of(bin.toString(), "--default-arch")).strip();
     repo = new FlatpakRepo(dir, arch);
     repo.buildRuntime();
+    Files.writeString(dir.resolve("test.flatpakrepo"), "[Flatpak Repo]\nTitle=bootfleet test\nUrl=" + repo.url()
+        + "\n");
     return repo;
   }
 
@@ -87,9 +89,17 @@ public final class FlatpakRepo implements AutoCloseable {
     return dir.resolve("repo");
   }
 
-  /** {@code file:///.../repo}, for {@code flatpak remote-add}. */
+  /** {@code file:///.../repo}: the repository's own URL, which flatpak reports for the remote. */
   public String url() {
     return repo().toUri().toString().replaceAll("/$", "");
+  }
+
+  /**
+   * {@code file:///.../test.flatpakrepo}: a repository file naming {@link #url()}, without {@code
+   * GPGKey} (the repository is unsigned), for {@code flatpak remote-add} as the agent runs it.
+   */
+  public String repoFileUrl() {
+    return dir.resolve("test.flatpakrepo").toUri().toString();
   }
 
   /** flatpak's default arch on this machine ({@code flatpak --default-arch}). */

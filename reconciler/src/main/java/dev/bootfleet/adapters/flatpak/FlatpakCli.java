@@ -47,7 +47,6 @@ public final class FlatpakCli implements FlatpakHost {
   private static final Pattern USERINFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]*@");
 
   private final ToolRunner runner;
-  private final boolean unsignedFileRemotes;
   private String defaultArch;
 
   /**
@@ -57,23 +56,12 @@ public final class FlatpakCli implements FlatpakHost {
    * @param timeout the longest one flatpak command may run (installs download)
    */
   public FlatpakCli(List<String> command, Map<String, String> environment, Duration timeout) {
-    this(command, environment, timeout, false);
-  }
-
-  /**
-   * @param unsignedFileRemotes for tests only: add {@code file://} remotes with {@code --no-gpg-verify},
-   *     for a test repository built on the spot without a signing key (flatpak's remote-add fetches the
-   *     summary and refuses an unsigned one). The agent never sets it; other URLs are never affected.
-   */
-  public FlatpakCli(List<String> command, Map<String, String> environment, Duration timeout,
-      boolean unsignedFileRemotes) {
     if (command.isEmpty()) {
       throw new IllegalArgumentException("the flatpak command is empty");
     }
     Map<String, String> env = new java.util.HashMap<>(environment);
     env.put("FLATPAK_FANCY_OUTPUT", "0"); // plain tab-separated output, no header
     this.runner = new ToolRunner("flatpak", command, env, timeout);
-    this.unsignedFileRemotes = unsignedFileRemotes;
   }
 
   @Override
@@ -207,12 +195,7 @@ public final class FlatpakCli implements FlatpakHost {
       run(List.of("remote-modify", opt(in), "--url=" + r.url(), r.name()));
       how = "remote-modify --url (was " + redact(r.previousUrl()) + ")";
     } else {
-      List<String> args = new ArrayList<>(List.of("remote-add", opt(in), "--if-not-exists"));
-      if (unsignedFileRemotes && r.url().startsWith("file://")) {
-        args.add("--no-gpg-verify"); // tests only: see the constructor
-      }
-      args.addAll(List.of(r.name(), r.url()));
-      run(args);
+      run(List.of("remote-add", opt(in), "--if-not-exists", r.name(), r.url()));
       how = "remote-add --if-not-exists";
     }
     String now = remoteUrl(in, r.name());

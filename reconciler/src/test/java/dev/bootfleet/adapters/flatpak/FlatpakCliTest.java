@@ -55,12 +55,11 @@ class FlatpakCliTest {
   @BeforeEach
   void emptyInstallations() throws IOException {
     repo.resetInstallations();
-    // unsigned file:// remotes: the test repository has no signing key (test only)
-    cli = new FlatpakCli(List.of(FlatpakRepo.binary().toString()), repo.env(), Duration.ofMinutes(2), true);
+    cli = new FlatpakCli(List.of(FlatpakRepo.binary().toString()), repo.env(), Duration.ofMinutes(2));
   }
 
   private void addRemote(String installation) throws Exception {
-    cli.apply(new Action.FlatpakRemoteAdd("test", repo.url(), installation, null));
+    cli.apply(new Action.FlatpakRemoteAdd("test", repo.repoFileUrl(), installation, null));
   }
 
   @Test
@@ -79,8 +78,8 @@ class FlatpakCliTest {
 
   @Test
   void addsARemoteOnceAndARepeatChangesNothing() throws Exception {
-    FlatpakHost.Applied first = cli.apply(new Action.FlatpakRemoteAdd("test", repo.url(), "user", null));
-    FlatpakHost.Applied again = cli.apply(new Action.FlatpakRemoteAdd("test", repo.url(), "user", null));
+    FlatpakHost.Applied first = cli.apply(new Action.FlatpakRemoteAdd("test", repo.repoFileUrl(), "user", null));
+    FlatpakHost.Applied again = cli.apply(new Action.FlatpakRemoteAdd("test", repo.repoFileUrl(), "user", null));
 
     assertThat(first.detail()).isEqualTo("remote-add --if-not-exists; user installation");
     assertThat(again.detail()).doesNotContain("remote-modify");
@@ -223,14 +222,17 @@ class FlatpakCliTest {
 
   @Test
   void aRemoteThatDoesNotAnswerIsOneLine() throws Exception {
+    String file = repo.dir().resolve("no-such.flatpakrepo").toUri().toString();
     String url = "file://" + repo.dir().resolve("no-such-repo");
 
-    assertThatThrownBy(() -> cli.apply(new Action.FlatpakRemoteAdd("broken", url, "user", null)))
+    // a repository file that cannot be read: remote-add fails, and nothing is added
+    assertThatThrownBy(() -> cli.apply(new Action.FlatpakRemoteAdd("gone", file, "user", null)))
         .isInstanceOf(FlatpakException.class)
-        .hasMessageStartingWith("flatpak remote-add --user --if-not-exists --no-gpg-verify broken " + url
-            + ": exit 1: error: ")
+        .hasMessageStartingWith("flatpak remote-add --user --if-not-exists gone " + file + ": exit 1: error: ")
         .hasMessageNotContaining("\n");
-    // flatpak keeps the remote it failed to add: installing from it fails the same way, in one line
+    assertThat(cli.observe(USER).remotes()).isEmpty();
+    // a repository URL is added without being fetched: installing from it fails, in one line
+    cli.apply(new Action.FlatpakRemoteAdd("broken", url, "user", null));
     assertThatThrownBy(() -> cli.apply(new Action.FlatpakInstall(repo.ref(APP1), "broken", "user", null)))
         .isInstanceOf(FlatpakException.class)
         .hasMessageStartingWith("flatpak install --user --noninteractive -y broken " + repo.ref(APP1) + ": exit 1: ")

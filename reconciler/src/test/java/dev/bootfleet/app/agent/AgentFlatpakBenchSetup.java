@@ -38,9 +38,7 @@ public final class AgentFlatpakBenchSetup {
     long t0 = System.nanoTime();
     repo.apps("org.bootfleet.Bench", apps);
     long built = System.nanoTime();
-    Path repoFile = repo.dir().resolve("bench.flatpakrepo");
-    Files.writeString(repoFile, "[Flatpak Repo]\nTitle=bootfleet bench\nUrl=" + repo.url() + "\n");
-    String remoteUrl = repoFile.toUri().toString();
+    String remoteUrl = repo.repoFileUrl();
     repo.flatpak("remote-add", "--user", "--if-not-exists", "bench", remoteUrl);
     List<String> install = new ArrayList<>(List.of("install", "--user", "--noninteractive", "-y", "bench"));
     StringBuilder spec = new StringBuilder("  flatpak:\n    remotes:\n      - {name: bench, url: \"" + remoteUrl

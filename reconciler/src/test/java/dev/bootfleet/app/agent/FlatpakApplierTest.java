@@ -63,8 +63,7 @@ class FlatpakApplierTest {
   @BeforeEach
   void emptyInstallations() throws IOException {
     repo.resetInstallations();
-    // unsigned file:// remotes: the test repository has no signing key (test only)
-    cli = new FlatpakCli(List.of(FlatpakRepo.binary().toString()), repo.env(), Duration.ofMinutes(2), true);
+    cli = new FlatpakCli(List.of(FlatpakRepo.binary().toString()), repo.env(), Duration.ofMinutes(2));
     applier = new FlatpakApplier(cli);
     rep = new CycleReport("desk-01", Instant.EPOCH, "boot", new PrintStream(OutputStream.nullOutputStream()));
   }
@@ -76,7 +75,7 @@ class FlatpakApplierTest {
   }
 
   private static Flatpaks userApps(String... ids) {
-    return new Flatpaks(List.of(new FlatpakRemote("test", repo.url(), FlatpakInstallation.USER)),
+    return new Flatpaks(List.of(new FlatpakRemote("test", repo.repoFileUrl(), FlatpakInstallation.USER)),
         java.util.Arrays.stream(ids).map(id -> new FlatpakApp(id, null, "stable", "test", FlatpakInstallation.USER,
             null, false)).toList());
   }
@@ -123,7 +122,7 @@ class FlatpakApplierTest {
   void carriesOutThePlansFlatpakActionsAndReportsFullCommits() throws Exception {
     HostPlan plan = plan(
         new Action.RemoveFile("/etc/motd", null, null),
-        new Action.FlatpakRemoteAdd("test", repo.url(), "user", null),
+        new Action.FlatpakRemoteAdd("test", repo.repoFileUrl(), "user", null),
         new Action.FlatpakInstall(repo.ref(APP1), "test", "user", app1First),
         new Action.FlatpakInstall("app/" + APP2 + "//stable", "test", "user", null),
         new Action.FlatpakUninstall(repo.ref(APP3), "user", null));
@@ -134,7 +133,7 @@ class FlatpakApplierTest {
     assertThat(rep.problems()).isEmpty();
     assertThat(rep.steps()).extracting(CycleReport.Step::type, CycleReport.Step::target, CycleReport.Step::result)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("flatpak-remote-add", "test " + repo.url(), "done"),
+            org.assertj.core.groups.Tuple.tuple("flatpak-remote-add", "test " + repo.repoFileUrl(), "done"),
             org.assertj.core.groups.Tuple.tuple("flatpak-install", repo.ref(APP1), "done"),
             org.assertj.core.groups.Tuple.tuple("flatpak-install", "app/" + APP2 + "//stable", "done"),
             org.assertj.core.groups.Tuple.tuple("flatpak-uninstall", repo.ref(APP3), "skipped"));
@@ -151,7 +150,7 @@ class FlatpakApplierTest {
 
   @Test
   void movesAPinAndRemovesAnAppInALaterCycle() throws Exception {
-    applier.apply(plan(new Action.FlatpakRemoteAdd("test", repo.url(), "user", null),
+    applier.apply(plan(new Action.FlatpakRemoteAdd("test", repo.repoFileUrl(), "user", null),
         new Action.FlatpakInstall(repo.ref(APP1), "test", "user", app1First),
         new Action.FlatpakInstall(repo.ref(APP2), "test", "user", null)), rep);
 
@@ -169,8 +168,8 @@ class FlatpakApplierTest {
 
   @Test
   void aFailedRemoteSkipsItsInstallsAndTheOthersGoOn() throws Exception {
-    applier.apply(plan(new Action.FlatpakRemoteAdd("test", repo.url(), "user", null)), rep);
-    String nowhere = "file://" + repo.dir().resolve("nowhere");
+    applier.apply(plan(new Action.FlatpakRemoteAdd("test", repo.repoFileUrl(), "user", null)), rep);
+    String nowhere = repo.dir().resolve("nowhere.flatpakrepo").toUri().toString(); // remote-add fails
 
     boolean changed = applier.apply(plan(
         new Action.FlatpakRemoteAdd("broken", nowhere, "user", null),
@@ -191,7 +190,7 @@ class FlatpakApplierTest {
 
   @Test
   void theObservedStateGoesIntoTheEtcReportAndBack() throws Exception {
-    applier.apply(plan(new Action.FlatpakRemoteAdd("test", repo.url(), "user", null),
+    applier.apply(plan(new Action.FlatpakRemoteAdd("test", repo.repoFileUrl(), "user", null),
         new Action.FlatpakInstall(repo.ref(APP1), "test", "user", app1First)), rep);
     FlatpakState s = applier.observe(desired(userApps(APP1)), rep);
 
@@ -217,7 +216,7 @@ class FlatpakApplierTest {
 
   @Test
   void convergesWithThePlannerAndThenPlansNothing() throws Exception {
-    DesiredHost want = desired(new Flatpaks(List.of(new FlatpakRemote("test", repo.url(), FlatpakInstallation.USER)),
+    DesiredHost want = desired(new Flatpaks(List.of(new FlatpakRemote("test", repo.repoFileUrl(), FlatpakInstallation.USER)),
         List.of(new FlatpakApp(APP1, null, "stable", "test", FlatpakInstallation.USER, app1First, false),
             new FlatpakApp(APP2, null, "stable", "test", FlatpakInstallation.USER, null, false))));
 

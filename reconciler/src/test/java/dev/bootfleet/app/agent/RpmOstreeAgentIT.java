@@ -172,8 +172,7 @@ class RpmOstreeAgentIT {
       String editor2 = apps.app("org.bootfleet.Editor");
       apps.app("org.bootfleet.Viewer");
       // A .flatpakrepo file, as signed remotes are added (Flathub's); without GPGKey for the test repo.
-      Path repoFile = apps.dir().resolve("test.flatpakrepo");
-      Files.writeString(repoFile, "[Flatpak Repo]\nTitle=bootfleet test\nUrl=" + apps.url() + "\n");
+      String repoFile = apps.repoFileUrl();
       String flatpaks = """
           flatpak:
             remotes:
@@ -191,7 +190,7 @@ class RpmOstreeAgentIT {
           """;
       AgentWorld w = AgentWorld.rpmOstree(tmp.resolve("desk"));
       w.rpm.ok("sim-init", ref(v1));
-      w.commitSpec(spec(v2, DESKTOP + flatpaks.formatted(repoFile.toUri(), editor1)));
+      w.commitSpec(spec(v2, DESKTOP + flatpaks.formatted(repoFile, editor1)));
       List<String> flatpak = new ArrayList<>(List.of("/usr/bin/env"));
       apps.env().forEach((k, v) -> flatpak.add(k + "=" + v));
       flatpak.add(FlatpakRepo.binary().toString());
@@ -229,7 +228,7 @@ class RpmOstreeAgentIT {
           "--detailed-exitcode")).isZero();
 
       // Git moves the pin: a live update, no stage, no reboot.
-      w.commitSpec(spec(v2, DESKTOP + flatpaks.formatted(repoFile.toUri(), editor2)));
+      w.commitSpec(spec(v2, DESKTOP + flatpaks.formatted(repoFile, editor2)));
       assertThat(Main.run("drift", "--repo", w.repo.toString(), "--observed", w.reports.toString(),
           "--detailed-exitcode")).as("drift shows Flatpak drift").isEqualTo(2);
       CycleReport moved = w.cycle();
@@ -243,7 +242,7 @@ class RpmOstreeAgentIT {
       assertThat(w.commands("rebase")).isEqualTo(1);
 
       // Git drops the pin: the app is unmasked and follows its branch again; then nothing more to do.
-      String unpinnedSpec = (DESKTOP + flatpaks.formatted(repoFile.toUri(), editor2)).lines()
+      String unpinnedSpec = (DESKTOP + flatpaks.formatted(repoFile, editor2)).lines()
           .filter(l -> !l.strip().equals("commit: " + editor2)).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
       w.commitSpec(spec(v2, unpinnedSpec));
       CycleReport unpinned = w.cycle();

@@ -59,9 +59,4 @@ public record ObservedHost(
   public boolean fromRpmOstree() {
     return RpmOstreeStatusParser.API_VERSION.equals(apiVersion);
   }
-
-  /** The deployment the next boot starts: the staged one, else the rollback when queued, else the booted. */
-  public BootEntry nextBoot() {
-    return staged != null ? staged : rollbackQueued && rollback != null ? rollback : booted;
-  }
 }

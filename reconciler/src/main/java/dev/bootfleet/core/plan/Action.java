@@ -171,12 +171,6 @@ public sealed interface Action {
     }
   }
 
-  /** Whether this action changes the OS deployment (and so needs a reboot). */
-  default boolean changesDeployment() {
-    return this instanceof Stage || this instanceof Rebase || this instanceof InstallPackages
-        || this instanceof RemovePackages || this instanceof SetKargs || this instanceof UnlockStaged;
-  }
-
   /** Whether this action is a Flatpak change: applied live, with no reboot. */
   default boolean isFlatpak() {
     return this instanceof FlatpakRemoteAdd || this instanceof FlatpakInstall || this instanceof FlatpakUpdate

@@ -1,6 +1,7 @@
 package dev.bootfleet.adapters.flatpak;
 
 import dev.bootfleet.core.manifest.FlatpakInstallation;
+import dev.bootfleet.core.manifest.FlatpakRemote;
 import dev.bootfleet.core.observed.FlatpakState;
 import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.adapters.exec.ToolRunner;
@@ -203,17 +204,12 @@ public final class FlatpakCli implements FlatpakHost {
       throw new FlatpakException("flatpak remote " + r.name() + ": not listed in the " + in.id()
           + " installation after " + how);
     }
-    // --if-not-exists keeps an existing remote's URL as it is. A .flatpakrepo file names the repository
-    // URL flatpak stores (and carries the signing key): nothing to compare it with.
-    if (!r.url().endsWith(".flatpakrepo") && !stripSlash(now).equals(stripSlash(r.url()))) {
+    // --if-not-exists keeps an existing remote's URL as it is.
+    if (!FlatpakRemote.urlSatisfied(r.url(), now)) {
       run(List.of("remote-modify", opt(in), "--url=" + r.url(), r.name()));
       how += "; it existed with " + redact(now) + ": remote-modify --url";
     }
     return new Applied(how + "; " + in.id() + " installation", null, true);
-  }
-
-  private static String stripSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private Applied install(Action.FlatpakInstall i) throws FlatpakException {

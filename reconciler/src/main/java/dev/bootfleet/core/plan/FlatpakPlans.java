@@ -30,7 +30,7 @@ final class FlatpakPlans {
           .findFirst().orElse(null);
       if (got == null) {
         f.flatpaks.add(new Action.FlatpakRemoteAdd(r.name(), r.url(), r.installation().id(), null));
-      } else if (!isRepoFile(r.url()) && !sameUrl(got.url(), r.url())) {
+      } else if (!FlatpakRemote.urlSatisfied(r.url(), got.url())) {
         f.flatpaks.add(new Action.FlatpakRemoteAdd(r.name(), r.url(), r.installation().id(), got.url()));
       }
     }
@@ -66,22 +66,5 @@ final class FlatpakPlans {
   private static boolean same(FlatpakApp want, FlatpakState.App got) {
     return got.installation().equals(want.installation().id()) && got.id().equals(want.id())
         && got.branch().equals(want.branch()) && (want.arch() == null || want.arch().equals(got.arch()));
-  }
-
-  /**
-   * A {@code .flatpakrepo} file (how signed remotes such as Flathub are added, with their key): flatpak
-   * stores the repository URL the file names, not the file's, so only the remote's presence compares.
-   */
-  private static boolean isRepoFile(String url) {
-    return url.endsWith(".flatpakrepo");
-  }
-
-  /** URLs compare without a trailing slash: flatpak stores what it was given. */
-  private static boolean sameUrl(String a, String b) {
-    return strip(a).equals(strip(b));
-  }
-
-  private static String strip(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 }

@@ -1,5 +1,6 @@
 package dev.bootfleet.adapters.flatpak;
 
+import dev.bootfleet.core.manifest.FlatpakApp;
 import dev.bootfleet.core.manifest.FlatpakInstallation;
 import dev.bootfleet.core.manifest.FlatpakRemote;
 import dev.bootfleet.core.observed.FlatpakState;
@@ -96,7 +97,7 @@ public final class FlatpakCli implements FlatpakHost {
   /** One row of {@code flatpak list --app}: the active commit is cut to 12 characters. */
   record Row(String id, String arch, String branch, String origin, String active) {
     String ref() {
-      return "app/" + id + "/" + arch + "/" + branch;
+      return FlatpakApp.ref(id, arch, branch);
     }
   }
 
@@ -340,7 +341,7 @@ public final class FlatpakCli implements FlatpakHost {
       }
       defaultArch = a;
     }
-    return "app/" + p[1] + "/" + defaultArch + "/" + p[3];
+    return FlatpakApp.ref(p[1], defaultArch, p[3]);
   }
 
   private static String opt(FlatpakInstallation in) {

@@ -25,7 +25,12 @@ public record FlatpakApp(String id, String arch, String branch, String remote, F
 
   /** The full ref flatpak takes: {@code app/ID/ARCH/BRANCH}, with an empty ARCH for the host's own. */
   public String ref() {
-    return "app/" + id + "/" + (arch == null ? "" : arch) + "/" + branch;
+    return ref(id, arch == null ? "" : arch, branch);
+  }
+
+  /** {@code app/ID/ARCH/BRANCH}, the form flatpak names an app by. */
+  public static String ref(String id, String arch, String branch) {
+    return "app/" + id + "/" + arch + "/" + branch;
   }
 
   /** What identifies the app on a host: installation, ID and branch (one arch per host). */

@@ -1,6 +1,7 @@
 package dev.bootfleet.core.observed;
 
 import dev.bootfleet.core.manifest.FileContent;
+import dev.bootfleet.core.manifest.FlatpakApp;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,7 +89,7 @@ public final class EtcReportParser {
       String origin = a.get("origin").text("a remote name");
       String commit = a.get("commit").text(Formats.SHA256_FORM);
       boolean masked = a.get("masked").optBool();
-      String ref = "app/" + id + "/" + arch + "/" + branch;
+      String ref = FlatpakApp.ref(id, arch, branch);
       String first = seen.putIfAbsent("app " + installation + " " + ref, a.path());
       if (first != null) {
         throw a.get("id").fail("found " + ref + " again in the " + installation + " installation, first at "

@@ -1,5 +1,6 @@
 package dev.bootfleet.core.observed;
 
+import dev.bootfleet.core.manifest.FlatpakApp;
 import java.util.List;
 import java.util.Objects;
 
@@ -46,7 +47,7 @@ public record FlatpakState(List<Remote> remotes, List<App> apps) {
 
     /** {@code app/ID/ARCH/BRANCH}. */
     public String ref() {
-      return "app/" + id + "/" + arch + "/" + branch;
+      return FlatpakApp.ref(id, arch, branch);
     }
   }
 }

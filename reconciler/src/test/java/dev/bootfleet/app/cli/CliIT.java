@@ -289,6 +289,42 @@ class CliIT {
     assertThat(same.out()).contains("0 changed, 11 unchanged");
   }
 
+  /**
+   * bin/bootfleet's start-up cache (ADR 0010): the first run writes a class-data-sharing archive, the
+   * second (JDK 25+) records its classes and builds an AOT cache, later runs start from it. None of
+   * that may show in what the command prints: the JVM's own "AOTConfiguration recorded" line would
+   * land in the middle of a plan.
+   */
+  @Test
+  void launcher_startUpCache_sameOutputOnEveryRun_andAnAotCacheFromTheSecondRun(@TempDir Path tmp) throws Exception {
+    Map<String, String> env = Map.of("XDG_CACHE_HOME", tmp.toString());
+    Path cacheDir = tmp.resolve("bootfleet");
+    List<Run> runs = new ArrayList<>();
+    List<List<String>> cached = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      runs.add(bootfleet(env, "plan", "--repo", REPO, "--observed", OBSERVED));
+      try (Stream<Path> files = Files.list(cacheDir)) {
+        cached.add(files.map(f -> f.getFileName().toString()).sorted().toList());
+      }
+    }
+
+    Run first = runs.get(0);
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.out()).contains("Plan:");
+    for (Run r : runs) {
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out()).isEqualTo(first.out());
+      assertThat(r.err()).isEqualTo(first.err()).doesNotContain("AOT", "CDS", "shared archive");
+    }
+    assertThat(cached.get(0)).singleElement().asString().startsWith("bootfleet-").endsWith("-plan.jsa");
+    if (Runtime.version().feature() >= 25) { // the launcher runs the JDK these tests run on (JAVA_HOME)
+      assertThat(cached.get(1)).hasSize(2).anyMatch(f -> f.endsWith("-plan.aot"));
+    } else {
+      assertThat(cached.get(1)).isEqualTo(cached.get(0));
+    }
+    assertThat(cached.get(2)).as("nothing more after the second run, no leftovers").isEqualTo(cached.get(1));
+  }
+
   @Test
   void launcher_saysWhatIsMissing_withoutJava21(@TempDir Path tmp) throws Exception {
     Path fakeJdk = tmp.resolve("jdk17");

@@ -3,13 +3,13 @@
 # RSS, measured with GNU time. For each size it generates a Git repository (groups, /etc files, one
 # manifest per host in folders of at most 1000) and an observed folder outside it (one bootc status
 # document and one /etc report per host), checks that the plan reports the host counts the generator
-# expects, then times one warm-up run and --runs timed runs. Prints a Markdown table.
+# expects, then times two warm-up runs and --runs timed runs. Prints a Markdown table.
 #
 #   bench/plan-bench.sh [--sizes 1000,10000,100000] [--runs 3] [--rev-sizes 10000] [--dir DIR] [--keep]
 #                       [--wait-quiet SECONDS]
 #
 # --sizes      fleet sizes to measure (default 1000,10000,100000)
-# --runs       timed runs per size, after one untimed warm-up run (default 3)
+# --runs       timed runs per size, after two untimed warm-up runs (default 3)
 # --rev-sizes  sizes also measured with --rev HEAD (the fleet read from Git's object database with
 #              JGit rather than from the work tree); "none" for none (default 10000)
 # --dir        where to generate the fleets (default: a new folder under ${TMPDIR:-/tmp}); a fleet
@@ -21,8 +21,8 @@
 #
 # Uses bin/bootfleet as it is (JAVA_HOME picks the JDK, BOOTFLEET_JAVA_OPTS adds JVM options, so the
 # same script compares JVM flags) and the jar `./mvnw -DskipTests package` builds. The launcher's
-# class-data-sharing archive goes to DIR/cache (XDG_CACHE_HOME), so the first warm-up plan writes it,
-# whatever the user's own cache holds.
+# start-up cache goes to DIR/cache (XDG_CACHE_HOME), whatever the user's own cache holds: the first
+# warm-up plan writes its class-data-sharing archive and, on JDK 25+, the second its AOT cache.
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -166,6 +166,7 @@ for n in "${size_list[@]}"; do
     [[ "$mode" == rev ]] && extra=(--rev HEAD)
     plan_once "$n" "${extra[@]}" # warm-up: page cache, class-data-sharing archive
     check "$expected" "$dir/$n/plan.json"
+    plan_once "$n" "${extra[@]}" # warm-up: the launcher's AOT cache (JDK 25+)
     for ((i = 1; i <= runs; i++)); do
       wait_for_quiet "$wait_quiet" plan-bench
       plan_once "$n" "${extra[@]}"

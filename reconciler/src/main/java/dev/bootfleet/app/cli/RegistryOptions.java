@@ -25,7 +25,7 @@ final class RegistryOptions {
 
   @Option(names = "--auth-file", paramLabel = "FILE",
       description = "Registry credentials (containers auth.json format). Default: REGISTRY_AUTH_FILE, then "
-          + "${XDG_RUNTIME_DIR}/containers/auth.json, ~/.config/containers/auth.json, ~/.docker/config.json.")
+          + "$XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json, ~/.docker/config.json.")
   Path authFile;
 
   @Option(names = "--registry-timeout", paramLabel = "SECONDS", defaultValue = "30",

@@ -93,6 +93,16 @@ class PinCommandTest {
   }
 
   @Test
+  void help_namesTheCredentialFiles_asWritten() {
+    // picocli expands ${NAME} in descriptions: an unset XDG_RUNTIME_DIR once showed as "null/containers/...".
+    Cli.Run r = Cli.run("pin", "--help");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out().replaceAll("\\s+", " ")).contains("REGISTRY_AUTH_FILE, then $XDG_RUNTIME_DIR/containers/auth.json,")
+        .doesNotContain("null/");
+  }
+
+  @Test
   void pin_rewritesOnlyTheReferences_andWritesTheLockForTheIndex() throws Exception {
     TestImages.Image web = images.push("pin/web-os", "42.1");
     TestImages.Index multi = images.pushIndex("pin/multi-os", "2.0");

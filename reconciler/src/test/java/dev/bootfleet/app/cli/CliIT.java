@@ -323,6 +323,12 @@ class CliIT {
       assertThat(cached.get(1)).isEqualTo(cached.get(0));
     }
     assertThat(cached.get(2)).as("nothing more after the second run, no leftovers").isEqualTo(cached.get(1));
+
+    // The user's own class-sharing choice wins: the JVM refuses an AOT cache beside -Xshare.
+    Map<String, String> off = Map.of("XDG_CACHE_HOME", tmp.toString(), "BOOTFLEET_JAVA_OPTS", "-Xshare:off");
+    Run userChoice = bootfleet(off, "plan", "--repo", REPO, "--observed", OBSERVED);
+    assertThat(userChoice.exit()).as(userChoice.err()).isZero();
+    assertThat(userChoice.out()).isEqualTo(first.out());
   }
 
   @Test

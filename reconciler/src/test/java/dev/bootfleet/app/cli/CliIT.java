@@ -72,11 +72,11 @@ class CliIT {
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("XDG_CACHE_HOME", CACHE.toString());
     pb.environment().remove("NO_COLOR");
-    pb.environment().putAll(env);
     String jar = System.getProperty("bootfleet.jar");
     if (jar != null) {
       pb.environment().put("BOOTFLEET_JAR", jar);
     }
+    pb.environment().putAll(env); // the test's own settings win
     Path out = Files.createTempFile("out", ".txt");
     Path err = Files.createTempFile("err", ".txt");
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
@@ -329,6 +329,26 @@ class CliIT {
     Run userChoice = bootfleet(off, "plan", "--repo", REPO, "--observed", OBSERVED);
     assertThat(userChoice.exit()).as(userChoice.err()).isZero();
     assertThat(userChoice.out()).isEqualTo(first.out());
+  }
+
+  @Test
+  void launcher_startUpCache_isKeyedByTheJarALinkPointsTo(@TempDir Path tmp) throws Exception {
+    // A packaged jar is often a link to a versioned file: the cache must follow a rebuild of the file,
+    // not stay with the link (a stale AOT cache fails with NoSuchMethodError on JDK 25).
+    Path jar = Path.of(System.getProperty("bootfleet.jar", ROOT.resolve("reconciler/target/bootfleet.jar").toString()));
+    Path link = tmp.resolve("bootfleet.jar");
+    Files.createSymbolicLink(link, jar.toAbsolutePath());
+    Path cache = tmp.resolve("cache");
+
+    Run r = bootfleet(Map.of("XDG_CACHE_HOME", cache.toString(), "BOOTFLEET_JAR", link.toString()), "--version");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("bootfleet ");
+    Object inode = Files.getAttribute(jar, "unix:ino");
+    try (Stream<Path> files = Files.list(cache.resolve("bootfleet"))) {
+      assertThat(files.map(f -> f.getFileName().toString()).toList()).singleElement().asString()
+          .endsWith("-" + Files.size(jar) + "-" + inode + "-other.jsa");
+    }
   }
 
   @Test

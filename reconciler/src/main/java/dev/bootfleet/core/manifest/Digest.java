@@ -62,4 +62,15 @@ public record Digest(String hex) {
   public String toString() {
     return "sha256:" + hex;
   }
+
+  // By hand, as in ImageRef: a record's generated equals and hashCode spin classes at their first call.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Digest d && hex.equals(d.hex);
+  }
+
+  @Override
+  public int hashCode() {
+    return hex.hashCode();
+  }
 }

@@ -124,6 +124,20 @@ public record ImageRef(String registry, String path, String tag, Digest digest) 
     return canonical().equals(other.canonical());
   }
 
+  // equals and hashCode by hand, with the same meaning as a record's: the generated ones are linked
+  // at their first call by an invokedynamic bootstrap that spins classes at run time, which no
+  // start-up cache keeps, and pin and plan hash every reference of a fleet once (docs/benchmarks.md).
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ImageRef r && registry.equals(r.registry) && path.equals(r.path)
+        && java.util.Objects.equals(tag, r.tag) && java.util.Objects.equals(digest, r.digest);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(registry, path, tag, digest);
+  }
+
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder(repository());

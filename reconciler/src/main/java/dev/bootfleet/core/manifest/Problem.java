@@ -14,10 +14,16 @@ import java.util.Comparator;
 public record Problem(Severity severity, String file, Pos pos, String field, String message) {
   public enum Severity { ERROR, WARNING }
 
-  public static final Comparator<Problem> ORDER = Comparator.comparing(Problem::file)
-      .thenComparingInt(p -> p.pos().line())
-      .thenComparingInt(p -> p.pos().column())
-      .thenComparing(Problem::message);
+  /**
+   * By file, line, column and message. Written out: Comparator.comparing and its kin return
+   * serializable lambdas, which the JVM makes at run time on every start (no start-up cache keeps them).
+   */
+  public static final Comparator<Problem> ORDER = (a, b) -> {
+    int c = a.file().compareTo(b.file());
+    c = c != 0 ? c : Integer.compare(a.pos().line(), b.pos().line());
+    c = c != 0 ? c : Integer.compare(a.pos().column(), b.pos().column());
+    return c != 0 ? c : a.message().compareTo(b.message());
+  };
 
   public Problem {
     if (message == null || message.isBlank() || message.contains("\n")) {

@@ -2,7 +2,6 @@ package dev.bootfleet.core.pin;
 
 import dev.bootfleet.core.yaml.Pos;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -74,7 +73,7 @@ public final class ScalarRewriter {
       }
       spans.add(new Span(start, end, e.replacement()));
     }
-    spans.sort(Comparator.comparingInt(Span::start));
+    spans.sort((a, b) -> Integer.compare(a.start(), b.start())); // not comparingInt: see Problem.ORDER
     StringBuilder out = new StringBuilder(text.length() + 80 * spans.size());
     int copied = 0;
     for (Span s : spans) {

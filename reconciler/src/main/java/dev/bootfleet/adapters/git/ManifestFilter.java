@@ -10,6 +10,7 @@ import org.eclipse.jgit.ignore.IgnoreNode;
  */
 final class ManifestFilter {
   static final String IGNORE_FILE = ".bootfleetignore";
+  /** The ignore file's rules, or null without one (JGit's matcher then is not even loaded). */
   private final IgnoreNode ignore;
 
   private ManifestFilter(IgnoreNode ignore) {
@@ -17,17 +18,18 @@ final class ManifestFilter {
   }
 
   static ManifestFilter of(byte[] ignoreFile) throws IOException {
-    IgnoreNode node = new IgnoreNode();
-    if (ignoreFile != null) {
-      node.parse(new ByteArrayInputStream(ignoreFile));
+    if (ignoreFile == null) {
+      return new ManifestFilter(null);
     }
+    IgnoreNode node = new IgnoreNode();
+    node.parse(new ByteArrayInputStream(ignoreFile));
     return new ManifestFilter(node);
   }
 
   /** Whether to descend into a folder (repository-relative, '/'-separated). */
   boolean enterFolder(String dir) {
     String name = dir.substring(dir.lastIndexOf('/') + 1);
-    return !name.startsWith(".") && !Boolean.TRUE.equals(ignore.checkIgnored(dir, true));
+    return !name.startsWith(".") && (ignore == null || !Boolean.TRUE.equals(ignore.checkIgnored(dir, true)));
   }
 
   /** Whether a file is a manifest candidate. */
@@ -36,6 +38,6 @@ final class ManifestFilter {
     if (name.startsWith(".") || !(name.endsWith(".yaml") || name.endsWith(".yml"))) {
       return false;
     }
-    return !Boolean.TRUE.equals(ignore.checkIgnored(file, false));
+    return ignore == null || !Boolean.TRUE.equals(ignore.checkIgnored(file, false));
   }
 }

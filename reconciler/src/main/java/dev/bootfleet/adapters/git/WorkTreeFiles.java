@@ -21,12 +21,16 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WorkTreeFiles implements RepoFiles {
   private final Path root;
   private final Path realRoot;
+  /** The root's text ending in a separator: what every path below it starts with. */
+  private final String rootPrefix;
   /** Real paths of the folders files were read from, inside the repository: one lookup per folder. */
   private final Map<Path, Path> realFolders = new ConcurrentHashMap<>();
 
   public WorkTreeFiles(Path root) throws IOException {
     this.root = root.toAbsolutePath().normalize();
     this.realRoot = this.root.toRealPath();
+    String r = this.root.toString();
+    this.rootPrefix = r.endsWith(java.io.File.separator) ? r : r + java.io.File.separator;
   }
 
   @Override
@@ -60,8 +64,13 @@ public final class WorkTreeFiles implements RepoFiles {
     return out;
   }
 
+  /** {@code p} (the root or a path below it) relative to the root: plain string work, once per file walked. */
   private String rel(Path p) {
-    return root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+    String s = p.toString();
+    if (s.length() <= rootPrefix.length()) {
+      return "";
+    }
+    return s.substring(rootPrefix.length()).replace(java.io.File.separatorChar, '/');
   }
 
   /**

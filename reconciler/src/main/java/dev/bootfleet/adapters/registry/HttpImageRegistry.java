@@ -24,6 +24,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -530,15 +531,18 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
   /** A request: method, address, headers and an optional body. */
   private record Req(String method, URI uri, Map<String, String> headers, byte[] body) {}
 
-  /** An answer: status, headers (names in any case), the body read into memory, and the tries it took. */
+  /**
+   * An answer: status, headers (by lower-case name; asked for in any case), the body read into memory,
+   * and the tries it took.
+   */
   private record Answer(int status, Map<String, List<String>> headers, byte[] body, int tries) {
     Optional<String> header(String name) {
-      List<String> v = headers.get(name);
-      return v == null || v.isEmpty() ? Optional.empty() : Optional.ofNullable(v.get(0));
+      List<String> v = all(name);
+      return v.isEmpty() ? Optional.empty() : Optional.ofNullable(v.get(0));
     }
 
     List<String> all(String name) {
-      return headers.getOrDefault(name, List.of());
+      return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
     }
   }
 
@@ -571,18 +575,24 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
         }
       }
       int status = c.getResponseCode();
-      Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      Map<String, List<String>> headers = new HashMap<>();
       c.getHeaderFields().forEach((k, v) -> {
         if (k != null) {
-          headers.put(k, v);
+          headers.merge(k.toLowerCase(Locale.ROOT), v, (a, b) -> {
+            List<String> both = new ArrayList<>(a);
+            both.addAll(b);
+            return both;
+          });
         }
       });
       byte[] body = new byte[0];
       InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
       if (in != null) {
         try (in) {
-          body = in.readNBytes(limit + 1);
-          in.transferTo(java.io.OutputStream.nullOutputStream()); // drained: the connection is reused
+          if (!req.method().equals("HEAD")) { // a HEAD answer has no body (reading none saves two buffers)
+            body = in.readNBytes(limit + 1);
+            in.transferTo(java.io.OutputStream.nullOutputStream()); // drained: the connection is reused
+          }
         }
       }
       return new Answer(status, headers, body, tries);

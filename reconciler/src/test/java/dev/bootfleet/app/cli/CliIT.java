@@ -349,6 +349,37 @@ class CliIT {
       assertThat(files.map(f -> f.getFileName().toString()).toList()).singleElement().asString()
           .endsWith("-" + Files.size(jar) + "-" + inode + "-other.jsa");
     }
+    Files.delete(link); // JUnit would warn about a link leaving its folder
+  }
+
+  @Test
+  void launcher_startUpCache_aNewBuildRemovesTheCachesOfAllButTheTwoBuildsBefore(@TempDir Path tmp) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("bootfleet"));
+    java.time.Instant now = java.time.Instant.now();
+    Map<String, Integer> hoursOld = Map.of(
+        "bootfleet-100.5-10-1-plan.jsa", 1,
+        "bootfleet-200.5-10-2-plan.jsa", 2, "bootfleet-200.5-10-2-pin.aot", 2,
+        "bootfleet-300.5-10-3-bootc-sim.jsa", 3,
+        "bootfleet-400.5-10-4-plan.jsa", 4, "bootfleet-400.5-10-4-plan.12345.conf", 4,
+        "bootfleet-1795313392-8450724.jsa", 5); // as an older launcher named them
+    for (var e : hoursOld.entrySet()) {
+      Path f = Files.writeString(dir.resolve(e.getKey()), "x");
+      Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(now.minusSeconds(3600L * e.getValue())));
+    }
+
+    Run r = bootfleet(Map.of("XDG_CACHE_HOME", tmp.toString()), "--version");
+    Run again = bootfleet(Map.of("XDG_CACHE_HOME", tmp.toString()), "validate", "--repo", REPO);
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(again.exit()).as(again.err()).isZero();
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
+          .as("this build's caches and those of the two builds before it, nothing else")
+          .hasSize(5)
+          .contains("bootfleet-100.5-10-1-plan.jsa", "bootfleet-200.5-10-2-plan.jsa", "bootfleet-200.5-10-2-pin.aot")
+          .anyMatch(f -> f.endsWith("-other.jsa") && !f.startsWith("bootfleet-100.5"))
+          .anyMatch(f -> f.endsWith("-validate.jsa"));
+    }
   }
 
   @Test

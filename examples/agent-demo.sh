@@ -44,58 +44,17 @@ while (($#)); do
   esac
 done
 
-die() { echo "agent-demo: error: $*" >&2; exit 1; }
-step() { printf '\n== %s\n' "$*"; }
-say() { printf '   %s\n' "$*"; }
-shown() { # EXPECTED-EXIT COMMAND...: runs it, shows its output indented, dies on another exit code
-  local want="$1" rc=0 out
-  shift
-  out="$(mktemp "$work/logs/out.XXXXXX")"
-  say "\$ ${1##*/} ${*:2}" | sed "s|$work/||g"
-  "$@" >"$out" 2>&1 || rc=$?
-  sed 's/^/   | /' "$out"
-  ((rc == want)) || die "${1##*/} ${2:-} exited $rc, expected $want"
-}
+demo_name=agent-demo
+# shellcheck source=examples/lib/demo.sh
+. "$here/lib/demo.sh"
+# shellcheck source=examples/lib/registry.sh
+. "$here/lib/registry.sh"
 
 # --- tools
-missing=()
-[[ -x /usr/bin/docker-registry ]] || missing+=("/usr/bin/docker-registry (Debian package docker-registry)")
-command -v curl >/dev/null || missing+=("curl (Debian package curl)")
-command -v git >/dev/null || missing+=("git (Debian package git)")
-command -v sha256sum >/dev/null || missing+=("sha256sum (Debian package coreutils)")
-command -v tar >/dev/null || missing+=("tar (Debian package tar)")
-command -v gzip >/dev/null || missing+=("gzip (Debian package gzip)")
-jar="${BOOTFLEET_JAR:-$top/reconciler/target/bootfleet.jar}"
-[[ -f "$jar" ]] || missing+=("$jar (build it first: ./mvnw -q -DskipTests package)")
-if ((${#missing[@]})); then
-  printf 'agent-demo: error: missing %s\n' "${missing[@]}" >&2
-  exit 1
-fi
-# The launcher says which Java it found and what to install when there is none.
-"$bootfleet" --version >/dev/null || die "bin/bootfleet cannot run (see above)"
+demo_tools "$bootfleet" "${BOOTFLEET_JAR:-$top/reconciler/target/bootfleet.jar}"
 
 # --- the work folder
-if [[ -n "$dir" ]]; then
-  if [[ -e "$dir" ]]; then
-    [[ -d "$dir" ]] || die "--dir $dir is not a folder"
-    [[ -z "$(ls -A "$dir")" ]] || die "--dir $dir is not empty (it is deleted at the end unless --keep)"
-  fi
-  mkdir -p "$dir"
-  work="$(cd "$dir" && pwd)"
-else
-  work="$(mktemp -d "${TMPDIR:-/tmp}/bootfleet-agent-demo.XXXXXX")"
-fi
-reg_pid=""
-cleanup() {
-  local rc=$?
-  if [[ -n "$reg_pid" ]]; then kill "$reg_pid" 2>/dev/null || true; wait "$reg_pid" 2>/dev/null || true; fi
-  if ((keep)); then echo "agent-demo: kept $work" >&2; else rm -rf "$work"; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
+demo_work "$dir"
 started=$SECONDS
 fleet="$work/fleet"
 sim="$work/sim"
@@ -103,81 +62,20 @@ state="$work/agent-state"
 reports="$state/reports"
 root="$work/agent-root"
 config="$work/agent.yaml"
-mkdir -p "$work/logs"
 
-# --- 1. the registry
+# --- 1. the registry, and the images pushed with curl only (examples/lib/registry.sh)
 step "starting docker-registry on loopback"
-# A random free port: one that nothing answers on, and that the registry then binds (else try another).
-for _ in $(seq 20); do
-  port=$((20000 + RANDOM % 40000))
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
-  registry="127.0.0.1:$port"
-  mkdir -p "$work/registry/storage"
-  cat >"$work/registry/config.yml" <<EOF
-version: 0.1
-log: {level: error, accesslog: {disabled: true}}
-storage: {filesystem: {rootdirectory: $work/registry/storage}}
-http: {addr: $registry}
-EOF
-  /usr/bin/docker-registry serve "$work/registry/config.yml" >"$work/registry/log" 2>&1 &
-  reg_pid=$!
-  for _ in $(seq 100); do
-    kill -0 "$reg_pid" 2>/dev/null || break
-    curl -fsS "http://$registry/v2/" >/dev/null 2>&1 && break
-    sleep 0.1
-  done
-  if kill -0 "$reg_pid" 2>/dev/null && curl -fsS "http://$registry/v2/" >/dev/null 2>&1; then break; fi
-  kill "$reg_pid" 2>/dev/null || true; wait "$reg_pid" 2>/dev/null || true
-  reg_pid=""
-done
-[[ -n "$reg_pid" ]] || die "docker-registry did not start: $(cat "$work/registry/log" 2>/dev/null)"
-say "registry http://$registry/ (pid $reg_pid, storage $work/registry/storage)"
+registry_start "$work" agent-demo || exit 1
+say "registry http://$registry/ (pid $registry_pid, storage $work/registry/storage)"
 
-# --- the images, with curl only (the registry's monolithic blob upload)
 repo="fleet/web-os"
-sha256() { sha256sum "$1" | cut -d' ' -f1; }
-upload() { # FILE -> sha256:DIGEST, pushed as a blob of $repo
-  local d loc
-  d="sha256:$(sha256 "$1")"
-  loc="$(curl -fsS -X POST -D - -o /dev/null "http://$registry/v2/$repo/blobs/uploads/" | tr -d '\r' \
-    | sed -n 's/^[Ll]ocation: *//p')"
-  [[ -n "$loc" ]] || die "the registry gave no upload location for $repo"
-  [[ "$loc" == http* ]] || loc="http://$registry$loc"
-  if [[ "$loc" == *\?* ]]; then loc+="&digest=$d"; else loc+="?digest=$d"; fi
-  curl -fsS -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$1" "$loc" >/dev/null
-  echo "$d"
-}
-manifest_types="application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json"
-manifest_types+=", application/vnd.docker.distribution.manifest.list.v2+json"
-manifest_types+=", application/vnd.docker.distribution.manifest.v2+json"
-push_image() { # VERSION CREATED -> the pinned reference REGISTRY/REPO:VERSION@sha256:...
-  local v="$1" created="$2" d="$work/images/$1" diff_id layer config manifest_digest got
-  mkdir -p "$d/rootfs/usr/lib/web-os"
-  printf 'NAME="web-os (bootfleet demo)"\nVERSION_ID=%s\n' "$v" >"$d/rootfs/usr/lib/web-os/release"
-  # Reproducible: fixed times, owners, modes and order; gzip -n stores no name or time.
-  tar -C "$d/rootfs" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --mode=u=rwX,go=rX \
-    -cf "$d/layer.tar" usr
-  gzip -n -c "$d/layer.tar" >"$d/layer.tar.gz"
-  diff_id="sha256:$(sha256 "$d/layer.tar")"
-  printf '{"architecture":"amd64","os":"linux","created":"%s","config":{"Labels":{"org.opencontainers.image.version":"%s"}},"rootfs":{"type":"layers","diff_ids":["%s"]}}' \
-    "$created" "$v" "$diff_id" >"$d/config.json"
-  config="$(upload "$d/config.json")"
-  layer="$(upload "$d/layer.tar.gz")"
-  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":%s}]}' \
-    "$config" "$(stat -c %s "$d/config.json")" "$layer" "$(stat -c %s "$d/layer.tar.gz")" >"$d/manifest.json"
-  curl -fsS -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
-    --data-binary "@$d/manifest.json" "http://$registry/v2/$repo/manifests/$v" >/dev/null
-  # Read the digest back as a client would (bootc-sim does the same HEAD).
-  got="$(curl -fsS -I -H "Accept: $manifest_types" "http://$registry/v2/$repo/manifests/$v" | tr -d '\r' \
-    | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: *//p')"
-  manifest_digest="sha256:$(sha256 "$d/manifest.json")"
-  [[ "$got" == "$manifest_digest" ]] || die "$repo:$v: the registry says digest '$got', the manifest is $manifest_digest"
-  echo "$registry/$repo:$v@$got"
+push_version() { # VERSION CREATED -> the pinned reference REGISTRY/REPO:VERSION@sha256:...
+  echo "$registry/$repo:$1@$(push_image "$repo" "$1" "$2")"
 }
 step "pushing three images with curl"
-ref1="$(push_image 41.1 2025-11-01T00:00:00Z)"
-ref2="$(push_image 41.2 2025-11-15T00:00:00Z)"
-ref3="$(push_image 41.3 2025-12-01T00:00:00Z)"
+ref1="$(push_version 41.1 2025-11-01T00:00:00Z)"
+ref2="$(push_version 41.2 2025-11-15T00:00:00Z)"
+ref3="$(push_version 41.3 2025-12-01T00:00:00Z)"
 for r in "$ref1" "$ref2" "$ref3"; do say "$r"; done
 
 # --- 2. the fleet repository

@@ -6,7 +6,8 @@
 #   demo_work DIR    the work folder (DIR if given: new or empty; else a new one from mktemp -d) in
 #                    $work, with $work/logs; at exit the registry ($registry_pid) is stopped and the
 #                    folder removed unless keep=1
-#   shown EXIT CMD…  runs CMD, shows its output indented, dies unless it exits EXIT
+#   shown EXIT CMD…  runs CMD, shows its output indented, dies unless it exits EXIT; the output stays
+#                    in the file $shown_out
 #   demo_tools BOOTFLEET JAR
 #                    checks for what the walk-throughs need, naming the Debian package of each
 #                    missing tool, and that the launcher finds a Java it can run
@@ -21,7 +22,9 @@ shown() {
   local want="$1" rc=0 out
   shift
   out="$(mktemp "$work/logs/out.XXXXXX")"
-  say "\$ ${1##*/} ${*:2}" | sed "s|$work/||g"
+  shown_out="$out" # for the caller
+  export shown_out
+  say "\$ ${1##*/}$(printf ' %q' "${@:2}")" | sed "s|$work/||g"
   "$@" >"$out" 2>&1 || rc=$?
   sed 's/^/   | /' "$out"
   ((rc == want)) || die "${1##*/} ${2:-} exited $rc, expected $want"

@@ -2,6 +2,7 @@ package dev.bootfleet.app.agent;
 
 import dev.bootfleet.adapters.fleetlock.FleetLockClient;
 import dev.bootfleet.core.agent.MaintenanceWindows;
+import dev.bootfleet.core.manifest.ManifestShape;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.text.Quote;
 import dev.bootfleet.core.yaml.Pos;
@@ -31,7 +32,6 @@ import java.util.regex.Pattern;
  * file:line:col: error: field: message (expected form)}; a file with any error gives no configuration.
  */
 public final class AgentConfigParser {
-  private static final Pattern HOST = Pattern.compile("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$");
   private static final Pattern HHMM = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
   private static final Set<String> TOP = Set.of("host", "fleet", "interval", "stateDir", "root", "bootc",
       "rpmOstree", "flatpak", "bootcTimeout", "reportDir", "bootIdFile", "etc", "reboot");
@@ -72,11 +72,11 @@ public final class AgentConfigParser {
     String host = text(root, "host", "", null);
     if (host == null) {
       host = defaultHost;
-      if (host == null || !HOST.matcher(host).matches()) {
+      if (host == null || !ManifestShape.isDnsName(host)) {
         error(root.pos(), "host", "is not set and the machine's host name " + Quote.of(String.valueOf(host))
             + " is not a fleet host name (expected host: <name as in the fleet repository>)");
       }
-    } else if (!HOST.matcher(host).matches()) {
+    } else if (!ManifestShape.isDnsName(host)) { // the fleet's own rule for metadata.name
       error(root.get("host").pos(), "host", Quote.of(host) + " is not a host name (expected a DNS-1123 name"
           + " such as web-01)");
     }

@@ -39,6 +39,19 @@ class AgentConfigParserTest {
   }
 
   @Test
+  void host_followsTheFleetsRuleForHostNames_lengthIncluded() {
+    String longest = "h".repeat(253);
+    String tooLong = "h".repeat(254);
+
+    assertThat(AgentConfigParser.parse("fleet: {url: /srv/fleet.git}\n", "agent.yaml", longest).problems())
+        .isEmpty();
+    assertThat(AgentConfigParser.parse("fleet: {url: /srv/fleet.git}\n", "agent.yaml", tooLong).problems())
+        .extracting(Problem::format).singleElement().asString().contains("is not a fleet host name");
+    assertThat(AgentConfigParser.parse("host: " + tooLong + "\nfleet: {url: /srv/fleet.git}\n", "agent.yaml", null)
+        .problems()).extracting(Problem::format).singleElement().asString().contains("is not a host name");
+  }
+
+  @Test
   void fullConfig_readsWindowsAndFleetLock() {
     AgentConfigParser.Result r = AgentConfigParser.parse("""
         host: db-02

@@ -66,6 +66,7 @@ public final class Main implements Runnable {
     if (args.length > 0 && args[0].equals("agent")) {
       args = java.util.Arrays.copyOfRange(args, 1, args.length);
     }
+    withVersion(cli);
     if (out != null) {
       cli.setOut(out);
     }
@@ -101,6 +102,12 @@ public final class Main implements Runnable {
       COMMANDS.forEach((name, make) -> cli.addSubcommand(name, make.get()));
     }
     return cli;
+  }
+
+  /** Every command answers --version as the top one does: picocli gives a subcommand no version of its own. */
+  private static void withVersion(CommandLine cli) {
+    cli.getCommandSpec().versionProvider(new Version());
+    cli.getSubcommands().values().forEach(Main::withVersion);
   }
 
   static boolean debug() {

@@ -22,8 +22,8 @@ shown() {
   local want="$1" rc=0 out
   shift
   out="$(mktemp "$work/logs/out.XXXXXX")"
-  shown_out="$out" # for the caller
-  export shown_out
+  # shellcheck disable=SC2034 # for the caller
+  shown_out="$out"
   say "\$ ${1##*/}$(printf ' %q' "${@:2}")" | sed "s|$work/||g"
   "$@" >"$out" 2>&1 || rc=$?
   sed 's/^/   | /' "$out"

@@ -1,6 +1,7 @@
 package dev.bootfleet.app.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -74,7 +75,7 @@ public final class Main implements Runnable {
       cli.setErr(err);
     }
     cli.setParameterExceptionHandler((e, a) -> {
-      e.getCommandLine().getErr().println("bootfleet: error: " + e.getMessage());
+      e.getCommandLine().getErr().println("bootfleet: error: " + message(e));
       e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
           + " --help' for more information.");
       return ERROR;
@@ -91,6 +92,33 @@ public final class Main implements Runnable {
       return ERROR;
     });
     return cli.execute(args);
+  }
+
+  private static final String COMMAND_LIST = "validate, plan, drift, pin, bake or agent";
+
+  /** picocli's message, with its suggestion for a mistyped command or option. */
+  private static String message(CommandLine.ParameterException e) {
+    if (!(e instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+      return e.getMessage();
+    }
+    boolean command = !u.isUnknownOption() && !u.getCommandLine().getSubcommands().isEmpty();
+    String said = command ? "'" + u.getUnmatched().get(0) + "' is not a command (expected " + COMMAND_LIST + ")"
+        : e.getMessage();
+    List<String> hints = u.getSuggestions().stream().filter(h -> !h.equals("help")).toList();
+    if (!command && !hints.isEmpty()) { // picocli offers every option sharing two letters: keep the closest
+      String typed = u.getUnmatched().get(0);
+      int best = hints.stream().mapToInt(h -> commonPrefix(h, typed)).max().getAsInt();
+      hints = hints.stream().filter(h -> commonPrefix(h, typed) == best).toList();
+    }
+    return hints.isEmpty() ? said : said + "; did you mean " + String.join(" or ", hints) + "?";
+  }
+
+  private static int commonPrefix(String a, String b) {
+    int n = 0;
+    while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) {
+      n++;
+    }
+    return n;
   }
 
   /** {@code cli} with the command {@code first} names (when it is one other than help), else with all. */
@@ -118,7 +146,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "missing command (validate, plan, drift, pin, bake or agent)");
+        "missing command (" + COMMAND_LIST + ")");
   }
 
   /** The version from the jar manifest, or "dev" when run from classes. */

@@ -47,14 +47,9 @@ done
 demo_name=agent-demo
 # shellcheck source=examples/lib/demo.sh
 . "$here/lib/demo.sh"
-# shellcheck source=examples/lib/registry.sh
-. "$here/lib/registry.sh"
 
-# --- tools
-demo_tools "$bootfleet" "${BOOTFLEET_JAR:-$top/reconciler/target/bootfleet.jar}"
-
-# --- the work folder
-demo_work "$dir"
+# --- the tools and the work folder
+demo_start "$dir"
 started=$SECONDS
 fleet="$work/fleet"
 sim="$work/sim"

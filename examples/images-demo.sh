@@ -43,10 +43,7 @@ done
 demo_name=images-demo
 # shellcheck source=examples/lib/demo.sh
 . "$here/lib/demo.sh"
-# shellcheck source=examples/lib/registry.sh
-. "$here/lib/registry.sh"
-demo_tools "$bootfleet" "${BOOTFLEET_JAR:-$top/reconciler/target/bootfleet.jar}"
-demo_work "$dir"
+demo_start "$dir"
 started=$SECONDS
 fleet="$work/fleet"
 

@@ -3,6 +3,8 @@
 # checked, and the work folder. The caller sets demo_name (the prefix of its messages) and keep (1:
 # keep the work folder), and has `set -euo pipefail`.
 #
+#   demo_start DIR   all of the below for a walk-through in examples/: the tools, the work folder, and
+#                    the registry helpers (examples/lib/registry.sh)
 #   demo_work DIR    the work folder (DIR if given: new or empty; else a new one from mktemp -d) in
 #                    $work, with $work/logs; at exit the registry ($registry_pid) is stopped and the
 #                    folder removed unless keep=1
@@ -71,4 +73,14 @@ demo_tools() {
   fi
   # The launcher says which Java it found and what to install when there is none.
   "$1" --version >/dev/null || die "bin/bootfleet cannot run (see above)"
+}
+
+demo_start() {
+  local lib top
+  lib="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  top="$(cd "$lib/../.." && pwd)"
+  # shellcheck source=examples/lib/registry.sh
+  . "$lib/registry.sh"
+  demo_tools "$top/bin/bootfleet" "${BOOTFLEET_JAR:-$top/reconciler/target/bootfleet.jar}"
+  demo_work "$1"
 }

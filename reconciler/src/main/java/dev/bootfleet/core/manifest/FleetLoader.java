@@ -87,6 +87,11 @@ public final class FleetLoader {
         all.add(m);
       }
     }
+    if (all.stream().noneMatch(Host.class::isInstance) && problems.stream().noneMatch(Problem::isError)) {
+      // Not an error (a fleet may start empty), but a CI job pointed at the wrong folder should hear of it.
+      problems.add(Problem.warning("", null, "", "no Host manifests found: bootfleet reads *.yaml and *.yml"
+          + " files outside dot-folders (is --repo the fleet repository's root?)"));
+    }
     SourceFiles sources = new SourceFiles(repo);
     List<HostGroup> groups = new ArrayList<>();
     List<HostGroup> broken = new ArrayList<>(); // groups with errors: their hosts cannot be merged

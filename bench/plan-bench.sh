@@ -21,8 +21,9 @@
 #
 # Uses bin/bootfleet as it is (JAVA_HOME picks the JDK, BOOTFLEET_JAVA_OPTS adds JVM options, so the
 # same script compares JVM flags) and the jar `./mvnw -DskipTests package` builds. The launcher's
-# start-up cache goes to DIR/cache (XDG_CACHE_HOME), whatever the user's own cache holds: the first
-# warm-up plan writes its class-data-sharing archive and, on JDK 25+, the second its AOT cache.
+# start-up cache goes to DIR/cache (XDG_CACHE_HOME), whatever the user's own cache holds, in a CI job
+# too: the first warm-up plan writes its class-data-sharing archive and, on JDK 25+, the second its
+# AOT cache.
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -125,7 +126,7 @@ plan_once() {
   local n="$1"; shift
   local base="$dir/$n" t="$dir/$n/time.txt" b0 b1 user sys
   b0="$(busy_jiffies)"
-  if ! XDG_CACHE_HOME="$dir/cache" /usr/bin/time -f '%e %M %U %S' -o "$t" "$bootfleet" plan --repo "$base/repo" --observed "$base/observed" \
+  if ! XDG_CACHE_HOME="$dir/cache" BOOTFLEET_STARTUP_CACHE=on /usr/bin/time -f '%e %M %U %S' -o "$t" "$bootfleet" plan --repo "$base/repo" --observed "$base/observed" \
       --format json --out "$base/plan.json" "$@" 2>"$base/stderr.txt"; then
     log "error: bootfleet plan failed for $n hosts ($*):"
     cat "$base/stderr.txt" >&2

@@ -115,8 +115,9 @@ done
 
 # The launcher's start-up cache (bin/bootfleet): its first run of a command writes a class-data-sharing
 # archive, its second (JDK 25+) an AOT cache. Both are made before timing, as on any machine that has
-# run the command twice; the tags are looked up afresh in every run all the same.
-export XDG_CACHE_HOME="$work/cache"
+# run the command twice (in a CI job too, where the launcher otherwise writes none); the tags are
+# looked up afresh in every run all the same.
+export XDG_CACHE_HOME="$work/cache" BOOTFLEET_STARTUP_CACHE=on
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }

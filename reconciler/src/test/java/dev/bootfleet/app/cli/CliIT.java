@@ -72,6 +72,7 @@ class CliIT {
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("XDG_CACHE_HOME", CACHE.toString());
     pb.environment().remove("NO_COLOR");
+    pb.environment().remove("CI"); // a user's machine, where the launcher keeps its start-up cache
     String jar = System.getProperty("bootfleet.jar");
     if (jar != null) {
       pb.environment().put("BOOTFLEET_JAR", jar);
@@ -380,6 +381,39 @@ class CliIT {
           .anyMatch(f -> f.endsWith("-other.jsa") && !f.startsWith("bootfleet-100.5"))
           .anyMatch(f -> f.endsWith("-validate.jsa"));
     }
+  }
+
+  @Test
+  void launcher_inACiJob_usesAStartUpCacheItFinds_butWritesNone(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("bootfleet");
+    String[] plan = {"plan", "--repo", REPO, "--observed", OBSERVED};
+    Map<String, String> ci = Map.of("XDG_CACHE_HOME", tmp.toString(), "CI", "true");
+
+    Run first = bootfleet(ci, plan);
+    Run second = bootfleet(ci, plan);
+
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(second.out()).isEqualTo(first.out());
+    assertThat(dir).as("an ephemeral CI container would throw a cache away").doesNotExist();
+
+    // A CI job that keeps the folder between jobs asks for one; later jobs use it without adding to it.
+    Run made = bootfleet(Map.of("XDG_CACHE_HOME", tmp.toString(), "CI", "true", "BOOTFLEET_STARTUP_CACHE", "on"),
+        plan);
+    List<String> written;
+    try (Stream<Path> files = Files.list(dir)) {
+      written = files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+    Run used = bootfleet(ci, plan);
+    assertThat(made.out()).isEqualTo(first.out());
+    assertThat(used.out()).isEqualTo(first.out());
+    assertThat(written).singleElement().asString().endsWith("-plan.jsa");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).isEqualTo(written);
+    }
+
+    Run bad = bootfleet(Map.of("BOOTFLEET_STARTUP_CACHE", "sometimes"), "--version");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).isEqualTo("bootfleet: error: BOOTFLEET_STARTUP_CACHE=sometimes: expected auto, on or off\n");
   }
 
   @Test

@@ -73,6 +73,7 @@ class CliIT {
     pb.environment().put("XDG_CACHE_HOME", CACHE.toString());
     pb.environment().remove("NO_COLOR");
     pb.environment().remove("CI"); // a user's machine, where the launcher keeps its start-up cache
+    pb.environment().remove("BOOTFLEET_STARTUP_CACHE");
     String jar = System.getProperty("bootfleet.jar");
     if (jar != null) {
       pb.environment().put("BOOTFLEET_JAR", jar);

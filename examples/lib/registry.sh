@@ -14,7 +14,7 @@
 
 registry_start() {
   local work="$1" name="$2" port
-  registry="" registry_pid=""
+  registry="" registry_pid="" registry_work="$work" # images are built in there, removed with it
   mkdir -p "$work/registry/storage"
   # A random free port: one that nothing answers on, and that the registry then binds (else try another).
   for _ in $(seq 20); do
@@ -74,7 +74,7 @@ registry_put_manifest() { # REPO TAG FILE MEDIA-TYPE -> sha256:DIGEST, as the re
 
 push_image() { # REPO TAG CREATED [ARCH] -> sha256:DIGEST
   local repo="$1" tag="$2" created="$3" arch="${4:-amd64}" d diff_id config layer
-  d="$(mktemp -d)"
+  d="$(mktemp -d "$registry_work/image.XXXXXX")"
   mkdir -p "$d/rootfs/usr/lib/demo-os"
   printf 'NAME="%s (bootfleet demo)"\nVERSION_ID=%s\nARCH=%s\n' "$repo" "$tag" "$arch" \
     >"$d/rootfs/usr/lib/demo-os/release"
@@ -94,9 +94,9 @@ push_image() { # REPO TAG CREATED [ARCH] -> sha256:DIGEST
 }
 
 push_index() { # REPO TAG DIGEST/ARCH... -> sha256:DIGEST
-  local repo="$1" tag="$2" f entries="" sep="" digest arch size
+  local repo="$1" tag="$2" f entries="" sep="" m digest arch size
   shift 2
-  f="$(mktemp)"
+  f="$(mktemp "$registry_work/index.XXXXXX")"
   for m in "$@"; do
     digest="${m%/*}" arch="${m##*/}"
     size="$(curl -fsS -H 'Accept: application/vnd.oci.image.manifest.v1+json' \

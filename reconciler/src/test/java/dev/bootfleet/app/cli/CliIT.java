@@ -79,12 +79,17 @@ class CliIT {
       pb.environment().put("BOOTFLEET_JAR", jar);
     }
     pb.environment().putAll(env); // the test's own settings win
-    Path out = Files.createTempFile("out", ".txt");
-    Path err = Files.createTempFile("err", ".txt");
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-        Path.of("/dev/null").toFile())).start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("bootfleet finished").isTrue();
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    Path out = Files.createTempFile("bootfleet-it-out", ".txt");
+    Path err = Files.createTempFile("bootfleet-it-err", ".txt");
+    try {
+      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(
+          ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("bootfleet finished").isTrue();
+      return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    } finally { // each run left two files in /tmp: thousands after a few builds
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
   }
 
   static Run bootfleet(String... args) throws IOException, InterruptedException {

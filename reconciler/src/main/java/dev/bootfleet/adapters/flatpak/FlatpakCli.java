@@ -122,7 +122,7 @@ public final class FlatpakCli implements FlatpakHost {
     List<Row> rows = list(in);
     List<FlatpakState.App> out = new ArrayList<>();
     Path base = rows.isEmpty() ? null : installationDir(in, rows.get(0));
-    java.util.Set<String> masked = rows.isEmpty() ? java.util.Set.of() : masks(in);
+    Set<String> masked = rows.isEmpty() ? Set.of() : masks(in);
     for (Row r : rows) {
       String commit = base == null ? null : activeLink(base, r);
       if (commit == null) {
@@ -220,9 +220,8 @@ public final class FlatpakCli implements FlatpakHost {
       throw new FlatpakException("flatpak install " + ref + ": remote " + i.remote() + " is not configured in the "
           + in.id() + " installation (expected a flatpak-remote-add first)");
     }
-    boolean masked = isMasked(in, ref);
-    if (i.commit() != null && masked) {
-      run(List.of("mask", opt(in), "--remove", ref)); // a masked ref ignores update --commit
+    if (i.commit() != null) {
+      unmask(in, ref); // a masked ref ignores update --commit
     }
     run(List.of("install", opt(in), "--noninteractive", "-y", i.remote(), ref));
     String detail = "installed from " + i.remote();
@@ -238,17 +237,11 @@ public final class FlatpakCli implements FlatpakHost {
     FlatpakInstallation in = FlatpakInstallation.of(u.installation());
     String ref = fullRef(u.ref());
     String detail;
-    if (u.commit() == null) {
-      boolean masked = isMasked(in, ref);
-      if (masked) { // Git dropped the pin: a masked ref ignores updates
-        run(List.of("mask", opt(in), "--remove", ref));
-      }
+    boolean unmasked = unmask(in, ref); // a masked ref ignores updates
+    if (u.commit() == null) { // Git dropped the pin
       run(List.of("update", opt(in), "--noninteractive", "-y", ref));
-      detail = (masked ? "unpinned (flatpak mask --remove); " : "") + "updated to its branch";
+      detail = (unmasked ? "unpinned (flatpak mask --remove); " : "") + "updated to its branch";
     } else {
-      if (isMasked(in, ref)) {
-        run(List.of("mask", opt(in), "--remove", ref));
-      }
       detail = "updated" + (u.fromCommit() == null ? "" : " from " + u.fromCommit()) + moveToPin(in, ref, u.commit());
     }
     String now = commitOf(in, ref);
@@ -305,9 +298,18 @@ public final class FlatpakCli implements FlatpakHost {
     return masks(in).contains(ref);
   }
 
+  /** Removes the mask on {@code ref} when flatpak lists one; whether there was one. */
+  private boolean unmask(FlatpakInstallation in, String ref) throws FlatpakException {
+    if (!isMasked(in, ref)) {
+      return false;
+    }
+    run(List.of("mask", opt(in), "--remove", ref));
+    return true;
+  }
+
   /** The patterns {@code flatpak mask} lists (the agent masks full refs only). */
-  private java.util.Set<String> masks(FlatpakInstallation in) throws FlatpakException {
-    java.util.Set<String> out = new java.util.HashSet<>();
+  private Set<String> masks(FlatpakInstallation in) throws FlatpakException {
+    Set<String> out = new java.util.HashSet<>();
     for (String line : lines(run(List.of("mask", opt(in))))) {
       out.add(line.strip());
     }

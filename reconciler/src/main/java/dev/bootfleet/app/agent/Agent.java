@@ -249,20 +249,15 @@ public final class Agent {
       st.hold = null;
     }
     EtcApplier.Observed files = observe(want, st, rep);
-    HostPlan plan = planner.planHost(want, new Observation(host, files.report(), new HostHistory(
-        new java.util.HashSet<>(st.restageable))));
+    HostPlan plan = plan(planner, want, host, st, files);
     if (etc.apply(plan, want, st, files, store, rep)) {
       // Plan again from what /etc holds now: the status says where the host stands after the writes.
-      files = observe(want, st, quiet(rep));
-      plan = planner.planHost(want, new Observation(host, files.report(), new HostHistory(
-          new java.util.HashSet<>(st.restageable))));
+      plan = plan(planner, want, host, st, observe(want, st, quiet(rep)));
     }
     // Flatpaks live outside the OS image: they apply live, on a held host too (ADR 0009).
     if (flatpak.apply(plan, rep)) {
       flatpakFresh = false;
-      files = observe(want, st, quiet(rep));
-      plan = planner.planHost(want, new Observation(host, files.report(), new HostHistory(
-          new java.util.HashSet<>(st.restageable))));
+      plan = plan(planner, want, host, st, observe(want, st, quiet(rep)));
     }
     boolean held = st.hold != null;
     if (held || plan.status() == HostStatus.HELD) {
@@ -397,6 +392,13 @@ public final class Agent {
     EtcReport r = o.report();
     return new EtcApplier.Observed(new EtcReport(r.host(), r.files(), kargs == null ? r.kargs() : kargs, apps),
         o.localChanges());
+  }
+
+  /** This host's plan from what it reports and what the agent observed of /etc and Flatpaks. */
+  private static HostPlan plan(Planner planner, DesiredHost want, ObservedHost host, AgentState st,
+      EtcApplier.Observed files) {
+    return planner.planHost(want, new Observation(host, files.report(), new HostHistory(
+        new java.util.HashSet<>(st.restageable))));
   }
 
   /** A report that goes nowhere: for observing again after a change, without logging it twice. */

@@ -68,12 +68,7 @@ class AgentIT {
     try (FleetLockServer lock = FleetLockServer.start(1); AgentWorld w = new AgentWorld(tmp)) {
       w.sim.run("init", v1.byDigest());
       w.commit(v1.pinned(), "hello v1");
-      w.start("""
-          timeZone: UTC
-          windows:
-            - days: [Mon]
-              start: "02:00"
-              lengthMinutes: 60
+      w.start(AgentWorld.MONDAY_WINDOW + """
           fleetLock:
             url: %s
             group: web

@@ -41,6 +41,15 @@ final class AgentWorld implements AutoCloseable {
   /** The rpm-ostree simulator's host, for an rpm-ostree world (see {@link #rpmOstree}); else null. */
   final RpmOstreeSimHost rpm;
   final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z")); // a Tuesday
+
+  /** The reboot policy's window the tests use: Mondays 02:00-03:00 UTC, so the clock starts outside it. */
+  static final String MONDAY_WINDOW = """
+      timeZone: UTC
+      windows:
+        - days: [Mon]
+          start: "02:00"
+          lengthMinutes: 60
+      """;
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
   Agent agent;
 

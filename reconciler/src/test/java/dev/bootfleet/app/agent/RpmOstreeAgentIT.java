@@ -94,12 +94,7 @@ class RpmOstreeAgentIT {
       AgentWorld w = AgentWorld.rpmOstree(tmp.resolve("desk"));
       w.rpm.ok("sim-init", ref(v1));
       w.commitSpec(spec(v2, DESKTOP));
-      w.start("""
-          timeZone: UTC
-          windows:
-            - days: [Mon]
-              start: "02:00"
-              lengthMinutes: 60
+      w.start(AgentWorld.MONDAY_WINDOW + """
           fleetLock:
             url: %s
             group: desktops
@@ -194,13 +189,7 @@ class RpmOstreeAgentIT {
       List<String> flatpak = new ArrayList<>(List.of("/usr/bin/env"));
       apps.env().forEach((k, v) -> flatpak.add(k + "=" + v));
       flatpak.add(FlatpakRepo.binary().toString());
-      w.start("""
-          timeZone: UTC
-          windows:
-            - days: [Mon]
-              start: "02:00"
-              lengthMinutes: 60
-          """, "flatpak: [" + String.join(", ", flatpak) + "]");
+      w.start(AgentWorld.MONDAY_WINDOW, "flatpak: [" + String.join(", ", flatpak) + "]");
 
       CycleReport first = w.cycle();
       assertThat(first.problems()).isEmpty();
@@ -312,13 +301,7 @@ class RpmOstreeAgentIT {
 
   @Test
   void aRebootTheAgentDidNotAskFor_dropsTheLockedDeployment_whichIsStagedAgain() throws Exception {
-    try (AgentWorld w = world(v1, spec(v2, ""), """
-        timeZone: UTC
-        windows:
-          - days: [Mon]
-            start: "02:00"
-            lengthMinutes: 60
-        """)) {
+    try (AgentWorld w = world(v1, spec(v2, ""), AgentWorld.MONDAY_WINDOW)) {
       w.cycle();
       w.rpm.ok("sim-reboot"); // someone reboots the host outside the window
 

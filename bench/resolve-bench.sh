@@ -55,45 +55,28 @@ if ((${#missing[@]})); then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/bootfleet-resolve-bench.XXXXXX")"
-reg_pid=""
+registry_pid=""
 cleanup() {
-  if [[ -n "$reg_pid" ]]; then kill "$reg_pid" 2>/dev/null || true; wait "$reg_pid" 2>/dev/null || true; fi
+  if [[ -n "$registry_pid" ]]; then kill "$registry_pid" 2>/dev/null || true; wait "$registry_pid" 2>/dev/null || true; fi
   if ((keep)); then echo "resolve-bench: kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
-# --- the registry: a free loopback port, its own storage
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
-host="127.0.0.1:$port"
-mkdir -p "$work/storage"
-# As Debian's /etc/docker/registry/config.yml and distribution's sample configuration have it, with an
-# in-memory cache of blob descriptors; without logs, whose cost is not what is measured here.
-cat >"$work/config.yml" <<EOF
-version: 0.1
-log: {level: error, accesslog: {disabled: true}}
-storage: {cache: {blobdescriptor: inmemory}, filesystem: {rootdirectory: $work/storage}}
-http: {addr: $host}
-EOF
-/usr/bin/docker-registry serve "$work/config.yml" >"$work/registry.log" 2>&1 &
-reg_pid=$!
-for _ in $(seq 100); do curl -fsS "http://$host/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fsS "http://$host/v2/" >/dev/null || { echo "resolve-bench: error: docker-registry did not start: $(cat "$work/registry.log")" >&2; exit 1; }
+# --- the registry: a free loopback port, its own storage, Debian's configuration without logs (whose
+# cost is not what is measured here): examples/lib/registry.sh, as the walk-throughs start it
+# shellcheck source=examples/lib/registry.sh
+. "$top/examples/lib/registry.sh"
+registry_start "$work" resolve-bench || exit 1
+host="$registry"
 
 # --- the images: one config and one layer, a manifest per tag
 repo="bench/os"
-upload() { # file media-type -> digest
-  local d; d="sha256:$(sha256sum "$1" | cut -d' ' -f1)"
-  local loc; loc="$(curl -fsS -X POST -D - -o /dev/null "http://$host/v2/$repo/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')"
-  [[ "$loc" == http* ]] || loc="http://$host$loc"
-  curl -fsS -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$1" "$loc&digest=$d" >/dev/null
-  echo "$d"
-}
 printf 'bench\n' >"$work/hello"
 tar -C "$work" -cf - hello | gzip -n >"$work/layer.tar.gz"
 printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"config":{}}' \
   "$(tar -C "$work" -cf - hello | sha256sum | cut -d' ' -f1)" >"$work/config.json"
-config_digest="$(upload "$work/config.json")"
-layer_digest="$(upload "$work/layer.tar.gz")"
+config_digest="$(registry_upload "$repo" "$work/config.json")"
+layer_digest="$(registry_upload "$repo" "$work/layer.tar.gz")"
 config_size="$(stat -c %s "$work/config.json")"
 layer_size="$(stat -c %s "$work/layer.tar.gz")"
 mkdir -p "$work/fleet/hosts"

@@ -1,9 +1,10 @@
 # shellcheck shell=bash
-# Shared by the example walk-throughs (sourced, not run): Debian's docker-registry on a free loopback
-# port, and tiny images pushed to it with curl only, as a CI job could.
+# Shared by the example walk-throughs and bench/resolve-bench.sh (sourced, not run): Debian's
+# docker-registry on a free loopback port, and tiny images pushed to it with curl only, as a CI job could.
 #
 #   registry_start WORK NAME   starts it (plain HTTP, storage in WORK/registry); sets registry=HOST:PORT
 #                              and registry_pid; NAME prefixes error messages
+#   registry_upload REPO FILE  pushes FILE as a blob and prints its digest
 #   push_image REPO TAG CREATED [ARCH]
 #                              pushes an OCI image (one config, one gzip'ed tar layer) and prints its
 #                              manifest digest, as the registry states it and checked against the bytes
@@ -20,10 +21,11 @@ registry_start() {
   for _ in $(seq 20); do
     port=$((20000 + RANDOM % 40000))
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
+    # As Debian's /etc/docker/registry/config.yml has it (an in-memory cache of blob descriptors), quiet.
     cat >"$work/registry/config.yml" <<EOF
 version: 0.1
 log: {level: error, accesslog: {disabled: true}}
-storage: {filesystem: {rootdirectory: $work/registry/storage}}
+storage: {cache: {blobdescriptor: inmemory}, filesystem: {rootdirectory: $work/registry/storage}}
 http: {addr: 127.0.0.1:$port}
 EOF
     /usr/bin/docker-registry serve "$work/registry/config.yml" >"$work/registry/log" 2>&1 &

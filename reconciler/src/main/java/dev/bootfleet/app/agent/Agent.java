@@ -92,6 +92,14 @@ public final class Agent {
     if (loaded.problem() != null) {
       rep.problem(loaded.problem());
     }
+    try {
+      int stale = store.removeStale();
+      if (stale > 0) {
+        rep.note("removed " + stale + " temporary state file(s) left by an interrupted write");
+      }
+    } catch (IOException e) {
+      rep.problem(store.file().getParent() + ": cannot clean up: " + Text.oneLine(e.getMessage(), "?"));
+    }
     AgentState st = loaded.state();
 
     DesiredHost want = desired(rep);

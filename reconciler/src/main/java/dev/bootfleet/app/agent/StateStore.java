@@ -47,6 +47,14 @@ public final class StateStore {
     }
   }
 
+  /**
+   * Removes the temporary files a killed agent left beside {@code state.json}; returns how many. Only
+   * the holder of the agent lock may call it: another writer's temporary file would go too.
+   */
+  public int removeStale() throws IOException {
+    return AtomicFiles.removeStale(file.getParent());
+  }
+
   /** @param problem why the file was not usable, or null */
   public record Loaded(AgentState state, String problem) {}
 

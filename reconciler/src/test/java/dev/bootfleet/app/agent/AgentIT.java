@@ -155,6 +155,22 @@ class AgentIT {
   }
 
   @Test
+  void aCycle_removesTheTemporaryStateFilesAKilledAgentLeft() throws Exception {
+    try (AgentWorld w = world(ANY_TIME)) {
+      w.cycle();
+      Path left = w.stateDir.resolve(".state.json.bootfleet-0123456789abcdef.tmp");
+      Files.writeString(left, "{\"apiVersion\": \"bootfleet.dev/v1alpha1\", \"ki");
+      Path mine = w.stateDir.resolve("notes.tmp"); // not a name bootfleet writes: kept
+      Files.writeString(mine, "an operator's file");
+      CycleReport r = w.cycle();
+      assertThat(left).doesNotExist();
+      assertThat(mine).exists();
+      assertThat(r.notes()).contains("removed 1 temporary state file(s) left by an interrupted write");
+      assertThat(r.status()).isEqualTo("in-sync");
+    }
+  }
+
+  @Test
   void failingSwitch_isReported_thenTheNextCycleStages() throws Exception {
     try (AgentWorld w = world(ANY_TIME)) {
       w.cycle();

@@ -26,14 +26,27 @@ import java.util.Map;
 /**
  * The agent's /etc path in a loop, for {@link EtcKillIT}: the same {@link EtcApplier} and {@link StateStore}
  * as a cycle, flipping four files between two versions until it is killed. Prints {@code ready} after
- * the first full round. {@code --once} does one round and exits (the cleanup a restarted agent does).
+ * the first full round, and {@code apply} just before each later round writes, so that a test can aim a
+ * kill at the writes. {@code --once} does one round and exits (the cleanup a restarted agent does).
  */
 public final class EtcKillDrill {
   static final String REF = "quay.io/example/os@sha256:" + "a".repeat(64);
-  static final List<String> PATHS = List.of("/etc/drill/a.conf", "/etc/drill/big.bin", "/etc/drill/sub/c.conf",
-      "/etc/drill/secret.conf");
+  /**
+   * The managed files: a big one, a secret, one in a subfolder, and 28 small ones so that writing takes
+   * long enough, against the rest of a round, for kills aimed at it to land inside it.
+   */
+  static final List<String> PATHS = paths();
 
   private EtcKillDrill() {}
+
+  private static List<String> paths() {
+    List<String> p = new ArrayList<>(List.of("/etc/drill/a.conf", "/etc/drill/big.bin", "/etc/drill/sub/c.conf",
+        "/etc/drill/secret.conf"));
+    for (int i = 0; i < 28; i++) {
+      p.add("/etc/drill/many/" + i + ".conf");
+    }
+    return List.copyOf(p);
+  }
 
   /** The content of {@code path} in version 0 or 1: distinct per file and version, the big one 256 KiB. */
   static byte[] content(String path, int version) {
@@ -72,10 +85,15 @@ public final class EtcKillDrill {
     for (int i = 0; ; i++) {
       DesiredHost want = desired(i % 2);
       AgentState st = store.load().state();
+      store.removeStale();
       CycleReport rep = new CycleReport("drill", java.time.Instant.now(), "boot", quiet);
       applier.cleanUp(want, st, rep);
       EtcApplier.Observed obs = applier.observe("drill", want, st, rep);
       HostPlan plan = planner.planHost(want, new Observation(host, obs.report()));
+      if (i > 0 && !once) {
+        System.out.println("apply");
+        System.out.flush();
+      }
       applier.apply(plan, want, st, obs, store, rep);
       if (!rep.problems().isEmpty()) {
         System.out.println("problem " + rep.problems());

@@ -18,8 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A SIMULATOR of bootc, for tests and demos: bootc cannot run here. It offers the command-line surface
@@ -36,9 +34,6 @@ import tools.jackson.databind.json.JsonMapper;
         BootcSimCommand.Upgrade.class, BootcSimCommand.Rollback.class, BootcSimCommand.Reboot.class,
         BootcSimCommand.Fault.class})
 public final class BootcSimCommand implements Callable<Integer> {
-  static final JsonMapper CANONICAL = JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .build();
-
   @Option(names = "--state-dir", paramLabel = "DIR", description = "The simulated host's folder (default: $BOOTC_SIM_DIR).")
   Path stateDir;
 
@@ -211,7 +206,7 @@ public final class BootcSimCommand implements Callable<Integer> {
     status.put("rollbackQueued", s.rollbackQueued);
     status.put("type", s.booted == null ? null : "bootcHost");
     root.put("status", status);
-    return CANONICAL.writeValueAsString(root);
+    return SimJson.SORTED.writeValueAsString(root);
   }
 
   private static Map<String, Object> reference(SimState.Deployment d) {

@@ -20,8 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A SIMULATOR of rpm-ostree, for tests and demos: rpm-ostree cannot run here. It offers the
@@ -50,9 +48,6 @@ import tools.jackson.databind.json.JsonMapper;
         RpmOstreeSimCommand.Reboot.class, RpmOstreeSimCommand.RegisterDriver.class,
         RpmOstreeSimCommand.UnregisterDriver.class, RpmOstreeSimCommand.Fault.class})
 public final class RpmOstreeSimCommand implements Callable<Integer> {
-  static final JsonMapper PRETTY = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-  static final JsonMapper COMPACT = JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .build();
   /** What {@code rpm-ostree kargs} shows on a fresh host besides {@code ostree=}. */
   static final List<String> DEFAULT_KARGS = List.of("root=UUID=6907-17ca", "rw", "rhgb", "quiet");
   static final List<String> DEFAULT_BASE_PACKAGES = List.of("firefox", "gnome-shell", "kernel", "nano",
@@ -353,7 +348,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
     root.put("cached-update", null);
     root.put("update-driver", s.updateDriver == null ? null
         : Map.of("driver-name", s.updateDriver.name(), "driver-sd-unit", s.updateDriver.unit()));
-    return PRETTY.writeValueAsString(root);
+    return SimJson.PRETTY.writeValueAsString(root);
   }
 
   static Map<String, Object> deployment(RpmOstreeSimState s, RpmOstreeSimState.Deployment d) {
@@ -439,9 +434,9 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
       labels.put("org.opencontainers.image.version", d.version());
     }
     config.put("config", Map.of("Labels", labels));
-    m.put("ostree.manifest", COMPACT.writeValueAsString(Map.of("schemaVersion", 2,
+    m.put("ostree.manifest", SimJson.SORTED.writeValueAsString(Map.of("schemaVersion", 2,
         "mediaType", "application/vnd.oci.image.manifest.v1+json")));
-    m.put("ostree.container.image-config", COMPACT.writeValueAsString(config));
+    m.put("ostree.container.image-config", SimJson.SORTED.writeValueAsString(config));
     m.put("ostree.importer.version", "0.15.3");
     return m;
   }

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.SerializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the bootc and rpm-ostree simulators share: the simulated host's folder ({@code --state-dir} or
@@ -24,9 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
  * real tools wait for ostree's lock.
  */
 final class SimFolder {
-  /** How {@code sim.json} is written: indented, for people reading a test's folder. */
-  static final JsonMapper STATE = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-
   private SimFolder() {}
 
   /**
@@ -48,7 +43,7 @@ final class SimFolder {
       throw new SimError(1, "error: " + dir + " holds no simulated host (run " + init + " first)");
     }
     try {
-      return STATE.readValue(Files.readString(f), type);
+      return SimJson.PRETTY.readValue(Files.readString(f), type);
     } catch (JacksonException e) { // unchecked in Jackson 3; its location lines say nothing here
       throw new SimError(1, "error: cannot read " + f + ": " + Text.oneLine(e.getOriginalMessage(), "?"));
     } catch (IOException | RuntimeException e) {
@@ -58,7 +53,8 @@ final class SimFolder {
 
   /** Writes {@code sim.json} and {@code boot_id}, each atomically. */
   static void save(Path dir, Object state, String bootId) throws IOException {
-    AtomicFiles.write(dir.resolve("sim.json"), STATE.writeValueAsBytes(state), AtomicFiles.Attributes.mode(0644));
+    AtomicFiles.write(dir.resolve("sim.json"), SimJson.PRETTY.writeValueAsBytes(state),
+        AtomicFiles.Attributes.mode(0644));
     AtomicFiles.write(dir.resolve("boot_id"), (bootId + "\n").getBytes(StandardCharsets.US_ASCII),
         AtomicFiles.Attributes.mode(0644));
   }

@@ -82,7 +82,7 @@ public final class Main implements Runnable {
     });
     cli.setExecutionExceptionHandler((e, c, p) -> {
       if (e instanceof UserError u) {
-        c.getErr().println("bootfleet: error: " + u.getMessage());
+        u.problems().forEach(line -> c.getErr().println("bootfleet: error: " + line));
         return ERROR;
       }
       c.getErr().println("bootfleet: internal error: " + e + (debug() ? "" : " (set BOOTFLEET_DEBUG=1 for a stack trace)"));

@@ -42,16 +42,20 @@ final class RegistryOptions {
   int tries;
 
   RegistrySettings settings() {
-    if (timeoutSeconds < 1 || concurrency < 1 || tries < 1) {
-      throw new UserError("--registry-timeout, --registry-concurrency and --registry-tries must be at least 1");
-    }
+    List<String> problems = new ArrayList<>();
+    atLeastOne(problems, "--registry-timeout", timeoutSeconds, "seconds");
+    atLeastOne(problems, "--registry-concurrency", concurrency, "requests");
+    atLeastOne(problems, "--registry-tries", tries, "tries");
     for (Path ca : caFiles) {
       if (!Files.isRegularFile(ca)) {
-        throw new UserError("--registry-ca " + ca + ": no such file (expected a PEM file of CA certificates)");
+        problems.add("--registry-ca " + ca + ": no such file (expected a PEM file of CA certificates)");
       }
     }
     if (authFile != null && !Files.isRegularFile(authFile)) {
-      throw new UserError("--auth-file " + authFile + ": no such file (expected a containers auth.json)");
+      problems.add("--auth-file " + authFile + ": no such file (expected a containers auth.json)");
+    }
+    if (!problems.isEmpty()) {
+      throw new UserError(problems);
     }
     Set<String> plain = new LinkedHashSet<>();
     String env = System.getenv("BOOTFLEET_PLAIN_HTTP");
@@ -70,6 +74,12 @@ final class RegistryOptions {
         .withTimeout(Duration.ofSeconds(timeoutSeconds))
         .withConcurrency(concurrency)
         .withRetries(tries, Duration.ofMillis(250), Duration.ofSeconds(60));
+  }
+
+  private static void atLeastOne(List<String> problems, String option, int value, String unit) {
+    if (value < 1) {
+      problems.add(option + " " + value + ": too small (expected a whole number of " + unit + ", at least 1)");
+    }
   }
 
   HttpImageRegistry open() {

@@ -2,7 +2,9 @@ package dev.bootfleet.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,5 +42,19 @@ class MainTest {
     Cli.Run r = Cli.run("pin", "--repoo", "x");
 
     assertThat(r.err()).startsWith("bootfleet: error: Unknown options: '--repoo', 'x'; did you mean --repo?\n");
+  }
+
+  @Test
+  void badRegistryOptions_areEachNamed_withTheValue_allAtOnce(@TempDir Path fleet) {
+    Cli.Run r = Cli.run("pin", "--repo", fleet.toString(), "--registry-timeout", "0", "--registry-tries", "-2",
+        "--auth-file", fleet.resolve("auth.json").toString());
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().lines().filter(l -> l.startsWith("bootfleet: error: "))).containsExactly(
+        "bootfleet: error: --registry-timeout 0: too small (expected a whole number of seconds, at least 1)",
+        "bootfleet: error: --registry-tries -2: too small (expected a whole number of tries, at least 1)",
+        "bootfleet: error: --auth-file " + fleet.resolve("auth.json") + ": no such file (expected a containers"
+            + " auth.json)");
   }
 }

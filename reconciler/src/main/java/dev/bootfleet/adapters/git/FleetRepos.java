@@ -60,7 +60,8 @@ public final class FleetRepos implements AutoCloseable {
     }
     Path path = Path.of(repo);
     if (!Files.isDirectory(path)) {
-      throw new RepoException("--repo " + repo + ": no such folder (expected a folder, a Git repository or a URL)");
+      throw new RepoException("--repo " + repo + ": " + (Files.exists(path) ? "not a folder" : "no such folder")
+          + " (expected a folder, a Git repository or a URL)");
     }
     // Absolute: JGit looks for .git in the given path's parents only, so a relative path such as
     // examples/fleet-repo would never reach the repository around the working directory.

@@ -73,7 +73,8 @@ final class PinCommand implements Callable<Integer> {
       throw new UserError("--message goes with --commit");
     }
     if (!Files.isDirectory(repo)) {
-      throw new UserError("--repo " + repo + ": no such folder (pin rewrites files, so it needs a local folder)");
+      throw new UserError("--repo " + repo + ": " + (Files.exists(repo) ? "not a folder" : "no such folder")
+          + " (pin rewrites files, so it needs a local folder)");
     }
     if (commit) {
       String why = Committer.problem(repo);

@@ -107,7 +107,8 @@ final class PlanCommand implements Callable<Integer> {
   static Plan observedPlan(RepoOptions repo, Path observed, CommandSpec spec,
       java.util.function.Predicate<Fleet> check) {
     if (!java.nio.file.Files.isDirectory(observed)) {
-      throw new UserError("--observed " + observed + ": no such folder (expected a folder of <host>.json status documents)");
+      throw new UserError("--observed " + observed + ": " + (java.nio.file.Files.exists(observed) ? "not a folder"
+          : "no such folder") + " (expected a folder of <host>.json status documents)");
     }
     CompletableFuture<ObservedDir.Result> reading = CompletableFuture.supplyAsync(() -> {
       try {

@@ -129,6 +129,9 @@ class FleetReposTest {
         .isInstanceOf(FleetRepos.RepoException.class)
         .hasMessage("--repo " + tmp.resolve("missing") + ": no such folder (expected a folder, a Git"
             + " repository or a URL)");
+    Path file = Files.writeString(tmp.resolve("fleet.yaml"), TestRepo.host("web-01", "1"));
+    assertThatThrownBy(() -> FleetRepos.open(file.toString())).isInstanceOf(FleetRepos.RepoException.class)
+        .hasMessage("--repo " + file + ": not a folder (expected a folder, a Git repository or a URL)");
   }
 
   // --- which files are manifests

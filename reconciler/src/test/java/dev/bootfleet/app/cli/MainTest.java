@@ -57,4 +57,19 @@ class MainTest {
         "bootfleet: error: --auth-file " + fleet.resolve("auth.json") + ": no such file (expected a containers"
             + " auth.json)");
   }
+
+  @Test
+  void aFileWhereAFolderBelongs_isCalledNotAFolder(@TempDir Path tmp) throws Exception {
+    Path file = java.nio.file.Files.writeString(tmp.resolve("web-01.json"), "{}");
+
+    Cli.Run plan = Cli.run("plan", "--repo", tmp.toString(), "--observed", file.toString());
+    Cli.Run pin = Cli.run("pin", "--repo", file.toString(), "--check");
+
+    assertThat(plan.exit()).isEqualTo(1);
+    assertThat(plan.err()).endsWith("bootfleet: error: --observed " + file + ": not a folder (expected a folder of"
+        + " <host>.json status documents)\n");
+    assertThat(pin.exit()).isEqualTo(1);
+    assertThat(pin.err()).isEqualTo("bootfleet: error: --repo " + file + ": not a folder (pin rewrites files, so it"
+        + " needs a local folder)\n");
+  }
 }

@@ -36,8 +36,12 @@ public final class AgentConfigParser {
   private static final Set<String> TOP = Set.of("host", "fleet", "interval", "stateDir", "root", "bootc",
       "rpmOstree", "flatpak", "bootcTimeout", "reportDir", "bootIdFile", "etc", "reboot");
 
-  /** The configuration, or the problems that prevent one. */
-  public record Result(AgentConfig config, List<Problem> problems) {}
+  /** The configuration, or the problems that prevent one (in the order of the file, as a reader fixes them). */
+  public record Result(AgentConfig config, List<Problem> problems) {
+    public Result {
+      problems = problems.stream().sorted(Problem.ORDER).toList();
+    }
+  }
 
   private final String file;
   private final List<Problem> problems = new ArrayList<>();

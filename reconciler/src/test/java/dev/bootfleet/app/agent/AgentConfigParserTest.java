@@ -82,7 +82,7 @@ class AgentConfigParserTest {
   }
 
   @Test
-  void badConfig_reportsEveryProblemOnItsLine() {
+  void badConfig_reportsEveryProblemOnItsLine_inTheOrderOfTheFile() {
     AgentConfigParser.Result r = AgentConfigParser.parse("""
         host: Web_01
         fleet: {branch: main}
@@ -101,13 +101,13 @@ class AgentConfigParserTest {
 
     assertThat(r.config()).isNull();
     assertThat(r.problems()).extracting(Problem::format).containsExactly(
-        "agent.yaml:5:1: error: colour: is not a setting (expected one of bootIdFile, bootc, bootcTimeout, etc,"
-            + " flatpak, fleet, host, interval, reboot, reportDir, root, rpmOstree, stateDir)",
         "agent.yaml:1:7: error: host: \"Web_01\" is not a host name (expected a DNS-1123 name such as web-01)",
         "agent.yaml:2:8: error: fleet.url: is missing (expected the fleet repository's Git URL or path)",
         "agent.yaml:3:11: error: interval: \"soon\" is not a whole number from 10 to 86400",
         "agent.yaml:4:8: error: bootc: \"/usr/bin/bootc --verbose\" is not one program (expected a path, or a list such"
             + " as [systemctl, reboot]; no shell is used)",
+        "agent.yaml:5:1: error: colour: is not a setting (expected one of bootIdFile, bootc, bootcTimeout, etc,"
+            + " flatpak, fleet, host, interval, reboot, reportDir, root, rpmOstree, stateDir)",
         "agent.yaml:6:21: error: etc.localChanges: \"merge\" is not a policy (expected overwrite or keep)",
         "agent.yaml:8:13: error: reboot.timeZone: \"Mars/Olympus\" is not a time zone (expected an IANA name such as"
             + " Europe/Berlin, UTC or localtime)",

@@ -76,6 +76,11 @@ public final class FleetRepos implements AutoCloseable {
    * {@code rev} names (default HEAD).
    */
   public RepoFiles files(String rev) throws RepoException, IOException {
+    return files("--rev", rev);
+  }
+
+  /** As above, for a revision given with {@code option}: errors name it ({@code --base main~1: …}). */
+  public RepoFiles files(String option, String rev) throws RepoException, IOException {
     if (rev == null && workTree != null) {
       return new WorkTreeFiles(workTree);
     }
@@ -83,7 +88,7 @@ public final class FleetRepos implements AutoCloseable {
       repository = local.build();
     }
     if (repository == null) {
-      throw new RepoException("--rev " + rev + ": " + workTree + " is not a Git repository");
+      throw new RepoException(option + " " + rev + ": " + workTree + " is not a Git repository");
     }
     String name = rev == null ? "HEAD" : rev;
     ObjectId id;
@@ -100,7 +105,7 @@ public final class FleetRepos implements AutoCloseable {
       }
     }
     if (id == null) {
-      throw new RepoException("--rev " + name + ": unknown revision (expected a branch, tag or commit)");
+      throw new RepoException(option + " " + name + ": unknown revision (expected a branch, tag or commit)");
     }
     try (RevWalk walk = new RevWalk(repository)) {
       // A commit given by its hash is labelled by the hash alone: sha1:<hex>, not <hex>@sha1:<hex>.

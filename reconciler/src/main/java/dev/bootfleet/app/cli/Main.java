@@ -99,7 +99,8 @@ public final class Main implements Runnable {
   /** picocli's message, with its suggestion for a mistyped command or option. */
   private static String message(CommandLine.ParameterException e) {
     if (!(e instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
-      return e.getMessage();
+      String m = e.getMessage(); // some of picocli's messages carry their own "Error: "
+      return m != null && m.startsWith("Error: ") ? m.substring("Error: ".length()) : m;
     }
     boolean command = !u.isUnknownOption() && !u.getCommandLine().getSubcommands().isEmpty();
     String said = command ? "'" + u.getUnmatched().get(0) + "' is not a command (expected " + COMMAND_LIST + ")"

@@ -63,8 +63,8 @@ final class PlanCommand implements Callable<Integer> {
       if (repo.rev != null) {
         throw new UserError("--rev does not go with --base/--head");
       }
-      Fleet before = load(base);
-      Fleet after = load(head);
+      Fleet before = load("--base", base);
+      Fleet after = load("--head", head);
       if (before == null || after == null || !imagesExist(after)) {
         return Main.ERROR;
       }
@@ -90,8 +90,8 @@ final class PlanCommand implements Callable<Integer> {
     return problems.stream().noneMatch(dev.bootfleet.core.manifest.Problem::isError);
   }
 
-  private Fleet load(String rev) {
-    Fleet f = repo.load(rev);
+  private Fleet load(String option, String rev) {
+    Fleet f = repo.load(option, rev);
     return RepoOptions.report(f, spec.commandLine().getErr()) ? null : f;
   }
 

@@ -24,8 +24,13 @@ final class RepoOptions {
 
   /** Loads the fleet at {@code rev} (null: the files on disk). */
   Fleet load(String revision) {
+    return load("--rev", revision);
+  }
+
+  /** As above, for a revision given with {@code option} (the name errors give it). */
+  Fleet load(String option, String revision) {
     try (FleetRepos repos = FleetRepos.open(repo)) {
-      return FleetLoader.load(repos.files(revision), new FleetLoader.Options(requireDigests));
+      return FleetLoader.load(repos.files(option, revision), new FleetLoader.Options(requireDigests));
     } catch (FleetRepos.RepoException e) {
       throw new UserError(e.getMessage());
     } catch (IOException e) {

@@ -112,6 +112,8 @@ class FleetReposTest {
           assertThatThrownBy(() -> repos.files(rev)).isInstanceOf(FleetRepos.RepoException.class)
               .hasMessage("--rev " + rev + ": unknown revision (expected a branch, tag or commit)");
         }
+        assertThatThrownBy(() -> repos.files("--base", "nope")).isInstanceOf(FleetRepos.RepoException.class)
+            .hasMessage("--base nope: unknown revision (expected a branch, tag or commit)");
       }
     }
   }

@@ -72,4 +72,21 @@ class MainTest {
     assertThat(pin.err()).isEqualTo("bootfleet: error: --repo " + file + ": not a folder (pin rewrites files, so it"
         + " needs a local folder)\n");
   }
+
+  @Test
+  void optionsThatExcludeEachOther_sayErrorOnce() {
+    Cli.Run r = Cli.run("bake", "--repo", ".", "--host", "web-01", "--group", "web", "--to", "127.0.0.1:1/x");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("bootfleet: error: --host=NAME, --group=NAME are mutually exclusive (specify only"
+        + " one)\n");
+  }
+
+  @Test
+  void aChangePlanOutsideGit_namesTheOptionGiven(@TempDir Path fleet) {
+    Cli.Run r = Cli.run("plan", "--repo", fleet.toString(), "--base", "main~1", "--head", "main");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("bootfleet: error: --base main~1: " + fleet + " is not a Git repository\n");
+  }
 }

@@ -89,7 +89,13 @@ final class OutputOptions {
 
   /** Temp file beside the target, filled by {@code content}, then a rename. */
   static void writeAtomically(Path target, Content content) {
+    if (target.toString().isEmpty()) {
+      throw new UserError("--out: an empty path (expected a file to write)");
+    }
     Path abs = target.toAbsolutePath();
+    if (Files.isDirectory(abs)) {
+      throw new UserError("--out " + target + ": is a folder (expected a file to write)");
+    }
     Path dir = abs.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       throw new UserError("--out " + target + ": the folder " + dir + " does not exist");

@@ -89,4 +89,22 @@ class MainTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).isEqualTo("bootfleet: error: --base main~1: " + fleet + " is not a Git repository\n");
   }
+
+  @Test
+  void outNamingAFolderOrNothing_isRefused_andNothingIsWritten(@TempDir Path tmp) throws Exception {
+    Path observed = java.nio.file.Files.createDirectories(tmp.resolve("observed"));
+
+    Cli.Run folder = Cli.run("plan", "--repo", tmp.toString(), "--observed", observed.toString(), "--out",
+        observed.toString());
+    Cli.Run empty = Cli.run("plan", "--repo", tmp.toString(), "--observed", observed.toString(), "--out", "");
+
+    assertThat(folder.exit()).isEqualTo(1);
+    assertThat(folder.err()).endsWith("bootfleet: error: --out " + observed + ": is a folder (expected a file to"
+        + " write)\n");
+    assertThat(empty.exit()).isEqualTo(1);
+    assertThat(empty.err()).endsWith("bootfleet: error: --out: an empty path (expected a file to write)\n");
+    try (var left = java.nio.file.Files.list(tmp)) {
+      assertThat(left).containsExactly(observed);
+    }
+  }
 }

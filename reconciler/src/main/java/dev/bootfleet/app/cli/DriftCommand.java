@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "drift", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Report the hosts whose observed state differs from Git, and how: image, staged "
         + "deployments, /etc files, kernel arguments. Changes nothing.",
-        "Use --detailed-exitcode in CI: 0 no drift, 2 drift, 1 error."})
+        "Use --detailed-exitcode in CI: 0 no drift, 2 drift (or N with --diff-exit-code N), 1 error."})
 final class DriftCommand implements Callable<Integer> {
   @Mixin
   RepoOptions repo;

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bootfleet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "GitOps for image-based Linux hosts: plan what each bootc host needs to match Git.",
-    footer = {"", "Exit codes: 0 success, 1 error, 2 changes or drift (with --detailed-exitcode).",
+    footer = {"", "Exit codes: 0 success, 1 error, 2 changes or drift (with --detailed-exitcode; or N with"
+        + " --diff-exit-code N).",
         "Docs: README.md and docs/ in the bootfleet repository."})
 public final class Main implements Runnable {
   public static final int OK = 0;

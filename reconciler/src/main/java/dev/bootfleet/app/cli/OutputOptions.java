@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** How a plan or drift report is printed, and where. */
@@ -35,6 +36,11 @@ final class OutputOptions {
           + "when the change touches a host; 0 when nothing does; 1 on error.")
   boolean detailedExitCode;
 
+  @Option(names = "--diff-exit-code", paramLabel = "N", converter = DiffExitCode.class,
+      description = "Exit N (2 to 125) instead of 2 when something differs, as Argo CD's app diff "
+          + "--diff-exit-code (its users pick 20); implies --detailed-exitcode.")
+  Integer diffExitCode;
+
   @Option(names = "--color", defaultValue = "auto", paramLabel = "WHEN",
       description = "Colour text output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: only on a terminal, "
           + "never when NO_COLOR is set).")
@@ -52,7 +58,28 @@ final class OutputOptions {
     } else {
       writeAtomically(out, w -> render(report, w)); // streamed: a large fleet's report is never in memory twice
     }
-    return detailedExitCode && report.plan().hasChanges() ? Main.CHANGES : Main.OK;
+    if (!report.plan().hasChanges()) {
+      return Main.OK;
+    }
+    return diffExitCode != null ? diffExitCode : detailedExitCode ? Main.CHANGES : Main.OK;
+  }
+
+  /** An exit code that cannot be read as success (0), an error (1), or a shell's own (126 and up). */
+  static final class DiffExitCode implements CommandLine.ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      int n;
+      try {
+        n = Integer.parseInt(value.strip());
+      } catch (NumberFormatException e) {
+        n = -1;
+      }
+      if (n < 2 || n > 125) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not an exit code from 2 to 125 (0 means"
+            + " success and 1 an error)");
+      }
+      return n;
+    }
   }
 
   private void render(Report report, Writer to) throws IOException {

@@ -107,4 +107,24 @@ class MainTest {
       assertThat(left).containsExactly(observed);
     }
   }
+
+  @Test
+  void diffExitCode_isTheCodeForDifferences_andOnlyACodeThatMeansNothingElse() {
+    String repo = dev.bootfleet.testing.Example.fleetRepo().toString();
+    String observed = dev.bootfleet.testing.Example.fleetRepo().resolve("observed").toString();
+
+    Cli.Run drift = Cli.run("drift", "--repo", repo, "--observed", observed, "--format", "json", "--diff-exit-code",
+        "20");
+    Cli.Run plain = Cli.run("drift", "--repo", repo, "--observed", observed, "--format", "json");
+    Cli.Run one = Cli.run("drift", "--repo", repo, "--observed", observed, "--diff-exit-code", "1");
+
+    assertThat(drift.exit()).as(drift.err()).isEqualTo(20);
+    String at = "\"generatedAt\" : \"[^\"]+\""; // the one line that differs between two runs
+    assertThat(drift.out().replaceAll(at, "")).isEqualTo(plain.out().replaceAll(at, "")).contains("\"drifted\" : 6");
+    assertThat(plain.exit()).isZero();
+    assertThat(one.exit()).isEqualTo(1);
+    assertThat(one.out()).isEmpty();
+    assertThat(one.err()).startsWith("bootfleet: error: Invalid value for option '--diff-exit-code': '1' is not an"
+        + " exit code from 2 to 125 (0 means success and 1 an error)\n");
+  }
 }

@@ -104,8 +104,12 @@ public final class Main implements Runnable {
       return m != null && m.startsWith("Error: ") ? m.substring("Error: ".length()) : m;
     }
     boolean command = !u.isUnknownOption() && !u.getCommandLine().getSubcommands().isEmpty();
+    // picocli lists an unknown option's value as an unknown option too ('--statu', 'dir'): name options only
+    List<String> options = u.getUnmatched().stream().filter(a -> a.startsWith("-")).map(a -> "'" + a + "'")
+        .toList();
     String said = command ? "'" + u.getUnmatched().get(0) + "' is not a command (expected " + COMMAND_LIST + ")"
-        : e.getMessage();
+        : !u.isUnknownOption() || options.isEmpty() ? e.getMessage()
+        : (options.size() == 1 ? "Unknown option: " : "Unknown options: ") + String.join(", ", options);
     List<String> hints = u.getSuggestions().stream().filter(h -> !h.equals("help")).toList();
     if (!command && !hints.isEmpty()) { // picocli offers every option sharing two letters: keep the closest
       String typed = u.getUnmatched().get(0);

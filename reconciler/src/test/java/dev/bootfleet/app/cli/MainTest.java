@@ -41,7 +41,7 @@ class MainTest {
   void aMistypedOption_amongManyWithTheSameStart_getsTheClosest() {
     Cli.Run r = Cli.run("pin", "--repoo", "x");
 
-    assertThat(r.err()).startsWith("bootfleet: error: Unknown options: '--repoo', 'x'; did you mean --repo?\n");
+    assertThat(r.err()).startsWith("bootfleet: error: Unknown option: '--repoo'; did you mean --repo?\n");
   }
 
   @Test
@@ -126,5 +126,13 @@ class MainTest {
     assertThat(one.out()).isEmpty();
     assertThat(one.err()).startsWith("bootfleet: error: Invalid value for option '--diff-exit-code': '1' is not an"
         + " exit code from 2 to 125 (0 means success and 1 an error)\n");
+  }
+
+  @Test
+  void unknownOptions_areNamed_notTheirValues() {
+    Cli.Run r = Cli.run("plan", "--repo", ".", "--status", "/srv/status", "--hots", "web-01");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith("bootfleet: error: Unknown options: '--status', '--hots'\n");
   }
 }

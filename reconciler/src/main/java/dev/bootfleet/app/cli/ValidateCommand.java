@@ -1,20 +1,31 @@
 package dev.bootfleet.app.cli;
 
+import dev.bootfleet.adapters.git.FleetRepos;
 import dev.bootfleet.core.manifest.Fleet;
 import dev.bootfleet.core.manifest.Problem;
+import dev.bootfleet.core.render.GitHubAnnotations;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
     description = {"Check every manifest of the fleet repository: the JSON Schemas, image references and "
         + "digests, /etc paths, source files, and group conflicts.",
         "Prints every problem, one line each (file:line:col: error: field: message). Exit 1 on any error."})
 final class ValidateCommand implements Callable<Integer> {
+  enum Format { text, github }
+
   @Mixin
   RepoOptions repo;
+
+  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
+      description = "text: one line per problem on standard error. github: GitHub Actions workflow commands "
+          + "on standard output, which show each problem on the pull request's diff. (default: ${DEFAULT-VALUE}).")
+  Format format;
 
   @Spec
   CommandSpec spec;
@@ -22,14 +33,34 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Fleet fleet = repo.load(repo.rev);
-    var err = spec.commandLine().getErr();
-    boolean errors = RepoOptions.report(fleet, err);
+    var out = spec.commandLine().getOut();
+    boolean errors;
+    if (format == Format.github) {
+      for (Problem p : fleet.problems()) {
+        out.println(GitHubAnnotations.line(p, workspacePath(p.file())));
+      }
+      errors = fleet.problems().stream().anyMatch(Problem::isError);
+    } else {
+      errors = RepoOptions.report(fleet, spec.commandLine().getErr());
+    }
     long e = fleet.problems().stream().filter(Problem::isError).count();
     long w = fleet.problems().size() - e;
-    var out = spec.commandLine().getOut();
     out.println((errors ? "invalid: " : "valid: ") + fleet.hosts().size() + " hosts, " + e
         + (e == 1 ? " error, " : " errors, ") + w + (w == 1 ? " warning" : " warnings") + " (" + fleet.revision() + ")");
     out.flush();
     return errors ? Main.ERROR : Main.OK;
+  }
+
+  /**
+   * A problem's file as a workflow names it: relative to the working folder (the workspace, where the
+   * job checked the repository out) when --repo is a folder below it; else as the fleet names it.
+   */
+  private String workspacePath(String file) {
+    if (file.isEmpty() || FleetRepos.isUrl(repo.repo)) {
+      return file;
+    }
+    Path cwd = Path.of("").toAbsolutePath().normalize();
+    Path abs = cwd.resolve(repo.repo).normalize().resolve(file).normalize();
+    return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : file;
   }
 }

@@ -135,4 +135,37 @@ class MainTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).startsWith("bootfleet: error: Unknown options: '--status', '--hots'\n");
   }
+
+  @Test
+  void validateForGitHub_annotatesEachProblemAtItsLine_pathsFromTheWorkspace() throws Exception {
+    Path fleet = java.nio.file.Files.createTempDirectory(Path.of("target"), "validate-");
+    try {
+      dev.bootfleet.testing.Example.copyTree(dev.bootfleet.testing.Example.fleetRepo(), fleet);
+      java.nio.file.Files.writeString(fleet.resolve("hosts/web-02.yaml"), """
+          apiVersion: bootfleet.dev/v1alpha1
+          kind: Host
+          metadata:
+            name: web-02
+          spec:
+            image: {ref: "quay.io/x/y@sha256:12"}
+          """);
+
+      Cli.Run r = Cli.run("validate", "--repo", fleet.toString(), "--format", "github");
+
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err()).isEmpty();
+      assertThat(r.out().lines()).contains(
+          "::warning file=" + fleet + "/groups/defaults.yaml,line=21,col=3,title=bootfleet validate::spec.kargs:"
+              + " host-local kernel arguments: bootc advises shipping them in the image instead"
+              + " (/usr/lib/bootc/kargs.d/*.toml), where every switch and upgrade applies them",
+          "::error file=" + fleet + "/hosts/web-02.yaml,line=6,col=16,title=bootfleet validate::spec.image.ref:"
+              + " \"quay.io/x/y@sha256:12\" has a bad digest: it has 2 hex digits, not 64 (expected"
+              + " registry/repo[:tag][@sha256:<64 hex>])");
+      assertThat(r.out().lines().toList().getLast()).startsWith("invalid: 10 hosts, 1 error, 3 warnings");
+    } finally {
+      try (var files = java.nio.file.Files.walk(fleet)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
 }

@@ -4,6 +4,7 @@ import dev.bootfleet.adapters.git.FleetRepos;
 import dev.bootfleet.core.manifest.Fleet;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.render.GitHubAnnotations;
+import dev.bootfleet.core.render.GitLabCodeQuality;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,14 +18,16 @@ import picocli.CommandLine.Spec;
         + "digests, /etc paths, source files, and group conflicts.",
         "Prints every problem, one line each (file:line:col: error: field: message). Exit 1 on any error."})
 final class ValidateCommand implements Callable<Integer> {
-  enum Format { text, github }
+  enum Format { text, github, gitlab }
 
   @Mixin
   RepoOptions repo;
 
   @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
       description = "text: one line per problem on standard error. github: GitHub Actions workflow commands "
-          + "on standard output, which show each problem on the pull request's diff. (default: ${DEFAULT-VALUE}).")
+          + "on standard output, which show each problem on the pull request's diff. gitlab: a GitLab Code "
+          + "Quality report on standard output (the summary goes to standard error), which shows each on the "
+          + "merge request's diff. (default: ${DEFAULT-VALUE}).")
   Format format;
 
   @Spec
@@ -34,20 +37,23 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     Fleet fleet = repo.load(repo.rev);
     var out = spec.commandLine().getOut();
-    boolean errors;
-    if (format == Format.github) {
-      for (Problem p : fleet.problems()) {
-        out.println(GitHubAnnotations.line(p, workspacePath(p.file())));
+    boolean errors = fleet.problems().stream().anyMatch(Problem::isError);
+    switch (format) {
+      case text -> RepoOptions.report(fleet, spec.commandLine().getErr());
+      case github -> fleet.problems().forEach(p -> out.println(GitHubAnnotations.line(p,
+          p.file().isEmpty() ? "" : workspacePath(p.file()))));
+      case gitlab -> {
+        out.print(GitLabCodeQuality.render(fleet.problems(), this::workspacePath));
+        out.flush();
       }
-      errors = fleet.problems().stream().anyMatch(Problem::isError);
-    } else {
-      errors = RepoOptions.report(fleet, spec.commandLine().getErr());
     }
     long e = fleet.problems().stream().filter(Problem::isError).count();
     long w = fleet.problems().size() - e;
-    out.println((errors ? "invalid: " : "valid: ") + fleet.hosts().size() + " hosts, " + e
+    // With gitlab, standard output is the report alone (for "> gl-code-quality-report.json").
+    var summary = format == Format.gitlab ? spec.commandLine().getErr() : out;
+    summary.println((errors ? "invalid: " : "valid: ") + fleet.hosts().size() + " hosts, " + e
         + (e == 1 ? " error, " : " errors, ") + w + (w == 1 ? " warning" : " warnings") + " (" + fleet.revision() + ")");
-    out.flush();
+    summary.flush();
     return errors ? Main.ERROR : Main.OK;
   }
 
@@ -56,11 +62,15 @@ final class ValidateCommand implements Callable<Integer> {
    * job checked the repository out) when --repo is a folder below it; else as the fleet names it.
    */
   private String workspacePath(String file) {
-    if (file.isEmpty() || FleetRepos.isUrl(repo.repo)) {
+    if (FleetRepos.isUrl(repo.repo)) {
       return file;
     }
     Path cwd = Path.of("").toAbsolutePath().normalize();
     Path abs = cwd.resolve(repo.repo).normalize().resolve(file).normalize();
-    return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : file;
+    if (!abs.startsWith(cwd)) {
+      return file;
+    }
+    String rel = cwd.relativize(abs).toString();
+    return file.isEmpty() && rel.isEmpty() ? "." : rel; // "": a problem of the whole repository
   }
 }

@@ -168,4 +168,26 @@ class MainTest {
       }
     }
   }
+
+  @Test
+  void validateForGitLab_printsTheCodeQualityReportAlone_andTheSummaryApart() throws Exception {
+    Path fleet = java.nio.file.Files.createTempDirectory(Path.of("target"), "validate-");
+    try {
+      dev.bootfleet.testing.Example.copyTree(dev.bootfleet.testing.Example.fleetRepo(), fleet);
+
+      Cli.Run r = Cli.run("validate", "--repo", fleet.toString(), "--format", "gitlab");
+
+      assertThat(r.exit()).as(r.err()).isZero();
+      var issues = tools.jackson.databind.json.JsonMapper.shared().readTree(r.out()); // the whole of stdout
+      assertThat(issues.size()).isEqualTo(3);
+      assertThat(issues.get(0).path("location").path("path").asString())
+          .isEqualTo(fleet + "/groups/defaults.yaml");
+      assertThat(issues.get(0).path("location").path("lines").path("begin").asInt()).isEqualTo(21);
+      assertThat(r.err()).startsWith("valid: 11 hosts, 0 errors, 3 warnings");
+    } finally {
+      try (var files = java.nio.file.Files.walk(fleet)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
 }

@@ -59,11 +59,12 @@ public record Problem(Severity severity, String file, Pos pos, String field, Str
       }
       b.append(": ");
     }
-    b.append(severity == Severity.ERROR ? "error: " : "warning: ");
-    if (!field.isEmpty()) {
-      b.append(field).append(": ");
-    }
-    return b.append(message).toString();
+    return b.append(severity == Severity.ERROR ? "error: " : "warning: ").append(text()).toString();
+  }
+
+  /** {@code field: message}, or the message alone when no field is known: what is wrong, without where. */
+  public String text() {
+    return field.isEmpty() ? message : field + ": " + message;
   }
 
   @Override

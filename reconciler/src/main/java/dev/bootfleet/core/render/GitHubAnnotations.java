@@ -24,7 +24,7 @@ public final class GitHubAnnotations {
       }
     }
     b.append("title=").append(property("bootfleet validate"));
-    b.append("::").append(data(p.field().isEmpty() ? p.message() : p.field() + ": " + p.message()));
+    b.append("::").append(data(p.text()));
     return b.toString();
   }
 

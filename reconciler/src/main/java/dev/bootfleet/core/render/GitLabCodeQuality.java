@@ -33,7 +33,7 @@ public final class GitLabCodeQuality {
     Map<String, Integer> seen = new HashMap<>();
     for (Problem p : problems) {
       String file = path.apply(p.file());
-      String text = p.field().isEmpty() ? p.message() : p.field() + ": " + p.message();
+      String text = p.text();
       String key = p.severity() + "\n" + file + "\n" + text;
       int nth = seen.merge(key, 1, Integer::sum);
       ObjectNode issue = issues.addObject();

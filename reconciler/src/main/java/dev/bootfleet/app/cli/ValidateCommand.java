@@ -37,7 +37,7 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     Fleet fleet = repo.load(repo.rev);
     var out = spec.commandLine().getOut();
-    boolean errors = fleet.problems().stream().anyMatch(Problem::isError);
+    boolean errors = fleet.hasErrors();
     switch (format) {
       case text -> RepoOptions.report(fleet, spec.commandLine().getErr());
       case github -> fleet.problems().forEach(p -> out.println(GitHubAnnotations.line(p,

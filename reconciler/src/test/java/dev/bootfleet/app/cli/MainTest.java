@@ -138,54 +138,63 @@ class MainTest {
 
   @Test
   void validateForGitHub_annotatesEachProblemAtItsLine_pathsFromTheWorkspace() throws Exception {
-    Path fleet = java.nio.file.Files.createTempDirectory(Path.of("target"), "validate-");
-    try {
-      dev.bootfleet.testing.Example.copyTree(dev.bootfleet.testing.Example.fleetRepo(), fleet);
-      java.nio.file.Files.writeString(fleet.resolve("hosts/web-02.yaml"), """
-          apiVersion: bootfleet.dev/v1alpha1
-          kind: Host
-          metadata:
-            name: web-02
-          spec:
-            image: {ref: "quay.io/x/y@sha256:12"}
-          """);
+    Path fleet = exampleFleetBelowTheWorkingFolder();
+    java.nio.file.Files.writeString(fleet.resolve("hosts/web-02.yaml"), """
+        apiVersion: bootfleet.dev/v1alpha1
+        kind: Host
+        metadata:
+          name: web-02
+        spec:
+          image: {ref: "quay.io/x/y@sha256:12"}
+        """);
 
-      Cli.Run r = Cli.run("validate", "--repo", fleet.toString(), "--format", "github");
+    Cli.Run r = Cli.run("validate", "--repo", fleet.toString(), "--format", "github");
 
-      assertThat(r.exit()).isEqualTo(1);
-      assertThat(r.err()).isEmpty();
-      assertThat(r.out().lines()).contains(
-          "::warning file=" + fleet + "/groups/defaults.yaml,line=21,col=3,title=bootfleet validate::spec.kargs:"
-              + " host-local kernel arguments: bootc advises shipping them in the image instead"
-              + " (/usr/lib/bootc/kargs.d/*.toml), where every switch and upgrade applies them",
-          "::error file=" + fleet + "/hosts/web-02.yaml,line=6,col=16,title=bootfleet validate::spec.image.ref:"
-              + " \"quay.io/x/y@sha256:12\" has a bad digest: it has 2 hex digits, not 64 (expected"
-              + " registry/repo[:tag][@sha256:<64 hex>])");
-      assertThat(r.out().lines().toList().getLast()).startsWith("invalid: 10 hosts, 1 error, 3 warnings");
-    } finally {
-      try (var files = java.nio.file.Files.walk(fleet)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
-    }
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out().lines()).contains(
+        "::warning file=" + fleet + "/groups/defaults.yaml,line=21,col=3,title=bootfleet validate::spec.kargs:"
+            + " host-local kernel arguments: bootc advises shipping them in the image instead"
+            + " (/usr/lib/bootc/kargs.d/*.toml), where every switch and upgrade applies them",
+        "::error file=" + fleet + "/hosts/web-02.yaml,line=6,col=16,title=bootfleet validate::spec.image.ref:"
+            + " \"quay.io/x/y@sha256:12\" has a bad digest: it has 2 hex digits, not 64 (expected"
+            + " registry/repo[:tag][@sha256:<64 hex>])");
+    assertThat(r.out().lines().toList().getLast()).startsWith("invalid: 10 hosts, 1 error, 3 warnings");
   }
+
 
   @Test
   void validateForGitLab_printsTheCodeQualityReportAlone_andTheSummaryApart() throws Exception {
-    Path fleet = java.nio.file.Files.createTempDirectory(Path.of("target"), "validate-");
-    try {
-      dev.bootfleet.testing.Example.copyTree(dev.bootfleet.testing.Example.fleetRepo(), fleet);
+    Path fleet = exampleFleetBelowTheWorkingFolder();
 
-      Cli.Run r = Cli.run("validate", "--repo", fleet.toString(), "--format", "gitlab");
+    Cli.Run r = Cli.run("validate", "--repo", fleet.toString(), "--format", "gitlab");
 
-      assertThat(r.exit()).as(r.err()).isZero();
-      var issues = tools.jackson.databind.json.JsonMapper.shared().readTree(r.out()); // the whole of stdout
-      assertThat(issues.size()).isEqualTo(3);
-      assertThat(issues.get(0).path("location").path("path").asString())
-          .isEqualTo(fleet + "/groups/defaults.yaml");
-      assertThat(issues.get(0).path("location").path("lines").path("begin").asInt()).isEqualTo(21);
-      assertThat(r.err()).startsWith("valid: 11 hosts, 0 errors, 3 warnings");
-    } finally {
-      try (var files = java.nio.file.Files.walk(fleet)) {
+    assertThat(r.exit()).as(r.err()).isZero();
+    var issues = tools.jackson.databind.json.JsonMapper.shared().readTree(r.out()); // the whole of stdout
+    assertThat(issues.size()).isEqualTo(3);
+    assertThat(issues.get(0).path("location").path("path").asString())
+        .isEqualTo(fleet + "/groups/defaults.yaml");
+    assertThat(issues.get(0).path("location").path("lines").path("begin").asInt()).isEqualTo(21);
+    assertThat(r.err()).startsWith("valid: 11 hosts, 0 errors, 3 warnings");
+  }
+
+
+  private Path belowTheWorkingFolder;
+
+  /**
+   * A copy of the example fleet in a new folder below the working folder (the module's target/), so
+   * that paths are made relative to the working folder as a CI job's checkout is; removed after the test.
+   */
+  private Path exampleFleetBelowTheWorkingFolder() throws Exception {
+    belowTheWorkingFolder = java.nio.file.Files.createTempDirectory(Path.of("target"), "validate-");
+    dev.bootfleet.testing.Example.copyTree(dev.bootfleet.testing.Example.fleetRepo(), belowTheWorkingFolder);
+    return belowTheWorkingFolder;
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void removeTheCopy() throws Exception {
+    if (belowTheWorkingFolder != null) {
+      try (var files = java.nio.file.Files.walk(belowTheWorkingFolder)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }

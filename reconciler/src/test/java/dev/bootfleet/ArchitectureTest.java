@@ -2,6 +2,7 @@ package dev.bootfleet;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -41,4 +42,9 @@ class ArchitectureTest {
       .orShould().callMethod(java.time.Clock.class, "systemUTC")
       .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
       .because("the plan engine is given its clock, so tests and replays are deterministic");
+
+  @ArchTest
+  static final ArchRule noPackageCycles = slices().matching("dev.bootfleet.(*).(*)..").should().beFreeOfCycles()
+      .because("a package that needs another which needs it back is one package in two places: value types"
+          + " live in core.image, and the loader owns the RepoFiles interface it reads through");
 }

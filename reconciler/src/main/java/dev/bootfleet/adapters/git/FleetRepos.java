@@ -1,6 +1,6 @@
 package dev.bootfleet.adapters.git;
 
-import dev.bootfleet.core.port.RepoFiles;
+import dev.bootfleet.core.manifest.RepoFiles;
 import dev.bootfleet.core.text.Text;
 import java.io.IOException;
 import java.nio.file.Files;

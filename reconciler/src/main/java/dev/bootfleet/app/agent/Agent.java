@@ -2,7 +2,7 @@ package dev.bootfleet.app.agent;
 
 import dev.bootfleet.adapters.fs.AtomicFiles;
 import dev.bootfleet.core.manifest.DesiredHost;
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.manifest.ImageSpec;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.manifest.Transport;
@@ -19,7 +19,7 @@ import dev.bootfleet.core.plan.HostPlan;
 import dev.bootfleet.core.plan.HostStatus;
 import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.plan.Planner;
-import dev.bootfleet.core.manifest.ImageLock;
+import dev.bootfleet.core.image.ImageLock;
 import dev.bootfleet.core.port.DesiredStateSource;
 import dev.bootfleet.core.port.HostDriver;
 import dev.bootfleet.core.render.EtcReportJson;

@@ -1,6 +1,6 @@
 package dev.bootfleet.app.sim;
 
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.text.Text;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.bootfleet.app.sim;
 
 import dev.bootfleet.core.manifest.FileContent;
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.text.Text;
 import java.io.IOException;
 import java.net.URI;

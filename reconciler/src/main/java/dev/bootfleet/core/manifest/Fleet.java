@@ -1,5 +1,7 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.image.ImageLock;
+
 import java.util.List;
 import java.util.Optional;
 

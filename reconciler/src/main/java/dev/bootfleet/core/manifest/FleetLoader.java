@@ -1,8 +1,9 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.image.ImageLock;
+
 import dev.bootfleet.core.manifest.Manifest.Host;
 import dev.bootfleet.core.manifest.Manifest.HostGroup;
-import dev.bootfleet.core.port.RepoFiles;
 import dev.bootfleet.core.text.Quote;
 import dev.bootfleet.core.yaml.Pos;
 import dev.bootfleet.core.yaml.YamlException;

@@ -1,11 +1,15 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.image.ImageRef;
+import dev.bootfleet.core.image.Digest;
+import dev.bootfleet.core.image.ImageLock;
+
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import dev.bootfleet.core.manifest.ImageLock.Child;
-import dev.bootfleet.core.manifest.ImageLock.Index;
+import dev.bootfleet.core.image.ImageLock.Child;
+import dev.bootfleet.core.image.ImageLock.Index;
 import dev.bootfleet.core.text.Quote;
 import dev.bootfleet.core.text.Text;
 import dev.bootfleet.core.yaml.Pos;

@@ -1,5 +1,8 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.image.ImageRef;
+import dev.bootfleet.core.image.Digest;
+
 import java.util.Optional;
 
 /**

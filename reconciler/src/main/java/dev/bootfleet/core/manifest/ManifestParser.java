@@ -1,5 +1,7 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.image.ImageRef;
+
 import dev.bootfleet.core.manifest.Manifest.AppDecl;
 import dev.bootfleet.core.manifest.Manifest.DriverDecl;
 import dev.bootfleet.core.manifest.Manifest.ImageDecl;

@@ -1,6 +1,6 @@
 package dev.bootfleet.core.pin;
 
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.manifest.Manifest;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.manifest.Transport;

@@ -1,7 +1,7 @@
 package dev.bootfleet.core.port;
 
 import dev.bootfleet.core.manifest.DesiredHost;
-import dev.bootfleet.core.manifest.ImageLock;
+import dev.bootfleet.core.image.ImageLock;
 import dev.bootfleet.core.manifest.Problem;
 import java.io.IOException;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.bootfleet.core.port;
 
-import dev.bootfleet.core.manifest.Digest;
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.Digest;
+import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.bootfleet.core.port;
 
-import dev.bootfleet.core.manifest.Digest;
-import dev.bootfleet.core.manifest.ImageLock;
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.Digest;
+import dev.bootfleet.core.image.ImageLock;
+import dev.bootfleet.core.image.ImageRef;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -7,7 +7,7 @@ import dev.bootfleet.core.manifest.DesiredHost;
 import dev.bootfleet.core.manifest.Fleet;
 import dev.bootfleet.core.manifest.FleetLoader;
 import dev.bootfleet.core.manifest.Problem;
-import dev.bootfleet.core.port.RepoFiles;
+import dev.bootfleet.core.manifest.RepoFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

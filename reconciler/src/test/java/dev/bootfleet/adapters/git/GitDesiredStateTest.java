@@ -2,7 +2,7 @@ package dev.bootfleet.adapters.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bootfleet.core.manifest.ImageLock;
+import dev.bootfleet.core.image.ImageLock;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package dev.bootfleet.adapters.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException.Kind;
 import dev.bootfleet.testing.RegistryServer;

@@ -4,8 +4,8 @@ import static dev.bootfleet.adapters.registry.FaultyProxy.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bootfleet.core.manifest.ImageLock;
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.ImageLock;
+import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.port.ImageRegistry;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException.Kind;

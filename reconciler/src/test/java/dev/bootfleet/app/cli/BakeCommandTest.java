@@ -2,7 +2,7 @@ package dev.bootfleet.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bootfleet.core.manifest.ImageLock;
+import dev.bootfleet.core.image.ImageLock;
 import dev.bootfleet.core.manifest.ImageLockFile;
 import dev.bootfleet.testing.RegistryServer;
 import dev.bootfleet.testing.TestImages;

@@ -1,5 +1,8 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.image.Digest;
+import dev.bootfleet.core.image.ImageLock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

@@ -1,5 +1,8 @@
 package dev.bootfleet.core.manifest;
 
+import dev.bootfleet.core.image.ImageRef;
+import dev.bootfleet.core.image.Digest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootfleet.core.yaml.Pos;

@@ -3,7 +3,7 @@ package dev.bootfleet.core.pin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.ImageRef;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,7 +6,7 @@ import static dev.bootfleet.core.plan.Hosts.entry;
 import static dev.bootfleet.core.plan.Hosts.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.manifest.ImageSpec;
 import dev.bootfleet.core.manifest.Transport;
 import dev.bootfleet.core.observed.ObservedHost;

@@ -3,7 +3,7 @@ package dev.bootfleet.core.plan;
 import dev.bootfleet.core.manifest.DesiredHost;
 import dev.bootfleet.core.manifest.EtcFile;
 import dev.bootfleet.core.manifest.FileContent;
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.manifest.ImageSpec;
 import dev.bootfleet.core.manifest.Kargs;
 import dev.bootfleet.core.manifest.Transport;

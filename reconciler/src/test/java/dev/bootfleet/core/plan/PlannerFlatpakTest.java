@@ -10,7 +10,7 @@ import dev.bootfleet.core.manifest.FlatpakInstallation;
 import dev.bootfleet.core.manifest.FlatpakRemote;
 import dev.bootfleet.core.manifest.Flatpaks;
 import dev.bootfleet.core.manifest.HostDriverKind;
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.manifest.ImageSpec;
 import dev.bootfleet.core.manifest.Kargs;
 import dev.bootfleet.core.manifest.Packages;

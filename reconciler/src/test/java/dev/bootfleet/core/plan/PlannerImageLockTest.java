@@ -7,8 +7,8 @@ import static dev.bootfleet.core.plan.Hosts.obs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootfleet.core.manifest.DesiredHost;
-import dev.bootfleet.core.manifest.Digest;
-import dev.bootfleet.core.manifest.ImageLock;
+import dev.bootfleet.core.image.Digest;
+import dev.bootfleet.core.image.ImageLock;
 import dev.bootfleet.core.observed.BootEntry;
 import dev.bootfleet.core.observed.ImageReference;
 import dev.bootfleet.core.observed.ImageStatus;

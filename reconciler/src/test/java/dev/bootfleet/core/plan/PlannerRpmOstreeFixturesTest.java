@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bootfleet.core.manifest.DesiredHost;
 import dev.bootfleet.core.manifest.Flatpaks;
 import dev.bootfleet.core.manifest.HostDriverKind;
-import dev.bootfleet.core.manifest.ImageRef;
+import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.manifest.ImageSpec;
 import dev.bootfleet.core.manifest.Kargs;
 import dev.bootfleet.core.manifest.Packages;

@@ -1,4 +1,4 @@
-package dev.bootfleet.core.port;
+package dev.bootfleet.core.manifest;
 
 import java.io.IOException;
 import java.util.List;

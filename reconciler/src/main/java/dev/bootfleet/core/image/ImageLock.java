@@ -1,4 +1,4 @@
-package dev.bootfleet.core.manifest;
+package dev.bootfleet.core.image;
 
 import java.util.Comparator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.bootfleet.core.manifest;
+package dev.bootfleet.core.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.bootfleet.core.manifest;
+package dev.bootfleet.core.image;
 
 import dev.bootfleet.core.text.Quote;
 import java.util.regex.Pattern;

@@ -1,5 +1,7 @@
 package dev.bootfleet.app.agent;
 
+import dev.bootfleet.core.status.SyncStatus;
+
 import dev.bootfleet.adapters.fs.AtomicFiles;
 import dev.bootfleet.core.manifest.DesiredHost;
 import dev.bootfleet.core.image.ImageRef;
@@ -16,7 +18,7 @@ import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.plan.BootCheck;
 import dev.bootfleet.core.plan.HostHistory;
 import dev.bootfleet.core.plan.HostPlan;
-import dev.bootfleet.core.plan.HostStatus;
+
 import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.plan.Planner;
 import dev.bootfleet.core.image.ImageLock;
@@ -252,7 +254,7 @@ public final class Agent {
       st.lostAttempts = 0;
     }
     Planner planner = new Planner(clock, images);
-    if (st.hold != null && planner.planHost(want, new Observation(host, null)).status() == HostStatus.IN_SYNC) {
+    if (st.hold != null && planner.planHost(want, new Observation(host, null)).status() == SyncStatus.IN_SYNC) {
       rep.note("the hold on " + st.hold.ref() + " ends: the host runs it");
       st.hold = null;
     }
@@ -268,7 +270,7 @@ public final class Agent {
       plan = plan(planner, want, host, st, observe(want, st, quiet(rep)));
     }
     boolean held = st.hold != null;
-    if (held || plan.status() == HostStatus.HELD) {
+    if (held || plan.status() == SyncStatus.HELD) {
       rep.status("held", held ? st.hold.reason() : plan.reason());
       for (Action a : plan.actions()) {
         if (!(a instanceof Action.WriteFile) && !(a instanceof Action.RemoveFile) && !a.isFlatpak()) {

@@ -1,5 +1,7 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.ChangeKind;
+
 import dev.bootfleet.core.manifest.DesiredHost;
 import dev.bootfleet.core.manifest.EtcFile;
 import dev.bootfleet.core.manifest.Fleet;
@@ -43,7 +45,7 @@ public final class ChangePlanner {
 
   private HostPlan host(String name, DesiredHost before, DesiredHost after) {
     if (after == null) {
-      return new HostPlan(name, HostStatus.REMOVED, "removed from Git: bootfleet stops managing it "
+      return new HostPlan(name, ChangeKind.REMOVED, "removed from Git: bootfleet stops managing it "
           + "(nothing is undone on the host)", List.of(), List.of(), before.image().switchTarget(),
           before.image().switchTarget());
     }
@@ -91,14 +93,14 @@ public final class ChangePlanner {
       }
     }
     if (before == null) {
-      return new HostPlan(name, HostStatus.ADDED, "new host" + (reasons.isEmpty() ? "" : ": " + String.join(", ", reasons)),
+      return new HostPlan(name, ChangeKind.ADDED, "new host" + (reasons.isEmpty() ? "" : ": " + String.join(", ", reasons)),
           actions, List.of(), now.switchTarget(), null);
     }
     if (actions.isEmpty() && reasons.isEmpty()) {
-      return new HostPlan(name, HostStatus.UNCHANGED, "no change", List.of(), List.of(), now.switchTarget(),
+      return new HostPlan(name, ChangeKind.UNCHANGED, "no change", List.of(), List.of(), now.switchTarget(),
           was.switchTarget());
     }
-    return new HostPlan(name, HostStatus.CHANGED, String.join("; ", reasons), actions, List.of(),
+    return new HostPlan(name, ChangeKind.CHANGED, String.join("; ", reasons), actions, List.of(),
         now.switchTarget(), was.switchTarget());
   }
 

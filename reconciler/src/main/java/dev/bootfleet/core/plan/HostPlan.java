@@ -1,5 +1,7 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.PlanStatus;
+
 import java.util.List;
 
 /**
@@ -11,7 +13,7 @@ import java.util.List;
  * @param desiredImage the image Git names (for a removed host in a change plan: the old one)
  * @param bootedImage the image the host runs (change plans: the base revision's image), or null
  */
-public record HostPlan(String name, HostStatus status, String reason, List<Action> actions, List<String> notes,
+public record HostPlan(String name, PlanStatus status, String reason, List<Action> actions, List<String> notes,
     String desiredImage, String bootedImage) {
   public HostPlan {
     if (reason == null || reason.contains("\n")) {

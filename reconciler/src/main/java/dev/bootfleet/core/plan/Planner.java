@@ -1,5 +1,7 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.SyncStatus;
+
 import dev.bootfleet.core.manifest.DesiredHost;
 import dev.bootfleet.core.manifest.EtcFile;
 import dev.bootfleet.core.manifest.HostDriverKind;
@@ -70,12 +72,12 @@ public final class Planner {
   public HostPlan planHost(DesiredHost desired, Observation observation) {
     String want = desired.image().switchTarget();
     if (observation == null) {
-      return new HostPlan(desired.name(), HostStatus.UNKNOWN, "no observed state for this host",
+      return new HostPlan(desired.name(), SyncStatus.UNKNOWN, "no observed state for this host",
           List.of(), List.of(), want, null);
     }
     ObservedHost host = observation.status();
     if (host.booted() == null) {
-      return new HostPlan(desired.name(), HostStatus.UNKNOWN,
+      return new HostPlan(desired.name(), SyncStatus.UNKNOWN,
           "the host reports no booted deployment (not a bootc host?)", List.of(), List.of(), want, null);
     }
     Findings f = new Findings();
@@ -108,8 +110,8 @@ public final class Planner {
       f.finishReboot(desired.image().switchTarget(), rpmOstree);
     }
     List<Action> actions = f.ordered();
-    HostStatus status = f.hold != null ? HostStatus.HELD
-        : actions.isEmpty() ? HostStatus.IN_SYNC : HostStatus.DRIFTED;
+    SyncStatus status = f.hold != null ? SyncStatus.HELD
+        : actions.isEmpty() ? SyncStatus.IN_SYNC : SyncStatus.DRIFTED;
     String reason = switch (status) {
       case HELD -> f.reasons.isEmpty() ? f.hold : f.hold + "; " + String.join("; ", f.reasons);
       case IN_SYNC -> "booted the desired image" + (observation.etc() == null || desired.etc().isEmpty()

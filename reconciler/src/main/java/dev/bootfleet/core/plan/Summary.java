@@ -1,5 +1,9 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.SyncStatus;
+import dev.bootfleet.core.status.ChangeKind;
+import dev.bootfleet.core.status.PlanStatus;
+
 import java.util.List;
 
 /** Counts over a plan, and the one-line Terraform-style summary. */
@@ -9,9 +13,9 @@ public record Summary(int toStage, int toReboot, int etcChanges, int kargsChange
 
   static Summary of(List<HostPlan> hosts) {
     int stage = 0, reboot = 0, etc = 0, kargs = 0, packages = 0, flatpaks = 0;
-    int[] by = new int[HostStatus.values().length];
+    java.util.Map<PlanStatus, Integer> by = new java.util.HashMap<>();
     for (HostPlan h : hosts) {
-      by[h.status().ordinal()]++;
+      by.merge(h.status(), 1, Integer::sum);
       boolean staged = h.has(Action.Stage.class) || h.has(Action.Rebase.class);
       if (staged) {
         stage++;
@@ -32,10 +36,11 @@ public record Summary(int toStage, int toReboot, int etcChanges, int kargsChange
         }
       }
     }
-    return new Summary(stage, reboot, etc, kargs, packages, flatpaks, by[HostStatus.IN_SYNC.ordinal()],
-        by[HostStatus.DRIFTED.ordinal()], by[HostStatus.HELD.ordinal()], by[HostStatus.UNKNOWN.ordinal()],
-        by[HostStatus.ADDED.ordinal()], by[HostStatus.REMOVED.ordinal()], by[HostStatus.CHANGED.ordinal()],
-        by[HostStatus.UNCHANGED.ordinal()]);
+    return new Summary(stage, reboot, etc, kargs, packages, flatpaks, by.getOrDefault(SyncStatus.IN_SYNC, 0),
+        by.getOrDefault(SyncStatus.DRIFTED, 0), by.getOrDefault(SyncStatus.HELD, 0),
+        by.getOrDefault(SyncStatus.UNKNOWN, 0), by.getOrDefault(ChangeKind.ADDED, 0),
+        by.getOrDefault(ChangeKind.REMOVED, 0), by.getOrDefault(ChangeKind.CHANGED, 0),
+        by.getOrDefault(ChangeKind.UNCHANGED, 0));
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.bootfleet.core.render;
 
+import dev.bootfleet.core.status.SyncStatus;
+
 import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.plan.HostPlan;
-import dev.bootfleet.core.plan.HostStatus;
+
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.List;
@@ -19,7 +21,7 @@ public final class JUnitRenderer {
   public void render(Report report, Appendable out) throws IOException {
     List<HostPlan> hosts = report.plan().hosts();
     long failures = hosts.stream().filter(h -> Report.isFailure(h.status())).count();
-    long skipped = hosts.stream().filter(h -> h.status() == HostStatus.UNKNOWN).count();
+    long skipped = hosts.stream().filter(h -> h.status() == SyncStatus.UNKNOWN).count();
     String suite = report.kind() == Report.Kind.DRIFT ? "bootfleet drift" : "bootfleet plan";
     StringWriter buf = new StringWriter();
     try {
@@ -93,7 +95,7 @@ public final class JUnitRenderer {
       x.writeCharacters(body.toString());
       x.writeEndElement();
       x.writeCharacters("\n    ");
-    } else if (h.status() == HostStatus.UNKNOWN) {
+    } else if (h.status() == SyncStatus.UNKNOWN) {
       x.writeCharacters("\n      ");
       x.writeEmptyElement("skipped");
       x.writeAttribute("message", h.reason());

@@ -1,7 +1,10 @@
 package dev.bootfleet.core.render;
 
+import dev.bootfleet.core.status.SyncStatus;
+import dev.bootfleet.core.status.PlanStatus;
+
 import dev.bootfleet.core.plan.HostPlan;
-import dev.bootfleet.core.plan.HostStatus;
+
 import dev.bootfleet.core.plan.Plan;
 import java.util.List;
 
@@ -66,7 +69,7 @@ public record Report(Plan plan, Kind kind) {
     return b.append(n > 1 ? " x" + n : "").toString();
   }
 
-  static boolean isFailure(HostStatus s) {
-    return s == HostStatus.DRIFTED || s == HostStatus.HELD;
+  static boolean isFailure(PlanStatus s) {
+    return s == SyncStatus.DRIFTED || s == SyncStatus.HELD;
   }
 }

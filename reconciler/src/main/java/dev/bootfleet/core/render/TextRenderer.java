@@ -1,8 +1,12 @@
 package dev.bootfleet.core.render;
 
+import dev.bootfleet.core.status.ChangeKind;
+import dev.bootfleet.core.status.PlanStatus;
+import dev.bootfleet.core.status.SyncStatus;
+
 import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.plan.HostPlan;
-import dev.bootfleet.core.plan.HostStatus;
+
 import dev.bootfleet.core.plan.Plan;
 import java.io.IOException;
 import java.util.List;
@@ -89,12 +93,12 @@ public final class TextRenderer {
     };
   }
 
-  private String colorOf(HostStatus s) {
+  private String colorOf(PlanStatus s) {
     return switch (s) {
-      case IN_SYNC, UNCHANGED -> "\u001b[32m";
-      case DRIFTED, CHANGED, ADDED -> "\u001b[33m";
-      case HELD, REMOVED -> "\u001b[31m";
-      case UNKNOWN -> "\u001b[90m";
+      case SyncStatus.IN_SYNC, ChangeKind.UNCHANGED -> "\u001b[32m";
+      case SyncStatus.DRIFTED, ChangeKind.CHANGED, ChangeKind.ADDED -> "\u001b[33m";
+      case SyncStatus.HELD, ChangeKind.REMOVED -> "\u001b[31m";
+      case SyncStatus.UNKNOWN -> "\u001b[90m";
     };
   }
 

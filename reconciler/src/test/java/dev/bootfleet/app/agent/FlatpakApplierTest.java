@@ -1,5 +1,7 @@
 package dev.bootfleet.app.agent;
 
+import dev.bootfleet.core.status.SyncStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootfleet.adapters.flatpak.FlatpakCli;
@@ -13,7 +15,7 @@ import dev.bootfleet.core.observed.EtcReportParser;
 import dev.bootfleet.core.observed.FlatpakState;
 import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.plan.HostPlan;
-import dev.bootfleet.core.plan.HostStatus;
+
 import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.plan.Planner;
 import dev.bootfleet.core.render.EtcReportJson;
@@ -81,7 +83,7 @@ class FlatpakApplierTest {
   }
 
   private static HostPlan plan(Action... actions) {
-    return new HostPlan("desk-01", HostStatus.DRIFTED, "Flatpaks differ", List.of(actions), List.of(), null, null);
+    return new HostPlan("desk-01", SyncStatus.DRIFTED, "Flatpaks differ", List.of(actions), List.of(), null, null);
   }
 
   @Test

@@ -1,5 +1,8 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.SyncStatus;
+import dev.bootfleet.core.status.PlanStatus;
+
 import static dev.bootfleet.core.plan.Hosts.NEW;
 import static dev.bootfleet.core.plan.Hosts.OLD;
 import static dev.bootfleet.core.plan.Hosts.desired;
@@ -40,8 +43,8 @@ class ConvergenceTest {
     };
   }
 
-  private List<HostStatus> run(ObservedHost start, DesiredHost want, boolean fails, int rounds) {
-    List<HostStatus> seen = new ArrayList<>();
+  private List<PlanStatus> run(ObservedHost start, DesiredHost want, boolean fails, int rounds) {
+    List<PlanStatus> seen = new ArrayList<>();
     ObservedHost h = start;
     for (int i = 0; i < rounds; i++) {
       HostPlan p = planner.planHost(want, obs(h));
@@ -55,18 +58,18 @@ class ConvergenceTest {
 
   @Test
   void hostConverges_afterStageAndReboot() {
-    List<HostStatus> statuses = run(host(entry(OLD), null, null, false), desired(NEW), false, 4);
+    List<PlanStatus> statuses = run(host(entry(OLD), null, null, false), desired(NEW), false, 4);
 
-    assertThat(statuses).containsExactly(HostStatus.DRIFTED, HostStatus.IN_SYNC, HostStatus.IN_SYNC,
-        HostStatus.IN_SYNC);
+    assertThat(statuses).containsExactly(SyncStatus.DRIFTED, SyncStatus.IN_SYNC, SyncStatus.IN_SYNC,
+        SyncStatus.IN_SYNC);
   }
 
   @Test
   void hostConverges_fromDownloadOnlyStaged() {
-    List<HostStatus> statuses = run(host(entry(OLD), entry(NEW, "registry", null, true), null, false),
+    List<PlanStatus> statuses = run(host(entry(OLD), entry(NEW, "registry", null, true), null, false),
         desired(NEW), false, 3);
 
-    assertThat(statuses).containsExactly(HostStatus.DRIFTED, HostStatus.IN_SYNC, HostStatus.IN_SYNC);
+    assertThat(statuses).containsExactly(SyncStatus.DRIFTED, SyncStatus.IN_SYNC, SyncStatus.IN_SYNC);
   }
 
   @Test
@@ -84,7 +87,7 @@ class ConvergenceTest {
     }
 
     assertThat(stages).isEqualTo(1);
-    assertThat(planner.planHost(desired(NEW), obs(h)).status()).isEqualTo(HostStatus.HELD);
+    assertThat(planner.planHost(desired(NEW), obs(h)).status()).isEqualTo(SyncStatus.HELD);
   }
 
   @Test
@@ -94,7 +97,7 @@ class ConvergenceTest {
 
     HostPlan p = planner.planHost(desired(newer), obs(rolledBack));
 
-    assertThat(p.status()).isEqualTo(HostStatus.DRIFTED);
+    assertThat(p.status()).isEqualTo(SyncStatus.DRIFTED);
     assertThat(p.actions()).extracting(Action::type).containsExactly("stage", "reboot");
   }
 }

@@ -1,5 +1,7 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.SyncStatus;
+
 import static dev.bootfleet.core.plan.Hosts.NEW;
 import static dev.bootfleet.core.plan.Hosts.OLD;
 import static dev.bootfleet.core.plan.Hosts.absent;
@@ -33,7 +35,7 @@ class EtcAndKargsPlanTest {
     HostPlan p = plan(List.of(file("/etc/chrony.conf", CHRONY, 0644)), Kargs.NONE, List.of(), List.of());
 
     Action.WriteFile w = (Action.WriteFile) p.actions().get(0);
-    assertThat(p.status()).isEqualTo(HostStatus.DRIFTED);
+    assertThat(p.status()).isEqualTo(SyncStatus.DRIFTED);
     assertThat(w.summary()).isEqualTo("new file");
     assertThat(w.previousSha256()).isNull();
     assertThat(w.mode()).isEqualTo("0644");
@@ -66,7 +68,7 @@ class EtcAndKargsPlanTest {
     HostPlan p = plan(List.of(file("/etc/chrony.conf", CHRONY, 0644)), Kargs.NONE,
         List.of(state("/etc/chrony.conf", CHRONY, "0644")), List.of());
 
-    assertThat(p.status()).isEqualTo(HostStatus.IN_SYNC);
+    assertThat(p.status()).isEqualTo(SyncStatus.IN_SYNC);
     assertThat(p.reason()).isEqualTo("booted the desired image; /etc matches Git");
   }
 
@@ -86,7 +88,7 @@ class EtcAndKargsPlanTest {
     HostPlan p = planner.planHost(desired(NEW, Transport.REGISTRY, false,
         List.of(file("/etc/chrony.conf", CHRONY, 0644)), Kargs.NONE), obs(host(entry(NEW), null, null, false)));
 
-    assertThat(p.status()).isEqualTo(HostStatus.IN_SYNC);
+    assertThat(p.status()).isEqualTo(SyncStatus.IN_SYNC);
     assertThat(p.notes()).contains("no /etc report from this host; /etc was not compared");
   }
 
@@ -116,7 +118,7 @@ class EtcAndKargsPlanTest {
         obs(host(entry(OLD), null, entry(NEW), true), List.of(state("/etc/chrony.conf", "old\n", "0644")),
             List.of("rw")));
 
-    assertThat(p.status()).isEqualTo(HostStatus.HELD);
+    assertThat(p.status()).isEqualTo(SyncStatus.HELD);
     assertThat(p.actions()).extracting(Action::type).containsExactly("write-file");
     assertThat(p.reason()).contains("bootloader fell back", "1 /etc file differs");
   }

@@ -1,5 +1,7 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.SyncStatus;
+
 import static dev.bootfleet.core.plan.Hosts.NEW;
 import static dev.bootfleet.core.plan.Hosts.OLD;
 import static dev.bootfleet.core.plan.Hosts.desired;
@@ -21,7 +23,7 @@ class HostHistoryPlanTest {
   void withoutHistory_theHostIsHeld() {
     HostPlan p = planner.planHost(desired(OLD), new Observation(revertedOrRolledBack, null));
 
-    assertThat(p.status()).isEqualTo(HostStatus.HELD);
+    assertThat(p.status()).isEqualTo(SyncStatus.HELD);
     assertThat(p.actions()).isEmpty();
   }
 
@@ -30,7 +32,7 @@ class HostHistoryPlanTest {
     HostPlan p = planner.planHost(desired(OLD), new Observation(revertedOrRolledBack, null,
         new HostHistory(Set.of(NEW))));
 
-    assertThat(p.status()).isEqualTo(HostStatus.HELD);
+    assertThat(p.status()).isEqualTo(SyncStatus.HELD);
   }
 
   @Test
@@ -38,7 +40,7 @@ class HostHistoryPlanTest {
     HostPlan p = planner.planHost(desired(OLD), new Observation(revertedOrRolledBack, null,
         new HostHistory(Set.of(OLD))));
 
-    assertThat(p.status()).isEqualTo(HostStatus.DRIFTED);
+    assertThat(p.status()).isEqualTo(SyncStatus.DRIFTED);
     assertThat(p.actions()).extracting(Action::type).containsExactly("stage", "reboot");
     assertThat(p.reason()).contains("again (the agent left it on purpose or an operator cleared its hold)");
   }
@@ -48,6 +50,6 @@ class HostHistoryPlanTest {
     HostPlan p = planner.planHost(desired(OLD), new Observation(host(entry(NEW), null, entry(OLD), true), null,
         new HostHistory(Set.of(OLD))));
 
-    assertThat(p.status()).isEqualTo(HostStatus.HELD);
+    assertThat(p.status()).isEqualTo(SyncStatus.HELD);
   }
 }

@@ -1,5 +1,8 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.SyncStatus;
+import dev.bootfleet.core.status.PlanStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootfleet.core.manifest.DesiredHost;
@@ -24,36 +27,36 @@ class PlannerFixturesTest {
 
   static Stream<Arguments> cases() {
     return Stream.of(
-        Arguments.of("spec-only-booted.yaml", CENTOS + ":stream9", Transport.REGISTRY, HostStatus.IN_SYNC, List.of()),
-        Arguments.of("spec-only-booted.yaml", CENTOS + PINNED, Transport.REGISTRY, HostStatus.DRIFTED,
+        Arguments.of("spec-only-booted.yaml", CENTOS + ":stream9", Transport.REGISTRY, SyncStatus.IN_SYNC, List.of()),
+        Arguments.of("spec-only-booted.yaml", CENTOS + PINNED, Transport.REGISTRY, SyncStatus.DRIFTED,
             List.of("stage", "reboot")),
-        Arguments.of("spec-booted-pinned.yaml", CENTOS + ":stream9", Transport.REGISTRY, HostStatus.IN_SYNC, List.of()),
-        Arguments.of("spec-booted-with-update.yaml", CENTOS + ":stream9", Transport.REGISTRY, HostStatus.IN_SYNC,
+        Arguments.of("spec-booted-pinned.yaml", CENTOS + ":stream9", Transport.REGISTRY, SyncStatus.IN_SYNC, List.of()),
+        Arguments.of("spec-booted-with-update.yaml", CENTOS + ":stream9", Transport.REGISTRY, SyncStatus.IN_SYNC,
             List.of()),
         // the same tag staged with a newer digest: an update to apply, not a stray deployment
-        Arguments.of("spec-staged-booted.yaml", EXAMPLE + ":latest", Transport.REGISTRY, HostStatus.DRIFTED,
+        Arguments.of("spec-staged-booted.yaml", EXAMPLE + ":latest", Transport.REGISTRY, SyncStatus.DRIFTED,
             List.of("reboot")),
-        Arguments.of("spec-staged-download-only.yaml", EXAMPLE + ":latest", Transport.REGISTRY, HostStatus.DRIFTED,
+        Arguments.of("spec-staged-download-only.yaml", EXAMPLE + ":latest", Transport.REGISTRY, SyncStatus.DRIFTED,
             List.of("unlock-staged", "reboot")),
-        Arguments.of("spec-v1a1-orig.yaml", EXAMPLE + ":latest", Transport.REGISTRY, HostStatus.DRIFTED,
+        Arguments.of("spec-v1a1-orig.yaml", EXAMPLE + ":latest", Transport.REGISTRY, SyncStatus.DRIFTED,
             List.of("reboot")),
         // Git pins a digest; the staged pull of the tag is not it
-        Arguments.of("spec-staged-booted.yaml", EXAMPLE + PINNED, Transport.REGISTRY, HostStatus.DRIFTED,
+        Arguments.of("spec-staged-booted.yaml", EXAMPLE + PINNED, Transport.REGISTRY, SyncStatus.DRIFTED,
             List.of("stage", "reboot")),
         Arguments.of("spec-v1a1.yaml", "quay.io/otherexample/otherimage:latest", Transport.REGISTRY,
-            HostStatus.IN_SYNC, List.of()),
+            SyncStatus.IN_SYNC, List.of()),
         // only spec carries the ostree-remote signature; the booted entry has none, as Git asks
         Arguments.of("spec-ostree-remote.yaml", "quay.io/otherexample/otherimage:latest", Transport.REGISTRY,
-            HostStatus.IN_SYNC, List.of()),
-        Arguments.of("spec-rfe-ostree-deployment.yaml", CENTOS + PINNED, Transport.REGISTRY, HostStatus.DRIFTED,
+            SyncStatus.IN_SYNC, List.of()),
+        Arguments.of("spec-rfe-ostree-deployment.yaml", CENTOS + PINNED, Transport.REGISTRY, SyncStatus.DRIFTED,
             List.of("stage", "reboot")),
-        Arguments.of("spec-via-local-oci.yaml", "/var/mnt/osupdate", Transport.OCI, HostStatus.IN_SYNC, List.of()),
-        Arguments.of("spec-v1-null.json", CENTOS + PINNED, Transport.REGISTRY, HostStatus.UNKNOWN, List.of()));
+        Arguments.of("spec-via-local-oci.yaml", "/var/mnt/osupdate", Transport.OCI, SyncStatus.IN_SYNC, List.of()),
+        Arguments.of("spec-v1-null.json", CENTOS + PINNED, Transport.REGISTRY, SyncStatus.UNKNOWN, List.of()));
   }
 
   @ParameterizedTest(name = "{0} wants {1}")
   @MethodSource("cases")
-  void plan_againstBootcFixtures(String fixture, String ref, Transport transport, HostStatus status,
+  void plan_againstBootcFixtures(String fixture, String ref, Transport transport, PlanStatus status,
       List<String> actions) throws Exception {
     String text = new String(PlannerFixturesTest.class.getResourceAsStream("/fixtures/bootc/" + fixture).readAllBytes(),
         StandardCharsets.UTF_8);

@@ -1,5 +1,7 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.SyncStatus;
+
 import static dev.bootfleet.core.plan.Hosts.NEW;
 import static dev.bootfleet.core.plan.Hosts.OLD;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,7 +64,7 @@ class PlannerFlatpakTest {
     HostPlan plan = plan(want(NEW, List.of(FLATHUB), List.of(app("org.mozilla.firefox", null))), host,
         report(List.of(), List.of()));
 
-    assertThat(plan.status()).isEqualTo(HostStatus.DRIFTED);
+    assertThat(plan.status()).isEqualTo(SyncStatus.DRIFTED);
     assertThat(plan.actions()).extracting(Action::type).containsExactly("flatpak-remote-add", "flatpak-install");
     Action.FlatpakInstall i = (Action.FlatpakInstall) plan.actions().get(1);
     assertThat(i.ref()).isEqualTo("app/org.mozilla.firefox//stable");
@@ -77,7 +79,7 @@ class PlannerFlatpakTest {
     HostPlan plan = plan(want(NEW, List.of(FLATHUB), List.of(app("org.mozilla.firefox", null))), host,
         report(List.of(HAVE_FLATHUB), List.of(installed("org.mozilla.firefox", "flathub", C1))));
 
-    assertThat(plan.status()).isEqualTo(HostStatus.IN_SYNC);
+    assertThat(plan.status()).isEqualTo(SyncStatus.IN_SYNC);
   }
 
   @Test
@@ -99,7 +101,7 @@ class PlannerFlatpakTest {
     HostPlan present = plan(want(NEW, List.of(byFile), List.of()), host, report(List.of(HAVE_FLATHUB), List.of()));
     HostPlan missing = plan(want(NEW, List.of(byFile), List.of()), host, report(List.of(), List.of()));
 
-    assertThat(present.status()).isEqualTo(HostStatus.IN_SYNC);
+    assertThat(present.status()).isEqualTo(SyncStatus.IN_SYNC);
     assertThat(missing.actions()).singleElement().isEqualTo(new Action.FlatpakRemoteAdd("flathub",
         "https://dl.flathub.org/repo/flathub.flatpakrepo", "system", null));
   }
@@ -128,7 +130,7 @@ class PlannerFlatpakTest {
 
     assertThat(plan.actions()).singleElement().isEqualTo(new Action.FlatpakUpdate(
         "app/org.gnome.Calculator/x86_64/stable", "system", null, C1));
-    assertThat(free.status()).isEqualTo(HostStatus.IN_SYNC);
+    assertThat(free.status()).isEqualTo(SyncStatus.IN_SYNC);
   }
 
   @Test
@@ -152,7 +154,7 @@ class PlannerFlatpakTest {
 
     HostPlan plan = plan(want(NEW, List.of(), List.of(gone)), host, report(List.of(), List.of()));
 
-    assertThat(plan.status()).isEqualTo(HostStatus.IN_SYNC);
+    assertThat(plan.status()).isEqualTo(SyncStatus.IN_SYNC);
   }
 
   @Test
@@ -162,7 +164,7 @@ class PlannerFlatpakTest {
     HostPlan plan = plan(want(NEW, List.of(FLATHUB), List.of(app("org.mozilla.firefox", null))), host,
         new EtcReport("h1", List.of(), null));
 
-    assertThat(plan.status()).isEqualTo(HostStatus.IN_SYNC);
+    assertThat(plan.status()).isEqualTo(SyncStatus.IN_SYNC);
     assertThat(plan.notes()).contains("no Flatpak report from this host; Flatpaks were not compared");
   }
 
@@ -174,7 +176,7 @@ class PlannerFlatpakTest {
     HostPlan plan = plan(want(NEW, List.of(FLATHUB), List.of(app("org.mozilla.firefox", null))), host,
         report(List.of(HAVE_FLATHUB), List.of()));
 
-    assertThat(plan.status()).isEqualTo(HostStatus.HELD);
+    assertThat(plan.status()).isEqualTo(SyncStatus.HELD);
     assertThat(plan.actions()).extracting(Action::type).containsExactly("flatpak-install");
   }
 

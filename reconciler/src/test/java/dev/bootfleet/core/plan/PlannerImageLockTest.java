@@ -1,5 +1,8 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.SyncStatus;
+import dev.bootfleet.core.status.PlanStatus;
+
 import static dev.bootfleet.core.plan.Hosts.REPO;
 import static dev.bootfleet.core.plan.Hosts.desired;
 import static dev.bootfleet.core.plan.Hosts.host;
@@ -48,22 +51,22 @@ class PlannerImageLockTest {
     DesiredHost index = desired(REPO + ":42@" + INDEX);
     return Stream.of(
         Arguments.of("booted by tag, the amd64 child", index, pulled(REPO + ":42", AMD64, "amd64"),
-            HostStatus.IN_SYNC, List.of()),
+            SyncStatus.IN_SYNC, List.of()),
         Arguments.of("booted by tag, the arm64 child", index, pulled(REPO + ":42", ARM64, "arm64"),
-            HostStatus.IN_SYNC, List.of()),
+            SyncStatus.IN_SYNC, List.of()),
         Arguments.of("booted by the child's digest", index, pulled(REPO + "@" + ARM64, ARM64, "arm64"),
-            HostStatus.IN_SYNC, List.of()),
+            SyncStatus.IN_SYNC, List.of()),
         Arguments.of("the amd64 child on an arm64 host is not this host's image", index,
-            pulled(REPO + ":42", AMD64, "arm64"), HostStatus.DRIFTED, List.of("stage", "reboot")),
+            pulled(REPO + ":42", AMD64, "arm64"), SyncStatus.DRIFTED, List.of("stage", "reboot")),
         Arguments.of("a manifest the index does not list", index, pulled(REPO + ":42", STRANGER, "amd64"),
-            HostStatus.DRIFTED, List.of("stage", "reboot")),
+            SyncStatus.DRIFTED, List.of("stage", "reboot")),
         Arguments.of("the child digest in another repository", index,
-            pulled("quay.io/example/other:42", AMD64, "amd64"), HostStatus.DRIFTED, List.of("stage", "reboot")));
+            pulled("quay.io/example/other:42", AMD64, "amd64"), SyncStatus.DRIFTED, List.of("stage", "reboot")));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("situations")
-  void plan_indexChildren_withLock(String situation, DesiredHost want, BootEntry booted, HostStatus status,
+  void plan_indexChildren_withLock(String situation, DesiredHost want, BootEntry booted, PlanStatus status,
       List<String> actions) {
     HostPlan plan = withLock.planHost(want, obs(host(booted, null, null, false)));
 
@@ -76,7 +79,7 @@ class PlannerImageLockTest {
     HostPlan plan = withoutLock.planHost(desired(REPO + ":42@" + INDEX),
         obs(host(pulled(REPO + ":42", AMD64, "amd64"), null, null, false)));
 
-    assertThat(plan.status()).isEqualTo(HostStatus.DRIFTED);
+    assertThat(plan.status()).isEqualTo(SyncStatus.DRIFTED);
     assertThat(plan.actions()).extracting(Action::type).containsExactly("stage", "reboot");
   }
 
@@ -95,7 +98,7 @@ class PlannerImageLockTest {
     HostPlan plan = withoutLock.planHost(desired(REPO + "@" + SINGLE),
         obs(host(pulled(REPO + ":42", SINGLE, "amd64"), null, null, false)));
 
-    assertThat(plan.status()).isEqualTo(HostStatus.IN_SYNC);
+    assertThat(plan.status()).isEqualTo(SyncStatus.IN_SYNC);
     assertThat(plan.notes()).singleElement().asString().contains("the manifest Git pins");
   }
 
@@ -104,7 +107,7 @@ class PlannerImageLockTest {
     HostPlan plan = withLock.planHost(desired(REPO + ":42@" + INDEX),
         obs(host(pulled(REPO + ":41", STRANGER, "amd64"), null, pulled(REPO + ":42", AMD64, "amd64"), false)));
 
-    assertThat(plan.status()).isEqualTo(HostStatus.HELD);
+    assertThat(plan.status()).isEqualTo(SyncStatus.HELD);
     assertThat(plan.actions()).isEmpty();
   }
 
@@ -113,7 +116,7 @@ class PlannerImageLockTest {
     HostPlan plan = withLock.planHost(desired(REPO + ":42@" + INDEX),
         obs(host(pulled(REPO + ":41", STRANGER, "amd64"), pulled(REPO + ":42", AMD64, "amd64"), null, false)));
 
-    assertThat(plan.status()).isEqualTo(HostStatus.DRIFTED);
+    assertThat(plan.status()).isEqualTo(SyncStatus.DRIFTED);
     assertThat(plan.actions()).extracting(Action::type).containsExactly("reboot");
   }
 }

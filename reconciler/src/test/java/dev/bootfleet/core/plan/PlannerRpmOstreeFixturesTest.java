@@ -1,5 +1,8 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.SyncStatus;
+import dev.bootfleet.core.status.PlanStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootfleet.core.manifest.DesiredHost;
@@ -31,29 +34,29 @@ class PlannerRpmOstreeFixturesTest {
     return Stream.of(
         // ostree-image-signed = bootc's containerPolicy signature, which Git asks for with enforcement;
         // Zincati is registered, but there is nothing to change
-        Arguments.of("zincati--rpm-ostree-status.json", FCOS + ":stable", true, HostStatus.IN_SYNC, List.of()),
+        Arguments.of("zincati--rpm-ostree-status.json", FCOS + ":stable", true, SyncStatus.IN_SYNC, List.of()),
         // ... and with something to change, Zincati blocks it: held, with the fix
-        Arguments.of("zincati--rpm-ostree-status.json", FCOS + ":stable", false, HostStatus.HELD, List.of()),
-        Arguments.of("rpm-ostree--oci-deployment.json", FCOS + D12DD, false, HostStatus.IN_SYNC, List.of()),
-        Arguments.of("rpm-ostree--oci-deployment.json", FCOS + ":stable", false, HostStatus.DRIFTED,
+        Arguments.of("zincati--rpm-ostree-status.json", FCOS + ":stable", false, SyncStatus.HELD, List.of()),
+        Arguments.of("rpm-ostree--oci-deployment.json", FCOS + D12DD, false, SyncStatus.IN_SYNC, List.of()),
+        Arguments.of("rpm-ostree--oci-deployment.json", FCOS + ":stable", false, SyncStatus.DRIFTED,
             List.of("rebase", "finalize")),
         // the rebase to the container image is staged, only the reboot is left, and Zincati drives it
         Arguments.of("rpmostree-client-go--fcos-container-status.json", FCOS + ":testing-devel", false,
-            HostStatus.HELD, List.of()),
+            SyncStatus.HELD, List.of()),
         // a booted ostree ref is a non-container deployment; the locked staged ref is replaced
-        Arguments.of("zincati--rpm-ostree-staged.json", FCOS + ":stable", false, HostStatus.DRIFTED,
+        Arguments.of("zincati--rpm-ostree-staged.json", FCOS + ":stable", false, SyncStatus.DRIFTED,
             List.of("rebase", "finalize")),
         // an ostree-remote signature never matches a manifest (they cannot ask for one)
-        Arguments.of("zincati--rpm-ostree-oci-status.json", FCOS + ":testing", false, HostStatus.DRIFTED,
+        Arguments.of("zincati--rpm-ostree-oci-status.json", FCOS + ":testing", false, SyncStatus.DRIFTED,
             List.of("rebase", "finalize")),
         // layered packages do not stop rpm-ostree: the rebase keeps them (Git lists no packages)
-        Arguments.of("rpm-ostree--workstation-status.json", FCOS + ":stable", false, HostStatus.DRIFTED,
+        Arguments.of("rpm-ostree--workstation-status.json", FCOS + ":stable", false, SyncStatus.DRIFTED,
             List.of("rebase", "finalize")));
   }
 
   @ParameterizedTest(name = "{0} wants {1} (enforce {2})")
   @MethodSource("cases")
-  void plan_againstRpmOstreeFixtures(String fixture, String ref, boolean enforce, HostStatus status,
+  void plan_againstRpmOstreeFixtures(String fixture, String ref, boolean enforce, PlanStatus status,
       List<String> actions) throws Exception {
     byte[] bytes = PlannerRpmOstreeFixturesTest.class.getResourceAsStream("/fixtures/rpm-ostree/" + fixture)
         .readAllBytes();
@@ -69,7 +72,7 @@ class PlannerRpmOstreeFixturesTest {
 
   @ParameterizedTest(name = "bootc drives {0}")
   @MethodSource("bootcCases")
-  void plan_withBootcNamedInGit_givesBootcAnswers(String fixture, String ref, HostStatus status,
+  void plan_withBootcNamedInGit_givesBootcAnswers(String fixture, String ref, PlanStatus status,
       List<String> actions) throws Exception {
     var observed = RpmOstreeStatusParser.parse(read(fixture), fixture);
     ImageSpec image = new ImageSpec(ref, Transport.REGISTRY, false, ImageRef.parse(ref));
@@ -84,10 +87,10 @@ class PlannerRpmOstreeFixturesTest {
 
   static Stream<Arguments> bootcCases() {
     return Stream.of(
-        Arguments.of("rpm-ostree--oci-deployment.json", FCOS + ":stable", HostStatus.DRIFTED,
+        Arguments.of("rpm-ostree--oci-deployment.json", FCOS + ":stable", SyncStatus.DRIFTED,
             List.of("stage", "reboot")),
         // layered packages: bootc would refuse, the planner holds
-        Arguments.of("rpm-ostree--workstation-status.json", FCOS + ":stable", HostStatus.HELD, List.of()));
+        Arguments.of("rpm-ostree--workstation-status.json", FCOS + ":stable", SyncStatus.HELD, List.of()));
   }
 
   @org.junit.jupiter.api.Test
@@ -100,7 +103,7 @@ class PlannerRpmOstreeFixturesTest {
 
     HostPlan plan = new Planner(PlannerTest.CLOCK).planHost(want, new Observation(observed, null));
 
-    assertThat(plan.status()).isEqualTo(HostStatus.HELD);
+    assertThat(plan.status()).isEqualTo(SyncStatus.HELD);
     assertThat(plan.reason()).startsWith("Zincati (zincati.service) is registered as this host's update driver")
         .contains("/etc/zincati/config.d/90-disable-auto-updates.toml")
         .contains("Git wants quay.io/fedora/fedora-coreos:next");

@@ -1,5 +1,7 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.SyncStatus;
+
 import static dev.bootfleet.core.plan.Hosts.NEW;
 import static dev.bootfleet.core.plan.Hosts.OLD;
 import static dev.bootfleet.core.plan.Hosts.OTHER;
@@ -45,7 +47,7 @@ class PlannerRpmOstreeTest {
 
     HostPlan plan = plan(want(NEW, packages(List.of("htop", "tmux"), List.of()), Kargs.NONE), host);
 
-    assertThat(plan.status()).isEqualTo(HostStatus.DRIFTED);
+    assertThat(plan.status()).isEqualTo(SyncStatus.DRIFTED);
     assertThat(plan.actions()).extracting(Action::type).containsExactly("rebase", "finalize");
     Action.Rebase r = (Action.Rebase) plan.actions().get(0);
     assertThat(r.ref()).isEqualTo("ostree-unverified-registry:" + NEW);
@@ -87,7 +89,7 @@ class PlannerRpmOstreeTest {
 
     HostPlan plan = plan(want(NEW, Packages.NONE, Kargs.NONE), host);
 
-    assertThat(plan.status()).isEqualTo(HostStatus.IN_SYNC);
+    assertThat(plan.status()).isEqualTo(SyncStatus.IN_SYNC);
     assertThat(plan.notes()).anyMatch(n -> n.startsWith("layered on the host but not in Git: htop"));
   }
 
@@ -135,7 +137,7 @@ class PlannerRpmOstreeTest {
 
     HostPlan plan = plan(want(NEW, packages(List.of("tmux"), List.of()), Kargs.NONE), host);
 
-    assertThat(plan.status()).isEqualTo(HostStatus.DRIFTED);
+    assertThat(plan.status()).isEqualTo(SyncStatus.DRIFTED);
     assertThat(plan.actions()).extracting(Action::type).containsExactly("cancel-staged");
   }
 
@@ -158,7 +160,7 @@ class PlannerRpmOstreeTest {
 
     HostPlan plan = plan(want(NEW, Packages.NONE, Kargs.NONE), host);
 
-    assertThat(plan.status()).isEqualTo(HostStatus.HELD);
+    assertThat(plan.status()).isEqualTo(SyncStatus.HELD);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.reason()).startsWith("rolled back from the desired image");
   }
@@ -180,7 +182,7 @@ class PlannerRpmOstreeTest {
 
     HostPlan plan = plan(want(NEW, packages(List.of("tmux"), List.of()), Kargs.NONE), host);
 
-    assertThat(plan.status()).isEqualTo(HostStatus.HELD);
+    assertThat(plan.status()).isEqualTo(SyncStatus.HELD);
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.reason()).startsWith("Updater (updater.service) is registered as this host's update driver")
         .contains("systemctl disable --now updater.service");

@@ -1,5 +1,8 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.SyncStatus;
+import dev.bootfleet.core.status.PlanStatus;
+
 import static dev.bootfleet.core.plan.Hosts.NEW;
 import static dev.bootfleet.core.plan.Hosts.OLD;
 import static dev.bootfleet.core.plan.Hosts.OTHER;
@@ -31,71 +34,71 @@ class PlannerTest {
   static Stream<Arguments> imageSituations() {
     DesiredHost want = desired(NEW);
     return Stream.of(
-        Arguments.of("no observed state", want, null, HostStatus.UNKNOWN, List.of(), "no observed state"),
+        Arguments.of("no observed state", want, null, SyncStatus.UNKNOWN, List.of(), "no observed state"),
         Arguments.of("not a bootc host (booted null)", want, obs(host(null, null, null, false)),
-            HostStatus.UNKNOWN, List.of(), "no booted deployment"),
+            SyncStatus.UNKNOWN, List.of(), "no booted deployment"),
         Arguments.of("booted the desired image", want, obs(host(entry(NEW), null, entry(OLD), false)),
-            HostStatus.IN_SYNC, List.of(), "booted the desired image"),
+            SyncStatus.IN_SYNC, List.of(), "booted the desired image"),
         Arguments.of("booted with a tag in the reference, same digest", want,
             obs(host(entry(Hosts.REPO + ":42@sha256:" + "b".repeat(64)), null, null, false)),
-            HostStatus.IN_SYNC, List.of(), "booted the desired image"),
+            SyncStatus.IN_SYNC, List.of(), "booted the desired image"),
         Arguments.of("booted an older digest", want, obs(host(entry(OLD), null, null, false)),
-            HostStatus.DRIFTED, List.of("stage", "reboot"), "Git wants quay.io/example/os@sha256:bbbbbbbbbbbb"),
+            SyncStatus.DRIFTED, List.of("stage", "reboot"), "Git wants quay.io/example/os@sha256:bbbbbbbbbbbb"),
         Arguments.of("booted the tag only, Git pins a digest", want,
             obs(host(entry(Hosts.REPO + ":42"), null, null, false)),
-            HostStatus.DRIFTED, List.of("stage", "reboot"), "booted quay.io/example/os:42"),
+            SyncStatus.DRIFTED, List.of("stage", "reboot"), "booted quay.io/example/os:42"),
         Arguments.of("booted a non-container deployment", want, obs(host(entry(null), null, null, false)),
-            HostStatus.DRIFTED, List.of("stage", "reboot"), "booted a non-container deployment"),
+            SyncStatus.DRIFTED, List.of("stage", "reboot"), "booted a non-container deployment"),
         Arguments.of("another image is staged, booted old", want,
             obs(host(entry(OLD), entry(OTHER), null, false)),
-            HostStatus.DRIFTED, List.of("stage", "reboot"), "replacing staged quay.io/example/os@sha256:cccccccccccc"),
+            SyncStatus.DRIFTED, List.of("stage", "reboot"), "replacing staged quay.io/example/os@sha256:cccccccccccc"),
         Arguments.of("the desired image is staged", want, obs(host(entry(OLD), entry(NEW), null, false)),
-            HostStatus.DRIFTED, List.of("reboot"), "a reboot applies it"),
+            SyncStatus.DRIFTED, List.of("reboot"), "a reboot applies it"),
         Arguments.of("the desired image is staged download-only", want,
             obs(host(entry(OLD), entry(NEW, "registry", null, true), null, false)),
-            HostStatus.DRIFTED, List.of("unlock-staged", "reboot"), "download-only"),
+            SyncStatus.DRIFTED, List.of("unlock-staged", "reboot"), "download-only"),
         Arguments.of("booted desired, another image staged", want,
             obs(host(entry(NEW), entry(OLD), entry(OLD), false)),
-            HostStatus.DRIFTED, List.of("cancel-staged"), "would replace the desired image"),
+            SyncStatus.DRIFTED, List.of("cancel-staged"), "would replace the desired image"),
         Arguments.of("booted desired, rollback queued", want, obs(host(entry(NEW), null, entry(OLD), true)),
-            HostStatus.DRIFTED, List.of("cancel-rollback"), "rollback is queued"),
+            SyncStatus.DRIFTED, List.of("cancel-rollback"), "rollback is queued"),
         Arguments.of("explicit rollback from the desired image", want,
             obs(host(entry(OLD), null, entry(NEW), false)),
-            HostStatus.HELD, List.of(), "rolled back from the desired image"),
+            SyncStatus.HELD, List.of(), "rolled back from the desired image"),
         Arguments.of("bootloader fallback from the desired image", want,
             obs(host(entry(OLD), null, entry(NEW), true)),
-            HostStatus.HELD, List.of(), "bootloader fell back"),
+            SyncStatus.HELD, List.of(), "bootloader fell back"),
         Arguments.of("rpm-ostree layering makes the deployment incompatible", want,
             obs(host(Hosts.incompatible(OLD), null, null, false)),
-            HostStatus.HELD, List.of(), "incompatible"),
+            SyncStatus.HELD, List.of(), "incompatible"),
         Arguments.of("read-only sysroot", want, obs(Hosts.readOnly(host(entry(OLD), null, null, false))),
-            HostStatus.HELD, List.of(), "read-only"),
+            SyncStatus.HELD, List.of(), "read-only"),
         Arguments.of("transport differs", want,
             obs(host(entry(NEW, "containers-storage", null, false), null, null, false)),
-            HostStatus.DRIFTED, List.of("stage", "reboot"), "Git wants"),
+            SyncStatus.DRIFTED, List.of("stage", "reboot"), "Git wants"),
         Arguments.of("signature policy wanted, booted without", desired(NEW, Transport.REGISTRY, true, List.of(), Kargs.NONE),
-            obs(host(entry(NEW), null, null, false)), HostStatus.DRIFTED, List.of("stage", "reboot"), "Git wants"),
+            obs(host(entry(NEW), null, null, false)), SyncStatus.DRIFTED, List.of("stage", "reboot"), "Git wants"),
         Arguments.of("signature policy wanted and booted with it",
             desired(NEW, Transport.REGISTRY, true, List.of(), Kargs.NONE),
             obs(host(entry(NEW, "registry", "containerPolicy", false), null, null, false)),
-            HostStatus.IN_SYNC, List.of(), "booted the desired image"),
+            SyncStatus.IN_SYNC, List.of(), "booted the desired image"),
         Arguments.of("booted verified by an ostree remote, Git asks for no signature", want,
             obs(host(entry(NEW, "registry", "ostreeRemote:fedora", false), null, null, false)),
-            HostStatus.DRIFTED, List.of("stage", "reboot"), "Git wants"),
+            SyncStatus.DRIFTED, List.of("stage", "reboot"), "Git wants"),
         Arguments.of("insecure signature equals absent", want,
             obs(host(entry(NEW, "registry", "insecure", false), null, null, false)),
-            HostStatus.IN_SYNC, List.of(), "booted the desired image"),
+            SyncStatus.IN_SYNC, List.of(), "booted the desired image"),
         Arguments.of("oci layout path, same", desired("/mnt/usb/os.oci", Transport.OCI, false, List.of(), Kargs.NONE),
             obs(host(entry("/mnt/usb/os.oci", "oci", null, false), null, null, false)),
-            HostStatus.IN_SYNC, List.of(), "booted the desired image"),
+            SyncStatus.IN_SYNC, List.of(), "booted the desired image"),
         Arguments.of("a different repository with the same digest", want,
             obs(host(entry("quay.io/example/other@sha256:" + "b".repeat(64)), null, null, false)),
-            HostStatus.DRIFTED, List.of("stage", "reboot"), "Git wants"));
+            SyncStatus.DRIFTED, List.of("stage", "reboot"), "Git wants"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("imageSituations")
-  void plan_imageSituations(String situation, DesiredHost want, Observation seen, HostStatus status,
+  void plan_imageSituations(String situation, DesiredHost want, Observation seen, PlanStatus status,
       List<String> actionTypes, String reasonPart) {
     HostPlan plan = planner.planHost(want, seen);
 
@@ -130,7 +133,7 @@ class PlannerTest {
   void plan_notesUsrOverlay() {
     HostPlan plan = planner.planHost(desired(NEW), obs(Hosts.withOverlay(host(entry(NEW), null, null, false))));
 
-    assertThat(plan.status()).isEqualTo(HostStatus.IN_SYNC);
+    assertThat(plan.status()).isEqualTo(SyncStatus.IN_SYNC);
     assertThat(plan.notes()).singleElement().asString().contains("transient readWrite overlay");
   }
 

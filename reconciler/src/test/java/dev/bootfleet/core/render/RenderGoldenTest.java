@@ -1,5 +1,7 @@
 package dev.bootfleet.core.render;
 
+import dev.bootfleet.core.status.SyncStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.networknt.schema.Schema;
@@ -87,7 +89,7 @@ class RenderGoldenTest {
   @Test
   void text_saysNoHostDiffers_insteadOfAnEmptyTable() throws Exception {
     var inSync = observedPlan.hosts().stream()
-        .filter(h -> h.status() == dev.bootfleet.core.plan.HostStatus.IN_SYNC).toList();
+        .filter(h -> h.status() == dev.bootfleet.core.status.SyncStatus.IN_SYNC).toList();
     assertThat(inSync).isNotEmpty();
     Plan quiet = new Plan(observedPlan.mode(), observedPlan.revision(), null, observedPlan.generatedAt(), inSync,
         java.util.List.of());
@@ -142,7 +144,7 @@ class RenderGoldenTest {
         new dev.bootfleet.core.plan.Action.InstallPackages(java.util.List.of("htop")),
         new dev.bootfleet.core.plan.Action.RemovePackages(java.util.List.of("vim"), java.util.List.of("firefox")),
         new dev.bootfleet.core.plan.Action.Finalize(img));
-    var host = new dev.bootfleet.core.plan.HostPlan("desk-01", dev.bootfleet.core.plan.HostStatus.DRIFTED, "r",
+    var host = new dev.bootfleet.core.plan.HostPlan("desk-01", dev.bootfleet.core.status.SyncStatus.DRIFTED, "r",
         actions, java.util.List.of(), img, null);
     var plan = new dev.bootfleet.core.plan.Plan(dev.bootfleet.core.plan.Plan.Mode.OBSERVED, "HEAD", null,
         java.time.Instant.parse("2026-11-22T10:00:00Z"), java.util.List.of(host), java.util.List.of());

@@ -1,69 +1,62 @@
 package dev.bootfleet.app.agent;
 
-import dev.bootfleet.core.status.SyncStatus;
-
 import dev.bootfleet.adapters.fs.AtomicFiles;
+import dev.bootfleet.core.image.ImageLock;
+import dev.bootfleet.core.lifecycle.HostLifecycle;
 import dev.bootfleet.core.manifest.DesiredHost;
-import dev.bootfleet.core.image.ImageRef;
-import dev.bootfleet.core.manifest.ImageSpec;
-import dev.bootfleet.core.manifest.Problem;
-import dev.bootfleet.core.manifest.Transport;
 import dev.bootfleet.core.manifest.HostDriverKind;
-import dev.bootfleet.core.observed.BootEntry;
+import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.observed.EtcReport;
 import dev.bootfleet.core.observed.FlatpakState;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.observed.ObservedStateException;
-import dev.bootfleet.core.plan.Action;
-import dev.bootfleet.core.plan.BootCheck;
 import dev.bootfleet.core.plan.HostHistory;
 import dev.bootfleet.core.plan.HostPlan;
-
 import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.plan.Planner;
-import dev.bootfleet.core.image.ImageLock;
 import dev.bootfleet.core.port.DesiredStateSource;
 import dev.bootfleet.core.port.HostDriver;
+import dev.bootfleet.core.port.HostPower;
 import dev.bootfleet.core.render.EtcReportJson;
+import dev.bootfleet.core.status.Reason;
+import dev.bootfleet.core.status.SyncStatus;
 import dev.bootfleet.core.text.Text;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One host's agent: each {@link #cycle()} observes the host with bootc or rpm-ostree ({@link
  * HostDrivers}), tells how the last boot went, plans with the same engine as the CLI, carries out the
  * plan (files first, then the OS changes, the reboot last and only under the reboot policy), and writes
- * its reports. On rpm-ostree hosts every OS change is staged finalization-locked, and the reboot is
+ * its reports. What to do after a boot, when a host is held and when a reboot may be asked for are
+ * {@link HostLifecycle}'s pure decisions; this class carries them out through its ports ({@link
+ * HostDriver}, {@link HostPower}, the reboot policy's coordinator). On rpm-ostree hosts every OS change is staged finalization-locked, and the reboot is
  * {@code rpm-ostree finalize-deployment}. See docs/adr/0006-host-agent.md and README, "rpm-ostree hosts".
  */
 public final class Agent {
-  /** Staged updates lost at this many boots in a row make a hold: no endless stage-reboot-lose loop. */
-  static final int MAX_LOST = 3;
-  /** After asking for a reboot, the agent waits this long in the same boot before asking again. */
-  static final Duration REBOOT_GRACE = Duration.ofMinutes(30);
-
   private final AgentConfig config;
   private final DesiredStateSource source;
   private final HostDrivers drivers;
-  /** The driver of this cycle. */
-  private HostDriver driver;
-  /** rpm-ostree hosts: the kernel arguments of the next boot for the report; null otherwise. */
-  private java.util.List<String> kargs;
   private final EtcApplier etc;
   private final FlatpakApplier flatpak;
   private final RebootPolicy policy;
+  private final HostPower power;
   private final StateStore store;
   private final Clock clock;
   private final PrintStream log;
   private boolean firstCycle = true;
+  /** The driver of this cycle. */
+  private HostDriver driver;
+  /** rpm-ostree hosts: the kernel arguments of the next boot for the report; null otherwise. */
+  private List<String> kargs;
   /** The Flatpak state read in this cycle, and whether it is still current. */
   private FlatpakState flatpakState;
   private boolean flatpakFresh;
@@ -71,13 +64,14 @@ public final class Agent {
   private ImageLock images = ImageLock.EMPTY;
 
   Agent(AgentConfig config, DesiredStateSource source, HostDrivers drivers, EtcApplier etc, FlatpakApplier flatpak,
-      RebootPolicy policy, StateStore store, Clock clock, PrintStream log) {
+      RebootPolicy policy, HostPower power, StateStore store, Clock clock, PrintStream log) {
     this.config = config;
     this.source = source;
     this.drivers = drivers;
     this.etc = etc;
     this.flatpak = flatpak;
     this.policy = policy;
+    this.power = power;
     this.store = store;
     this.clock = clock;
     this.log = log;
@@ -86,10 +80,67 @@ public final class Agent {
   /** Runs one cycle; problems are in the report, only an unwritable state folder throws. */
   public CycleReport cycle() throws IOException {
     long started = System.nanoTime(); // the cycle's duration: a monotonic clock, not the agent's Clock
-    Instant now = clock.instant();
-    String bootId = bootId();
-    CycleReport rep = new CycleReport(config.host(), now, bootId, log);
+    String bootId = power.bootId();
+    CycleReport rep = new CycleReport(config.host(), clock.instant(), bootId, log);
     rep.source = source.describe();
+    AgentState st = loadState(rep);
+    DesiredHost want = desired(rep);
+    HostDrivers.Seen seen = observeHost(want, rep);
+    ObservedHost host = seen == null ? null : seen.host();
+    etc.cleanUp(want, st, rep);
+    if (host != null && host.booted() != null) {
+      HostLifecycle.AfterBoot boot = HostLifecycle.afterBoot(st.record, bootId, host, rep.time);
+      st.record = boot.record();
+      if (boot.decided()) {
+        rep.booted(boot.outcome().id(), boot.image(), boot.note());
+      }
+      if (want != null) {
+        reconcile(want, host, st, bootId, rep);
+      }
+    } else if (host != null) {
+      rep.status(Reason.NO_OBSERVED_STATE, rep.driver + " reports no booted deployment (not a bootc host?)");
+    }
+    releaseSlot(st, bootId, rep);
+    firstCycle = false;
+    st.record = HostLifecycle.concluded(st.record, rep.sync(), rep.revision);
+    if (rep.hold == null || st.record.hold() != null) {
+      rep.hold = st.record.hold();
+    }
+    rep.lastAppliedRevision = st.record.lastAppliedRevision();
+    store.save(st);
+    writeReports(rep, seen == null ? null : seen.text(), host, want, st, started);
+    return rep;
+  }
+
+  /**
+   * Plan, live changes, then the OS: the hold is settled, /etc and Flatpaks are applied (on a held host
+   * too: ADR 0009), the lifecycle judges the plan, and the driver's steps carry out what it allows.
+   */
+  private void reconcile(DesiredHost want, ObservedHost host, AgentState st, String bootId, CycleReport rep)
+      throws IOException {
+    Planner planner = new Planner(clock, images);
+    HostLifecycle.Settled settled = HostLifecycle.settleHold(st.record, want, host, planner);
+    st.record = settled.record();
+    if (settled.note() != null) {
+      rep.note(settled.note());
+    }
+    HostPlan plan = applyLiveChanges(planner, want, host, st, rep);
+    HostLifecycle.Verdict v = HostLifecycle.judge(st.record, plan, host, rep.anyFailed());
+    rep.status(v.why(), v.reason());
+    rep.hold = v.hold();
+    v.skipped().forEach(a -> rep.step(a.type(), want.image().switchTarget(), "skipped", "held"));
+    if (v.keepFallback()) {
+      keepFallback(st, rep);
+    }
+    StepContext c = new StepContext(want, host, bootId, rep, st, store, clock, policy);
+    OsSteps steps = driver instanceof HostDriver.RpmOstree r ? new RpmOstreeSteps(r, c, now -> kargs = now)
+        : new BootcSteps((HostDriver.Bootc) driver, power, config.reboot().defers(), c);
+    steps.run(v.run());
+  }
+
+  // --- the steps of a cycle ---
+
+  private AgentState loadState(CycleReport rep) throws IOException {
     StateStore.Loaded loaded = store.load();
     if (loaded.problem() != null) {
       rep.problem(loaded.problem());
@@ -102,47 +153,7 @@ public final class Agent {
     } catch (IOException e) {
       rep.problem(store.file().getParent() + ": cannot clean up: " + Text.oneLine(e.getMessage(), "?"));
     }
-    AgentState st = loaded.state();
-
-    DesiredHost want = desired(rep);
-    flatpakFresh = false;
-    ObservedHost host = null;
-    String statusText = null;
-    String tool = want == null || want.driver() == HostDriverKind.AUTO ? "bootc" : want.driver().id();
-    kargs = null;
-    try {
-      HostDrivers.Seen seen = drivers.observe(want == null ? HostDriverKind.AUTO : want.driver());
-      driver = seen.driver();
-      tool = HostDrivers.name(driver);
-      rep.driver = tool;
-      rep.driverHow = seen.how();
-      statusText = seen.text();
-      host = seen.host();
-      if (driver.kind() == HostDriverKind.RPM_OSTREE) {
-        kargs = driver.kargs();
-      }
-    } catch (HostDriver.HostException | ObservedStateException e) {
-      rep.problem(e.getMessage());
-    }
-
-    etc.cleanUp(want, st, rep);
-    if (host != null && host.booted() != null) {
-      checkBoot(st, bootId, host, rep);
-      if (want != null) {
-        reconcile(want, host, st, bootId, rep);
-      }
-    } else if (host != null) {
-      rep.status("unknown", tool + " reports no booted deployment (not a bootc host?)");
-    }
-    if (host == null) {
-      rep.status("unknown", tool + " status failed; nothing was changed");
-    }
-    releaseSlot(st, bootId, rep);
-    firstCycle = false;
-    rep.hold = st.hold;
-    store.save(st);
-    writeReports(rep, statusText, host, want, st, started);
-    return rep;
+    return loaded.state();
   }
 
   private DesiredHost desired(CycleReport rep) {
@@ -151,7 +162,7 @@ public final class Agent {
       d = source.fetch(config.host());
     } catch (IOException e) {
       rep.problem(Text.oneLine(e.getMessage(), "cannot read the desired state"));
-      rep.status("unknown", "the desired state cannot be read; nothing was changed");
+      rep.status(Reason.FETCH_FAILED, "the desired state cannot be read; nothing was changed");
       return null;
     }
     rep.revision = d.revision();
@@ -165,99 +176,41 @@ public final class Agent {
       }
     }
     if (d.hasErrors()) {
-      rep.status("unknown", d.revision() + " has errors; nothing from it is applied");
+      rep.status(Reason.REVISION_INVALID, d.revision() + " has errors; nothing from it is applied");
       return null;
     }
     if (d.host() == null) {
       rep.problem("the fleet repository declares no host " + config.host());
-      rep.status("unknown", d.revision() + " declares no host " + config.host());
+      rep.status(Reason.HOST_NOT_DECLARED, d.revision() + " declares no host " + config.host());
     }
     return d.host();
   }
 
-  // --- after a boot ---
-
-  private void checkBoot(AgentState st, String bootId, ObservedHost host, CycleReport rep) {
-    BootCheck.Staged record = st.staged == null ? null : new BootCheck.Staged(spec(st.staged.ref(),
-        st.staged.transport(), st.staged.enforce()), st.staged.bootId(), st.staged.locked(),
-        st.staged.rebootBootId() != null);
-    BootCheck.Outcome outcome = st.staged != null && st.staged.byDeployment()
-        ? DeploymentCheck.classify(st.staged, bootId, host) : BootCheck.classify(record, bootId, host);
-    String ref = st.staged == null ? null : st.staged.ref();
-    switch (outcome) {
-      case NONE -> { }
-      case PENDING -> {
-        if (!st.staged.bootId().equals(bootId)) {
-          st.staged = st.staged.inBoot(bootId); // a reboot kept it staged: it stays pending in this boot
-        }
+  /** Reads the host with the driver Git names (or the one detection finds); null when none could. */
+  private HostDrivers.Seen observeHost(DesiredHost want, CycleReport rep) {
+    flatpakFresh = false;
+    kargs = null;
+    HostDriverKind kind = want == null ? HostDriverKind.AUTO : want.driver();
+    try {
+      HostDrivers.Seen seen = drivers.observe(kind);
+      driver = seen.driver();
+      rep.driver = HostDrivers.name(driver);
+      rep.driverHow = seen.how();
+      if (driver.kind() == HostDriverKind.RPM_OSTREE) {
+        kargs = driver.kargs();
       }
-      case CONVERGED -> {
-        if (st.staged.from() != null && !canonical(st.staged.from()).equals(st.staged.ref())) {
-          st.remember(canonical(st.staged.from())); // left on purpose: Git may name it again (a revert)
-        }
-        st.lostAttempts = 0;
-        st.staged = null;
-        booted(st, bootId, outcome, ref, rep, "booted " + ref);
-      }
-      case STAGED_DISCARDED -> {
-        st.staged = null;
-        booted(st, bootId, outcome, ref, rep, "a reboot the agent did not ask for discarded the locked staged entry"
-            + " of " + ref + " (as meant); it is staged again");
-      }
-      case STAGED_LOST -> {
-        st.staged = null;
-        st.lostAttempts++;
-        booted(st, bootId, outcome, ref, rep, "the host booted its old image and the staged update of " + ref
-            + " is gone (finalization lost or failed; see journalctl -u ostree-finalize-staged -b -1); attempt "
-            + st.lostAttempts + " of " + MAX_LOST);
-        if (st.lostAttempts >= MAX_LOST) {
-          hold(st, ref, outcome, "the staged update of " + ref + " was lost at " + MAX_LOST
-              + " boots in a row; no new switch until Git names another digest or an operator clears the hold");
-        }
-      }
-      case BOOTLOADER_FALLBACK -> {
-        st.staged = null;
-        booted(st, bootId, outcome, ref, rep, "the bootloader fell back from " + ref + " to the previous image");
-        hold(st, ref, outcome, "the bootloader fell back from " + ref + " (boot failure?); it will not be staged"
-            + " again until Git names another digest or an operator clears the hold");
-      }
-      case EXPLICIT_ROLLBACK -> {
-        st.staged = null;
-        booted(st, bootId, outcome, ref, rep, "the host rolled back from " + ref);
-        hold(st, ref, outcome, "rolled back from " + ref + "; no new switch until Git names another digest or an"
-            + " operator clears the hold (bootfleet agent clear-hold)");
-      }
+      return seen;
+    } catch (HostDriver.HostException | ObservedStateException e) {
+      rep.problem(e.getMessage());
+      String tool = kind == HostDriverKind.AUTO ? "bootc" : kind.id();
+      rep.status(Reason.OBSERVE_FAILED, tool + " status failed; nothing was changed");
+      return null;
     }
   }
 
-  private void booted(AgentState st, String bootId, BootCheck.Outcome outcome, String ref, CycleReport rep,
-      String text) {
-    rep.bootOutcome = outcome.id();
-    rep.bootImage = ref;
-    st.lastBoot = new AgentState.Boot(bootId, outcome.id(), ref, rep.time.toString());
-    rep.note("boot: " + outcome.id() + ": " + text);
-  }
-
-  private void hold(AgentState st, String ref, BootCheck.Outcome outcome, String reason) {
-    st.restageable.remove(ref);
-    st.hold = new AgentState.Hold(ref, outcome.id(), reason, clock.instant().toString());
-  }
-
-  // --- reconcile ---
-
-  private void reconcile(DesiredHost want, ObservedHost host, AgentState st, String bootId, CycleReport rep)
-      throws IOException {
-    String target = want.image().switchTarget();
-    if (st.hold != null && !st.hold.ref().equals(target)) {
-      rep.note("the hold on " + st.hold.ref() + " ends: Git names " + target);
-      st.hold = null;
-      st.lostAttempts = 0;
-    }
-    Planner planner = new Planner(clock, images);
-    if (st.hold != null && planner.planHost(want, new Observation(host, null)).status() == SyncStatus.IN_SYNC) {
-      rep.note("the hold on " + st.hold.ref() + " ends: the host runs it");
-      st.hold = null;
-    }
+  /** Applies /etc and Flatpaks, and returns the plan of the host as it is after them. */
+  private HostPlan applyLiveChanges(Planner planner, DesiredHost want, ObservedHost host, AgentState st,
+      CycleReport rep) throws IOException {
     EtcApplier.Observed files = observe(want, st, rep);
     HostPlan plan = plan(planner, want, host, st, files);
     if (etc.apply(plan, want, st, files, store, rep)) {
@@ -269,120 +222,23 @@ public final class Agent {
       flatpakFresh = false;
       plan = plan(planner, want, host, st, observe(want, st, quiet(rep)));
     }
-    boolean held = st.hold != null;
-    if (held || plan.status() == SyncStatus.HELD) {
-      rep.status("held", held ? st.hold.reason() : plan.reason());
-      for (Action a : plan.actions()) {
-        if (!(a instanceof Action.WriteFile) && !(a instanceof Action.RemoveFile) && !a.isFlatpak()) {
-          rep.step(a.type(), target, "skipped", "held");
-        }
-      }
-      return;
-    }
-    rep.status(plan.status().id(), plan.reason());
-    List<Action> os = plan.actions().stream().filter(a -> !a.isFlatpak()).toList(); // Flatpaks ran above
-    if (driver instanceof HostDriver.RpmOstree r) {
-      new RpmOstreeSteps(this, r, want, host, st, bootId, rep).run(os);
-      return;
-    }
-    HostDriver.Bootc bootc = (HostDriver.Bootc) driver;
-    boolean unlock = false;
-    for (Action a : os) {
-      try {
-        switch (a) {
-          case Action.WriteFile w -> { }
-          case Action.RemoveFile r -> { }
-          case Action.Stage s -> {
-            bootc.switchTo(s.ref(), s.transport(), s.enforceSignaturePolicy());
-            st.staged = new AgentState.Staged(s.ref(), s.transport(), s.enforceSignaturePolicy(), bootId,
-                imageOf(host.booted()), false, null, null);
-            store.save(st);
-            rep.step("stage", s.ref(), "done", "bootc switch" + (s.from() == null ? "" : "; from " + s.from()));
-          }
-          case Action.UnlockStaged u -> unlock = true;
-          case Action.CancelStaged c -> {
-            if (host.staged() != null && host.staged().downloadOnly()) {
-              rep.step("cancel-staged", c.ref(), "done", "already locked: the next boot discards it");
-            } else {
-              bootc.lockStaged();
-              rep.step("cancel-staged", c.ref(), "done", "locked (bootc upgrade --download-only): the next boot"
-                  + " discards it; bootc has no verb to drop it");
-            }
-          }
-          case Action.CancelRollback c -> {
-            ObservedHost now = HostDrivers.parse(driver.status(), driver);
-            if (now.rollbackQueued()) { // bootc rollback toggles: only when one is still queued
-              driver.revertQueuedRollback();
-              rep.step("cancel-rollback", c.ref(), "done", "bootc rollback reverted the queued rollback");
-            }
-          }
-          case Action.SetKargs k -> rep.step("set-kargs", String.join(" ", k.append()), "skipped",
-              "not supported by this driver");
-          case Action.Reboot r -> reboot(bootc, want, host, st, bootId, unlock, rep);
-          default -> rep.step(a.type(), target, "skipped", "not supported by this driver");
-        }
-      } catch (HostDriver.HostException | ObservedStateException e) {
-        rep.step(a.type(), target, "failed", e.getMessage());
-        rep.problem(e.getMessage());
-        return; // the next cycle starts again from what bootc reports
-      }
-    }
+    return plan;
   }
 
-  private void reboot(HostDriver.Bootc bootc, DesiredHost want, ObservedHost host, AgentState st, String bootId,
-      boolean unlock, CycleReport rep) throws HostDriver.HostException, IOException {
-    Instant now = clock.instant();
-    String target = want.image().switchTarget();
-    if (st.staged != null && bootId.equals(st.staged.rebootBootId()) && st.staged.rebootAt() != null
-        && Instant.parse(st.staged.rebootAt()).plus(REBOOT_GRACE).isAfter(now)) {
-      rep.reboot = "requested at " + st.staged.rebootAt() + "; waiting for it";
-      rep.step("reboot", target, "waiting", rep.reboot);
-      return;
-    }
-    if (st.staged == null) { // staged by someone else (or the state was lost): record it for after the boot
-      boolean locked = host.staged() != null && host.staged().downloadOnly();
-      st.staged = new AgentState.Staged(target, want.image().transport().id(), want.image().enforceSignaturePolicy(),
-          bootId, imageOf(host.booted()), locked, null, null);
-    }
-    RebootPolicy.Decision d = policy.decide(now);
-    if (d instanceof RebootPolicy.Wait w) {
-      rep.reboot = "waiting: " + w.why();
-      if (config.reboot().defers() && !st.staged.locked() && !unlock) {
-        bootc.lockStaged();
-        st.staged = st.staged.withLocked(true);
-        rep.step("lock-staged", target, "done", "so that only the agent's reboot applies it");
-      }
-      rep.step("reboot", target, "waiting", w.why());
-      return;
-    }
-    boolean slot = ((RebootPolicy.Go) d).slotTaken();
-    if (slot) {
-      st.fleetLock = new AgentState.Lock(true, bootId, now.toString());
-      rep.fleetLock = "slot taken";
-    }
+  /** After a bootloader fallback: revert the queued return to the failed image, once, so the fallback sticks. */
+  private void keepFallback(AgentState st, CycleReport rep) throws IOException {
+    String ref = st.record.hold().ref();
     try {
-      if (unlock || st.staged.locked()) {
-        bootc.unlockStaged();
-        st.staged = st.staged.withLocked(false);
-        rep.step("unlock-staged", target, "done", "bootc upgrade --from-downloaded");
+      if (driver.revertQueuedRollback()) {
+        rep.step("keep-fallback", ref, "done", HostDrivers.name(driver) + " rollback: the next boot stays on the"
+            + " image the bootloader fell back to");
       }
+      st.record = HostLifecycle.fallbackKept(st.record);
+      store.save(st);
     } catch (HostDriver.HostException e) {
-      giveBack(st, rep);
-      throw e;
+      rep.step("keep-fallback", ref, "failed", e.getMessage());
+      rep.problem(e.getMessage());
     }
-    st.staged = st.staged.withReboot(bootId, now.toString());
-    rep.reboot = "requested";
-    store.save(st);
-    String failed = runReboot();
-    if (failed != null) {
-      st.staged = st.staged.withReboot(null, null);
-      rep.reboot = "failed: " + failed;
-      rep.step("reboot", target, "failed", failed);
-      rep.problem("reboot command " + String.join(" ", config.reboot().command()) + ": " + failed);
-      giveBack(st, rep);
-      return;
-    }
-    rep.step("reboot", target, "requested", String.join(" ", config.reboot().command()));
   }
 
   /**
@@ -408,94 +264,28 @@ public final class Agent {
   private static HostPlan plan(Planner planner, DesiredHost want, ObservedHost host, AgentState st,
       EtcApplier.Observed files) {
     return planner.planHost(want, new Observation(host, files.report(), new HostHistory(
-        new java.util.HashSet<>(st.restageable))));
+        new HashSet<>(st.record.restageable()))));
   }
 
   /** A report that goes nowhere: for observing again after a change, without logging it twice. */
   private CycleReport quiet(CycleReport rep) {
-    return new CycleReport(config.host(), rep.time, rep.bootId, new PrintStream(java.io.OutputStream.nullOutputStream()));
+    return new CycleReport(config.host(), rep.time, rep.bootId, new PrintStream(OutputStream.nullOutputStream()));
   }
 
-  /** Replaces the kernel arguments reported for this cycle (after the agent changed them). */
-  void kargs(java.util.List<String> now) {
-    kargs = now;
-  }
-
-  AgentConfig config() {
-    return config;
-  }
-
-  Clock clock() {
-    return clock;
-  }
-
-  RebootPolicy policy() {
-    return policy;
-  }
-
-  StateStore store() {
-    return store;
-  }
-
-  void giveBack(AgentState st, CycleReport rep) {
-    if (st.fleetLock != null && st.fleetLock.held()) {
-      String why = policy.release();
-      if (why == null) {
-        st.fleetLock = null;
-        rep.fleetLock = "slot given back";
-      } else {
-        rep.problem(why);
-      }
-    }
-  }
-
-  /** Hands the reboot to systemd (or the configured command); null on success, else why it failed. */
-  private String runReboot() {
-    try {
-      Process p = new ProcessBuilder(config.reboot().command()).redirectErrorStream(true)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-      byte[] out = p.getInputStream().readNBytes(64 * 1024);
-      if (!p.waitFor(2, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        return "did not finish in 2 minutes";
-      }
-      return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + Text.oneLine(new String(out,
-          StandardCharsets.UTF_8), "");
-    } catch (IOException e) {
-      return "cannot start: " + Text.oneLine(e.getMessage(), "?");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
-    }
-  }
-
-  /** Reports steady state to FleetLock once the boot is over (and once when the agent starts). */
+  /** Reports steady state to the reboot coordinator once the boot is over (and once when the agent starts). */
   private void releaseSlot(AgentState st, String bootId, CycleReport rep) {
-    if (!policy.usesFleetLock()) {
-      return;
-    }
-    boolean rebootPending = st.staged != null && bootId.equals(st.staged.rebootBootId());
-    boolean heldFromBefore = st.fleetLock != null && st.fleetLock.held() && !bootId.equals(st.fleetLock.bootId());
-    if (rebootPending || !(heldFromBefore || firstCycle)) {
+    if (!policy.coordinates() || !HostLifecycle.releaseSlot(st.record, bootId, firstCycle)) {
       return;
     }
     String why = policy.release();
     if (why == null) {
-      if (st.fleetLock != null) {
+      if (st.record.rebootSlot() != null) {
         rep.fleetLock = "slot given back (steady state)";
         rep.note("FleetLock: steady state reported, reboot slot given back");
       }
-      st.fleetLock = null;
+      st.record = st.record.withRebootSlot(null);
     } else {
       rep.problem(why);
-    }
-  }
-
-  private String bootId() throws IOException {
-    try {
-      return Files.readString(config.bootIdFile(), StandardCharsets.US_ASCII).strip();
-    } catch (IOException e) {
-      throw new IOException("cannot read the boot id from " + config.bootIdFile() + ": " + e.getMessage(), e);
     }
   }
 
@@ -531,23 +321,5 @@ public final class Agent {
     } catch (IOException e) {
       rep.problem("cannot write reports to " + config.reportDir() + ": " + Text.oneLine(e.getMessage(), "?"));
     }
-  }
-
-  static ImageSpec spec(String ref, String transport, boolean enforce) {
-    Transport t = Transport.of(transport);
-    return new ImageSpec(ref, t, enforce, t == Transport.OCI ? null : ImageRef.parse(ref));
-  }
-
-  /** The form Git's references take ({@code ImageSpec.switchTarget}); an unparsable one as it is. */
-  static String canonical(String ref) {
-    try {
-      return ImageRef.parse(ref).canonical();
-    } catch (IllegalArgumentException e) {
-      return ref;
-    }
-  }
-
-  static String imageOf(BootEntry e) {
-    return e == null || e.image() == null ? null : e.image().image().image();
   }
 }

@@ -1,7 +1,10 @@
 package dev.bootfleet.app.agent;
 
 import dev.bootfleet.adapters.bootc.BootcCli;
+import dev.bootfleet.adapters.exec.SystemPower;
 import dev.bootfleet.adapters.fleetlock.FleetLockClient;
+import dev.bootfleet.adapters.fleetlock.FleetLockCoordinator;
+import dev.bootfleet.core.port.RebootCoordinator;
 import dev.bootfleet.adapters.fs.EtcTree;
 import dev.bootfleet.adapters.git.GitDesiredState;
 import dev.bootfleet.adapters.flatpak.FlatpakCli;
@@ -99,11 +102,13 @@ public final class AgentCommand implements Callable<Integer> {
         c.stateDir().resolve("fleet.git"));
     HostDrivers drivers = new HostDrivers(new BootcCli(c.bootc(), c.bootcTimeout()),
         new RpmOstreeCli(c.rpmOstree(), c.bootcTimeout()));
-    FleetLockClient lock = c.reboot().fleetLock() == null ? null : new FleetLockClient(c.reboot().fleetLock().url(),
-        c.reboot().fleetLock().id(), c.reboot().fleetLock().group(), Duration.ofSeconds(30));
+    RebootCoordinator coordinator = c.reboot().fleetLock() == null ? RebootCoordinator.NONE
+        : new FleetLockCoordinator(new FleetLockClient(c.reboot().fleetLock().url(), c.reboot().fleetLock().id(),
+            c.reboot().fleetLock().group(), Duration.ofSeconds(30)));
     FlatpakApplier flatpak = new FlatpakApplier(new FlatpakCli(c.flatpak(), java.util.Map.of(), c.bootcTimeout()));
     return new Agent(c, source, drivers, new EtcApplier(new EtcTree(c.root()), c.localChanges()), flatpak,
-        new RebootPolicy(c.reboot().windows(), lock), new StateStore(c.stateDir()), clock, log);
+        new RebootPolicy(c.reboot().windows(), coordinator), new SystemPower(c.bootIdFile(), c.reboot().command()),
+        new StateStore(c.stateDir()), clock, log);
   }
 
   /** Reads the configuration; prints every problem and returns null when there is one. */
@@ -168,14 +173,12 @@ public final class AgentCommand implements Callable<Integer> {
       try (FileChannel ch = lockFile(config); FileLock lock = ch.lock()) {
         StateStore store = new StateStore(config.stateDir());
         AgentState st = store.load().state();
-        if (st.hold == null) {
+        if (st.record.hold() == null) {
           spec.commandLine().getOut().println("no hold on " + config.host());
           return 0;
         }
-        String ref = st.hold.ref();
-        st.remember(ref);
-        st.hold = null;
-        st.lostAttempts = 0;
+        String ref = st.record.hold().ref();
+        st.record = st.record.clearHold();
         store.save(st);
         spec.commandLine().getOut().println("cleared the hold on " + ref + "; the next cycle may stage it again");
         return 0;

@@ -1,5 +1,10 @@
 package dev.bootfleet.app.agent;
 
+import dev.bootfleet.core.lifecycle.HostRecord;
+import dev.bootfleet.core.status.Condition;
+import dev.bootfleet.core.status.Reason;
+import dev.bootfleet.core.status.SyncStatus;
+
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,14 +37,18 @@ public final class CycleReport {
   /** bootc or rpm-ostree, and why that one. */
   String driver;
   String driverHow;
-  String status = "unknown";
+  SyncStatus status = SyncStatus.UNKNOWN;
+  Reason why = Reason.NO_OBSERVED_STATE;
   String reason = "";
+  /** The last revision this host was found in sync with (kept across cycles), or null. */
+  String lastAppliedRevision;
   String bootOutcome;
   String bootImage;
-  AgentState.Hold hold;
+  HostRecord.Hold hold;
   String reboot;
   String fleetLock;
   final List<Step> steps = new ArrayList<>();
+  private boolean unreadable;
   final List<Drift> drift = new ArrayList<>();
   final List<String> notes = new ArrayList<>();
   final List<String> problems = new ArrayList<>();
@@ -51,8 +60,23 @@ public final class CycleReport {
     this.log = log;
   }
 
+  /** The status word ({@code in-sync}, ...), as the report writes it. */
   public String status() {
+    return status.id();
+  }
+
+  public SyncStatus sync() {
     return status;
+  }
+
+  /** The CamelCase reason of the host's conditions. */
+  public Reason why() {
+    return why;
+  }
+
+  /** Ready, Reconciling and Stalled, as the report writes them. */
+  public List<Condition> conditions() {
+    return Condition.of(why, reason);
   }
 
   public String reason() {
@@ -93,13 +117,27 @@ public final class CycleReport {
     return List.copyOf(notes);
   }
 
-  public AgentState.Hold hold() {
+  public HostRecord.Hold hold() {
     return hold;
+  }
+
+  /**
+   * Whether a step of this cycle so far failed or was refused, or a managed path could not be read:
+   * either way the host is not known to match Git.
+   */
+  boolean anyFailed() {
+    return unreadable || steps.stream().anyMatch(s -> s.result().equals("failed") || s.result().equals("refused"));
   }
 
   void step(String type, String target, String result, String detail) {
     steps.add(new Step(type, target, result, detail));
     log.println("bootfleet-agent: " + type + " " + target + ": " + result + (detail == null ? "" : " (" + detail + ")"));
+  }
+
+  /** A managed path the agent could not read (a folder or a link where Git names a file, ...). */
+  void unreadable(String path, String detail) {
+    unreadable = true;
+    drift(path, detail);
   }
 
   void drift(String path, String detail) {
@@ -117,9 +155,17 @@ public final class CycleReport {
     log.println("bootfleet-agent: error: " + text);
   }
 
-  void status(String s, String why) {
-    status = s;
-    reason = why;
+  /** What the last boot proved about what was staged ({@code HostLifecycle.AfterBoot}). */
+  void booted(String outcome, String image, String note) {
+    bootOutcome = outcome;
+    bootImage = image;
+    note(note);
+  }
+
+  void status(Reason r, String sentence) {
+    status = r.status();
+    why = r;
+    reason = sentence;
   }
 
   ObjectNode toJson() {
@@ -134,8 +180,15 @@ public final class CycleReport {
     o.put("revision", revision);
     o.put("driver", driver);
     o.put("driverDetection", driverHow);
-    o.put("status", status);
+    o.put("status", status.id());
     o.put("reason", reason);
+    ArrayNode conditions = o.putArray("conditions");
+    for (Condition c : conditions()) {
+      conditions.addObject().put("type", c.type()).put("status", c.status()).put("reason", c.reason())
+          .put("message", c.message());
+    }
+    o.put("lastAttemptedRevision", revision);
+    o.put("lastAppliedRevision", lastAppliedRevision);
     o.put("durationMs", durationMs);
     if (bootOutcome != null) {
       o.putObject("boot").put("outcome", bootOutcome).put("image", bootImage);
@@ -144,7 +197,8 @@ public final class CycleReport {
     }
     if (hold != null) {
       o.putObject("hold").put("image", hold.ref()).put("outcome", hold.outcome()).put("reason", hold.reason())
-          .put("since", hold.since());
+          .put("since", hold.since())
+          .put("rollbackReverted", hold.rollbackReverted());
     } else {
       o.putNull("hold");
     }

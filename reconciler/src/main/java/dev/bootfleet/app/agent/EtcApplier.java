@@ -77,6 +77,7 @@ final class EtcApplier {
         found = tree.read(p);
       } catch (EtcTree.EtcException e) {
         rep.problem(e.getMessage());
+        rep.unreadable(p, "cannot be read as a file bootfleet manages: " + e.getMessage());
         continue;
       } catch (IOException e) {
         rep.problem(p + ": cannot read: " + Text.oneLine(e.getMessage(), "?"));
@@ -178,6 +179,7 @@ final class EtcApplier {
         } catch (EtcTree.EtcException e) {
           rep.step("remove-file", r.path(), "refused", e.getMessage());
           rep.problem(e.getMessage());
+          rep.drift(r.path(), "state: absent in Git, and it could not be removed");
         }
       }
     }

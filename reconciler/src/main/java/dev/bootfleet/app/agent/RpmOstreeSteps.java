@@ -1,14 +1,15 @@
 package dev.bootfleet.app.agent;
 
-import dev.bootfleet.core.manifest.DesiredHost;
+import dev.bootfleet.core.lifecycle.HostLifecycle;
+import dev.bootfleet.core.lifecycle.HostRecord;
 import dev.bootfleet.core.observed.BootEntry;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.observed.ObservedStateException;
 import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.port.HostDriver;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One cycle's plan carried out on an rpm-ostree host. Each OS change ({@code rebase}, {@code install},
@@ -17,31 +18,26 @@ import java.util.List;
  * serial) for the check after the boot; {@code finalize} goes through the same reboot policy as bootc's
  * reboot (windows, FleetLock) and runs {@code rpm-ostree finalize-deployment}, which reboots the host.
  */
-final class RpmOstreeSteps {
-  private final Agent agent;
+final class RpmOstreeSteps implements OsSteps {
   private final HostDriver.RpmOstree driver;
-  private final DesiredHost want;
-  private final ObservedHost host;
-  private final AgentState st;
-  private final String bootId;
+  private final StepContext c;
   private final CycleReport rep;
   private final String target;
+  /** Receives the kernel arguments of the next boot after the agent changed them. */
+  private final Consumer<List<String>> kargs;
   /** Whether an OS change was staged in this cycle and not yet recorded. */
   private boolean changed;
 
-  RpmOstreeSteps(Agent agent, HostDriver.RpmOstree driver, DesiredHost want, ObservedHost host, AgentState st,
-      String bootId, CycleReport rep) {
-    this.agent = agent;
+  RpmOstreeSteps(HostDriver.RpmOstree driver, StepContext c, Consumer<List<String>> kargs) {
     this.driver = driver;
-    this.want = want;
-    this.host = host;
-    this.st = st;
-    this.bootId = bootId;
-    this.rep = rep;
-    this.target = want.image().switchTarget();
+    this.c = c;
+    this.rep = c.rep;
+    this.target = c.target;
+    this.kargs = kargs;
   }
 
-  void run(List<Action> actions) throws IOException {
+  @Override
+  public void run(List<Action> actions) throws IOException {
     for (Action a : actions) {
       try {
         switch (a) {
@@ -66,20 +62,20 @@ final class RpmOstreeSteps {
             boolean c = driver.setKargs(k.append(), k.delete());
             done("set-kargs", describe(k), c, "rpm-ostree kargs --lock-finalization");
             if (c) {
-              agent.kargs(driver.kargs());
+              kargs.accept(driver.kargs());
             }
           }
-          case Action.CancelStaged c -> {
+          case Action.CancelStaged x -> {
             boolean d = driver.cleanupPending();
-            rep.step("cancel-staged", c.ref(), d ? "done" : "unchanged", d ? "rpm-ostree cleanup -p"
+            rep.step("cancel-staged", x.ref(), d ? "done" : "unchanged", d ? "rpm-ostree cleanup -p"
                 : "nothing was pending");
-            if (d && st.staged != null && st.staged.rebootBootId() == null) {
-              st.staged = null; // the agent's own staged entry, if it was one, is gone on purpose
+            if (d && c.record().staged() != null && c.record().staged().rebootBootId() == null) {
+              c.record(c.record().withStaged(null)); // the agent's own staged entry, if it was one, is gone on purpose
             }
           }
-          case Action.CancelRollback c -> {
+          case Action.CancelRollback x -> {
             boolean d = driver.revertQueuedRollback();
-            rep.step("cancel-rollback", c.ref(), d ? "done" : "unchanged", d
+            rep.step("cancel-rollback", x.ref(), d ? "done" : "unchanged", d
                 ? "rpm-ostree rollback reverted the queued rollback" : "no rollback queued (or a staged deployment)");
           }
           case Action.Finalize f -> finalizeStaged();
@@ -131,18 +127,12 @@ final class RpmOstreeSteps {
     if (staged == null) {
       return;
     }
-    st.staged = new AgentState.Staged(target, want.image().transport().id(), want.image().enforceSignaturePolicy(),
-        bootId, Agent.imageOf(host.booted()), staged.downloadOnly(), null, null, staged.ostreeChecksum(),
-        staged.deploySerial());
-    agent.store().save(st);
+    HostRecord r = HostLifecycle.staged(c.record(), c.want.image(), c.bootId, c.host, staged.downloadOnly());
+    c.record(r.withStaged(r.staged().withDeployment(staged.ostreeChecksum(), staged.deploySerial())));
   }
 
   private void finalizeStaged() throws HostDriver.HostException, ObservedStateException, IOException {
-    Instant now = agent.clock().instant();
-    if (st.staged != null && bootId.equals(st.staged.rebootBootId()) && st.staged.rebootAt() != null
-        && Instant.parse(st.staged.rebootAt()).plus(Agent.REBOOT_GRACE).isAfter(now)) {
-      rep.reboot = "requested at " + st.staged.rebootAt() + "; waiting for it";
-      rep.step("finalize", target, "waiting", rep.reboot);
+    if (c.rebootAwaited("finalize")) {
       return;
     }
     recordIfChanged();
@@ -151,35 +141,25 @@ final class RpmOstreeSteps {
       rep.step("finalize", target, "skipped", "nothing is staged");
       return;
     }
-    if (st.staged == null || !st.staged.byDeployment() || !st.staged.checksum().equals(staged.ostreeChecksum())
-        || !st.staged.serial().equals(staged.deploySerial())) {
+    HostRecord.Staged mine = c.record().staged();
+    if (mine == null || !mine.byDeployment() || !mine.checksum().equals(staged.ostreeChecksum())
+        || !mine.serial().equals(staged.deploySerial())) {
       record(staged); // staged by someone else, or the state was lost: record it for after the boot
     }
-    RebootPolicy.Decision d = agent.policy().decide(now);
-    if (d instanceof RebootPolicy.Wait w) {
-      rep.reboot = "waiting: " + w.why();
+    String wait = c.mayReboot();
+    if (wait != null) {
       if (!staged.downloadOnly()) {
         rep.note("the staged deployment is not finalization-locked: any reboot applies it");
       }
-      rep.step("finalize", target, "waiting", w.why());
+      rep.step("finalize", target, "waiting", wait);
       return;
     }
-    if (((RebootPolicy.Go) d).slotTaken()) {
-      st.fleetLock = new AgentState.Lock(true, bootId, now.toString());
-      rep.fleetLock = "slot taken";
-    }
-    st.staged = st.staged.withReboot(bootId, now.toString());
-    rep.reboot = "requested";
-    agent.store().save(st);
+    c.rebootAsked();
     try {
       String checksum = driver.finalizeStaged();
       rep.step("finalize", target, "requested", "rpm-ostree finalize-deployment " + checksum);
     } catch (HostDriver.HostException e) {
-      st.staged = st.staged.withReboot(null, null);
-      rep.reboot = "failed: " + e.getMessage();
-      rep.step("finalize", target, "failed", e.getMessage());
-      rep.problem(e.getMessage());
-      agent.giveBack(st, rep);
+      c.rebootFailed("finalize", e.getMessage());
     }
   }
 }

@@ -1,5 +1,9 @@
 package dev.bootfleet.app.agent;
 
+import dev.bootfleet.core.lifecycle.HostRecord;
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.bootfleet.adapters.fs.AtomicFiles;
 import dev.bootfleet.core.text.Text;
 import java.io.IOException;
@@ -75,27 +79,25 @@ public final class StateStore {
           text(f, "group"), text(f, "pendingSha256")));
     }
     JsonNode st = n.path("staged");
-    if (st.isObject()) {
-      s.staged = new AgentState.Staged(text(st, "ref"), text(st, "transport"), st.path("enforce").asBoolean(false),
-          text(st, "bootId"), text(st, "from"), st.path("locked").asBoolean(false), text(st, "rebootBootId"),
-          text(st, "rebootAt"), text(st, "checksum"), st.path("serial").isInt() ? st.path("serial").asInt() : null);
-    }
-    s.lostAttempts = n.path("lostAttempts").asInt(0);
+    HostRecord.Staged staged = !st.isObject() ? null : new HostRecord.Staged(text(st, "ref"), text(st, "transport"),
+        st.path("enforce").asBoolean(false), text(st, "bootId"), text(st, "from"), st.path("locked").asBoolean(false),
+        text(st, "rebootBootId"), text(st, "rebootAt"), text(st, "checksum"),
+        st.path("serial").isInt() ? st.path("serial").asInt() : null);
     JsonNode h = n.path("hold");
-    if (h.isObject()) {
-      s.hold = new AgentState.Hold(text(h, "ref"), text(h, "outcome"), text(h, "reason"), text(h, "since"));
-    }
+    HostRecord.Hold hold = !h.isObject() ? null : new HostRecord.Hold(text(h, "ref"), text(h, "outcome"),
+        text(h, "reason"), text(h, "since"), h.path("rollbackReverted").asBoolean(false));
+    List<String> restageable = new ArrayList<>();
     for (JsonNode r : n.path("restageable")) {
-      s.restageable.add(r.asString());
+      restageable.add(r.asString());
     }
     JsonNode l = n.path("fleetLock");
-    if (l.isObject()) {
-      s.fleetLock = new AgentState.Lock(l.path("held").asBoolean(false), text(l, "bootId"), text(l, "at"));
-    }
+    HostRecord.Lock lock = !l.isObject() ? null
+        : new HostRecord.Lock(l.path("held").asBoolean(false), text(l, "bootId"), text(l, "at"));
     JsonNode b = n.path("lastBoot");
-    if (b.isObject()) {
-      s.lastBoot = new AgentState.Boot(text(b, "bootId"), text(b, "outcome"), text(b, "ref"), text(b, "at"));
-    }
+    HostRecord.Boot boot = !b.isObject() ? null
+        : new HostRecord.Boot(text(b, "bootId"), text(b, "outcome"), text(b, "ref"), text(b, "at"));
+    s.record = new HostRecord(staged, n.path("lostAttempts").asInt(0), hold, restageable, lock, boot,
+        text(n, "lastAppliedRevision"));
     return s;
   }
 
@@ -111,10 +113,11 @@ public final class StateStore {
     ObjectNode files = o.putObject("files");
     s.files.forEach((path, f) -> files.putObject(path).put("sha256", f.sha256()).put("mode", f.mode())
         .put("owner", f.owner()).put("group", f.group()).put("pendingSha256", f.pendingSha256()));
-    if (s.staged == null) {
+    HostRecord r = s.record;
+    if (r.staged() == null) {
       o.putNull("staged");
     } else {
-      AgentState.Staged x = s.staged;
+      HostRecord.Staged x = r.staged();
       o.putObject("staged").put("ref", x.ref()).put("transport", x.transport()).put("enforce", x.enforce())
           .put("bootId", x.bootId()).put("from", x.from()).put("locked", x.locked())
           .put("rebootBootId", x.rebootBootId()).put("rebootAt", x.rebootAt());
@@ -122,27 +125,28 @@ public final class StateStore {
         o.withObject("staged").put("checksum", x.checksum()).put("serial", x.serial());
       }
     }
-    o.put("lostAttempts", s.lostAttempts);
-    if (s.hold == null) {
+    o.put("lostAttempts", r.lostAttempts());
+    if (r.hold() == null) {
       o.putNull("hold");
     } else {
-      o.putObject("hold").put("ref", s.hold.ref()).put("outcome", s.hold.outcome()).put("reason", s.hold.reason())
-          .put("since", s.hold.since());
+      o.putObject("hold").put("ref", r.hold().ref()).put("outcome", r.hold().outcome()).put("reason", r.hold().reason())
+          .put("since", r.hold().since()).put("rollbackReverted", r.hold().rollbackReverted());
     }
-    ArrayNode r = o.putArray("restageable");
-    s.restageable.forEach(r::add);
-    if (s.fleetLock == null) {
+    ArrayNode rs = o.putArray("restageable");
+    r.restageable().forEach(rs::add);
+    if (r.rebootSlot() == null) {
       o.putNull("fleetLock");
     } else {
-      o.putObject("fleetLock").put("held", s.fleetLock.held()).put("bootId", s.fleetLock.bootId())
-          .put("at", s.fleetLock.at());
+      o.putObject("fleetLock").put("held", r.rebootSlot().held()).put("bootId", r.rebootSlot().bootId())
+          .put("at", r.rebootSlot().at());
     }
-    if (s.lastBoot == null) {
+    if (r.lastBoot() == null) {
       o.putNull("lastBoot");
     } else {
-      o.putObject("lastBoot").put("bootId", s.lastBoot.bootId()).put("outcome", s.lastBoot.outcome())
-          .put("ref", s.lastBoot.ref()).put("at", s.lastBoot.at());
+      o.putObject("lastBoot").put("bootId", r.lastBoot().bootId()).put("outcome", r.lastBoot().outcome())
+          .put("ref", r.lastBoot().ref()).put("at", r.lastBoot().at());
     }
+    o.put("lastAppliedRevision", r.lastAppliedRevision());
     return o;
   }
 }

@@ -1,5 +1,6 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.Reason;
 import dev.bootfleet.core.status.SyncStatus;
 
 import dev.bootfleet.core.manifest.DesiredHost;
@@ -118,7 +119,7 @@ public final class Planner {
           ? "" : "; /etc matches Git");
       default -> String.join("; ", f.reasons);
     };
-    return new HostPlan(desired.name(), status, reason, actions, f.notes, want, imageOf(host.booted()));
+    return new HostPlan(desired.name(), status, reason, actions, f.notes, want, imageOf(host.booted()), f.holdWhy);
   }
 
   /**
@@ -142,6 +143,12 @@ public final class Planner {
     Action.SetKargs kargs;
     boolean rebootNeeded;
     String hold;
+    Reason holdWhy;
+
+    void hold(Reason why, String sentence) {
+      holdWhy = why;
+      hold = sentence;
+    }
 
     void finishReboot(String ref, boolean rpmOstree) {
       if (rebootNeeded || kargs != null) {
@@ -175,13 +182,13 @@ public final class Planner {
   private void planImage(ImageSpec want, ObservedHost host, HostHistory history, Findings f) {
     BootEntry booted = host.booted();
     if (booted.incompatible()) {
-      f.hold = "the booted deployment has local rpm-ostree changes (incompatible); bootc cannot switch it"
+      f.hold(Reason.UPDATE_BLOCKED, "the booted deployment has local rpm-ostree changes (incompatible); bootc cannot switch it"
           + " (the agent drives such a host with rpm-ostree; set spec.driver: rpm-ostree, or report"
-          + " rpm-ostree status --json)";
+          + " rpm-ostree status --json)");
       return;
     }
     if (host.readOnly()) {
-      f.hold = "the sysroot is read-only (live media?); bootc cannot change it";
+      f.hold(Reason.UPDATE_BLOCKED, "the sysroot is read-only (live media?); bootc cannot change it");
       return;
     }
     boolean bootedOk = matches(want, booted);
@@ -218,11 +225,9 @@ public final class Planner {
     }
     boolean revert = history != null && !host.rollbackQueued() && history.mayRestage(want.switchTarget());
     if (matches(want, host.rollback()) && !revert) {
-      f.hold = host.rollbackQueued()
-          ? "the bootloader fell back from the desired image " + shortRef(want.switchTarget())
-              + " (boot failure?); it is queued for the next boot, bootfleet will not stage it again"
-          : "rolled back from the desired image " + shortRef(want.switchTarget())
-              + "; no new switch until Git names another digest or an operator clears the hold";
+      f.hold(host.rollbackQueued() ? Reason.BOOTLOADER_FALLBACK : Reason.ROLLED_BACK, host.rollbackQueued()
+          ? Reason.fellBack("the desired image " + shortRef(want.switchTarget()), true)
+          : Reason.rolledBack("the desired image " + shortRef(want.switchTarget())));
       return;
     }
     String from = imageOf(booted);

@@ -1,5 +1,6 @@
 package dev.bootfleet.core.plan;
 
+import dev.bootfleet.core.status.Reason;
 import dev.bootfleet.core.manifest.DesiredHost;
 import dev.bootfleet.core.manifest.ImageSpec;
 import dev.bootfleet.core.manifest.Packages;
@@ -33,15 +34,14 @@ final class RpmOstreePlans {
         f.image.add(new Action.CancelRollback(Planner.imageOf(host.rollback())));
         f.reasons.add("a rollback is queued: the next boot would leave the desired image");
       } else if (planner.matches(want, host.rollback())) {
-        f.hold = "the bootloader fell back from the desired image " + Planner.shortRef(want.switchTarget())
-            + " (boot failure?); it is queued for the next boot, bootfleet will not rebase to it again";
+        f.hold(Reason.BOOTLOADER_FALLBACK, Reason.fellBack("the desired image "
+            + Planner.shortRef(want.switchTarget()), true));
         return;
       }
     }
     boolean revert = history != null && !host.rollbackQueued() && history.mayRestage(want.switchTarget());
     if (!bootedOk && !stagedOk && planner.matches(want, host.rollback()) && !revert) {
-      f.hold = "rolled back from the desired image " + Planner.shortRef(want.switchTarget())
-          + "; no new rebase until Git names another digest or an operator clears the hold";
+      f.hold(Reason.ROLLED_BACK, Reason.rolledBack("the desired image " + Planner.shortRef(want.switchTarget())));
       return;
     }
 
@@ -128,7 +128,7 @@ final class RpmOstreePlans {
       f.notes.add(who + "; bootfleet could not change the OS while it is");
       return;
     }
-    f.hold = who + ", so rpm-ostree refuses changes from anyone else; fix: " + fix(other);
+    f.hold(Reason.UPDATE_BLOCKED, who + ", so rpm-ostree refuses changes from anyone else; fix: " + fix(other));
   }
 
   private static String fix(UpdateDriver other) {

@@ -98,6 +98,11 @@ public final class JsonRenderer {
     o.put("name", h.name());
     o.put("status", h.status().id());
     o.put("reason", h.reason());
+    if (!h.conditions().isEmpty()) {
+      ArrayNode conditions = o.putArray("conditions");
+      h.conditions().forEach(c -> conditions.addObject().put("type", c.type()).put("status", c.status())
+          .put("reason", c.reason()).put("message", c.message()));
+    }
     o.put("desiredImage", h.desiredImage());
     if (h.bootedImage() != null) {
       o.put("bootedImage", h.bootedImage());

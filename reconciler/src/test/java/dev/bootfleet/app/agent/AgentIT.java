@@ -207,7 +207,7 @@ class AgentIT {
           "staged-update-lost/held", "null/held", "null/held", "null/held");
       assertThat(w.reboots()).isEqualTo(3);
       assertThat(w.commands("switch")).isEqualTo(3);
-      assertThat(w.state().hold.outcome()).isEqualTo("staged-update-lost");
+      assertThat(w.state().record.hold().outcome()).isEqualTo("staged-update-lost");
 
       w.commit(v3.pinned(), "v3"); // Git names another digest: the hold ends
       w.sim.run("fault", "clear");
@@ -234,6 +234,61 @@ class AgentIT {
       }
       assertThat(w.reboots()).isEqualTo(1);
       assertThat(w.commands("switch")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void absentFileThatCannotBeRemoved_isNeverInSync() throws Exception {
+    try (AgentWorld w = new AgentWorld(tmp)) {
+      w.sim.run("init", v1.byDigest());
+      w.commitSpec("""
+          image:
+            ref: %s
+          etc:
+            - path: /etc/motd
+              state: absent
+          """.formatted(v1.pinned()));
+      Files.createDirectories(w.root.resolve("etc/motd")); // a folder where Git wants no file
+      w.start(ANY_TIME, "");
+
+      CycleReport r = w.cycle();
+      assertThat(r.status()).isEqualTo("drifted");
+      assertThat(r.why().id()).isEqualTo("ApplyFailed");
+      assertThat(r.drift()).extracting(CycleReport.Drift::path).contains("/etc/motd");
+      assertThat(r.problems()).anyMatch(p -> p.contains("/etc/motd"));
+      assertThat(w.cycle().status()).isEqualTo("drifted");
+    }
+  }
+
+  @Test
+  void bootloaderFallback_sticks_untilAnOperatorClearsTheHold() throws Exception {
+    try (AgentWorld w = world(ANY_TIME)) {
+      w.commit(v2.pinned(), "v2");
+      w.sim.run("fault", "bootloader-fallback");
+      w.cycle();
+
+      CycleReport r = w.cycle();
+      assertThat(r.bootOutcome()).isEqualTo("bootloader-fallback");
+      assertThat(r.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)
+          .contains(org.assertj.core.groups.Tuple.tuple("keep-fallback", "done"));
+      assertThat(w.host().rollbackQueued()).as("the failed image is no longer queued").isFalse();
+
+      w.sim.run("reboot"); // a reboot the agent did not plan
+      CycleReport after = w.cycle();
+      assertThat(w.booted()).as("still on the image it fell back to").isEqualTo(v1.byDigest());
+      assertThat(after.status()).isEqualTo("held");
+      assertThat(after.hold()).as("the report agrees with its status").isNotNull();
+      assertThat(w.commands("rollback")).as("one rollback for the failure").isEqualTo(1);
+
+      AgentCommand.ClearHold clear = new AgentCommand.ClearHold();
+      assertThat(new picocli.CommandLine(clear).execute("--config", w.base.resolve("agent.yaml").toString())).isZero();
+      CycleReport again = w.cycle();
+      assertThat(again.status()).isNotEqualTo("held");
+      assertThat(again.hold()).isNull();
+      assertThat(again.steps()).extracting(CycleReport.Step::type).contains("stage", "reboot");
+      assertThat(w.cycle().status()).isEqualTo("in-sync");
+      assertThat(w.booted()).isEqualTo(v2.byDigest());
+      assertThat(w.commands("rollback")).isEqualTo(1);
     }
   }
 

@@ -260,7 +260,7 @@ class RpmOstreeAgentIT {
           "staged-update-lost/drifted", "staged-update-lost/held", "null/held", "null/held");
       assertThat(finalizes(w)).isEqualTo(3);
       assertThat(w.commands("install")).isEqualTo(3);
-      assertThat(w.state().hold.outcome()).isEqualTo("staged-update-lost");
+      assertThat(w.state().record.hold().outcome()).isEqualTo("staged-update-lost");
     }
   }
 
@@ -276,7 +276,17 @@ class RpmOstreeAgentIT {
       assertThat(w.cycle().status()).isEqualTo("held");
       assertThat(finalizes(w)).isEqualTo(1);
       assertThat(w.commands("rebase")).isEqualTo(1);
-      assertThat(w.commands("rollback")).isZero(); // never toggles a rollback back blindly
+      // The failed deployment was first in boot order again; one rollback keeps the fallback, never a second.
+      assertThat(w.commands("rollback")).isEqualTo(1);
+      assertThat(r.steps()).extracting(CycleReport.Step::type).contains("keep-fallback");
+
+      w.rpm.ok("sim-reboot"); // a reboot the agent did not plan
+      CycleReport after = w.cycle();
+      assertThat(w.host().booted().image().imageDigest()).as("still on the image it fell back to")
+          .isEqualTo(v1.digest());
+      assertThat(after.status()).isEqualTo("held");
+      assertThat(after.hold()).isNotNull();
+      assertThat(w.commands("rollback")).isEqualTo(1);
     }
   }
 

@@ -1,0 +1,113 @@
+package dev.bootfleet.app.agent;
+
+import dev.bootfleet.core.lifecycle.HostLifecycle;
+import dev.bootfleet.core.lifecycle.HostRecord;
+import dev.bootfleet.core.manifest.DesiredHost;
+import dev.bootfleet.core.observed.ObservedHost;
+import dev.bootfleet.core.port.RebootCoordinator;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * What one cycle's OS steps share: the host as it was observed, this boot, the record they change (saved
+ * before each step that can end the boot), the report, and the reboot, which both drivers ask for the
+ * same way: not twice in one boot ({@link HostLifecycle#awaitedReboot}), only when the reboot policy
+ * allows it, with any slot given back when it fails.
+ */
+final class StepContext {
+  final DesiredHost want;
+  final ObservedHost host;
+  final String bootId;
+  final CycleReport rep;
+  final String target;
+  private final AgentState st;
+  private final StateStore store;
+  private final Clock clock;
+  private final RebootPolicy policy;
+
+  StepContext(DesiredHost want, ObservedHost host, String bootId, CycleReport rep, AgentState st, StateStore store,
+      Clock clock, RebootPolicy policy) {
+    this.want = want;
+    this.host = host;
+    this.bootId = bootId;
+    this.rep = rep;
+    this.target = want.image().switchTarget();
+    this.st = st;
+    this.store = store;
+    this.clock = clock;
+    this.policy = policy;
+  }
+
+  HostRecord record() {
+    return st.record;
+  }
+
+  /** Replaces the record and saves it at once: what a step did must survive the reboot it may cause. */
+  void record(HostRecord r) throws IOException {
+    st.record = r;
+    store.save(st);
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  /** Whether a reboot asked for in this boot is still to come (then reported as {@code step} waiting). */
+  boolean rebootAwaited(String step) {
+    String awaited = HostLifecycle.awaitedReboot(st.record, bootId, now());
+    if (awaited == null) {
+      return false;
+    }
+    rep.reboot = awaited;
+    rep.step(step, target, "waiting", awaited);
+    return true;
+  }
+
+  /**
+   * Asks the reboot policy (windows, then the coordinator): null when the reboot may go ahead (a slot
+   * taken is recorded), else why not, already in the report.
+   */
+  String mayReboot() {
+    RebootCoordinator.Answer a = policy.decide(now());
+    if (a instanceof RebootCoordinator.Denied d) {
+      rep.reboot = "waiting: " + d.why();
+      return d.why();
+    }
+    if (((RebootCoordinator.Granted) a).slotTaken()) {
+      st.record = HostLifecycle.slotTaken(st.record, bootId, now());
+      rep.fleetLock = "slot taken";
+    }
+    return null;
+  }
+
+  /** Records, durably, that the reboot is asked for now: the next boot tells what became of it. */
+  void rebootAsked() throws IOException {
+    record(HostLifecycle.rebootAsked(st.record, bootId, now()));
+    rep.reboot = "requested";
+  }
+
+  /** The reboot could not be asked for: it may be asked for again, and any slot goes back. */
+  void rebootFailed(String step, String why) {
+    st.record = HostLifecycle.rebootFailed(st.record);
+    rep.reboot = "failed: " + why;
+    rep.step(step, target, "failed", why);
+    rep.problem(why);
+    giveBack();
+  }
+
+  /** Gives back a reboot slot taken in this cycle whose reboot will not happen. */
+  void giveBack() {
+    HostRecord.Lock slot = st.record.rebootSlot();
+    if (slot == null || !slot.held()) {
+      return;
+    }
+    String why = policy.release();
+    if (why == null) {
+      st.record = st.record.withRebootSlot(null);
+      rep.fleetLock = "slot given back";
+    } else {
+      rep.problem(why);
+    }
+  }
+}

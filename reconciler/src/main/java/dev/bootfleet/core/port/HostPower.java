@@ -1,0 +1,17 @@
+package dev.bootfleet.core.port;
+
+/**
+ * The host's boots: which boot this is, and how to start the next one. The agent reads
+ * {@code /proc/sys/kernel/random/boot_id} and runs {@code systemctl reboot} ({@code
+ * adapters.exec.SystemPower}); the fleet simulator keeps both in memory.
+ */
+public interface HostPower {
+  /** The id of the running boot; it changes at every boot. */
+  String bootId() throws java.io.IOException;
+
+  /** Hands the reboot to the system; returns once it is under way. */
+  void reboot() throws HostDriver.HostException;
+
+  /** What {@link #reboot()} runs, for reports. */
+  String describeReboot();
+}

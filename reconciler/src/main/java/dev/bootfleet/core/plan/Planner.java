@@ -29,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The plan engine: desired state from Git and observed state from hosts in, a {@link Plan} out.
  *
- * <p>Pure: no I/O, no threads of its own, the clock passed in. The same engine serves the CLI, the
- * agent and the server. It follows bootc's semantics (see docs/spec/plan.md): references compare by
+ * <p>Pure: no I/O, the clock passed in; it starts no thread, but {@link #plan} splits the hosts over
+ * the common pool with a parallel stream (CONTRIBUTING.md, "What the core may do in parallel"). The
+ * same engine serves the CLI, the agent and the server. It follows bootc's semantics (see docs/spec/plan.md): references compare by
  * repository and digest, a staged deployment applies at the next boot, a host that rolled back from the
  * desired image is held rather than switched again, and /etc changes are planned even on a held host
  * (a rollback brings back older /etc).

@@ -73,15 +73,90 @@ public final class GitDesiredState implements DesiredStateSource {
     return url;
   }
 
+  /**
+   * The host's desired state at the branch's newest commit. A damaged cache (objects lost, a corrupt
+   * pack) is moved aside and cloned afresh, once; when even that fails, the last good answer stands, with
+   * a warning, so the agent keeps its target rather than stopping.
+   */
   @Override
   public Desired fetch(String hostName) throws IOException {
+    try {
+      return remember(hostName, fetchFromCache(hostName, List.of()));
+    } catch (DamagedCache e) {
+      Path aside = moveAside();
+      Problem moved = Problem.warning("", null, "", "the fleet cache " + cache + " was damaged (" + e.getMessage()
+          + "); moved aside to " + aside + " and fetched afresh");
+      try {
+        return remember(hostName, fetchFromCache(hostName, List.of(moved)));
+      } catch (DamagedCache | IOException again) {
+        Desired last = lastGood.get(hostName);
+        if (last == null) {
+          throw new IOException(moved.message() + ", which failed too: " + Text.oneLine(again.getMessage(), "?"));
+        }
+        List<Problem> problems = new ArrayList<>(last.problems());
+        problems.add(moved);
+        problems.add(Problem.warning("", null, "", "fetching afresh failed (" + Text.oneLine(again.getMessage(), "?")
+            + "); keeping the last good desired state, " + last.revision()));
+        return new Desired(last.revision(), last.host(), problems, last.images());
+      }
+    }
+  }
+
+  /** The newest answer without errors, per host: what stands while the cache is being repaired. */
+  private final java.util.Map<String, Desired> lastGood = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Desired remember(String hostName, Desired d) {
+    if (!d.hasErrors() && d.host() != null) {
+      lastGood.put(hostName, d);
+    }
+    return d;
+  }
+
+  /** Objects or packs of the cache are missing or corrupt: the cache cannot be trusted, the remote can. */
+  private static final class DamagedCache extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    DamagedCache(String message) {
+      super(message);
+    }
+  }
+
+  /** Moves the cache to {@code <cache>.damaged} (replacing an older one) and returns where it went. */
+  private Path moveAside() throws IOException {
+    Path aside = cache.resolveSibling(cache.getFileName() + ".damaged");
+    if (Files.exists(aside)) {
+      try (var walk = Files.walk(aside)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.move(cache, aside);
+    return aside;
+  }
+
+  private Desired fetchFromCache(String hostName, List<Problem> notes) throws IOException, DamagedCache {
+    try {
+      return read(hostName, notes);
+    } catch (IOException | RuntimeException e) {
+      if (damaged(e)) {
+        throw new DamagedCache(Text.oneLine(e.getMessage(), e.getClass().getSimpleName()));
+      }
+      throw e;
+    }
+  }
+
+  private Desired read(String hostName, List<Problem> notes) throws IOException, DamagedCache {
     String tracking = "refs/remotes/origin/" + branch;
-    List<Problem> warnings = new ArrayList<>();
+    List<Problem> warnings = new ArrayList<>(notes);
     try (Repository repo = open(); Git git = new Git(repo)) {
       try {
         git.fetch().setRemote(url).setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + tracking))
             .setRemoveDeletedRefs(false).setTimeout(60).call();
       } catch (GitAPIException | RuntimeException e) {
+        if (damaged(e)) {
+          throw new DamagedCache(Text.oneLine(e.getMessage(), e.getClass().getSimpleName()));
+        }
         if (repo.resolve(tracking) == null) {
           throw new IOException("cannot fetch " + describe() + ": " + Text.oneLine(e.getMessage(), "unknown error"));
         }
@@ -96,12 +171,30 @@ public final class GitDesiredState implements DesiredStateSource {
       try (RevWalk walk = new RevWalk(repo)) {
         fleet = FleetLoader.load(new GitTreeFiles(repo, walk.parseCommit(id), branch, subpath),
             FleetLoader.Options.DEFAULT);
+      } catch (IOException | RuntimeException e) {
+        if (damaged(e)) {
+          throw new DamagedCache(Text.oneLine(e.getMessage(), e.getClass().getSimpleName()));
+        }
+        throw e;
       }
       List<Problem> problems = new ArrayList<>(warnings);
       problems.addAll(fleet.problems());
       DesiredHost host = fleet.hasErrors() ? null : fleet.host(hostName).orElse(null);
       return new Desired(fleet.revision(), host, problems, fleet.images());
     }
+  }
+
+  /** Whether {@code e}, or what caused it, says objects of the cache are missing or corrupt. */
+  private static boolean damaged(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.eclipse.jgit.errors.MissingObjectException
+          || t instanceof org.eclipse.jgit.errors.CorruptObjectException
+          || t instanceof org.eclipse.jgit.errors.CorruptPackIndexException
+          || t instanceof org.eclipse.jgit.errors.PackInvalidException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Repository open() throws IOException {

@@ -127,6 +127,10 @@ public final class AgentConfigParser {
       error(f.pos(), "fleet.url", "is missing (expected the fleet repository's Git URL or path)");
     }
     String branch = text(f, "branch", "fleet.", "main");
+    if (!org.eclipse.jgit.lib.Repository.isValidRefName("refs/heads/" + branch)) {
+      error(f.get("branch").pos(), "fleet.branch", Quote.of(branch) + " is not a Git branch name (expected a name"
+          + " such as main or release/42: no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')");
+    }
     String path = text(f, "path", "fleet.", "");
     if (path.contains("..")) {
       error(f.get("path").pos(), "fleet.path", Quote.of(path) + " contains '..' (expected a folder inside the"

@@ -36,4 +36,51 @@ class GitDesiredStateTest {
     assertThat(desired.images().indexes().values().iterator().next().manifests())
         .extracting(c -> c.digest().toString()).containsExactly(AMD64);
   }
+
+  @Test
+  void fetch_movesADamagedCacheAside_andFetchesAfresh() throws Exception {
+    TestRepo repo = TestRepo.init(dir.resolve("fleet")).write("hosts/web-01.yaml", TestRepo.host("web-01", "41"));
+    repo.commit("fleet");
+    Path cache = dir.resolve("cache");
+    var source = new GitDesiredState(dir.resolve("fleet").toUri().toString(), "main", "", cache);
+    String revision = source.fetch("web-01").revision();
+
+    lose(cache.resolve("objects"));
+    var desired = source.fetch("web-01");
+
+    assertThat(desired.revision()).isEqualTo(revision);
+    assertThat(desired.host().name()).isEqualTo("web-01");
+    assertThat(desired.problems()).extracting(p -> p.message())
+        .anyMatch(m -> m.contains("was damaged") && m.contains("moved aside to " + dir.resolve("cache.damaged")));
+    assertThat(dir.resolve("cache.damaged")).isDirectory();
+    assertThat(source.fetch("web-01").problems()).as("repaired for good").isEmpty();
+  }
+
+  @Test
+  void fetch_keepsTheLastGoodState_whenTheCacheIsDamagedAndTheRemoteIsGone() throws Exception {
+    TestRepo repo = TestRepo.init(dir.resolve("fleet")).write("hosts/web-01.yaml", TestRepo.host("web-01", "41"));
+    repo.commit("fleet");
+    Path cache = dir.resolve("cache");
+    var source = new GitDesiredState(dir.resolve("fleet").toUri().toString(), "main", "", cache);
+    String revision = source.fetch("web-01").revision();
+
+    lose(cache.resolve("objects"));
+    lose(dir.resolve("fleet"));
+    var desired = source.fetch("web-01");
+
+    assertThat(desired.revision()).isEqualTo(revision);
+    assertThat(desired.host()).isNotNull();
+    assertThat(desired.hasErrors()).isFalse();
+    assertThat(desired.problems()).extracting(p -> p.message())
+        .anyMatch(m -> m.contains("keeping the last good desired state"));
+  }
+
+  /** Deletes every file below {@code dir}, keeping the folders: what a lost object store looks like. */
+  private static void lose(Path dir) throws java.io.IOException {
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      for (Path p : walk.filter(java.nio.file.Files::isRegularFile).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
+  }
 }

@@ -129,4 +129,19 @@ class AgentConfigParserTest {
             + " README.md)");
     assertThat(List.of()).isEmpty();
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"bad..name", "has space", "ends.lock", "-x:y", "a~1"})
+  void fleetBranch_thatGitRefuses_isAProblemWhenTheConfigLoads(String branch) {
+    var r = AgentConfigParser.parse("fleet: {url: /srv/fleet.git, branch: \"" + branch + "\"}\n", "agent.yaml", "web-01");
+    assertThat(r.problems()).extracting(dev.bootfleet.core.manifest.Problem::format)
+        .singleElement().asString().startsWith("agent.yaml:1:").contains("fleet.branch").contains(branch)
+        .contains("is not a Git branch name");
+  }
+
+  @Test
+  void fleetBranch_withASlash_isFine() {
+    assertThat(AgentConfigParser.parse("fleet: {url: /srv/fleet.git, branch: release/42}\n", "agent.yaml", "web-01")
+        .problems()).isEmpty();
+  }
 }

@@ -35,20 +35,53 @@ public final class StateStore {
     return file;
   }
 
-  /** The state, a fresh one when there is none; an unreadable file is moved aside (and said so). */
+  /**
+   * The state, a fresh one when there is none. An unreadable file (corrupt, or not a file at all) is moved
+   * aside and the previous generation, {@code state.json.prev}, is read instead; the problem says what was
+   * recovered and what could not be.
+   */
   public Loaded load() throws IOException {
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return new Loaded(new AgentState(), null);
     }
+    String why;
     try {
-      return new Loaded(parse(Files.readString(file)), null);
-    } catch (JacksonException | IllegalStateException e) {
-      String why = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
-      Path aside = file.resolveSibling("state.json.unreadable");
-      Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-      return new Loaded(new AgentState(), file + ": unreadable (" + Text.oneLine(why, "?")
-          + "); moved to " + aside + ", starting afresh");
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IllegalStateException("not a regular file");
+      }
+      AgentState s = parse(Files.readString(file));
+      trusted = true;
+      return new Loaded(s, null);
+    } catch (JacksonException e) {
+      why = e.getLocation() == null ? "not valid JSON" : "not valid JSON at line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr();
+    } catch (IllegalStateException | java.nio.charset.MalformedInputException e) {
+      why = e instanceof IllegalStateException ? e.getMessage() : "not UTF-8 text";
     }
+    Path aside = file.resolveSibling("state.json.unreadable");
+    if (Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) {
+      aside = file.resolveSibling("state.json.unreadable." + System.nanoTime());
+    }
+    Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+    String lost = file + ": unreadable (" + Text.oneLine(why, "?") + "); moved to " + aside;
+    Path prev = previous();
+    try {
+      AgentState s = Files.isRegularFile(prev, LinkOption.NOFOLLOW_LINKS) ? parse(Files.readString(prev)) : null;
+      if (s != null) {
+        return new Loaded(s, lost + "; recovered the previous generation from " + prev + " (" + s.files.size()
+            + " managed file(s), " + (s.record.hold() == null ? "no hold" : "the hold on " + s.record.hold().ref())
+            + "); what the last save changed is lost");
+      }
+    } catch (JacksonException | IllegalStateException | IOException e) {
+      // no usable previous generation either: said below
+    }
+    return new Loaded(new AgentState(), lost + "; no previous generation to recover: starting afresh, and the"
+        + " /etc files bootfleet wrote before are no longer known as its own");
+  }
+
+  /** The generation before the newest, kept beside it for {@link #load} to recover from. */
+  Path previous() {
+    return file.resolveSibling("state.json.prev");
   }
 
   /**
@@ -62,10 +95,27 @@ public final class StateStore {
   /** @param problem why the file was not usable, or null */
   public record Loaded(AgentState state, String problem) {}
 
+  /**
+   * Writes the state atomically; the file it replaces, when it was read or written whole, stays beside it
+   * as {@code state.json.prev} (a hard link: no second write).
+   */
   public void save(AgentState s) throws IOException {
     Files.createDirectories(file.getParent());
+    if (trusted && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      Path prev = previous();
+      Files.deleteIfExists(prev);
+      try {
+        Files.createLink(prev, file);
+      } catch (UnsupportedOperationException | IOException e) {
+        Files.copy(file, prev, StandardCopyOption.REPLACE_EXISTING); // a file system without hard links
+      }
+    }
     AtomicFiles.write(file, JSON.writeValueAsBytes(toJson(s)), AtomicFiles.Attributes.mode(0600));
+    trusted = true;
   }
+
+  /** Whether {@link #file} holds a state this store read or wrote whole (so it may become the previous one). */
+  private boolean trusted;
 
   public static AgentState parse(String text) {
     JsonNode n = JSON.readTree(text);

@@ -150,10 +150,13 @@ public final class CycleReport {
     log.println("bootfleet-agent: " + text);
   }
 
+  /** A problem of this cycle; a line that already says {@code FILE:LINE:COL: error:} is not prefixed again. */
   void problem(String text) {
     problems.add(text);
-    log.println("bootfleet-agent: error: " + text);
+    log.println("bootfleet-agent: " + (LOCATED_ERROR.matcher(text).lookingAt() ? text : "error: " + text));
   }
+
+  private static final java.util.regex.Pattern LOCATED_ERROR = java.util.regex.Pattern.compile("\\S+:\\d+(:\\d+)?: error: ");
 
   /** What the last boot proved about what was staged ({@code HostLifecycle.AfterBoot}). */
   void booted(String outcome, String image, String note) {

@@ -64,4 +64,16 @@ class AgentReportSchemaTest {
     json.put("status", "green");
     assertThat(SCHEMA.validate(json)).isNotEmpty();
   }
+
+  @Test
+  void problem_saysErrorOnce_whenTheLineAlreadySaysIt() {
+    var out = new java.io.ByteArrayOutputStream();
+    CycleReport r = new CycleReport("web-01", Instant.EPOCH, "b", new PrintStream(out, true,
+        java.nio.charset.StandardCharsets.UTF_8));
+    r.problem("hosts/web-01.yaml:7:10: error: spec.image.ref: \"bad ref\" contains white space");
+    r.problem("bootc status failed");
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8).lines()).containsExactly(
+        "bootfleet-agent: hosts/web-01.yaml:7:10: error: spec.image.ref: \"bad ref\" contains white space",
+        "bootfleet-agent: error: bootc status failed");
+  }
 }

@@ -26,7 +26,7 @@ import java.util.List;
  * @param flatpak the flatpak command and any leading arguments (hosts whose manifest lists Flatpaks;
  *     {@code bootcTimeout} bounds its calls too)
  */
-public record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
+record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
     Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot,
     List<String> rpmOstree, List<String> flatpak) {
 

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * Reads the agent's YAML configuration. Every problem is reported at once, one line each, as {@code
  * file:line:col: error: field: message (expected form)}; a file with any error gives no configuration.
  */
-public final class AgentConfigParser {
+final class AgentConfigParser {
   private static final Pattern HHMM = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
   private static final Set<String> TOP = Set.of("host", "fleet", "interval", "stateDir", "root", "bootc",
       "rpmOstree", "flatpak", "bootcTimeout", "reportDir", "bootIdFile", "etc", "reboot");

@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * atomically): the managed files, and the lifecycle's {@link HostRecord}. Mutable: only the agent's cycle
  * (and {@code clear-hold}, under the agent lock) changes it.
  */
-public final class AgentState {
+final class AgentState {
   public String apiVersion = "bootfleet.dev/v1alpha1";
   public String kind = "AgentState";
   /** The managed files bootfleet wrote, by path. */

@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  * What one cycle found and did: printed as log lines while it runs (the journal keeps them) and written
  * as {@code <host>.agent.json} at the end. Never holds file contents or URLs with credentials.
  */
-public final class CycleReport {
+final class CycleReport {
   /** One step the agent carried out or left out. */
   public record Step(String type, String target, String result, String detail) {}
 

@@ -23,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Reads and writes {@code state.json}: atomically, mode 0600, never half-written. Mapped by hand over
  * Jackson's tree model: bean mapping would load some 300 more classes into an agent that runs on every host.
  */
-public final class StateStore {
+final class StateStore {
   static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private final Path file;
 

@@ -39,10 +39,8 @@ class GitDesiredStateTest {
 
   @Test
   void fetch_movesADamagedCacheAside_andFetchesAfresh() throws Exception {
-    TestRepo repo = TestRepo.init(dir.resolve("fleet")).write("hosts/web-01.yaml", TestRepo.host("web-01", "41"));
-    repo.commit("fleet");
     Path cache = dir.resolve("cache");
-    var source = new GitDesiredState(dir.resolve("fleet").toUri().toString(), "main", "", cache);
+    var source = fetchedOnce(cache);
     String revision = source.fetch("web-01").revision();
 
     lose(cache.resolve("objects"));
@@ -58,10 +56,8 @@ class GitDesiredStateTest {
 
   @Test
   void fetch_keepsTheLastGoodState_whenTheCacheIsDamagedAndTheRemoteIsGone() throws Exception {
-    TestRepo repo = TestRepo.init(dir.resolve("fleet")).write("hosts/web-01.yaml", TestRepo.host("web-01", "41"));
-    repo.commit("fleet");
     Path cache = dir.resolve("cache");
-    var source = new GitDesiredState(dir.resolve("fleet").toUri().toString(), "main", "", cache);
+    var source = fetchedOnce(cache);
     String revision = source.fetch("web-01").revision();
 
     lose(cache.resolve("objects"));
@@ -73,6 +69,15 @@ class GitDesiredStateTest {
     assertThat(desired.hasErrors()).isFalse();
     assertThat(desired.problems()).extracting(p -> p.message())
         .anyMatch(m -> m.contains("keeping the last good desired state"));
+  }
+
+  /** A source over a one-host fleet whose cache has been filled by a first fetch. */
+  private GitDesiredState fetchedOnce(Path cache) throws Exception {
+    TestRepo repo = TestRepo.init(dir.resolve("fleet")).write("hosts/web-01.yaml", TestRepo.host("web-01", "41"));
+    repo.commit("fleet");
+    var source = new GitDesiredState(dir.resolve("fleet").toUri().toString(), "main", "", cache);
+    source.fetch("web-01");
+    return source;
   }
 
   /** Deletes every file below {@code dir}, keeping the folders: what a lost object store looks like. */

@@ -284,10 +284,10 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     if (r.status() != 200) {
       throw failure(e, ref, reference, r);
     }
-    byte[] body = r.body();
-    if (body.length > MAX_MANIFEST_BYTES) {
+    if (r.cut()) {
       throw new RegistryException(Kind.PROTOCOL, ref.registry() + " served a manifest larger than 4 MiB");
     }
+    byte[] body = r.body();
     Digest digest = Digest.parse(sha256(body));
     Optional<String> said = r.header("Docker-Content-Digest");
     if (said.isPresent() && said.get().startsWith("sha256:") && !said.get().equals(digest.toString())) {
@@ -533,9 +533,9 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
 
   /**
    * An answer: status, headers (by lower-case name; asked for in any case), the body read into memory,
-   * and the tries it took.
+   * whether that body was cut at the limit (the rest never read), and the tries it took.
    */
-  private record Answer(int status, Map<String, List<String>> headers, byte[] body, int tries) {
+  private record Answer(int status, Map<String, List<String>> headers, byte[] body, boolean cut, int tries) {
     Optional<String> header(String name) {
       List<String> v = all(name);
       return v.isEmpty() ? Optional.empty() : Optional.ofNullable(v.get(0));
@@ -546,7 +546,11 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
   }
 
-  /** One request, holding a permit while it is in flight; the body read up to {@code limit} bytes. */
+  /**
+   * One request, holding a permit while it is in flight. The body is read up to {@code limit} bytes: a
+   * longer one (or one that says it is longer) is cut there and its connection dropped, so that a
+   * registry cannot make us read without end.
+   */
   private Answer exchange(Endpoint e, Req req, int limit, int tries) throws IOException {
     try {
       permits.acquire();
@@ -586,16 +590,22 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
         }
       });
       byte[] body = new byte[0];
+      boolean cut = false;
       InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-      if (in != null) {
-        try (in) {
-          if (!req.method().equals("HEAD")) { // a HEAD answer has no body (reading none saves two buffers)
-            body = in.readNBytes(limit + 1);
-            in.transferTo(java.io.OutputStream.nullOutputStream()); // drained: the connection is reused
-          }
+      if (in != null && !req.method().equals("HEAD")) { // a HEAD answer has no body
+        cut = c.getContentLengthLong() > limit;
+        if (!cut) {
+          body = in.readNBytes(limit + 1);
+          cut = body.length > limit;
         }
       }
-      return new Answer(status, headers, body, tries);
+      if (cut) {
+        c.disconnect(); // the rest is never read: the connection goes with it
+        body = new byte[0];
+      } else if (in != null) {
+        in.close(); // read to its end: the connection is reused
+      }
+      return new Answer(status, headers, body, cut, tries);
     } finally {
       permits.release();
     }
@@ -700,6 +710,9 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
     if (r.status() != 200) {
       throw new RegistryException(Kind.UNREACHABLE, e.registry + "'s token service answered HTTP " + r.status());
+    }
+    if (r.cut()) {
+      throw new RegistryException(Kind.PROTOCOL, e.registry + "'s token service answered more than 1 MiB");
     }
     JsonNode t;
     try {

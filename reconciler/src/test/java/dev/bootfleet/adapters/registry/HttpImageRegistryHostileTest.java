@@ -1,0 +1,109 @@
+package dev.bootfleet.adapters.registry;
+
+import static dev.bootfleet.testing.HostileRegistry.claimedLength;
+import static dev.bootfleet.testing.HostileRegistry.endlessBody;
+import static dev.bootfleet.testing.HostileRegistry.json;
+import static dev.bootfleet.testing.HostileRegistry.status;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bootfleet.core.image.ImageRef;
+import dev.bootfleet.core.port.ImageRegistry.RegistryException;
+import dev.bootfleet.core.port.ImageRegistry.RegistryException.Kind;
+import dev.bootfleet.testing.HostileRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The adapter against a registry that misbehaves on purpose ({@link HostileRegistry}): what a hostile or
+ * broken registry sends must neither hang a command, nor take a credential, nor reach the terminal raw.
+ */
+class HttpImageRegistryHostileTest {
+  static final String DIGEST = "sha256:" + "a".repeat(64);
+  /** Far more than the client may take in before it drops the connection: the cap plus socket buffers. */
+  static final long DROPPED_WELL_BEFORE = 32L << 20;
+  static final Duration BOUND = Duration.ofSeconds(60);
+
+  @TempDir
+  Path tmp;
+  HostileRegistry hostile;
+  final List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeEach
+  void start() throws Exception {
+    hostile = HostileRegistry.start();
+  }
+
+  @AfterEach
+  void stop() {
+    hostile.close();
+  }
+
+  RegistrySettings plain(String... hosts) {
+    return RegistrySettings.defaults(Map.of("HOME", "/nonexistent")).withPlainHttp(Set.of(hosts))
+        .withCertsDirs(List.of()).withRetries(1, Duration.ofMillis(250), Duration.ofSeconds(60));
+  }
+
+  RegistrySettings withCredentials(RegistrySettings s) throws Exception {
+    Path auth = tmp.resolve("auth.json");
+    Files.writeString(auth, "{\"auths\":{\"" + hostile.host() + "\":{\"auth\":\""
+        + Base64.getEncoder().encodeToString("fleet:s3cret-pa55".getBytes(StandardCharsets.UTF_8)) + "\"}}}");
+    return s.withAuthFile(auth);
+  }
+
+  HttpImageRegistry client(RegistrySettings s) {
+    return new HttpImageRegistry(s, Clock.systemUTC(), waits::add);
+  }
+
+  ImageRef byDigest() {
+    return ImageRef.parse(hostile.host() + "/fleet/os@" + DIGEST);
+  }
+
+  @Test
+  void fetchDigest_endlessBody_isCutAtTheCap_andTheRestIsNeverRead() throws Exception {
+    hostile.on("/v2/fleet/os/manifests/", endlessBody());
+    try (HttpImageRegistry c = client(plain(hostile.host()))) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest()))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.PROTOCOL))
+          .hasMessage(hostile.host() + " served a manifest larger than 4 MiB");
+    }
+    assertThat(hostile.bodyEnd(BOUND)).isLessThan(DROPPED_WELL_BEFORE);
+  }
+
+  @Test
+  void fetchDigest_hugeContentLength_isRefusedWithoutReadingTheBody() throws Exception {
+    hostile.on("/v2/fleet/os/manifests/", claimedLength(2L << 30));
+    try (HttpImageRegistry c = client(plain(hostile.host()))) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest()))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.PROTOCOL))
+          .hasMessage(hostile.host() + " served a manifest larger than 4 MiB");
+    }
+    assertThat(hostile.bodyEnd(BOUND)).isLessThan(DROPPED_WELL_BEFORE);
+  }
+
+  @Test
+  void fetchDigest_endlessTokenBody_isCutAtTheCap() throws Exception {
+    hostile.on("/v2/", status(401, "WWW-Authenticate", "Bearer realm=\"http://" + hostile.host()
+        + "/token\",service=\"hostile\""));
+    hostile.on("/token", endlessBody());
+    try (HttpImageRegistry c = client(plain(hostile.host()))) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest()))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.PROTOCOL))
+          .hasMessage(hostile.host() + "'s token service answered more than 1 MiB");
+    }
+    assertThat(hostile.bodyEnd(BOUND)).isLessThan(DROPPED_WELL_BEFORE);
+  }
+}

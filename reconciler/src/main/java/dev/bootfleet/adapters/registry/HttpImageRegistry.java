@@ -5,6 +5,8 @@ import dev.bootfleet.core.image.ImageLock;
 import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.port.ImageRegistry;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException.Kind;
+import dev.bootfleet.core.text.Quote;
+import dev.bootfleet.core.text.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -291,7 +293,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     Digest digest = Digest.parse(sha256(body));
     Optional<String> said = r.header("Docker-Content-Digest");
     if (said.isPresent() && said.get().startsWith("sha256:") && !said.get().equals(digest.toString())) {
-      throw new RegistryException(Kind.PROTOCOL, ref.registry() + " says the manifest is " + said.get()
+      throw new RegistryException(Kind.PROTOCOL, ref.registry() + " says the manifest is " + oneLine(said.get())
           + " but its bytes hash to " + digest);
     }
     JsonNode doc;
@@ -310,7 +312,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       if (type == null) {
         throw new RegistryException(Kind.PROTOCOL, ref.registry() + " served a manifest of an unsupported type "
             + (doc.path("schemaVersion").asInt(0) == 1 ? "(Docker schema 1; push the image again with a current tool)"
-                : "(" + r.header("Content-Type").orElse("no Content-Type") + ")"));
+                : "(" + r.header("Content-Type").map(HttpImageRegistry::oneLine).orElse("no Content-Type") + ")"));
       }
     }
     List<ImageLock.Child> children = new ArrayList<>();
@@ -389,7 +391,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       case 500, 502, 503, 504 -> new RegistryException(Kind.UNREACHABLE, e.registry + " answered HTTP " + status
           + tries);
       default -> new RegistryException(Kind.PROTOCOL, e.registry + " answered HTTP " + status + " for " + what
-          + (code == null ? "" : " (" + code + ")"));
+          + (code == null ? "" : " (" + Quote.of(code.length() > 100 ? code.substring(0, 100) + "…" : code) + ")"));
     };
   }
 
@@ -770,9 +772,10 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     return oneLine(ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
   }
 
+  /** A registry's (or its connection's) words for a one-line message: folded, escaped, at most 200 characters. */
   private static String oneLine(String s) {
-    String one = s.replaceAll("\\s+", " ").strip();
-    return one.length() > 200 ? one.substring(0, 200) + "…" : one;
+    String one = Text.oneLine(s, "");
+    return Quote.controls(one.length() > 200 ? one.substring(0, 200) + "…" : one);
   }
 
   /** The wait before try {@code attempt + 1}: the first wait doubled per try, with up to 25% jitter. */

@@ -106,4 +106,16 @@ class HttpImageRegistryHostileTest {
     }
     assertThat(hostile.bodyEnd(BOUND)).isLessThan(DROPPED_WELL_BEFORE);
   }
+
+  @Test
+  void fetchDigest_errorCodeWithLineBreaksAndEscapes_isQuotedEscaped() throws Exception {
+    hostile.on("/v2/fleet/os/manifests/", json(400,
+        "{\"errors\":[{\"code\":\"DENIED\\r\\nFAKE: pin: 0 errors\\u001b[2J\"}]}"));
+    try (HttpImageRegistry c = client(plain(hostile.host()))) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest()))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.PROTOCOL))
+          .hasMessage(hostile.host() + " answered HTTP 400 for digest " + DIGEST
+              + " (\"DENIED\\r\\nFAKE: pin: 0 errors\\u001B[2J\")");
+    }
+  }
 }

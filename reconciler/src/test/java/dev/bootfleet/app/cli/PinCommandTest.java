@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootfleet.core.image.ImageLock;
 import dev.bootfleet.core.manifest.ImageLockFile;
+import dev.bootfleet.testing.HostileRegistry;
 import dev.bootfleet.testing.RegistryServer;
 import dev.bootfleet.testing.TestImages;
 import java.io.IOException;
@@ -199,6 +200,27 @@ class PinCommandTest {
             + host + "/pin/good-os",
         "pin: nothing written (4 errors)");
     assertThat(snapshot()).isEqualTo(before);
+  }
+
+  @Test
+  void pin_registryErrorCodeWithLineBreaksAndEscapes_isOneEscapedLine_notAnInternalError() throws Exception {
+    try (HostileRegistry hostile = HostileRegistry.start()) {
+      hostile.on("/v2/", (x, self) -> (x.getRequestMethod().equals("HEAD") ? HostileRegistry.status(404)
+          : HostileRegistry.json(400, "{\"errors\":[{\"code\":\"X\\r\\nFAKE: pin: 0 errors\\u001b[2J\"}]}"))
+          .answer(x, self));
+      write("hosts/web.yaml", HOST_TEMPLATE.formatted("web", hostile.host() + "/pin/os:1"));
+      Map<String, String> before = snapshot();
+
+      Cli.Run r = Cli.run("pin", "--repo", fleet.toString(), "--plain-http", hostile.host(),
+          "--registry-tries", "1");
+
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err().lines()).containsExactly(
+          "hosts/web.yaml:9:10: error: spec.image.ref: \"" + hostile.host() + "/pin/os:1\": " + hostile.host()
+              + " answered HTTP 400 for tag \"1\" (\"X\\r\\nFAKE: pin: 0 errors\\u001B[2J\")",
+          "pin: nothing written (1 error)");
+      assertThat(snapshot()).isEqualTo(before);
+    }
   }
 
   @Test

@@ -519,11 +519,11 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
         return r;
       }
       if ((status == 429 || status >= 500 && status <= 599) && attempt < settings.attempts()) {
-        Optional<Duration> asked = retryAfter(r);
-        if (asked.isPresent() && asked.get().compareTo(settings.maxWait()) > 0) {
+        Optional<Duration> wait = retryWait(r, attempt);
+        if (wait.isEmpty()) {
           return r; // the registry asks for a longer wait than we accept: give up now
         }
-        pause(asked.orElse(backoff(attempt)));
+        pause(wait.get());
         continue;
       }
       return r;
@@ -698,8 +698,11 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
             + realmUri.getScheme() + "://" + realmUri.getAuthority() + ": " + describe(ex));
       }
       if ((r.status() == 429 || r.status() >= 500) && attempt < settings.attempts()) {
-        pause(retryAfter(r).filter(d -> d.compareTo(settings.maxWait()) <= 0).orElse(backoff(attempt)));
-        continue;
+        Optional<Duration> wait = retryWait(r, attempt);
+        if (wait.isPresent()) {
+          pause(wait.get());
+          continue;
+        }
       }
       break;
     }
@@ -786,14 +789,29 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     return Duration.ofMillis(Math.min(capped + jitter, settings.maxWait().toMillis()));
   }
 
-  /** {@code Retry-After} as seconds or an HTTP date, when present and readable. */
+  /**
+   * The wait before try {@code attempt + 1} after a 429 or 5xx: the backoff, or the registry's {@code
+   * Retry-After} when that is longer (a registry cannot make us retry sooner, whatever it sends); empty
+   * when it asks for longer than {@link RegistrySettings#maxWait()}, to give up at once.
+   */
+  private Optional<Duration> retryWait(Answer r, int attempt) {
+    Duration backoff = backoff(attempt);
+    Optional<Duration> asked = retryAfter(r);
+    if (asked.isPresent() && asked.get().compareTo(settings.maxWait()) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(asked.filter(a -> a.compareTo(backoff) > 0).orElse(backoff));
+  }
+
+  /** {@code Retry-After} as seconds or an HTTP date, when present and readable (a negative number is not). */
   private Optional<Duration> retryAfter(Answer r) {
     Optional<String> v = r.header("Retry-After").map(String::strip);
     if (v.isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.get()))));
+      long seconds = Long.parseLong(v.get());
+      return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
     } catch (NumberFormatException notSeconds) {
       try {
         Instant when = ZonedDateTime.parse(v.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The adapter against a registry that misbehaves on purpose ({@link HostileRegistry}): what a hostile or
@@ -117,5 +119,17 @@ class HttpImageRegistryHostileTest {
           .hasMessage(hostile.host() + " answered HTTP 400 for digest " + DIGEST
               + " (\"DENIED\\r\\nFAKE: pin: 0 errors\\u001B[2J\")");
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-5", "-999999999999", "0"})
+  void fetchDigest_retryAfterBelowTheBackoff_waitsTheBackoff(String retryAfter) throws Exception {
+    hostile.on("/v2/fleet/os/manifests/", status(503, "Retry-After", retryAfter));
+    RegistrySettings s = plain(hostile.host()).withRetries(3, Duration.ofMillis(250), Duration.ofSeconds(60));
+    try (HttpImageRegistry c = client(s)) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest())).hasMessage(hostile.host() + " answered HTTP 503 (after"
+          + " 3 tries)");
+    }
+    assertThat(waits).hasSize(2).allSatisfy(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofMillis(250)));
   }
 }

@@ -663,12 +663,30 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     } catch (IllegalArgumentException ex) {
       throw new RegistryException(Kind.PROTOCOL, e.registry + " gave a token realm that is not a URL");
     }
-    if (!"https".equals(realmUri.getScheme()) && !("http".equals(realmUri.getScheme())
-        && settings.isPlainHttp(e.registry))) {
-      throw new RegistryException(Kind.PROTOCOL, e.registry + " gave a token realm that is not https ("
-          + realmUri.getScheme() + "://" + realmUri.getAuthority() + "); list the registry under --plain-http to allow it");
+    if (realmUri.getHost() == null || !"https".equals(realmUri.getScheme()) && !"http".equals(realmUri.getScheme())) {
+      throw new RegistryException(Kind.PROTOCOL, e.registry + " gave a token realm that is not an https URL");
     }
     Optional<Credentials.Credential> cred = e.credential(ref);
+    if (realmUri.getScheme().equals("http")) {
+      // Over plain HTTP, credentials go to the registry's own host (listed under --plain-http) and nowhere
+      // else: a realm on another host would get them in clear. Without credentials, the realm is held
+      // to the rule of every address: plain HTTP only when listed.
+      String where = "(http://" + hostPort(realmUri) + ")";
+      boolean ownHost = realmUri.getHost().equalsIgnoreCase(e.base.getHost());
+      if (ownHost && !settings.isPlainHttp(e.registry)) {
+        throw new RegistryException(Kind.PROTOCOL, e.registry + " gave a token realm that is not https " + where
+            + "; list the registry under --plain-http to allow it");
+      }
+      if (!ownHost && cred.isPresent()) {
+        throw new RegistryException(Kind.PROTOCOL, e.registry + " gave a token realm on another host over plain HTTP "
+            + where + "; bootfleet sends credentials in clear to no host but the registry's own (the realm needs"
+            + " https)");
+      }
+      if (!ownHost && !settings.isPlainHttp(hostPort(realmUri))) {
+        throw new RegistryException(Kind.PROTOCOL, e.registry + " gave a token realm that is not https " + where
+            + "; list " + hostPort(realmUri) + " under --plain-http to allow it");
+      }
+    }
     StringBuilder query = new StringBuilder();
     if (service != null) {
       query.append("service=").append(enc(service));
@@ -734,6 +752,11 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
     long seconds = Math.max(60, t.path("expires_in").asLong(60)); // the spec's minimum lifetime
     return new Token(token, clock.instant().plusSeconds(seconds - 10));
+  }
+
+  /** {@code host[:port]} of an address, as {@code --plain-http} lists them (never a user name). */
+  private static String hostPort(URI uri) {
+    return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
   }
 
   private static String enc(String s) {

@@ -109,6 +109,42 @@ class HttpImageRegistryHostileTest {
     assertThat(hostile.bodyEnd(BOUND)).isLessThan(DROPPED_WELL_BEFORE);
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void fetchDigest_plainHttpRealmOnAnotherHost_neverGetsTheCredentials(boolean realmListed) throws Exception {
+    hostile.on("/v2/", status(401, "WWW-Authenticate", "Bearer realm=\"http://" + hostile.otherHost()
+        + "/token\",service=\"hostile\""));
+    hostile.on("/token", json(200, "{\"token\":\"t0ken\"}"));
+    RegistrySettings s = withCredentials(realmListed ? plain(hostile.host(), hostile.otherHost())
+        : plain(hostile.host()));
+    try (HttpImageRegistry c = client(s)) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest()))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.PROTOCOL))
+          .hasMessageStartingWith(hostile.host() + " gave a token realm on another host over plain HTTP (http://"
+              + hostile.otherHost() + ")");
+    }
+    assertThat(hostile.seen()).noneMatch(r -> r.path().equals("/token"));
+  }
+
+  @Test
+  void fetchDigest_plainHttpRealmOnTheRegistrysOwnHost_getsTheCredentials() throws Exception {
+    hostile.on("/v2/", (x, self) -> {
+      if (x.getRequestHeaders().getFirst("Authorization") == null) {
+        status(401, "WWW-Authenticate", "Bearer realm=\"http://" + self.host() + "/token\"").answer(x, self);
+      } else {
+        json(404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\"}]}").answer(x, self);
+      }
+    });
+    hostile.on("/v2/fleet/os/tags/list", json(200, "{\"tags\":[]}"));
+    hostile.on("/token", json(200, "{\"token\":\"t0ken\"}"));
+    try (HttpImageRegistry c = client(withCredentials(plain(hostile.host())))) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest()))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MANIFEST_UNKNOWN));
+    }
+    assertThat(hostile.seen()).filteredOn(r -> r.path().equals("/token")).first()
+        .satisfies(r -> assertThat(r.authorization()).startsWith("Basic "));
+  }
+
   @Test
   void fetchDigest_errorCodeWithLineBreaksAndEscapes_isQuotedEscaped() throws Exception {
     hostile.on("/v2/fleet/os/manifests/", json(400,

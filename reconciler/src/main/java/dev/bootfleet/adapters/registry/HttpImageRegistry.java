@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -552,8 +553,13 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
    * One request, holding a permit while it is in flight. The body is read up to {@code limit} bytes: a
    * longer one (or one that says it is longer) is cut there and its connection dropped, so that a
    * registry cannot make us read without end.
+   *
+   * <p>Redirects are followed here, not by the JDK, and each address is held to the rules of the first:
+   * https, or http only for a host listed under {@code --plain-http}; its own certs.d trust; the
+   * {@code Authorization} header dropped on the way to another host. A request with a body (the token
+   * service's POST) is not redirected: its body may hold a secret.
    */
-  private Answer exchange(Endpoint e, Req req, int limit, int tries) throws IOException {
+  private Answer exchange(Endpoint e, Req req, int limit, int tries) throws IOException, RegistryException {
     try {
       permits.acquire();
     } catch (InterruptedException ex) {
@@ -561,56 +567,136 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       throw new IOException("interrupted");
     }
     try {
-      HttpURLConnection c = (HttpURLConnection) req.uri().toURL().openConnection();
-      if (c instanceof HttpsURLConnection https && e.tls != null) {
-        https.setSSLSocketFactory(e.tls);
-      }
-      int millis = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
-      c.setConnectTimeout(millis);
-      c.setReadTimeout(millis);
-      c.setInstanceFollowRedirects(true);
-      c.setUseCaches(false);
-      c.setRequestMethod(req.method());
-      c.setRequestProperty("User-Agent", userAgent);
-      req.headers().forEach(c::setRequestProperty);
-      if (req.body() != null) {
-        c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(req.body().length);
-        try (var out = c.getOutputStream()) {
-          out.write(req.body());
+      Req current = req;
+      SSLSocketFactory tls = e.tls;
+      for (int redirects = 0; ; redirects++) {
+        Answer a;
+        try {
+          a = hop(current, tls, limit, tries);
+        } catch (IOException ex) {
+          throw current == req ? ex : new Redirected(current.uri(), ex);
         }
-      }
-      int status = c.getResponseCode();
-      Map<String, List<String>> headers = new HashMap<>();
-      c.getHeaderFields().forEach((k, v) -> {
-        if (k != null) {
-          headers.merge(k.toLowerCase(Locale.ROOT), v, (a, b) -> {
-            List<String> both = new ArrayList<>(a);
-            both.addAll(b);
-            return both;
-          });
+        if (!REDIRECTS.contains(a.status()) || current.body() != null) {
+          return a;
         }
-      });
-      byte[] body = new byte[0];
-      boolean cut = false;
-      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-      if (in != null && !req.method().equals("HEAD")) { // a HEAD answer has no body
-        cut = c.getContentLengthLong() > limit;
-        if (!cut) {
-          body = in.readNBytes(limit + 1);
-          cut = body.length > limit;
+        if (redirects == MAX_REDIRECTS) {
+          throw new RegistryException(Kind.PROTOCOL, e.registry + " redirected more than " + MAX_REDIRECTS + " times");
         }
+        Req next = redirect(e, current, a);
+        tls = sameHostPort(next.uri(), e.base) ? e.tls : tls(e, next.uri());
+        current = next;
       }
-      if (cut) {
-        c.disconnect(); // the rest is never read: the connection goes with it
-        body = new byte[0];
-      } else if (in != null) {
-        in.close(); // read to its end: the connection is reused
-      }
-      return new Answer(status, headers, body, cut, tries);
     } finally {
       permits.release();
     }
+  }
+
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  private static final int MAX_REDIRECTS = 10;
+
+  /** A connection failure at the address a redirect led to (the cause says what failed). */
+  private static final class Redirected extends IOException {
+    private static final long serialVersionUID = 1L;
+    final transient URI at;
+
+    Redirected(URI at, IOException cause) {
+      super(cause.getMessage(), cause);
+      this.at = at;
+    }
+  }
+
+  /** The request a redirect asks for, if the rules allow it; see {@link #exchange}. */
+  private Req redirect(Endpoint e, Req from, Answer a) throws RegistryException {
+    String location = a.header("Location").map(String::strip).orElse("");
+    URI to;
+    try {
+      to = from.uri().resolve(location);
+    } catch (IllegalArgumentException ex) {
+      to = null;
+    }
+    if (location.isEmpty() || to == null || to.getHost() == null
+        || !"https".equals(to.getScheme()) && !"http".equals(to.getScheme())) {
+      throw new RegistryException(Kind.PROTOCOL, e.registry + " answered HTTP " + a.status() + " with a Location that"
+          + " is not an http(s) URL: " + Quote.of(location.length() > 200 ? location.substring(0, 200) + "…" : location));
+    }
+    if (to.getScheme().equals("http") && !settings.isPlainHttp(hostPort(to))) {
+      throw new RegistryException(Kind.PROTOCOL, e.registry + " redirected to http://" + hostPort(to) + ", which is"
+          + " not on the plain-HTTP list (list it with --plain-http " + hostPort(to) + " to allow it)");
+    }
+    Map<String, String> headers = new LinkedHashMap<>(from.headers());
+    if (!to.getHost().equalsIgnoreCase(from.uri().getHost())) {
+      headers.remove("Authorization"); // a credential is for the host it was made for, as curl and docker do
+    }
+    String method = a.status() == 303 && !from.method().equals("HEAD") ? "GET" : from.method();
+    return new Req(method, to, headers, null);
+  }
+
+  private static boolean sameHostPort(URI a, URI b) {
+    return a.getScheme().equals(b.getScheme()) && hostPort(a).equalsIgnoreCase(hostPort(b));
+  }
+
+  /** The TLS trust for an address a redirect led to: that host's own, as for a registry; null for http. */
+  private SSLSocketFactory tls(Endpoint e, URI to) throws RegistryException {
+    if (!to.getScheme().equals("https")) {
+      return null;
+    }
+    try {
+      return Trust.context(Trust.caFiles(settings, hostPort(to))).getSocketFactory();
+    } catch (IOException ex) {
+      throw new RegistryException(Kind.UNREACHABLE, e.registry + " redirected to https://" + hostPort(to) + ": "
+          + oneLine(ex.getMessage()));
+    }
+  }
+
+  /** One HTTP request and its answer, following no redirect; the body read as {@link #exchange} says. */
+  private Answer hop(Req req, SSLSocketFactory tls, int limit, int tries) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) req.uri().toURL().openConnection();
+    if (c instanceof HttpsURLConnection https && tls != null) {
+      https.setSSLSocketFactory(tls);
+    }
+    int millis = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
+    c.setConnectTimeout(millis);
+    c.setReadTimeout(millis);
+    c.setInstanceFollowRedirects(false);
+    c.setUseCaches(false);
+    c.setRequestMethod(req.method());
+    c.setRequestProperty("User-Agent", userAgent);
+    req.headers().forEach(c::setRequestProperty);
+    if (req.body() != null) {
+      c.setDoOutput(true);
+      c.setFixedLengthStreamingMode(req.body().length);
+      try (var out = c.getOutputStream()) {
+        out.write(req.body());
+      }
+    }
+    int status = c.getResponseCode();
+    Map<String, List<String>> headers = new HashMap<>();
+    c.getHeaderFields().forEach((k, v) -> {
+      if (k != null) {
+        headers.merge(k.toLowerCase(Locale.ROOT), v, (a, b) -> {
+          List<String> both = new ArrayList<>(a);
+          both.addAll(b);
+          return both;
+        });
+      }
+    });
+    byte[] body = new byte[0];
+    boolean cut = false;
+    InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+    if (in != null && !req.method().equals("HEAD")) { // a HEAD answer has no body
+      cut = c.getContentLengthLong() > limit;
+      if (!cut) {
+        body = in.readNBytes(limit + 1);
+        cut = body.length > limit;
+      }
+    }
+    if (cut) {
+      c.disconnect(); // the rest is never read: the connection goes with it
+      body = new byte[0];
+    } else if (in != null) {
+      in.close(); // read to its end: the connection is reused
+    }
+    return new Answer(status, headers, body, cut, tries);
   }
 
   private Optional<String> authorization(Endpoint e, ImageRef ref, String scope) {
@@ -763,28 +849,36 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  private static boolean isRetriable(IOException e) {
+  private static boolean isRetriable(IOException ex) {
+    IOException e = ex instanceof Redirected r ? (IOException) r.getCause() : ex;
     return !(e instanceof SSLException) && !(e instanceof UnknownHostException)
         && !(e.getCause() instanceof UnknownHostException) && !(e.getCause() instanceof SSLException);
   }
 
-  private RegistryException connectionFailure(Endpoint e, IOException ex, int attempts) {
+  private RegistryException connectionFailure(Endpoint e, IOException failure, int attempts) {
     String tries = attempts > 1 ? " (after " + attempts + " tries)" : "";
+    IOException ex = failure instanceof Redirected r ? (IOException) r.getCause() : failure;
+    String name = failure instanceof Redirected r ? hostPort(r.at) : e.registry;
+    String where = failure instanceof Redirected r ? r.at.getScheme() + "://" + name + " (redirected from " + e.base
+        + ")" : e.base.toString();
     Throwable cause = ex instanceof SSLException ? ex : ex.getCause() instanceof SSLException s ? s : null;
     if (cause != null) {
       String msg = String.valueOf(cause.getMessage());
       String hint = msg.contains("plaintext") || msg.contains("Unsupported or unrecognized SSL message")
-          ? "; it may serve plain HTTP: list it with --plain-http " + e.registry
+          ? "; it may serve plain HTTP: list it with --plain-http " + name
           : cause instanceof SSLHandshakeException && msg.contains("PKIX")
-              ? "; its certificate is not trusted: give its CA with --registry-ca FILE or certs.d/" + e.registry
-                  + "/ca.crt"
+              ? "; its certificate is not trusted: give its CA with --registry-ca FILE or certs.d/" + name + "/ca.crt"
               : "";
-      return new RegistryException(Kind.UNREACHABLE, "TLS with " + e.base + " failed: " + oneLine(msg) + hint);
+      return new RegistryException(Kind.UNREACHABLE, "TLS with " + where + " failed: " + oneLine(msg) + hint);
     }
-    return new RegistryException(Kind.UNREACHABLE, "cannot reach " + e.base + ": " + describe(ex) + tries);
+    return new RegistryException(Kind.UNREACHABLE, "cannot reach " + where + ": " + describe(ex) + tries);
   }
 
   private static String describe(IOException ex) {
+    if (ex instanceof Redirected r) {
+      return describe((IOException) r.getCause()) + " (at " + r.at.getScheme() + "://" + hostPort(r.at)
+          + ", where it was redirected)";
+    }
     if (ex instanceof SocketTimeoutException) {
       return String.valueOf(ex.getMessage()).toLowerCase(Locale.ROOT).contains("connect") ? "connection timed out"
           : "no answer within the timeout";

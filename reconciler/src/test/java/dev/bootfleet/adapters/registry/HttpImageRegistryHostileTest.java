@@ -11,6 +11,8 @@ import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException.Kind;
 import dev.bootfleet.testing.HostileRegistry;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,6 +145,60 @@ class HttpImageRegistryHostileTest {
     }
     assertThat(hostile.seen()).filteredOn(r -> r.path().equals("/token")).first()
         .satisfies(r -> assertThat(r.authorization()).startsWith("Basic "));
+  }
+
+  @Test
+  void fetchDigest_redirectToAHostNotOnThePlainHttpList_isNotFollowed() throws Exception {
+    hostile.on("/v2/fleet/os/manifests/", (x, self) -> {
+      if (x.getRequestHeaders().getFirst("Host").startsWith("localhost")) {
+        json(200, "{\"schemaVersion\":2,\"layers\":[]}").answer(x, self);
+      } else {
+        status(307, "Location", "http://" + self.otherHost() + x.getRequestURI()).answer(x, self);
+      }
+    });
+    try (HttpImageRegistry c = client(plain(hostile.host()))) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest()))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.PROTOCOL))
+          .hasMessage(hostile.host() + " redirected to http://" + hostile.otherHost() + ", which is not on the"
+              + " plain-HTTP list (list it with --plain-http " + hostile.otherHost() + " to allow it)");
+    }
+    assertThat(hostile.seen()).noneMatch(r -> r.host().startsWith("localhost"));
+  }
+
+  @Test
+  void fetchDigest_redirectToAnotherHost_dropsTheCredentials() throws Exception {
+    hostile.on("/v2/fleet/os/manifests/", (x, self) -> {
+      if (x.getRequestHeaders().getFirst("Host").startsWith("localhost")) {
+        json(404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\"}]}").answer(x, self);
+      } else if (x.getRequestHeaders().getFirst("Authorization") == null) {
+        status(401, "WWW-Authenticate", "Basic realm=\"hostile\"").answer(x, self);
+      } else {
+        status(307, "Location", "http://" + self.otherHost() + x.getRequestURI()).answer(x, self);
+      }
+    });
+    hostile.on("/v2/fleet/os/tags/list", json(200, "{\"tags\":[]}"));
+    try (HttpImageRegistry c = client(withCredentials(plain(hostile.host(), hostile.otherHost())))) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest()))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.MANIFEST_UNKNOWN));
+    }
+    assertThat(hostile.seen()).filteredOn(r -> r.host().startsWith("localhost")).isNotEmpty()
+        .allSatisfy(r -> assertThat(r.authorization()).isNull());
+  }
+
+  @Test
+  void fetchDigest_redirectToAClosedPort_namesTheAddressItCouldNotReach() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    String down = "127.0.0.1:" + closed;
+    hostile.on("/v2/fleet/os/manifests/", status(307, "Location", "http://" + down + "/v2/fleet/os/manifests/x"));
+    try (HttpImageRegistry c = client(plain(hostile.host(), down))) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest()))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE))
+          .hasMessage("cannot reach http://" + down + " (redirected from http://" + hostile.host()
+              + "): connection refused (is the registry running?)");
+    }
   }
 
   @Test

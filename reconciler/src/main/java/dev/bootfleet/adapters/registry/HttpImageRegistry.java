@@ -7,8 +7,10 @@ import dev.bootfleet.core.port.ImageRegistry;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException.Kind;
 import dev.bootfleet.core.text.Quote;
 import dev.bootfleet.core.text.Text;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -40,8 +42,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -99,6 +104,10 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
   private final Map<String, Cached> tags = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Manifest>> inflight = new ConcurrentHashMap<>();
   private final ExecutorService pool;
+  /** {@link System#nanoTime()} past which nothing more is sent: {@link RegistrySettings#deadline()} from now. */
+  private final long deadline;
+  /** Cuts a request off at its deadline when it is stuck in the JDK (connecting, or reading headers). */
+  private final ScheduledExecutorService watchdog;
 
   private record Cached(Manifest manifest, Instant expires) {}
 
@@ -114,6 +123,12 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     this.permits = new Semaphore(settings.concurrency());
     this.pool = Executors.newFixedThreadPool(settings.concurrency(), r -> {
       Thread t = new Thread(r, "bootfleet-registry");
+      t.setDaemon(true);
+      return t;
+    });
+    this.deadline = System.nanoTime() + settings.deadline().toNanos();
+    this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bootfleet-registry-watchdog");
       t.setDaemon(true);
       return t;
     });
@@ -218,6 +233,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
   @Override
   public void close() {
     pool.shutdownNow();
+    watchdog.shutdownNow();
     endpoints.clear();
   }
 
@@ -496,6 +512,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     int attempt = 0;
     while (true) {
       attempt++;
+      checkDeadline(e);
       Map<String, String> headers = new LinkedHashMap<>();
       headers.put("Accept", String.join(", ", MANIFEST_TYPES));
       authorization(e, ref, scope).ifPresent(a -> headers.put("Authorization", a));
@@ -503,9 +520,10 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       try {
         r = exchange(e, new Req(method, e.base.resolve(path), headers, null), MAX_MANIFEST_BYTES, attempt);
       } catch (IOException ex) {
+        checkDeadline(e);
         RegistryException failure = connectionFailure(e, ex, attempt);
         if (failure.kind() == Kind.UNREACHABLE && isRetriable(ex) && attempt < settings.attempts()) {
-          pause(backoff(attempt));
+          pause(e, backoff(attempt));
           continue;
         }
         throw failure;
@@ -524,7 +542,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
         if (wait.isEmpty()) {
           return r; // the registry asks for a longer wait than we accept: give up now
         }
-        pause(wait.get());
+        pause(e, wait.get());
         continue;
       }
       return r;
@@ -561,18 +579,22 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
    */
   private Answer exchange(Endpoint e, Req req, int limit, int tries) throws IOException, RegistryException {
     try {
-      permits.acquire();
+      if (!permits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        throw pastDeadline(e);
+      }
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
     }
+    // The request's own deadline, which its redirects share; never past the one for all requests.
+    long until = Math.min(System.nanoTime() + settings.timeout().toNanos(), deadline);
     try {
       Req current = req;
       SSLSocketFactory tls = e.tls;
       for (int redirects = 0; ; redirects++) {
         Answer a;
         try {
-          a = hop(current, tls, limit, tries);
+          a = hop(current, tls, limit, tries, until);
         } catch (IOException ex) {
           throw current == req ? ex : new Redirected(current.uri(), ex);
         }
@@ -616,8 +638,9 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
     if (location.isEmpty() || to == null || to.getHost() == null
         || !"https".equals(to.getScheme()) && !"http".equals(to.getScheme())) {
+      String shown = location.length() > 200 ? location.substring(0, 200) + "…" : location;
       throw new RegistryException(Kind.PROTOCOL, e.registry + " answered HTTP " + a.status() + " with a Location that"
-          + " is not an http(s) URL: " + Quote.of(location.length() > 200 ? location.substring(0, 200) + "…" : location));
+          + " is not an http(s) URL: " + Quote.of(shown));
     }
     if (to.getScheme().equals("http") && !settings.isPlainHttp(hostPort(to))) {
       throw new RegistryException(Kind.PROTOCOL, e.registry + " redirected to http://" + hostPort(to) + ", which is"
@@ -648,15 +671,56 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
   }
 
-  /** One HTTP request and its answer, following no redirect; the body read as {@link #exchange} says. */
-  private Answer hop(Req req, SSLSocketFactory tls, int limit, int tries) throws IOException {
+  /**
+   * One HTTP request and its answer, following no redirect; the body read as {@link #exchange} says. It
+   * ends by {@code until} ({@link System#nanoTime()}): each wait of the JDK's is bounded by the time left,
+   * the body is read in pieces with the clock checked before each, and {@link #watchdog} drops the
+   * connection at {@code until} when the JDK is still waiting for the headers. A registry that trickles
+   * its answer a byte at a time therefore cannot hold a request past it.
+   */
+  private Answer hop(Req req, SSLSocketFactory tls, int limit, int tries, long until) throws IOException {
+    long left = until - System.nanoTime();
+    if (left <= 0) {
+      throw late();
+    }
     HttpURLConnection c = (HttpURLConnection) req.uri().toURL().openConnection();
     if (c instanceof HttpsURLConnection https && tls != null) {
       https.setSSLSocketFactory(tls);
     }
-    int millis = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
+    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left)));
     c.setConnectTimeout(millis);
     c.setReadTimeout(millis);
+    ScheduledFuture<?> alarm = watchdog.schedule(() -> Thread.startVirtualThread(c::disconnect), left,
+        TimeUnit.NANOSECONDS);
+    try {
+      return answer(c, req, limit, tries, until);
+    } catch (IOException | RuntimeException ex) {
+      c.disconnect();
+      boolean connecting = ex instanceof SocketTimeoutException
+          && String.valueOf(ex.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
+      if (!connecting && (ex instanceof SocketTimeoutException || System.nanoTime() - until >= 0)) {
+        throw late(); // a read that ran out of the time left, or whatever the JDK made of being cut off
+      }
+      throw ex;
+    } finally {
+      alarm.cancel(false);
+    }
+  }
+
+  private Late late() {
+    return new Late("no complete answer within " + seconds(settings.timeout()) + " (--registry-timeout)");
+  }
+
+  /** The request ran out of time. */
+  private static final class Late extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Late(String message) {
+      super(message);
+    }
+  }
+
+  private Answer answer(HttpURLConnection c, Req req, int limit, int tries, long until) throws IOException {
     c.setInstanceFollowRedirects(false);
     c.setUseCaches(false);
     c.setRequestMethod(req.method());
@@ -686,7 +750,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     if (in != null && !req.method().equals("HEAD")) { // a HEAD answer has no body
       cut = c.getContentLengthLong() > limit;
       if (!cut) {
-        body = in.readNBytes(limit + 1);
+        body = read(in, limit + 1, until);
         cut = body.length > limit;
       }
     }
@@ -697,6 +761,23 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       in.close(); // read to its end: the connection is reused
     }
     return new Answer(status, headers, body, cut, tries);
+  }
+
+  /** Up to {@code max} bytes of {@code in}, the clock checked before each read. */
+  private static byte[] read(InputStream in, int max, long until) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[16 * 1024];
+    while (out.size() < max) {
+      if (System.nanoTime() - until >= 0) {
+        throw new SocketTimeoutException("the request's deadline passed");
+      }
+      int n = in.read(buffer, 0, Math.min(buffer.length, max - out.size()));
+      if (n < 0) {
+        break;
+      }
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
   }
 
   private Optional<String> authorization(Endpoint e, ImageRef ref, String scope) {
@@ -791,11 +872,13 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
     Answer r = null;
     for (int attempt = 1; ; attempt++) {
+      checkDeadline(e);
       try {
         r = exchange(e, req, MAX_TOKEN_BYTES, attempt);
       } catch (IOException ex) {
+        checkDeadline(e);
         if (isRetriable(ex) && attempt < settings.attempts()) {
-          pause(backoff(attempt));
+          pause(e, backoff(attempt));
           continue;
         }
         throw new RegistryException(Kind.UNREACHABLE, "cannot get a token for " + e.registry + " from "
@@ -804,7 +887,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       if ((r.status() == 429 || r.status() >= 500) && attempt < settings.attempts()) {
         Optional<Duration> wait = retryWait(r, attempt);
         if (wait.isPresent()) {
-          pause(wait.get());
+          pause(e, wait.get());
           continue;
         }
       }
@@ -875,6 +958,9 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
   }
 
   private static String describe(IOException ex) {
+    if (ex instanceof Late) {
+      return ex.getMessage();
+    }
     if (ex instanceof Redirected r) {
       return describe((IOException) r.getCause()) + " (at " + r.at.getScheme() + "://" + hostPort(r.at)
           + ", where it was redirected)";
@@ -940,7 +1026,27 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
   }
 
-  private void pause(Duration d) throws RegistryException {
+  private void checkDeadline(Endpoint e) throws RegistryException {
+    if (System.nanoTime() - deadline >= 0) {
+      throw pastDeadline(e);
+    }
+  }
+
+  private RegistryException pastDeadline(Endpoint e) {
+    return new RegistryException(Kind.UNREACHABLE, "gave up on " + e.registry + ": no time left within the registry"
+        + " deadline of " + seconds(settings.deadline()) + " (--registry-deadline)");
+  }
+
+  /** {@code 30 s}, {@code 0.3 s}. */
+  private static String seconds(Duration d) {
+    return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
+  }
+
+  /** Waits {@code d} before a retry; gives up at once when the wait would end past the deadline. */
+  private void pause(Endpoint e, Duration d) throws RegistryException {
+    if (System.nanoTime() + d.toNanos() - deadline > 0) {
+      throw pastDeadline(e);
+    }
     try {
       sleeper.sleep(d);
     } catch (InterruptedException ex) {

@@ -4,6 +4,7 @@ import static dev.bootfleet.testing.HostileRegistry.claimedLength;
 import static dev.bootfleet.testing.HostileRegistry.endlessBody;
 import static dev.bootfleet.testing.HostileRegistry.json;
 import static dev.bootfleet.testing.HostileRegistry.status;
+import static dev.bootfleet.testing.HostileRegistry.trickle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,8 +12,10 @@ import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException.Kind;
 import dev.bootfleet.testing.HostileRegistry;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +112,72 @@ class HttpImageRegistryHostileTest {
           .hasMessage(hostile.host() + "'s token service answered more than 1 MiB");
     }
     assertThat(hostile.bodyEnd(BOUND)).isLessThan(DROPPED_WELL_BEFORE);
+  }
+
+  @Test
+  void fetchDigest_trickledBody_failsAtTheRequestTimeout_notAtEachRead() throws Exception {
+    // 40 bytes, one every 100 ms: every read gets a byte well within the timeout; the whole takes 4 s.
+    hostile.on("/v2/fleet/os/manifests/", trickle("{\"schemaVersion\":2,\"layers\":[],\"x\":\"...\"}",
+        Duration.ofMillis(100)));
+    try (HttpImageRegistry c = client(plain(hostile.host()).withTimeout(Duration.ofSeconds(1)))) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest()))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE))
+          .hasMessage("cannot reach http://" + hostile.host() + ": no complete answer within 1 s"
+              + " (--registry-timeout)");
+    }
+  }
+
+  @Test
+  void fetchDigest_trickledHeaders_failAtTheRequestTimeout() throws Exception {
+    // HttpServer cannot trickle its status line and headers: a bare socket does, one byte every 100 ms.
+    byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.manifest.v1+json\r\n"
+        + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII);
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread.startVirtualThread(() -> {
+        try (Socket s = server.accept()) {
+          for (byte b : head) {
+            s.getOutputStream().write(b);
+            s.getOutputStream().flush();
+            Thread.sleep(100); // the imitation's pace
+          }
+        } catch (IOException | InterruptedException dropped) {
+          // the client hung up: what the test is after
+        }
+      });
+      String host = "127.0.0.1:" + server.getLocalPort();
+      try (HttpImageRegistry c = client(plain(host).withTimeout(Duration.ofSeconds(1)))) {
+        assertThatThrownBy(() -> c.fetchDigest(ImageRef.parse(host + "/fleet/os@" + DIGEST)))
+            .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE))
+            .hasMessage("cannot reach http://" + host + ": no complete answer within 1 s (--registry-timeout)");
+      }
+    }
+  }
+
+  @Test
+  void fetchDigest_slowAnswersRetried_stopAtTheDeadlineForAllRequests() throws Exception {
+    // Each answer is a 503 that takes 300 ms, within the 5 s timeout; 20 tries would take 6 s.
+    hostile.on("/v2/fleet/os/manifests/", (x, self) -> {
+      x.sendResponseHeaders(503, 3);
+      for (byte b : "{}\n".getBytes(StandardCharsets.UTF_8)) {
+        x.getResponseBody().write(b);
+        x.getResponseBody().flush();
+        try {
+          Thread.sleep(100); // the imitation's pace
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    });
+    RegistrySettings s = plain(hostile.host()).withTimeout(Duration.ofSeconds(5)).withDeadline(Duration.ofSeconds(1))
+        .withRetries(20, Duration.ofMillis(1), Duration.ofSeconds(1));
+    try (HttpImageRegistry c = client(s)) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest()))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE))
+          .hasMessage("gave up on " + hostile.host() + ": no time left within the registry deadline of 1 s"
+              + " (--registry-deadline)");
+    }
+    assertThat(hostile.seen().size()).isLessThan(20);
   }
 
   @ParameterizedTest

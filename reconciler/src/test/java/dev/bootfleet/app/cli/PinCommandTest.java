@@ -224,6 +224,41 @@ class PinCommandTest {
   }
 
   @Test
+  void pin_registryDeadline_endsACommandWhoseRegistryKeepsAnsweringSlowly() throws Exception {
+    try (HostileRegistry hostile = HostileRegistry.start()) {
+      // Every answer a 503 (a GET's body taking 1.5 s): within --registry-timeout, and retried, for good.
+      hostile.on("/v2/", (x, self) -> {
+        x.getResponseHeaders().add("Retry-After", "0");
+        if (x.getRequestMethod().equals("HEAD")) {
+          x.sendResponseHeaders(503, -1);
+          return;
+        }
+        x.sendResponseHeaders(503, 3);
+        for (byte b : "{}\n".getBytes(StandardCharsets.UTF_8)) {
+          x.getResponseBody().write(b);
+          x.getResponseBody().flush();
+          try {
+            Thread.sleep(500); // the imitation's pace
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      });
+      write("hosts/web.yaml", HOST_TEMPLATE.formatted("web", hostile.host() + "/pin/os:1"));
+
+      Cli.Run r = Cli.run("pin", "--repo", fleet.toString(), "--plain-http", hostile.host(),
+          "--registry-timeout", "5", "--registry-tries", "1000", "--registry-deadline", "2");
+
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err().lines()).containsExactly(
+          "hosts/web.yaml:9:10: error: spec.image.ref: \"" + hostile.host() + "/pin/os:1\": gave up on "
+              + hostile.host() + ": no time left within the registry deadline of 2 s (--registry-deadline)",
+          "pin: nothing written (1 error)");
+    }
+  }
+
+  @Test
   void pin_commit_commitsOnlyThePinnedFiles_asTheConfiguredAuthor() throws Exception {
     TestImages.Index multi = images.pushIndex("pin/commit-os", "3");
     write("groups/g.yaml", GROUP_TEMPLATE.formatted("g", "edge", multi.tagged()));

@@ -91,8 +91,8 @@ public final class HostileRegistry implements AutoCloseable {
 
   @Override
   public void close() {
+    threads.shutdownNow(); // first: a trickle still sleeping would hold stop() until it ends
     server.stop(0);
-    threads.shutdownNow();
   }
 
   private void handle(HttpExchange x) throws IOException {

@@ -198,6 +198,27 @@ class HttpImageRegistryHostileTest {
   }
 
   @Test
+  void fetchDigest_anonymousPlainHttpRealmOnAnotherHost_isUsedOnlyWhenListed() throws Exception {
+    hostile.on("/v2/", status(401, "WWW-Authenticate", "Bearer realm=\"http://" + hostile.otherHost()
+        + "/token\""));
+    hostile.on("/token", json(200, "{\"token\":\"t0ken\"}"));
+    try (HttpImageRegistry c = client(plain(hostile.host()))) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest()))
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.PROTOCOL))
+          .hasMessage(hostile.host() + " gave a token realm that is not https (http://" + hostile.otherHost()
+              + "); list " + hostile.otherHost() + " under --plain-http to allow it");
+    }
+    assertThat(hostile.seen()).noneMatch(r -> r.path().equals("/token"));
+
+    try (HttpImageRegistry c = client(plain(hostile.host(), hostile.otherHost()))) {
+      assertThatThrownBy(() -> c.fetchDigest(byDigest())) // the token is taken, and the registry still says 401
+          .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAUTHORIZED));
+    }
+    assertThat(hostile.seen()).filteredOn(r -> r.path().equals("/token")).isNotEmpty()
+        .allSatisfy(r -> assertThat(r.authorization()).isNull());
+  }
+
+  @Test
   void fetchDigest_plainHttpRealmOnTheRegistrysOwnHost_getsTheCredentials() throws Exception {
     hostile.on("/v2/", (x, self) -> {
       if (x.getRequestHeaders().getFirst("Authorization") == null) {

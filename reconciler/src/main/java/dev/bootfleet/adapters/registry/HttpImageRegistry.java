@@ -5,8 +5,12 @@ import dev.bootfleet.core.image.ImageLock;
 import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.port.ImageRegistry;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException.Kind;
+import dev.bootfleet.core.text.Quote;
+import dev.bootfleet.core.text.Text;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -31,14 +35,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -96,6 +104,10 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
   private final Map<String, Cached> tags = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Manifest>> inflight = new ConcurrentHashMap<>();
   private final ExecutorService pool;
+  /** {@link System#nanoTime()} past which nothing more is sent: {@link RegistrySettings#deadline()} from now. */
+  private final long deadline;
+  /** Cuts a request off at its deadline when it is stuck in the JDK (connecting, or reading headers). */
+  private final ScheduledExecutorService watchdog;
 
   private record Cached(Manifest manifest, Instant expires) {}
 
@@ -111,6 +123,12 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     this.permits = new Semaphore(settings.concurrency());
     this.pool = Executors.newFixedThreadPool(settings.concurrency(), r -> {
       Thread t = new Thread(r, "bootfleet-registry");
+      t.setDaemon(true);
+      return t;
+    });
+    this.deadline = System.nanoTime() + settings.deadline().toNanos();
+    this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bootfleet-registry-watchdog");
       t.setDaemon(true);
       return t;
     });
@@ -215,6 +233,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
   @Override
   public void close() {
     pool.shutdownNow();
+    watchdog.shutdownNow();
     endpoints.clear();
   }
 
@@ -284,14 +303,14 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     if (r.status() != 200) {
       throw failure(e, ref, reference, r);
     }
-    byte[] body = r.body();
-    if (body.length > MAX_MANIFEST_BYTES) {
+    if (r.cut()) {
       throw new RegistryException(Kind.PROTOCOL, ref.registry() + " served a manifest larger than 4 MiB");
     }
+    byte[] body = r.body();
     Digest digest = Digest.parse(sha256(body));
     Optional<String> said = r.header("Docker-Content-Digest");
     if (said.isPresent() && said.get().startsWith("sha256:") && !said.get().equals(digest.toString())) {
-      throw new RegistryException(Kind.PROTOCOL, ref.registry() + " says the manifest is " + said.get()
+      throw new RegistryException(Kind.PROTOCOL, ref.registry() + " says the manifest is " + oneLine(said.get())
           + " but its bytes hash to " + digest);
     }
     JsonNode doc;
@@ -310,7 +329,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       if (type == null) {
         throw new RegistryException(Kind.PROTOCOL, ref.registry() + " served a manifest of an unsupported type "
             + (doc.path("schemaVersion").asInt(0) == 1 ? "(Docker schema 1; push the image again with a current tool)"
-                : "(" + r.header("Content-Type").orElse("no Content-Type") + ")"));
+                : "(" + r.header("Content-Type").map(HttpImageRegistry::oneLine).orElse("no Content-Type") + ")"));
       }
     }
     List<ImageLock.Child> children = new ArrayList<>();
@@ -389,7 +408,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       case 500, 502, 503, 504 -> new RegistryException(Kind.UNREACHABLE, e.registry + " answered HTTP " + status
           + tries);
       default -> new RegistryException(Kind.PROTOCOL, e.registry + " answered HTTP " + status + " for " + what
-          + (code == null ? "" : " (" + code + ")"));
+          + (code == null ? "" : " (" + Quote.of(code.length() > 100 ? code.substring(0, 100) + "…" : code) + ")"));
     };
   }
 
@@ -493,6 +512,7 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     int attempt = 0;
     while (true) {
       attempt++;
+      checkDeadline(e);
       Map<String, String> headers = new LinkedHashMap<>();
       headers.put("Accept", String.join(", ", MANIFEST_TYPES));
       authorization(e, ref, scope).ifPresent(a -> headers.put("Authorization", a));
@@ -500,9 +520,10 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
       try {
         r = exchange(e, new Req(method, e.base.resolve(path), headers, null), MAX_MANIFEST_BYTES, attempt);
       } catch (IOException ex) {
+        checkDeadline(e);
         RegistryException failure = connectionFailure(e, ex, attempt);
         if (failure.kind() == Kind.UNREACHABLE && isRetriable(ex) && attempt < settings.attempts()) {
-          pause(backoff(attempt));
+          pause(e, backoff(attempt));
           continue;
         }
         throw failure;
@@ -517,11 +538,11 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
         return r;
       }
       if ((status == 429 || status >= 500 && status <= 599) && attempt < settings.attempts()) {
-        Optional<Duration> asked = retryAfter(r);
-        if (asked.isPresent() && asked.get().compareTo(settings.maxWait()) > 0) {
+        Optional<Duration> wait = retryWait(r, attempt);
+        if (wait.isEmpty()) {
           return r; // the registry asks for a longer wait than we accept: give up now
         }
-        pause(asked.orElse(backoff(attempt)));
+        pause(e, wait.get());
         continue;
       }
       return r;
@@ -533,9 +554,9 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
 
   /**
    * An answer: status, headers (by lower-case name; asked for in any case), the body read into memory,
-   * and the tries it took.
+   * whether that body was cut at the limit (the rest never read), and the tries it took.
    */
-  private record Answer(int status, Map<String, List<String>> headers, byte[] body, int tries) {
+  private record Answer(int status, Map<String, List<String>> headers, byte[] body, boolean cut, int tries) {
     Optional<String> header(String name) {
       List<String> v = all(name);
       return v.isEmpty() ? Optional.empty() : Optional.ofNullable(v.get(0));
@@ -546,59 +567,217 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
   }
 
-  /** One request, holding a permit while it is in flight; the body read up to {@code limit} bytes. */
-  private Answer exchange(Endpoint e, Req req, int limit, int tries) throws IOException {
+  /**
+   * One request, holding a permit while it is in flight. The body is read up to {@code limit} bytes: a
+   * longer one (or one that says it is longer) is cut there and its connection dropped, so that a
+   * registry cannot make us read without end.
+   *
+   * <p>Redirects are followed here, not by the JDK, and each address is held to the rules of the first:
+   * https, or http only for a host listed under {@code --plain-http}; its own certs.d trust; the
+   * {@code Authorization} header dropped on the way to another host. A request with a body (the token
+   * service's POST) is not redirected: its body may hold a secret.
+   */
+  private Answer exchange(Endpoint e, Req req, int limit, int tries) throws IOException, RegistryException {
     try {
-      permits.acquire();
+      if (!permits.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        throw pastDeadline(e);
+      }
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted");
     }
+    // The request's own deadline, which its redirects share; never past the one for all requests.
+    long until = Math.min(System.nanoTime() + settings.timeout().toNanos(), deadline);
     try {
-      HttpURLConnection c = (HttpURLConnection) req.uri().toURL().openConnection();
-      if (c instanceof HttpsURLConnection https && e.tls != null) {
-        https.setSSLSocketFactory(e.tls);
-      }
-      int millis = (int) Math.min(Integer.MAX_VALUE, settings.timeout().toMillis());
-      c.setConnectTimeout(millis);
-      c.setReadTimeout(millis);
-      c.setInstanceFollowRedirects(true);
-      c.setUseCaches(false);
-      c.setRequestMethod(req.method());
-      c.setRequestProperty("User-Agent", userAgent);
-      req.headers().forEach(c::setRequestProperty);
-      if (req.body() != null) {
-        c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(req.body().length);
-        try (var out = c.getOutputStream()) {
-          out.write(req.body());
+      Req current = req;
+      SSLSocketFactory tls = e.tls;
+      for (int redirects = 0; ; redirects++) {
+        Answer a;
+        try {
+          a = hop(current, tls, limit, tries, until);
+        } catch (IOException ex) {
+          throw current == req ? ex : new Redirected(current.uri(), ex);
         }
-      }
-      int status = c.getResponseCode();
-      Map<String, List<String>> headers = new HashMap<>();
-      c.getHeaderFields().forEach((k, v) -> {
-        if (k != null) {
-          headers.merge(k.toLowerCase(Locale.ROOT), v, (a, b) -> {
-            List<String> both = new ArrayList<>(a);
-            both.addAll(b);
-            return both;
-          });
+        if (!REDIRECTS.contains(a.status()) || current.body() != null) {
+          return a;
         }
-      });
-      byte[] body = new byte[0];
-      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-      if (in != null) {
-        try (in) {
-          if (!req.method().equals("HEAD")) { // a HEAD answer has no body (reading none saves two buffers)
-            body = in.readNBytes(limit + 1);
-            in.transferTo(java.io.OutputStream.nullOutputStream()); // drained: the connection is reused
-          }
+        if (redirects == MAX_REDIRECTS) {
+          throw new RegistryException(Kind.PROTOCOL, e.registry + " redirected more than " + MAX_REDIRECTS + " times");
         }
+        Req next = redirect(e, current, a);
+        tls = sameHostPort(next.uri(), e.base) ? e.tls : tls(e, next.uri());
+        current = next;
       }
-      return new Answer(status, headers, body, tries);
     } finally {
       permits.release();
     }
+  }
+
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+  private static final int MAX_REDIRECTS = 10;
+
+  /** A connection failure at the address a redirect led to (the cause says what failed). */
+  private static final class Redirected extends IOException {
+    private static final long serialVersionUID = 1L;
+    final transient URI at;
+
+    Redirected(URI at, IOException cause) {
+      super(cause.getMessage(), cause);
+      this.at = at;
+    }
+  }
+
+  /** The request a redirect asks for, if the rules allow it; see {@link #exchange}. */
+  private Req redirect(Endpoint e, Req from, Answer a) throws RegistryException {
+    String location = a.header("Location").map(String::strip).orElse("");
+    URI to;
+    try {
+      to = from.uri().resolve(location);
+    } catch (IllegalArgumentException ex) {
+      to = null;
+    }
+    if (location.isEmpty() || to == null || to.getHost() == null
+        || !"https".equals(to.getScheme()) && !"http".equals(to.getScheme())) {
+      String shown = location.length() > 200 ? location.substring(0, 200) + "…" : location;
+      throw new RegistryException(Kind.PROTOCOL, e.registry + " answered HTTP " + a.status() + " with a Location that"
+          + " is not an http(s) URL: " + Quote.of(shown));
+    }
+    if (to.getScheme().equals("http") && !settings.isPlainHttp(hostPort(to))) {
+      throw new RegistryException(Kind.PROTOCOL, e.registry + " redirected to http://" + hostPort(to) + ", which is"
+          + " not on the plain-HTTP list (list it with --plain-http " + hostPort(to) + " to allow it)");
+    }
+    Map<String, String> headers = new LinkedHashMap<>(from.headers());
+    if (!to.getHost().equalsIgnoreCase(from.uri().getHost())) {
+      headers.remove("Authorization"); // a credential is for the host it was made for, as curl and docker do
+    }
+    String method = a.status() == 303 && !from.method().equals("HEAD") ? "GET" : from.method();
+    return new Req(method, to, headers, null);
+  }
+
+  private static boolean sameHostPort(URI a, URI b) {
+    return a.getScheme().equals(b.getScheme()) && hostPort(a).equalsIgnoreCase(hostPort(b));
+  }
+
+  /** The TLS trust for an address a redirect led to: that host's own, as for a registry; null for http. */
+  private SSLSocketFactory tls(Endpoint e, URI to) throws RegistryException {
+    if (!to.getScheme().equals("https")) {
+      return null;
+    }
+    try {
+      return Trust.context(Trust.caFiles(settings, hostPort(to))).getSocketFactory();
+    } catch (IOException ex) {
+      throw new RegistryException(Kind.UNREACHABLE, e.registry + " redirected to https://" + hostPort(to) + ": "
+          + oneLine(ex.getMessage()));
+    }
+  }
+
+  /**
+   * One HTTP request and its answer, following no redirect; the body read as {@link #exchange} says. It
+   * ends by {@code until} ({@link System#nanoTime()}): each wait of the JDK's is bounded by the time left,
+   * the body is read in pieces with the clock checked before each, and {@link #watchdog} drops the
+   * connection at {@code until} when the JDK is still waiting for the headers. A registry that trickles
+   * its answer a byte at a time therefore cannot hold a request past it.
+   */
+  private Answer hop(Req req, SSLSocketFactory tls, int limit, int tries, long until) throws IOException {
+    long left = until - System.nanoTime();
+    if (left <= 0) {
+      throw late();
+    }
+    HttpURLConnection c = (HttpURLConnection) req.uri().toURL().openConnection();
+    if (c instanceof HttpsURLConnection https && tls != null) {
+      https.setSSLSocketFactory(tls);
+    }
+    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(left)));
+    c.setConnectTimeout(millis);
+    c.setReadTimeout(millis);
+    ScheduledFuture<?> alarm = watchdog.schedule(() -> Thread.startVirtualThread(c::disconnect), left,
+        TimeUnit.NANOSECONDS);
+    try {
+      return answer(c, req, limit, tries, until);
+    } catch (IOException | RuntimeException ex) {
+      c.disconnect();
+      boolean connecting = ex instanceof SocketTimeoutException
+          && String.valueOf(ex.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
+      if (!connecting && (ex instanceof SocketTimeoutException || System.nanoTime() - until >= 0)) {
+        throw late(); // a read that ran out of the time left, or whatever the JDK made of being cut off
+      }
+      throw ex;
+    } finally {
+      alarm.cancel(false);
+    }
+  }
+
+  private Late late() {
+    return new Late("no complete answer within " + seconds(settings.timeout()) + " (--registry-timeout)");
+  }
+
+  /** The request ran out of time. */
+  private static final class Late extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Late(String message) {
+      super(message);
+    }
+  }
+
+  private Answer answer(HttpURLConnection c, Req req, int limit, int tries, long until) throws IOException {
+    c.setInstanceFollowRedirects(false);
+    c.setUseCaches(false);
+    c.setRequestMethod(req.method());
+    c.setRequestProperty("User-Agent", userAgent);
+    req.headers().forEach(c::setRequestProperty);
+    if (req.body() != null) {
+      c.setDoOutput(true);
+      c.setFixedLengthStreamingMode(req.body().length);
+      try (var out = c.getOutputStream()) {
+        out.write(req.body());
+      }
+    }
+    int status = c.getResponseCode();
+    Map<String, List<String>> headers = new HashMap<>();
+    c.getHeaderFields().forEach((k, v) -> {
+      if (k != null) {
+        headers.merge(k.toLowerCase(Locale.ROOT), v, (a, b) -> {
+          List<String> both = new ArrayList<>(a);
+          both.addAll(b);
+          return both;
+        });
+      }
+    });
+    byte[] body = new byte[0];
+    boolean cut = false;
+    InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+    if (in != null && !req.method().equals("HEAD")) { // a HEAD answer has no body
+      cut = c.getContentLengthLong() > limit;
+      if (!cut) {
+        body = read(in, limit + 1, until);
+        cut = body.length > limit;
+      }
+    }
+    if (cut) {
+      c.disconnect(); // the rest is never read: the connection goes with it
+      body = new byte[0];
+    } else if (in != null) {
+      in.close(); // read to its end: the connection is reused
+    }
+    return new Answer(status, headers, body, cut, tries);
+  }
+
+  /** Up to {@code max} bytes of {@code in}, the clock checked before each read. */
+  private static byte[] read(InputStream in, int max, long until) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[16 * 1024];
+    while (out.size() < max) {
+      if (System.nanoTime() - until >= 0) {
+        throw new SocketTimeoutException("the request's deadline passed");
+      }
+      int n = in.read(buffer, 0, Math.min(buffer.length, max - out.size()));
+      if (n < 0) {
+        break;
+      }
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
   }
 
   private Optional<String> authorization(Endpoint e, ImageRef ref, String scope) {
@@ -651,12 +830,30 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     } catch (IllegalArgumentException ex) {
       throw new RegistryException(Kind.PROTOCOL, e.registry + " gave a token realm that is not a URL");
     }
-    if (!"https".equals(realmUri.getScheme()) && !("http".equals(realmUri.getScheme())
-        && settings.isPlainHttp(e.registry))) {
-      throw new RegistryException(Kind.PROTOCOL, e.registry + " gave a token realm that is not https ("
-          + realmUri.getScheme() + "://" + realmUri.getAuthority() + "); list the registry under --plain-http to allow it");
+    if (realmUri.getHost() == null || !"https".equals(realmUri.getScheme()) && !"http".equals(realmUri.getScheme())) {
+      throw new RegistryException(Kind.PROTOCOL, e.registry + " gave a token realm that is not an https URL");
     }
     Optional<Credentials.Credential> cred = e.credential(ref);
+    if (realmUri.getScheme().equals("http")) {
+      // Over plain HTTP, credentials go to the registry's own host (listed under --plain-http) and nowhere
+      // else: a realm on another host would get them in clear. Without credentials, the realm is held
+      // to the rule of every address: plain HTTP only when listed.
+      String where = "(http://" + hostPort(realmUri) + ")";
+      boolean ownHost = realmUri.getHost().equalsIgnoreCase(e.base.getHost());
+      if (ownHost && !settings.isPlainHttp(e.registry)) {
+        throw new RegistryException(Kind.PROTOCOL, e.registry + " gave a token realm that is not https " + where
+            + "; list the registry under --plain-http to allow it");
+      }
+      if (!ownHost && cred.isPresent()) {
+        throw new RegistryException(Kind.PROTOCOL, e.registry + " gave a token realm on another host over plain HTTP "
+            + where + "; bootfleet sends credentials in clear to no host but the registry's own (the realm needs"
+            + " https)");
+      }
+      if (!ownHost && !settings.isPlainHttp(hostPort(realmUri))) {
+        throw new RegistryException(Kind.PROTOCOL, e.registry + " gave a token realm that is not https " + where
+            + "; list " + hostPort(realmUri) + " under --plain-http to allow it");
+      }
+    }
     StringBuilder query = new StringBuilder();
     if (service != null) {
       query.append("service=").append(enc(service));
@@ -675,19 +872,24 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
     Answer r = null;
     for (int attempt = 1; ; attempt++) {
+      checkDeadline(e);
       try {
         r = exchange(e, req, MAX_TOKEN_BYTES, attempt);
       } catch (IOException ex) {
+        checkDeadline(e);
         if (isRetriable(ex) && attempt < settings.attempts()) {
-          pause(backoff(attempt));
+          pause(e, backoff(attempt));
           continue;
         }
         throw new RegistryException(Kind.UNREACHABLE, "cannot get a token for " + e.registry + " from "
             + realmUri.getScheme() + "://" + realmUri.getAuthority() + ": " + describe(ex));
       }
       if ((r.status() == 429 || r.status() >= 500) && attempt < settings.attempts()) {
-        pause(retryAfter(r).filter(d -> d.compareTo(settings.maxWait()) <= 0).orElse(backoff(attempt)));
-        continue;
+        Optional<Duration> wait = retryWait(r, attempt);
+        if (wait.isPresent()) {
+          pause(e, wait.get());
+          continue;
+        }
       }
       break;
     }
@@ -700,6 +902,9 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
     if (r.status() != 200) {
       throw new RegistryException(Kind.UNREACHABLE, e.registry + "'s token service answered HTTP " + r.status());
+    }
+    if (r.cut()) {
+      throw new RegistryException(Kind.PROTOCOL, e.registry + "'s token service answered more than 1 MiB");
     }
     JsonNode t;
     try {
@@ -718,32 +923,48 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     return new Token(token, clock.instant().plusSeconds(seconds - 10));
   }
 
+  /** {@code host[:port]} of an address, as {@code --plain-http} lists them (never a user name). */
+  private static String hostPort(URI uri) {
+    return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  private static boolean isRetriable(IOException e) {
+  private static boolean isRetriable(IOException ex) {
+    IOException e = ex instanceof Redirected r ? (IOException) r.getCause() : ex;
     return !(e instanceof SSLException) && !(e instanceof UnknownHostException)
         && !(e.getCause() instanceof UnknownHostException) && !(e.getCause() instanceof SSLException);
   }
 
-  private RegistryException connectionFailure(Endpoint e, IOException ex, int attempts) {
+  private RegistryException connectionFailure(Endpoint e, IOException failure, int attempts) {
     String tries = attempts > 1 ? " (after " + attempts + " tries)" : "";
+    IOException ex = failure instanceof Redirected r ? (IOException) r.getCause() : failure;
+    String name = failure instanceof Redirected r ? hostPort(r.at) : e.registry;
+    String where = failure instanceof Redirected r ? r.at.getScheme() + "://" + name + " (redirected from " + e.base
+        + ")" : e.base.toString();
     Throwable cause = ex instanceof SSLException ? ex : ex.getCause() instanceof SSLException s ? s : null;
     if (cause != null) {
       String msg = String.valueOf(cause.getMessage());
       String hint = msg.contains("plaintext") || msg.contains("Unsupported or unrecognized SSL message")
-          ? "; it may serve plain HTTP: list it with --plain-http " + e.registry
+          ? "; it may serve plain HTTP: list it with --plain-http " + name
           : cause instanceof SSLHandshakeException && msg.contains("PKIX")
-              ? "; its certificate is not trusted: give its CA with --registry-ca FILE or certs.d/" + e.registry
-                  + "/ca.crt"
+              ? "; its certificate is not trusted: give its CA with --registry-ca FILE or certs.d/" + name + "/ca.crt"
               : "";
-      return new RegistryException(Kind.UNREACHABLE, "TLS with " + e.base + " failed: " + oneLine(msg) + hint);
+      return new RegistryException(Kind.UNREACHABLE, "TLS with " + where + " failed: " + oneLine(msg) + hint);
     }
-    return new RegistryException(Kind.UNREACHABLE, "cannot reach " + e.base + ": " + describe(ex) + tries);
+    return new RegistryException(Kind.UNREACHABLE, "cannot reach " + where + ": " + describe(ex) + tries);
   }
 
   private static String describe(IOException ex) {
+    if (ex instanceof Late) {
+      return ex.getMessage();
+    }
+    if (ex instanceof Redirected r) {
+      return describe((IOException) r.getCause()) + " (at " + r.at.getScheme() + "://" + hostPort(r.at)
+          + ", where it was redirected)";
+    }
     if (ex instanceof SocketTimeoutException) {
       return String.valueOf(ex.getMessage()).toLowerCase(Locale.ROOT).contains("connect") ? "connection timed out"
           : "no answer within the timeout";
@@ -757,9 +978,10 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     return oneLine(ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage());
   }
 
+  /** A registry's (or its connection's) words for a one-line message: folded, escaped, at most 200 characters. */
   private static String oneLine(String s) {
-    String one = s.replaceAll("\\s+", " ").strip();
-    return one.length() > 200 ? one.substring(0, 200) + "…" : one;
+    String one = Text.oneLine(s, "");
+    return Quote.controls(one.length() > 200 ? one.substring(0, 200) + "…" : one);
   }
 
   /** The wait before try {@code attempt + 1}: the first wait doubled per try, with up to 25% jitter. */
@@ -770,14 +992,29 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     return Duration.ofMillis(Math.min(capped + jitter, settings.maxWait().toMillis()));
   }
 
-  /** {@code Retry-After} as seconds or an HTTP date, when present and readable. */
+  /**
+   * The wait before try {@code attempt + 1} after a 429 or 5xx: the backoff, or the registry's {@code
+   * Retry-After} when that is longer (a registry cannot make us retry sooner, whatever it sends); empty
+   * when it asks for longer than {@link RegistrySettings#maxWait()}, to give up at once.
+   */
+  private Optional<Duration> retryWait(Answer r, int attempt) {
+    Duration backoff = backoff(attempt);
+    Optional<Duration> asked = retryAfter(r);
+    if (asked.isPresent() && asked.get().compareTo(settings.maxWait()) > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(asked.filter(a -> a.compareTo(backoff) > 0).orElse(backoff));
+  }
+
+  /** {@code Retry-After} as seconds or an HTTP date, when present and readable (a negative number is not). */
   private Optional<Duration> retryAfter(Answer r) {
     Optional<String> v = r.header("Retry-After").map(String::strip);
     if (v.isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.get()))));
+      long seconds = Long.parseLong(v.get());
+      return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
     } catch (NumberFormatException notSeconds) {
       try {
         Instant when = ZonedDateTime.parse(v.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
@@ -789,7 +1026,27 @@ public final class HttpImageRegistry implements ImageRegistry, AutoCloseable {
     }
   }
 
-  private void pause(Duration d) throws RegistryException {
+  private void checkDeadline(Endpoint e) throws RegistryException {
+    if (System.nanoTime() - deadline >= 0) {
+      throw pastDeadline(e);
+    }
+  }
+
+  private RegistryException pastDeadline(Endpoint e) {
+    return new RegistryException(Kind.UNREACHABLE, "gave up on " + e.registry + ": no time left within the registry"
+        + " deadline of " + seconds(settings.deadline()) + " (--registry-deadline)");
+  }
+
+  /** {@code 30 s}, {@code 0.3 s}. */
+  private static String seconds(Duration d) {
+    return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
+  }
+
+  /** Waits {@code d} before a retry; gives up at once when the wait would end past the deadline. */
+  private void pause(Endpoint e, Duration d) throws RegistryException {
+    if (System.nanoTime() + d.toNanos() - deadline > 0) {
+      throw pastDeadline(e);
+    }
     try {
       sleeper.sleep(d);
     } catch (InterruptedException ex) {

@@ -29,8 +29,14 @@ final class RegistryOptions {
   Path authFile;
 
   @Option(names = "--registry-timeout", paramLabel = "SECONDS", defaultValue = "30",
-      description = "Timeout of each registry request (default: ${DEFAULT-VALUE}).")
+      description = "Time for each registry request as a whole: to connect and to receive the whole answer, "
+          + "its redirects included (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
+
+  @Option(names = "--registry-deadline", paramLabel = "SECONDS", defaultValue = "300",
+      description = "Time for all of the command's registry requests together, retries and their waits "
+          + "included; past it every lookup still running fails (default: ${DEFAULT-VALUE}).")
+  int deadlineSeconds;
 
   @Option(names = "--registry-concurrency", paramLabel = "N", defaultValue = "16",
       description = "Registry requests in flight at most (default: ${DEFAULT-VALUE}).")
@@ -44,6 +50,7 @@ final class RegistryOptions {
   RegistrySettings settings() {
     List<String> problems = new ArrayList<>();
     atLeastOne(problems, "--registry-timeout", timeoutSeconds, "seconds");
+    atLeastOne(problems, "--registry-deadline", deadlineSeconds, "seconds");
     atLeastOne(problems, "--registry-concurrency", concurrency, "requests");
     atLeastOne(problems, "--registry-tries", tries, "tries");
     for (Path ca : caFiles) {
@@ -72,6 +79,7 @@ final class RegistryOptions {
         .withCaFiles(caFiles)
         .withAuthFile(authFile)
         .withTimeout(Duration.ofSeconds(timeoutSeconds))
+        .withDeadline(Duration.ofSeconds(deadlineSeconds))
         .withConcurrency(concurrency)
         .withRetries(tries, Duration.ofMillis(250), Duration.ofSeconds(60));
   }

@@ -217,7 +217,8 @@ class HttpImageRegistryTest {
       try (HttpImageRegistry c = client(s)) {
         assertThatThrownBy(() -> c.resolveTag(ref(host + "/fleet/web-os:1")))
             .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE))
-            .hasMessage("cannot reach http://" + host + ": no answer within the timeout (after 2 tries)");
+            .hasMessage("cannot reach http://" + host + ": no complete answer within 0.3 s (--registry-timeout)"
+                + " (after 2 tries)");
       }
     }
   }

@@ -47,12 +47,13 @@ class MainTest {
   @Test
   void badRegistryOptions_areEachNamed_withTheValue_allAtOnce(@TempDir Path fleet) {
     Cli.Run r = Cli.run("pin", "--repo", fleet.toString(), "--registry-timeout", "0", "--registry-tries", "-2",
-        "--auth-file", fleet.resolve("auth.json").toString());
+        "--registry-deadline", "0", "--auth-file", fleet.resolve("auth.json").toString());
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
     assertThat(r.err().lines().filter(l -> l.startsWith("bootfleet: error: "))).containsExactly(
         "bootfleet: error: --registry-timeout 0: too small (expected a whole number of seconds, at least 1)",
+        "bootfleet: error: --registry-deadline 0: too small (expected a whole number of seconds, at least 1)",
         "bootfleet: error: --registry-tries -2: too small (expected a whole number of tries, at least 1)",
         "bootfleet: error: --auth-file " + fleet.resolve("auth.json") + ": no such file (expected a containers"
             + " auth.json)");

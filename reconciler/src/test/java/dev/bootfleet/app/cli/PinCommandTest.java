@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootfleet.core.image.ImageLock;
 import dev.bootfleet.core.manifest.ImageLockFile;
+import dev.bootfleet.testing.HostileRegistry;
 import dev.bootfleet.testing.RegistryServer;
 import dev.bootfleet.testing.TestImages;
 import java.io.IOException;
@@ -199,6 +200,62 @@ class PinCommandTest {
             + host + "/pin/good-os",
         "pin: nothing written (4 errors)");
     assertThat(snapshot()).isEqualTo(before);
+  }
+
+  @Test
+  void pin_registryErrorCodeWithLineBreaksAndEscapes_isOneEscapedLine_notAnInternalError() throws Exception {
+    try (HostileRegistry hostile = HostileRegistry.start()) {
+      hostile.on("/v2/", (x, self) -> (x.getRequestMethod().equals("HEAD") ? HostileRegistry.status(404)
+          : HostileRegistry.json(400, "{\"errors\":[{\"code\":\"X\\r\\nFAKE: pin: 0 errors\\u001b[2J\"}]}"))
+          .answer(x, self));
+      write("hosts/web.yaml", HOST_TEMPLATE.formatted("web", hostile.host() + "/pin/os:1"));
+      Map<String, String> before = snapshot();
+
+      Cli.Run r = Cli.run("pin", "--repo", fleet.toString(), "--plain-http", hostile.host(),
+          "--registry-tries", "1");
+
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err().lines()).containsExactly(
+          "hosts/web.yaml:9:10: error: spec.image.ref: \"" + hostile.host() + "/pin/os:1\": " + hostile.host()
+              + " answered HTTP 400 for tag \"1\" (\"X\\r\\nFAKE: pin: 0 errors\\u001B[2J\")",
+          "pin: nothing written (1 error)");
+      assertThat(snapshot()).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void pin_registryDeadline_endsACommandWhoseRegistryKeepsAnsweringSlowly() throws Exception {
+    try (HostileRegistry hostile = HostileRegistry.start()) {
+      // Every answer a 503 (a GET's body taking 1.5 s): within --registry-timeout, and retried, for good.
+      hostile.on("/v2/", (x, self) -> {
+        x.getResponseHeaders().add("Retry-After", "0");
+        if (x.getRequestMethod().equals("HEAD")) {
+          x.sendResponseHeaders(503, -1);
+          return;
+        }
+        x.sendResponseHeaders(503, 3);
+        for (byte b : "{}\n".getBytes(StandardCharsets.UTF_8)) {
+          x.getResponseBody().write(b);
+          x.getResponseBody().flush();
+          try {
+            Thread.sleep(500); // the imitation's pace
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      });
+      write("hosts/web.yaml", HOST_TEMPLATE.formatted("web", hostile.host() + "/pin/os:1"));
+
+      Cli.Run r = Cli.run("pin", "--repo", fleet.toString(), "--plain-http", hostile.host(),
+          "--registry-timeout", "5", "--registry-tries", "1000", "--registry-deadline", "2");
+
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err().lines()).containsExactly(
+          "hosts/web.yaml:9:10: error: spec.image.ref: \"" + hostile.host() + "/pin/os:1\": gave up on "
+              + hostile.host() + ": no time left within the registry deadline of 2 s (--registry-deadline)",
+          "pin: nothing written (1 error)");
+    }
   }
 
   @Test

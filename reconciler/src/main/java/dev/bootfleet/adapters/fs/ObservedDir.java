@@ -9,12 +9,18 @@ import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.text.ByteSize;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -46,21 +52,33 @@ public final class ObservedDir {
     List<String> problems = new ArrayList<>();
     Map<String, Path> status = new TreeMap<>();
     Map<String, Path> etc = new HashMap<>();
-    List<Path> files;
+    Set<String> unreadableStatus = new HashSet<>();
+    List<Entry> entries;
     try (Stream<Path> s = Files.list(dir)) {
       // One stat per entry, on both cores: 200,000 of them were a visible part of a large plan.
-      files = s.toList().parallelStream().filter(Files::isRegularFile).sorted().toList();
+      entries = s.toList().parallelStream().map(ObservedDir::entry).sorted(Comparator.comparing(Entry::path)).toList();
     }
-    for (Path p : files) {
+    for (Entry e : entries) {
+      Path p = e.path();
       String name = p.getFileName().toString();
       if (name.endsWith(".agent.json")) {
         continue; // the agent's own report (AgentReport) beside the two documents read here
+      }
+      String host = name.endsWith(".etc.json") ? null : statusHost(name);
+      if (e.problem() != null) {
+        if (host != null || name.endsWith(".etc.json")) { // a file of ours that cannot be read: say so
+          problems.add(p + ": " + e.problem() + " (expected " + (host != null ? "a status document" : "an /etc report")
+              + " file)");
+          if (host != null) {
+            unreadableStatus.add(host);
+          }
+        }
+        continue;
       }
       if (name.endsWith(".etc.json")) {
         etc.put(name.substring(0, name.length() - ".etc.json".length()), p);
         continue;
       }
-      String host = statusHost(name);
       if (host != null) {
         Path first = status.putIfAbsent(host, p);
         if (first != null) {
@@ -82,11 +100,33 @@ public final class ObservedDir {
           problems.addAll(r.problems);
         });
     for (String host : etc.keySet()) {
-      if (!status.containsKey(host)) {
+      if (!status.containsKey(host) && !unreadableStatus.contains(host)) {
         problems.add(etc.get(host) + ": /etc report without a status document (expected " + host + ".json beside it)");
       }
     }
     return new Result(out, problems.stream().map(ObservedDir::asError).sorted().toList());
+  }
+
+  /** A folder entry, and why it is not a file that can be read ({@code null} when it is one). */
+  private record Entry(Path path, String problem) {}
+
+  /**
+   * Reads what an entry is, following symbolic links; a folder, a symbolic link loop or one to nothing
+   * is named, never skipped without a word.
+   */
+  private static Entry entry(Path p) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+      return new Entry(p, a.isRegularFile() ? null : a.isDirectory() ? "is a folder" : "is not a regular file");
+    } catch (NoSuchFileException e) {
+      return new Entry(p, Files.isSymbolicLink(p) ? "is a symbolic link to nothing" : "was removed while read");
+    } catch (FileSystemException e) {
+      String reason = e.getReason();
+      return new Entry(p, reason != null && reason.toLowerCase(java.util.Locale.ROOT).contains("symbolic link")
+          ? "is a symbolic link loop" : "cannot be read: " + (reason == null ? e.getClass().getSimpleName() : reason));
+    } catch (IOException e) {
+      return new Entry(p, "cannot be read: " + e.getMessage());
+    }
   }
 
   /** The host of a status document's file name ({@code <host>.json}, {@code .yaml}, {@code .yml}), or null. */

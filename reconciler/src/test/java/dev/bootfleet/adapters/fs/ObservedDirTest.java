@@ -7,6 +7,8 @@ import dev.bootfleet.testing.Example;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class ObservedDirTest {
@@ -74,5 +76,34 @@ class ObservedDirTest {
         dev.bootfleet.core.observed.RpmOstreeStatusParser.parse(Files.readString(fixture), "x"));
     assertThat(r.observations().get("web-01").status().apiVersion()).isNotEqualTo(
         r.observations().get("fcos-01").status().apiVersion());
+  }
+
+  /** A status or /etc report name that is not a readable file: Issue 14, item 11. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "folder    | web-01.json     | is a folder (expected a status document file)",
+      "loop      | web-01.json     | is a symbolic link loop (expected a status document file)",
+      "dangling  | web-01.yaml     | is a symbolic link to nothing (expected a status document file)",
+      "loop      | web-01.etc.json | is a symbolic link loop (expected an /etc report file)"})
+  void read_namesTheEntry_whenAHostFileIsNotAReadableFile(String kind, String name, String problem) throws Exception {
+    Path bad = dir.resolve(name);
+    switch (kind) {
+      case "folder" -> Files.createDirectory(bad);
+      case "loop" -> {
+        Files.createSymbolicLink(dir.resolve("other"), bad);
+        Files.createSymbolicLink(bad, dir.resolve("other"));
+      }
+      default -> Files.createSymbolicLink(bad, dir.resolve("nowhere"));
+    }
+    Path fine = Example.fleetRepo().resolve("observed/web-01.json");
+    if (name.endsWith(".etc.json")) {
+      Files.copy(fine, dir.resolve("web-01.json"));
+    } else {
+      Files.writeString(dir.resolve("web-01.etc.json"), "{}");
+    }
+
+    var r = ObservedDir.read(dir);
+
+    assertThat(r.problems()).containsExactly(bad + ": error: " + problem);
   }
 }

@@ -3,6 +3,7 @@ package dev.bootfleet.core.render;
 import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.plan.HostPlan;
 import dev.bootfleet.core.plan.HostStatus;
+import dev.bootfleet.core.text.Quote;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.List;
@@ -13,6 +14,8 @@ import javax.xml.stream.XMLStreamWriter;
 /**
  * JUnit XML, as CI test-report viewers read it: one test case per host; a drifted or held host is a
  * failure carrying its reason, an unknown host is skipped, the rest pass. In a change plan nothing fails.
+ * Every value from Git or a host goes through {@link Quote}: XML 1.0 cannot hold control characters even
+ * as character references, so they are written as {@code \u001B} text and the document always parses.
  */
 public final class JUnitRenderer {
 
@@ -69,14 +72,14 @@ public final class JUnitRenderer {
     x.writeCharacters("\n      ");
     x.writeEmptyElement("property");
     x.writeAttribute("name", name);
-    x.writeAttribute("value", value);
+    x.writeAttribute("value", Quote.controls(value));
   }
 
   private static void testcase(XMLStreamWriter x, HostPlan h) throws XMLStreamException {
     x.writeCharacters("\n    ");
     x.writeStartElement("testcase");
     x.writeAttribute("classname", "bootfleet.hosts");
-    x.writeAttribute("name", h.name());
+    x.writeAttribute("name", Quote.controls(h.name()));
     x.writeAttribute("time", "0");
     StringBuilder body = new StringBuilder();
     for (Action a : h.actions()) {
@@ -89,19 +92,19 @@ public final class JUnitRenderer {
       x.writeCharacters("\n      ");
       x.writeStartElement("failure");
       x.writeAttribute("type", h.status().id());
-      x.writeAttribute("message", h.reason());
-      x.writeCharacters(body.toString());
+      x.writeAttribute("message", Quote.controls(h.reason()));
+      x.writeCharacters(Quote.lines(body.toString()));
       x.writeEndElement();
       x.writeCharacters("\n    ");
     } else if (h.status() == HostStatus.UNKNOWN) {
       x.writeCharacters("\n      ");
       x.writeEmptyElement("skipped");
-      x.writeAttribute("message", h.reason());
+      x.writeAttribute("message", Quote.controls(h.reason()));
       x.writeCharacters("\n    ");
     } else if (body.length() > 0) {
       x.writeCharacters("\n      ");
       x.writeStartElement("system-out");
-      x.writeCharacters(h.status().id() + ": " + h.reason() + "\n" + body);
+      x.writeCharacters(Quote.lines(h.status().id() + ": " + h.reason() + "\n" + body));
       x.writeEndElement();
       x.writeCharacters("\n    ");
     }

@@ -35,7 +35,7 @@ public final class Quote {
 
   /** Whether {@link #controls} would change {@code text}: it holds a character a one-line value must not. */
   public static boolean hasControls(String text) {
-    return text.codePoints().anyMatch(Quote::isControl);
+    return !isClean(text, false) && text.codePoints().anyMatch(Quote::isControl);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.observed.ObservedStateException;
 import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.text.ByteSize;
+import dev.bootfleet.core.text.Quote;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
@@ -29,8 +30,10 @@ import java.util.stream.Stream;
 /**
  * Reads a folder of observed state: {@code <host>.json} or {@code <host>.yaml} (what {@code bootc status}
  * prints, or {@code rpm-ostree status --json}, told apart by their keys), and optionally
- * {@code <host>.etc.json} (the agent's /etc report). Every unreadable file is
- * reported, not just the first, as a line {@code FILE[:LINE:COL]: error: MESSAGE}.
+ * {@code <host>.etc.json} (the agent's /etc report). A host whose documents do not parse, or hold a
+ * value the parsers refuse, gets an {@link Observation#unreadable} observation naming the file and field.
+ * Every file that cannot be read at all is reported, not just the first, as a line {@code
+ * FILE[:LINE:COL]: error: MESSAGE}.
  */
 public final class ObservedDir {
   /** The largest observed document read. */
@@ -171,14 +174,21 @@ public final class ObservedDir {
     }
   }
 
+  /**
+   * One host's documents. What the host wrote is untrusted: a document that does not parse, or holds a
+   * value the parsers refuse, makes this host's observation {@link Observation#unreadable} (the plan
+   * shows it {@code unknown}, naming the file and field) and never stops the other hosts. A file that
+   * cannot be read at all is a problem of the folder, reported as an error.
+   */
   private static One readOne(String host, Path statusFile, Path etcFile, StatusCache cache) {
     List<String> problems = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
     ObservedHost status = null;
     EtcReport report = null;
     try {
       status = cache.parse(bytes(statusFile), statusFile);
     } catch (ObservedStateException e) {
-      problems.add(e.getMessage());
+      refused.add(e.getMessage());
     } catch (IOException e) {
       problems.add(statusFile + ": " + e.getMessage());
     }
@@ -186,17 +196,20 @@ public final class ObservedDir {
       try {
         report = EtcReportParser.parse(bytes(etcFile), etcFile.toString());
         if (report.host() != null && !report.host().equals(host)) {
-          problems.add(etcFile + ": host: \"" + report.host() + "\" does not match the file name (expected \""
+          refused.add(etcFile + ": host: " + Quote.of(report.host()) + " does not match the file name (expected \""
               + host + "\")");
           report = null;
         }
       } catch (ObservedStateException e) {
-        problems.add(e.getMessage());
+        refused.add(e.getMessage());
       } catch (IOException e) {
         problems.add(etcFile + ": " + e.getMessage());
       }
     }
-    return new One(host, status == null || !problems.isEmpty() ? null : new Observation(status, report), problems);
+    Observation seen = !problems.isEmpty() ? null
+        : !refused.isEmpty() ? Observation.unreadable(String.join("; ", refused))
+        : new Observation(status, report);
+    return new One(host, seen, problems);
   }
 
   private static byte[] bytes(Path p) throws IOException {

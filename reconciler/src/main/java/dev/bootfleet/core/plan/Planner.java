@@ -53,7 +53,8 @@ public final class Planner {
   /**
    * Plans every desired host against its observation.
    *
-   * @param observed observations by host name; a host without one is {@code unknown}
+   * @param observed observations by host name; a host without one, or whose report is {@link
+   *     Observation#unreadable}, is {@code unknown} (the others are planned all the same)
    */
   public Plan plan(String revision, Collection<DesiredHost> desired, Map<String, Observation> observed) {
     // Hosts are planned independently; a parallel stream keeps the order of a list, so the result
@@ -71,6 +72,10 @@ public final class Planner {
     String want = desired.image().switchTarget();
     if (observation == null) {
       return new HostPlan(desired.name(), HostStatus.UNKNOWN, "no observed state for this host",
+          List.of(), List.of(), want, null);
+    }
+    if (observation.unreadable() != null) {
+      return new HostPlan(desired.name(), HostStatus.UNKNOWN, "its report cannot be used: " + observation.unreadable(),
           List.of(), List.of(), want, null);
     }
     ObservedHost host = observation.status();

@@ -36,10 +36,11 @@ class ObservedDirTest {
     }
     var r = ObservedDir.read(dir);
 
-    assertThat(r.observations()).isEmpty();
-    assertThat(r.problems()).hasSize(2);
-    assertThat(r.problems().get(0)).startsWith(dir.resolve("a.json") + ":").contains("error: JSON syntax error");
-    assertThat(r.problems().get(1)).startsWith(dir.resolve("b.json") + ":").contains("error: JSON syntax error");
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.observations().get("a").unreadable()).startsWith(dir.resolve("a.json") + ":")
+        .contains("JSON syntax error");
+    assertThat(r.observations().get("b").unreadable()).startsWith(dir.resolve("b.json") + ":")
+        .contains("JSON syntax error");
   }
 
   @Test
@@ -105,5 +106,42 @@ class ObservedDirTest {
     var r = ObservedDir.read(dir);
 
     assertThat(r.problems()).containsExactly(bad + ": error: " + problem);
+  }
+
+  /**
+   * What a host reports is untrusted (Issue 14, defects 5 and 8): a newline in an image, an escape in a
+   * version, a wrong kind, or a broken /etc report make that host
+   * unknown with a one-line reason naming the file and field; the rest of the fleet is planned as before.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "web-01.json     | \"image\":\"quay.io/bootfleet-example/web-os | \"image\":\"quay.io/bootfleet-example/web-os\\n"
+          + " | web-01.json: spec.image.image: found \"quay.io/bootfleet-example/web-os\\n@sha256:",
+      "web-01.json     | \"version\":\"42                               | \"version\":\"42\\u001b[2J"
+          + " | web-01.json: status.booted.image.version: found \"42\\u001B[2J.20261101\", which holds a control character",
+      "web-01.json     | \"kind\":\"BootcHost\"                         | \"kind\":\"Pod\""
+          + " | web-01.json: kind: found \"Pod\" (expected BootcHost)",
+      "web-01.etc.json | \"host\": \"web-01\"                          | \"host\": \"web-02\""
+          + " | web-01.etc.json: host: \"web-02\" does not match the file name (expected \"web-01\")"})
+  void plan_makesOnlyThatHostUnknown_whenItsReportIsRefused(String file, String from, String to, String reason)
+      throws Exception {
+    Example.copyTree(Example.fleetRepo().resolve("observed"), dir);
+    String text = Files.readString(dir.resolve(file));
+    assertThat(text).contains(from);
+    Files.writeString(dir.resolve(file), text.replaceFirst(java.util.regex.Pattern.quote(from),
+        java.util.regex.Matcher.quoteReplacement(to)));
+    var fleet = Example.fleet();
+    var planner = new dev.bootfleet.core.plan.Planner(java.time.Clock.systemUTC(), fleet.images());
+    var before = planner.plan("r", fleet.hosts(), Example.observed().observations());
+
+    var r = ObservedDir.read(dir);
+    var plan = planner.plan("r", fleet.hosts(), r.observations());
+
+    assertThat(r.problems()).isEmpty();
+    var web01 = plan.hosts().stream().filter(h -> h.name().equals("web-01")).findFirst().orElseThrow();
+    assertThat(web01.status()).isEqualTo(dev.bootfleet.core.plan.HostStatus.UNKNOWN);
+    assertThat(web01.reason()).startsWith("its report cannot be used: " + dir + "/" + reason).doesNotContain("\n");
+    assertThat(plan.hosts()).filteredOn(h -> !h.name().equals("web-01"))
+        .containsExactlyElementsOf(before.hosts().stream().filter(h -> !h.name().equals("web-01")).toList());
   }
 }

@@ -110,7 +110,7 @@ class ObservedDirTest {
 
   /**
    * What a host reports is untrusted (Issue 14, defects 5 and 8): a newline in an image, an escape in a
-   * version, a wrong kind, or a broken /etc report make that host
+   * version, a bootc apiVersion this bootfleet does not know, a wrong kind, or a broken /etc report make that host
    * unknown with a one-line reason naming the file and field; the rest of the fleet is planned as before.
    */
   @ParameterizedTest
@@ -119,6 +119,9 @@ class ObservedDirTest {
           + " | web-01.json: spec.image.image: found \"quay.io/bootfleet-example/web-os\\n@sha256:",
       "web-01.json     | \"version\":\"42                               | \"version\":\"42\\u001b[2J"
           + " | web-01.json: status.booted.image.version: found \"42\\u001B[2J.20261101\", which holds a control character",
+      "web-01.json     | org.containers.bootc/v1\"                      | org.containers.bootc/v9\""
+          + " | web-01.json: apiVersion: found \"org.containers.bootc/v9\", a version this bootfleet cannot read"
+          + " (expected org.containers.bootc/v1 or org.containers.bootc/v1alpha1)",
       "web-01.json     | \"kind\":\"BootcHost\"                         | \"kind\":\"Pod\""
           + " | web-01.json: kind: found \"Pod\" (expected BootcHost)",
       "web-01.etc.json | \"host\": \"web-01\"                          | \"host\": \"web-02\""

@@ -142,8 +142,12 @@ public final class ObservedDir {
     return null;
   }
 
-  /** {@code file[:line:col]: message} as {@code file[:line:col]: error: message}. */
-  static String asError(String problem) {
+  /**
+   * {@code file[:line:col]: message} as {@code file[:line:col]: error: message}, on one line: a file name
+   * in the folder, like what a host reports, may hold control characters.
+   */
+  static String asError(String line) {
+    String problem = Quote.controls(line);
     var m = LOCATED.matcher(problem);
     return m.matches() ? m.group(1) + ": error: " + m.group(2) : "error: " + problem;
   }

@@ -147,4 +147,14 @@ class ObservedDirTest {
     assertThat(plan.hosts()).filteredOn(h -> !h.name().equals("web-01"))
         .containsExactlyElementsOf(before.hosts().stream().filter(h -> !h.name().equals("web-01")).toList());
   }
+
+  @Test
+  void read_escapesAFileName_whenItHoldsControlCharacters() throws Exception {
+    Files.createDirectory(dir.resolve("web\u001b[2J\n.json"));
+
+    var r = ObservedDir.read(dir);
+
+    assertThat(r.problems()).containsExactly(dir + "/web\\u001B[2J\\n.json: error: is a folder (expected a status document"
+        + " file)");
+  }
 }

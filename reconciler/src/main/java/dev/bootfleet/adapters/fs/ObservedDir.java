@@ -7,14 +7,21 @@ import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.observed.ObservedStateException;
 import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.text.ByteSize;
+import dev.bootfleet.core.text.Quote;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -23,8 +30,10 @@ import java.util.stream.Stream;
 /**
  * Reads a folder of observed state: {@code <host>.json} or {@code <host>.yaml} (what {@code bootc status}
  * prints, or {@code rpm-ostree status --json}, told apart by their keys), and optionally
- * {@code <host>.etc.json} (the agent's /etc report). Every unreadable file is
- * reported, not just the first, as a line {@code FILE[:LINE:COL]: error: MESSAGE}.
+ * {@code <host>.etc.json} (the agent's /etc report). A host whose documents do not parse, or hold a
+ * value the parsers refuse, gets an {@link Observation#unreadable} observation naming the file and field.
+ * Every file that cannot be read at all is reported, not just the first, as a line {@code
+ * FILE[:LINE:COL]: error: MESSAGE}.
  */
 public final class ObservedDir {
   /** The largest observed document read. */
@@ -46,21 +55,33 @@ public final class ObservedDir {
     List<String> problems = new ArrayList<>();
     Map<String, Path> status = new TreeMap<>();
     Map<String, Path> etc = new HashMap<>();
-    List<Path> files;
+    Set<String> unreadableStatus = new HashSet<>();
+    List<Entry> entries;
     try (Stream<Path> s = Files.list(dir)) {
       // One stat per entry, on both cores: 200,000 of them were a visible part of a large plan.
-      files = s.toList().parallelStream().filter(Files::isRegularFile).sorted().toList();
+      entries = s.toList().parallelStream().map(ObservedDir::entry).sorted(Comparator.comparing(Entry::path)).toList();
     }
-    for (Path p : files) {
+    for (Entry e : entries) {
+      Path p = e.path();
       String name = p.getFileName().toString();
       if (name.endsWith(".agent.json")) {
         continue; // the agent's own report (AgentReport) beside the two documents read here
+      }
+      String host = name.endsWith(".etc.json") ? null : statusHost(name);
+      if (e.problem() != null) {
+        if (host != null || name.endsWith(".etc.json")) { // a file of ours that cannot be read: say so
+          problems.add(p + ": " + e.problem() + " (expected " + (host != null ? "a status document" : "an /etc report")
+              + " file)");
+          if (host != null) {
+            unreadableStatus.add(host);
+          }
+        }
+        continue;
       }
       if (name.endsWith(".etc.json")) {
         etc.put(name.substring(0, name.length() - ".etc.json".length()), p);
         continue;
       }
-      String host = statusHost(name);
       if (host != null) {
         Path first = status.putIfAbsent(host, p);
         if (first != null) {
@@ -82,11 +103,33 @@ public final class ObservedDir {
           problems.addAll(r.problems);
         });
     for (String host : etc.keySet()) {
-      if (!status.containsKey(host)) {
+      if (!status.containsKey(host) && !unreadableStatus.contains(host)) {
         problems.add(etc.get(host) + ": /etc report without a status document (expected " + host + ".json beside it)");
       }
     }
     return new Result(out, problems.stream().map(ObservedDir::asError).sorted().toList());
+  }
+
+  /** A folder entry, and why it is not a file that can be read ({@code null} when it is one). */
+  private record Entry(Path path, String problem) {}
+
+  /**
+   * Reads what an entry is, following symbolic links; a folder, a symbolic link loop or one to nothing
+   * is named, never skipped without a word.
+   */
+  private static Entry entry(Path p) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+      return new Entry(p, a.isRegularFile() ? null : a.isDirectory() ? "is a folder" : "is not a regular file");
+    } catch (NoSuchFileException e) {
+      return new Entry(p, Files.isSymbolicLink(p) ? "is a symbolic link to nothing" : "was removed while read");
+    } catch (FileSystemException e) {
+      String reason = e.getReason();
+      return new Entry(p, reason != null && reason.toLowerCase(java.util.Locale.ROOT).contains("symbolic link")
+          ? "is a symbolic link loop" : "cannot be read: " + (reason == null ? e.getClass().getSimpleName() : reason));
+    } catch (IOException e) {
+      return new Entry(p, "cannot be read: " + e.getMessage());
+    }
   }
 
   /** The host of a status document's file name ({@code <host>.json}, {@code .yaml}, {@code .yml}), or null. */
@@ -99,8 +142,12 @@ public final class ObservedDir {
     return null;
   }
 
-  /** {@code file[:line:col]: message} as {@code file[:line:col]: error: message}. */
-  static String asError(String problem) {
+  /**
+   * {@code file[:line:col]: message} as {@code file[:line:col]: error: message}, on one line: a file name
+   * in the folder, like what a host reports, may hold control characters.
+   */
+  static String asError(String line) {
+    String problem = Quote.controls(line);
     var m = LOCATED.matcher(problem);
     return m.matches() ? m.group(1) + ": error: " + m.group(2) : "error: " + problem;
   }
@@ -131,14 +178,21 @@ public final class ObservedDir {
     }
   }
 
+  /**
+   * One host's documents. What the host wrote is untrusted: a document that does not parse, or holds a
+   * value the parsers refuse, makes this host's observation {@link Observation#unreadable} (the plan
+   * shows it {@code unknown}, naming the file and field) and never stops the other hosts. A file that
+   * cannot be read at all is a problem of the folder, reported as an error.
+   */
   private static One readOne(String host, Path statusFile, Path etcFile, StatusCache cache) {
     List<String> problems = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
     ObservedHost status = null;
     EtcReport report = null;
     try {
       status = cache.parse(bytes(statusFile), statusFile);
     } catch (ObservedStateException e) {
-      problems.add(e.getMessage());
+      refused.add(e.getMessage());
     } catch (IOException e) {
       problems.add(statusFile + ": " + e.getMessage());
     }
@@ -146,17 +200,20 @@ public final class ObservedDir {
       try {
         report = EtcReportParser.parse(bytes(etcFile), etcFile.toString());
         if (report.host() != null && !report.host().equals(host)) {
-          problems.add(etcFile + ": host: \"" + report.host() + "\" does not match the file name (expected \""
+          refused.add(etcFile + ": host: " + Quote.of(report.host()) + " does not match the file name (expected \""
               + host + "\")");
           report = null;
         }
       } catch (ObservedStateException e) {
-        problems.add(e.getMessage());
+        refused.add(e.getMessage());
       } catch (IOException e) {
         problems.add(etcFile + ": " + e.getMessage());
       }
     }
-    return new One(host, status == null || !problems.isEmpty() ? null : new Observation(status, report), problems);
+    Observation seen = !problems.isEmpty() ? null
+        : !refused.isEmpty() ? Observation.unreadable(String.join("; ", refused))
+        : new Observation(status, report);
+    return new One(host, seen, problems);
   }
 
   private static byte[] bytes(Path p) throws IOException {

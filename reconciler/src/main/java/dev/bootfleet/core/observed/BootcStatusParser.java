@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Reads what {@code bootc status --format=json} (or {@code --format=yaml}) prints: a {@code
- * BootcHost} object of apiVersion {@code org.containers.bootc/v1} or the older {@code v1alpha1}.
+ * BootcHost} object of apiVersion {@code org.containers.bootc/v1} or the older {@code v1alpha1}; any
+ * other version is an error naming it (ADR 0012).
  *
  * <p>Rules: JSON when the first non-blank character is <code>{</code>, else YAML (YAML 1.2 core
  * schema; a bare {@code version: 20231230.1} still comes back as the text {@code "20231230.1"}).
@@ -18,6 +19,8 @@ import java.util.List;
 public final class BootcStatusParser {
   private static final String KIND = "BootcHost";
   private static final String API_GROUP = "org.containers.bootc/";
+  /** The versions read: bootc's current one and the older one it still prints on some hosts. */
+  static final List<String> VERSIONS = List.of(API_GROUP + "v1", API_GROUP + "v1alpha1");
   static final String DOCUMENT = "a BootcHost object in JSON or YAML, as bootc status prints it";
   private static final String ENTRY = "a boot entry object or null";
 
@@ -66,6 +69,11 @@ public final class BootcStatusParser {
         rollback, others, rollbackQueued, type, usrOverlay, readOnly));
   }
 
+  /**
+   * The document's version: one of {@link #VERSIONS}. Another version of bootc's group is refused, not
+   * read as v1 (ADR 0012): bootc promises that v1 only gains fields, so a new version is one whose
+   * fields may mean something else, and a reconciler must not act on a guess.
+   */
   private static String apiVersion(Field f) throws ObservedStateException {
     String expected = API_GROUP + "<version>, e.g. " + API_GROUP + "v1";
     String v = f.optText(expected);
@@ -74,6 +82,10 @@ public final class BootcStatusParser {
     }
     if (!v.startsWith(API_GROUP) || v.length() == API_GROUP.length()) {
       throw f.fail("found " + Field.quote(v), expected);
+    }
+    if (!VERSIONS.contains(v)) {
+      throw f.fail("found " + Field.quote(v) + ", a version this bootfleet cannot read",
+          String.join(" or ", VERSIONS));
     }
     return v;
   }

@@ -107,7 +107,7 @@ public final class EtcReportParser {
       throw p.fail("found " + Field.quote(path), EtcFileState.PATH_FORM);
     }
     String sha256 = f.get("sha256").text(Formats.SHA256_FORM);
-    String content = f.get("content").optText("the file's text, or null");
+    String content = f.get("content").optContent("the file's text, or null");
     if (content != null && !sha256(content).equals(sha256)) {
       throw f.get("content").fail("its UTF-8 bytes hash to " + sha256(content),
           "content matching sha256 " + sha256);

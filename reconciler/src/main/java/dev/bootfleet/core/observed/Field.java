@@ -105,8 +105,21 @@ final class Field {
     return s;
   }
 
-  /** Like {@link #text} but {@code null} when missing; may be empty. */
+  /**
+   * Like {@link #text} but {@code null} when missing; may be empty. A value holding a control or format
+   * character ({@link Quote#isControl}: an escape sequence, a line break, a bidirectional override) is
+   * refused: no name, reference, version or mode a host reports has one, and a report is untrusted.
+   */
   String optText(String expected) throws ObservedStateException {
+    String s = optContent(expected);
+    if (s != null && node.isString() && Quote.hasControls(s)) {
+      throw fail("found " + quote(s) + ", which holds a control character", expected);
+    }
+    return s;
+  }
+
+  /** Like {@link #optText}, any character allowed: a file's text, which has line breaks and tabs. */
+  String optContent(String expected) throws ObservedStateException {
     if (missing()) {
       return null;
     }

@@ -57,7 +57,8 @@ public final class Planner {
   /**
    * Plans every desired host against its observation.
    *
-   * @param observed observations by host name; a host without one is {@code unknown}
+   * @param observed observations by host name; a host without one, or whose report is {@link
+   *     Observation#unreadable}, is {@code unknown} (the others are planned all the same)
    */
   public Plan plan(String revision, Collection<DesiredHost> desired, Map<String, Observation> observed) {
     // Hosts are planned independently; a parallel stream keeps the order of a list, so the result
@@ -76,6 +77,10 @@ public final class Planner {
     if (observation == null) {
       return new HostPlan(desired.name(), SyncStatus.UNKNOWN, "no observed state for this host",
           List.of(), List.of(), want, null);
+    }
+    if (observation.unreadable() != null) {
+      return new HostPlan(desired.name(), SyncStatus.UNKNOWN, "its report cannot be used: " + observation.unreadable(),
+          List.of(), List.of(), want, null, Reason.OBSERVE_FAILED);
     }
     ObservedHost host = observation.status();
     if (host.booted() == null) {
@@ -215,8 +220,7 @@ public final class Planner {
       }
       if (host.staged() != null) {
         f.image.add(new Action.CancelStaged(imageOf(host.staged())));
-        f.reasons.add("a staged deployment of " + shortRef(imageOf(host.staged()))
-            + " would replace the desired image at the next boot");
+        f.reasons.add(staged(host.staged(), "a staged deployment of ") + " would replace the desired image at the next boot");
       }
       if (host.rollbackQueued()) {
         f.image.add(new Action.CancelRollback(imageOf(host.rollback())));
@@ -234,7 +238,7 @@ public final class Planner {
     String from = imageOf(booted);
     f.image.add(new Action.Stage(want.switchTarget(), want.transport().id(), want.enforceSignaturePolicy(),
         want.digest().map(Object::toString).orElse(null), from));
-    String replaces = host.staged() == null ? "" : " (replacing staged " + shortRef(imageOf(host.staged())) + ")";
+    String replaces = host.staged() == null ? "" : " (replacing " + staged(host.staged(), "staged ") + ")";
     String previous = revert && matches(want, host.rollback())
         ? " again (the agent left it on purpose or an operator cleared its hold)" : "";
     f.reasons.add("booted " + (from == null ? "a non-container deployment" : shortRef(from))
@@ -371,6 +375,16 @@ public final class Planner {
 
   static String imageOf(BootEntry e) {
     return e == null || e.image() == null || e.image().image() == null ? null : e.image().image().image();
+  }
+
+  /**
+   * A staged deployment in a reason: {@code lead} and its short reference ({@code a staged deployment of
+   * quay.io/org/os@sha256:0123456789ab}), or {@code a staged non-container deployment} when it has no
+   * image (a plain ostree ref), rather than a reference that reads "(none)".
+   */
+  static String staged(BootEntry e, String lead) {
+    String image = imageOf(e);
+    return image == null ? "a staged non-container deployment" : lead + shortRef(image);
   }
 
   /** {@code quay.io/org/os@sha256:0123456789ab} — the repository and the first 12 digits. */

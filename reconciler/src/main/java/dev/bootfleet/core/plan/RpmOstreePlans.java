@@ -53,8 +53,7 @@ final class RpmOstreePlans {
         base = staged; // a rebase replaces it, carrying its requests; a package change stacks on it
       } else {
         f.image.add(new Action.CancelStaged(Planner.imageOf(staged)));
-        f.reasons.add("a staged deployment of " + Planner.shortRef(Planner.imageOf(staged))
-            + " would replace the desired image at the next boot");
+        f.reasons.add(Planner.staged(staged, "a staged deployment of ") + " would replace the desired image at the next boot");
       }
     }
     Delta delta = Delta.between(desired.packages(), base.layering());
@@ -67,7 +66,7 @@ final class RpmOstreePlans {
       if (!delta.baseRemovals.isEmpty()) {
         f.image.add(new Action.RemovePackages(List.of(), delta.baseRemovals));
       }
-      String replaces = staged == null ? "" : " (replacing staged " + Planner.shortRef(Planner.imageOf(staged)) + ")";
+      String replaces = staged == null ? "" : " (replacing " + Planner.staged(staged, "staged ") + ")";
       f.reasons.add("booted " + (from == null ? "a non-container deployment" : Planner.shortRef(from))
           + ", Git wants " + Planner.shortRef(want.switchTarget()) + replaces);
       delta.reason(f);

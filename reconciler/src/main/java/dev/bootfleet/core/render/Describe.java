@@ -12,7 +12,7 @@ final class Describe {
           + (s.enforceSignaturePolicy() ? " [signature policy enforced]" : "")
           + (s.from() == null ? "" : "  (from " + s.from() + ")");
       case Action.UnlockStaged u -> "unlock-staged " + u.ref() + "  (staged download-only)";
-      case Action.CancelStaged c -> "cancel-staged " + c.ref();
+      case Action.CancelStaged c -> "cancel-staged " + (c.ref() == null ? "(a non-container deployment)" : c.ref());
       case Action.CancelRollback c -> "cancel-rollback  (queued rollback to " + c.ref() + ")";
       case Action.Reboot r -> "reboot into " + r.ref();
       case Action.WriteFile w -> "write-file " + w.path() + "  (" + w.summary() + "; " + w.mode() + " "

@@ -4,7 +4,7 @@ import dev.bootfleet.core.status.SyncStatus;
 
 import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.plan.HostPlan;
-
+import dev.bootfleet.core.text.Quote;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.List;
@@ -15,6 +15,8 @@ import javax.xml.stream.XMLStreamWriter;
 /**
  * JUnit XML, as CI test-report viewers read it: one test case per host; a drifted or held host is a
  * failure carrying its reason, an unknown host is skipped, the rest pass. In a change plan nothing fails.
+ * Every value from Git or a host goes through {@link Quote}: XML 1.0 cannot hold control characters even
+ * as character references, so they are written as {@code \u001B} text and the document always parses.
  */
 public final class JUnitRenderer {
 
@@ -71,14 +73,14 @@ public final class JUnitRenderer {
     x.writeCharacters("\n      ");
     x.writeEmptyElement("property");
     x.writeAttribute("name", name);
-    x.writeAttribute("value", value);
+    x.writeAttribute("value", Quote.controls(value));
   }
 
   private static void testcase(XMLStreamWriter x, HostPlan h) throws XMLStreamException {
     x.writeCharacters("\n    ");
     x.writeStartElement("testcase");
     x.writeAttribute("classname", "bootfleet.hosts");
-    x.writeAttribute("name", h.name());
+    x.writeAttribute("name", Quote.controls(h.name()));
     x.writeAttribute("time", "0");
     StringBuilder body = new StringBuilder();
     for (Action a : h.actions()) {
@@ -91,19 +93,19 @@ public final class JUnitRenderer {
       x.writeCharacters("\n      ");
       x.writeStartElement("failure");
       x.writeAttribute("type", h.status().id());
-      x.writeAttribute("message", h.reason());
-      x.writeCharacters(body.toString());
+      x.writeAttribute("message", Quote.controls(h.reason()));
+      x.writeCharacters(Quote.lines(body.toString()));
       x.writeEndElement();
       x.writeCharacters("\n    ");
     } else if (h.status() == SyncStatus.UNKNOWN) {
       x.writeCharacters("\n      ");
       x.writeEmptyElement("skipped");
-      x.writeAttribute("message", h.reason());
+      x.writeAttribute("message", Quote.controls(h.reason()));
       x.writeCharacters("\n    ");
     } else if (body.length() > 0) {
       x.writeCharacters("\n      ");
       x.writeStartElement("system-out");
-      x.writeCharacters(h.status().id() + ": " + h.reason() + "\n" + body);
+      x.writeCharacters(Quote.lines(h.status().id() + ": " + h.reason() + "\n" + body));
       x.writeEndElement();
       x.writeCharacters("\n    ");
     }

@@ -6,7 +6,12 @@ import dev.bootfleet.core.plan.Plan;
 import dev.bootfleet.core.plan.Summary;
 import java.io.IOException;
 import java.util.List;
+import dev.bootfleet.core.text.Quote;
+import tools.jackson.core.SerializableString;
 import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.io.CharacterEscapes;
+import tools.jackson.core.io.SerializedString;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -16,8 +21,33 @@ import tools.jackson.databind.node.ObjectNode;
 /** The machine form, following {@code schema/plan.schema.json}. Fields always in the same order. */
 public final class JsonRenderer {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+  private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+          .characterEscapes(new ControlEscapes()).build())
+      .enable(SerializationFeature.INDENT_OUTPUT).disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+
+  /**
+   * JSON's own escapes, and {@code \\uXXXX} for every other character {@link Quote#isControl} names
+   * (DEL, C1, bidirectional overrides, line separators, lone surrogates): the values stay exactly as
+   * reported, and the text stays safe to print and valid to read.
+   */
+  private static final class ControlEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private static final int[] ASCII = standardAsciiEscapesForJSON();
+
+    static {
+      ASCII[0x7F] = ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ASCII;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int c) {
+      return Quote.isControl(c) ? new SerializedString(String.format("\\u%04x", c)) : null;
+    }
+  }
 
   /** Where the hosts go in the serialized envelope: the root's {@code hosts} key, at its indentation. */
   private static final String HOSTS_SLOT = "\n  \"hosts\" : [ ]";

@@ -3,6 +3,7 @@ package dev.bootfleet.core.render;
 import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.plan.HostPlan;
 import dev.bootfleet.core.plan.Plan;
+import dev.bootfleet.core.text.Quote;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.Map;
 /**
  * The pull-request form: one comment, updated in place (a bot finds it by the hidden marker on the
  * first line), with the summary first, a table of hosts, and each host's diffs folded in a details block.
+ * Every value from Git or a host is shown through {@link Quote} and escaped for Markdown and HTML.
  */
 public final class MarkdownRenderer {
   /** The first line of every comment; a CI job edits the comment that starts with it. */
@@ -25,9 +27,9 @@ public final class MarkdownRenderer {
     String title = report.kind() == Report.Kind.DRIFT ? "bootfleet drift" : "bootfleet plan";
     out.append("### ").append(title).append(": ");
     if (plan.mode() == Plan.Mode.CHANGE) {
-      out.append('`').append(plan.baseRevision()).append("` → `").append(plan.revision()).append("`\n\n");
+      out.append(code(plan.baseRevision())).append(" → ").append(code(plan.revision())).append("\n\n");
     } else {
-      out.append('`').append(plan.revision()).append("`\n\n");
+      out.append(code(plan.revision())).append("\n\n");
     }
     out.append("**").append(report.summaryLine()).append("**\n\n");
     // A pull-request comment lists the hosts the change touches; the summary line counts the rest.
@@ -40,7 +42,7 @@ public final class MarkdownRenderer {
     }
     out.append("| Host | Status | Actions | Reason |\n|---|---|---|---|\n");
     for (HostPlan h : hosts) {
-      out.append("| `").append(h.name()).append("` | ").append(h.status().id()).append(" | ")
+      out.append("| ").append(code(h.name()).replace("|", "\\|")).append(" | ").append(h.status().id()).append(" | ")
           .append(cell(Report.actionList(h))).append(" | ").append(cell(h.reason())).append(" |\n");
     }
     // Hosts whose changes are identical (a group edit, say) share one block, so a fleet-wide change
@@ -59,8 +61,8 @@ public final class MarkdownRenderer {
     int shown = 0;
     for (var e : byBody.entrySet()) {
       List<String> names = e.getValue();
-      String who = names.size() == 1 ? "<code>" + names.get(0) + "</code>"
-          : names.size() + " hosts: " + String.join(", ", names.stream().map(n -> "<code>" + n + "</code>").toList());
+      String who = names.size() == 1 ? html(names.get(0))
+          : names.size() + " hosts: " + String.join(", ", names.stream().map(MarkdownRenderer::html).toList());
       String block = "\n<details><summary>" + who + ": " + titles.get(e.getKey()) + "</summary>\n\n" + e.getKey()
           + "\n</details>\n";
       if (blocks.length() + block.length() > MAX_DETAILS_CHARS) {
@@ -74,7 +76,7 @@ public final class MarkdownRenderer {
     out.append(blocks);
     if (!plan.unmanagedHosts().isEmpty()) {
       out.append("\nUnmanaged (reporting, not in Git): ");
-      out.append(String.join(", ", plan.unmanagedHosts().stream().map(n -> "`" + n + "`").toList())).append('\n');
+      out.append(String.join(", ", plan.unmanagedHosts().stream().map(MarkdownRenderer::code).toList())).append('\n');
     }
   }
 
@@ -89,7 +91,7 @@ public final class MarkdownRenderer {
     for (Action a : h.actions()) {
       String diff = Describe.diff(a);
       if (diff != null) {
-        out.append("\n```diff\n").append(diff.replace("```", "`\u200b``"));
+        out.append("\n```diff\n").append(Quote.lines(diff).replace("```", "`\u200b``"));
         if (!diff.endsWith("\n")) {
           out.append('\n');
         }
@@ -100,14 +102,20 @@ public final class MarkdownRenderer {
   }
 
   private static String code(String s) {
-    return "`" + s.replace("`", "'") + "`";
+    return "`" + Quote.controls(s).replace("`", "'") + "`";
+  }
+
+  /** A name in an HTML {@code <code>} element (inside {@code <summary>}, where Markdown is not read). */
+  private static String html(String s) {
+    return "<code>" + escape(s) + "</code>";
   }
 
   private static String cell(String s) {
     return escape(s).replace("|", "\\|");
   }
 
+  /** A value as Markdown text: control characters escaped, then {@code & < >} as HTML entities. */
   private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    return Quote.controls(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 }

@@ -8,12 +8,14 @@ import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.plan.HostPlan;
 
 import dev.bootfleet.core.plan.Plan;
+import dev.bootfleet.core.text.Quote;
 import java.io.IOException;
 import java.util.List;
 
 /**
  * The terminal form: an aligned table, then the details of every host with actions, then the summary.
- * Colour only when asked (the CLI asks on a terminal without {@code NO_COLOR}).
+ * Colour only when asked (the CLI asks on a terminal without {@code NO_COLOR}). Every value from Git or
+ * a host is shown through {@link Quote}: a report's escape sequences never reach the terminal.
  */
 public final class TextRenderer {
   private static final String RESET = "\u001b[0m";
@@ -26,9 +28,10 @@ public final class TextRenderer {
   public void render(Report report, Appendable out) throws IOException {
     Plan plan = report.plan();
     if (plan.mode() == Plan.Mode.CHANGE) {
-      out.append("Changes from ").append(plan.baseRevision()).append(" to ").append(plan.revision()).append("\n\n");
+      out.append("Changes from ").append(Quote.controls(plan.baseRevision())).append(" to ")
+          .append(Quote.controls(plan.revision())).append("\n\n");
     } else {
-      out.append(report.kind() == Report.Kind.DRIFT ? "Drift of " : "Plan for ").append(plan.revision())
+      out.append(report.kind() == Report.Kind.DRIFT ? "Drift of " : "Plan for ").append(Quote.controls(plan.revision()))
           .append("\n\n");
     }
     List<HostPlan> hosts = report.hosts();
@@ -42,23 +45,23 @@ public final class TextRenderer {
       if (h.actions().isEmpty() && h.notes().isEmpty()) {
         continue;
       }
-      out.append('\n').append(paint(h.name(), "\u001b[1m")).append(" (").append(paint(h.status().id(), colorOf(h.status())))
+      out.append('\n').append(paint(Quote.controls(h.name()), "\u001b[1m")).append(" (").append(paint(h.status().id(), colorOf(h.status())))
           .append(")\n");
       for (Action a : h.actions()) {
-        out.append("  ").append(symbol(a)).append(' ').append(Describe.action(a)).append('\n');
+        out.append("  ").append(symbol(a)).append(' ').append(Quote.controls(Describe.action(a))).append('\n');
         String diff = Describe.diff(a);
         if (diff != null) {
-          for (String line : diff.split("\n")) {
+          for (String line : Quote.lines(diff).split("\n")) {
             out.append("      ").append(paintDiff(line)).append('\n');
           }
         }
       }
       for (String note : h.notes()) {
-        out.append("  note: ").append(note).append('\n');
+        out.append("  note: ").append(Quote.controls(note)).append('\n');
       }
     }
     if (!plan.unmanagedHosts().isEmpty()) {
-      out.append("\nUnmanaged (reporting, not in Git): ").append(String.join(", ", plan.unmanagedHosts())).append('\n');
+      out.append("\nUnmanaged (reporting, not in Git): ").append(Quote.controls(String.join(", ", plan.unmanagedHosts()))).append('\n');
     }
     out.append('\n').append(paint(report.summaryLine(), "\u001b[1m")).append('\n');
   }
@@ -68,7 +71,7 @@ public final class TextRenderer {
     int statusW = "STATUS".length();
     int actW = "ACTIONS".length();
     for (HostPlan h : hosts) {
-      nameW = Math.max(nameW, h.name().length());
+      nameW = Math.max(nameW, Quote.controls(h.name()).length());
       statusW = Math.max(statusW, h.status().id().length());
       actW = Math.max(actW, Report.actionList(h).length());
     }
@@ -76,8 +79,9 @@ public final class TextRenderer {
     out.append(String.format(fmt, "HOST", "STATUS", "ACTIONS", "REASON").stripTrailing()).append('\n');
     for (HostPlan h : hosts) {
       String status = String.format("%-" + statusW + "s", h.status().id());
-      out.append(String.format("%-" + nameW + "s  %s  %-" + actW + "s  %s", h.name(),
-          paint(status, colorOf(h.status())), Report.actionList(h), h.reason()).stripTrailing()).append('\n');
+      out.append(String.format("%-" + nameW + "s  %s  %-" + actW + "s  %s", Quote.controls(h.name()),
+          paint(status, colorOf(h.status())), Report.actionList(h), Quote.controls(h.reason())).stripTrailing())
+          .append('\n');
     }
   }
 

@@ -254,17 +254,26 @@ class CliIT {
     }
   }
 
+  /** A host's report is untrusted: a bad one makes that host unknown, naming the file, and stops no other. */
   @Test
-  void badObservedDocument_namesTheFile(@TempDir Path tmp) throws Exception {
+  void badObservedDocument_makesThatHostUnknown_namingTheFile(@TempDir Path tmp) throws Exception {
     Path obs = tmp.resolve("observed");
     Example.copyTree(Path.of(OBSERVED), obs);
     Files.writeString(obs.resolve("web-01.json"), "{\"apiVersion\": \"org.containers.bootc/v1\", \"kind\": \"Pod\"}");
+    String web02 = Files.readString(obs.resolve("web-02.json"));
+    Files.writeString(obs.resolve("web-02.json"), web02.replaceFirst("\"image\":\"quay.io/", "\"image\":\"\\\\n\\\\u001b[2Jquay.io/"));
 
-    Run r = bootfleet("plan", "--repo", REPO, "--observed", obs.toString());
+    Run r = bootfleet("plan", "--repo", REPO, "--observed", obs.toString(), "--detailed-exitcode");
+    Run good = bootfleet("plan", "--repo", REPO, "--observed", OBSERVED);
 
-    assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).contains(obs.resolve("web-01.json") + ": error: ").contains("BootcHost");
-    assertThat(r.err().lines().filter(l -> !l.contains(": warning: "))).hasSize(1);
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err().lines().filter(l -> !l.contains(": warning: "))).isEmpty();
+    assertThat(r.out()).containsPattern("web-01 +unknown +- +its report cannot be used: "
+        + java.util.regex.Pattern.quote(obs.resolve("web-01.json") + ": kind: found \"Pod\" (expected BootcHost)"));
+    assertThat(r.out()).contains("its report cannot be used: " + obs.resolve("web-02.json") + ": spec.image.image: found"
+        + " \"\\n\\u001B[2Jquay.io/").doesNotContain("\u001b");
+    assertThat(r.out().lines().filter(l -> l.startsWith("db-") || l.startsWith("edge-")))
+        .containsExactlyElementsOf(good.out().lines().filter(l -> l.startsWith("db-") || l.startsWith("edge-")).toList());
     assertNoStackTrace(r);
   }
 

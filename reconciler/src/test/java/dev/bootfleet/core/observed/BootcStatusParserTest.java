@@ -136,7 +136,11 @@ class BootcStatusParserTest {
         Arguments.of(CURRENT.replace("org.containers.bootc/v1", "org.containers.bootc/"), "h: apiVersion: found \"org.containers.bootc/\" (expected org.containers.bootc/<version>, e.g. org.containers.bootc/v1)"),
         Arguments.of("apiVersion: org.containers.bootc/v1\n", "h: kind: missing (expected BootcHost)"),
         Arguments.of(CURRENT.replace("\"kind\":\"BootcHost\"", "\"kind\":\"Pod\""), "h: kind: found \"Pod\" (expected BootcHost)"),
-        Arguments.of(CURRENT.replace("\"kind\":\"BootcHost\"", "\"kind\":\"Bootc\\nHost\""), "h: kind: found \"Bootc\\nHost\" (expected BootcHost)"),
+        Arguments.of(CURRENT.replace("\"kind\":\"BootcHost\"", "\"kind\":\"Bootc\\nHost\""), "h: kind: found \"Bootc\\nHost\", which holds a control character (expected BootcHost)"),
+        // A version this parser does not know is refused, never read as v1 (Issue 14, defect 8; ADR 0012).
+        Arguments.of(CURRENT.replace("org.containers.bootc/v1", "org.containers.bootc/v9"), "h: apiVersion: found \"org.containers.bootc/v9\", a version this bootfleet cannot read (expected org.containers.bootc/v1 or org.containers.bootc/v1alpha1)"),
+        Arguments.of(CURRENT.replace("org.containers.bootc/v1", "org.containers.bootc/v1beta1"), "h: apiVersion: found \"org.containers.bootc/v1beta1\", a version this bootfleet cannot read (expected org.containers.bootc/v1 or org.containers.bootc/v1alpha1)"),
+        Arguments.of(CURRENT.replace("org.containers.bootc/v1", "org.containers.bootc/v2"), "h: apiVersion: found \"org.containers.bootc/v2\", a version this bootfleet cannot read (expected org.containers.bootc/v1 or org.containers.bootc/v1alpha1)"),
         Arguments.of(CURRENT.replace("\"staged\":null", "\"staged\":5"), "h: status.staged: found the number 5 (expected a boot entry object or null)"),
         Arguments.of(okYaml + "status:\n  booted: [a]\n", "h: status.booted: found an array (expected a boot entry object or null)"),
         Arguments.of(okYaml + "spec: text\n", "h: spec: found the string \"text\" (expected the host spec object)"),

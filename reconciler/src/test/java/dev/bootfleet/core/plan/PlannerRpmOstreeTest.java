@@ -200,4 +200,20 @@ class PlannerRpmOstreeTest {
     assertThat(plan.actions()).isEmpty();
     assertThat(plan.notes()).anyMatch(n -> n.contains("bootc drives this host and cannot layer them"));
   }
+
+  /** A plain ostree ref (no container-image-reference) is staged: Issue 14, item 11. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "OLD | booted quay.io/example/os@sha256:aaaaaaaaaaaa, Git wants quay.io/example/os@sha256:bbbbbbbbbbbb"
+          + " (replacing a staged non-container deployment)",
+      "NEW | a staged non-container deployment would replace the desired image at the next boot"})
+  void reason_namesAStagedNonContainerDeployment_whenItHasNoImage(String booted, String reason) throws Exception {
+    ObservedHost host = new RpmOstreeDoc()
+        .deployment("", false, true, false, List.of(), List.of())
+        .booted(unverified(booted.equals("OLD") ? OLD : NEW)).parse();
+
+    HostPlan plan = plan(want(NEW, Packages.NONE, Kargs.NONE), host);
+
+    assertThat(plan.reason()).isEqualTo(reason).doesNotContain("(none)");
+  }
 }

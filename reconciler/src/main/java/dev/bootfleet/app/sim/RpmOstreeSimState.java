@@ -59,12 +59,8 @@ public final class RpmOstreeSimState {
   }
 
   /** Faults to inject; each fires once (command failures and lost staged entries: that many times). */
-  public static final class Faults {
+  public static final class Faults extends SimFaults {
     public int commandFailures;
-    public int loseStaged;
-    public boolean bootloaderFallback;
-    public boolean explicitRollback;
-    public int slowDownloadSeconds;
   }
 
   int bootedIndex() {

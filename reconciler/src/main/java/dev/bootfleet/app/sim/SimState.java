@@ -26,11 +26,7 @@ public final class SimState {
   }
 
   /** Faults to inject; each fires once (switch failures: that many times). */
-  public static final class Faults {
+  public static final class Faults extends SimFaults {
     public int switchFailures;
-    public int loseStaged;
-    public boolean bootloaderFallback;
-    public boolean explicitRollback;
-    public int slowDownloadSeconds;
   }
 }

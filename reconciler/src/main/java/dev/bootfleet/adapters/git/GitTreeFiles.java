@@ -25,7 +25,7 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * and refused when they leave it. A fleet may live in a folder of a larger repository ({@code prefix});
  * that folder is then the root. Thread-safe for reads.
  */
-public final class GitTreeFiles implements RepoFiles {
+final class GitTreeFiles implements RepoFiles {
   private static final int MAX_LINK_HOPS = 40;
   static final String LINK_LOOP = "has too many levels of symbolic links (a loop?)";
   private final Repository repo;

@@ -85,111 +85,147 @@ final class BakeCommand implements Callable<Integer> {
   /** Where the reference to rewrite is, and the text of its file. */
   private record WriteBack(Path root, RefSite site, String text, boolean bom) {}
 
+  /** What is baked: a host's or a group's base image and /etc, and the manifest that declares the image. */
+  private record Source(String who, ImageSpec base, List<EtcFile> etc, String declaredIn, String kind, String name) {}
+
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     ImageRef target = target();
+    List<String> plats = platforms();
+    if (writeBack && (repo.rev != null || FleetRepos.isUrl(repo.repo))) {
+      throw new UserError("--write-back rewrites files: give --repo as a local folder, without --rev");
+    }
+    Fleet fleet = repo.load(repo.rev);
+    if (RepoOptions.report(fleet, err())) {
+      return Main.ERROR;
+    }
+    Source source = subject.host != null ? hostSource(fleet) : groupSource(fleet);
+    checkBase(source);
+    EtcLayer.Result layer = EtcLayer.of(source.etc());
+    if (reportLayerProblems(source, layer)) {
+      return Main.ERROR;
+    }
+    WriteBack wb = writeBack ? locate(source.declaredIn(), source.kind(), source.name(), source.who()) : null;
+    return bakeAndPush(source, target, plats, layer, wb, fleet.images());
+  }
+
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  private PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  private List<String> platforms() {
     List<String> plats = platforms.isEmpty() ? List.of("linux/amd64") : platforms;
     for (String p : plats) {
       if (!p.matches("[a-z0-9_.-]+/[a-z0-9_.-]+(/[a-z0-9_.-]+)?")) {
         throw new UserError("--platform " + p + ": expected os/arch[/variant], e.g. linux/arm64");
       }
     }
-    if (writeBack && (repo.rev != null || FleetRepos.isUrl(repo.repo))) {
-      throw new UserError("--write-back rewrites files: give --repo as a local folder, without --rev");
+    return plats;
+  }
+
+  /** {@code --host}: the host's desired image and its merged /etc. */
+  private Source hostSource(Fleet fleet) {
+    DesiredHost h = fleet.host(subject.host).orElseThrow(() -> new UserError("--host " + subject.host
+        + ": no such host in the fleet (" + names(fleet.hosts().stream().map(DesiredHost::name).toList()) + ")"));
+    return new Source("host " + h.name(), h.image(), h.etc(), h.file(), "Host", h.name());
+  }
+
+  /** {@code --group}: the group's own image and /etc, which must hold no template (a template needs a host). */
+  private Source groupSource(Fleet fleet) {
+    Manifest.HostGroup g = fleet.group(subject.group).orElseThrow(() -> new UserError("--group " + subject.group
+        + ": no such group in the fleet (" + names(fleet.groups().stream().map(Manifest.HostGroup::name).toList())
+        + ")"));
+    String who = "group " + g.name();
+    if (g.spec().image() == null) {
+      throw new UserError("--group " + g.name() + ": the group sets no image (" + g.origin().file()
+          + "), so there is no base to bake on");
     }
-    Fleet fleet = repo.load(repo.rev);
-    if (RepoOptions.report(fleet, err)) {
-      return Main.ERROR;
+    List<EtcFile> etc = new ArrayList<>();
+    List<String> templates = new ArrayList<>();
+    for (EtcEntry e : g.spec().etc()) {
+      if (e.template()) {
+        templates.add(e.path());
+      } else {
+        etc.add(new EtcFile(e.path(), e.absent(), e.absent() ? null : e.content(), e.mode(), e.owner(), e.group(),
+            who));
+      }
     }
-    String who;
-    ImageSpec base;
-    List<EtcFile> etc;
-    String declaredIn;
-    String kind;
-    String name;
-    if (subject.host != null) {
-      DesiredHost h = fleet.host(subject.host).orElseThrow(() -> new UserError("--host " + subject.host
-          + ": no such host in the fleet (" + names(fleet.hosts().stream().map(DesiredHost::name).toList()) + ")"));
-      who = "host " + h.name();
-      base = h.image();
-      etc = h.etc();
-      declaredIn = h.file();
-      kind = "Host";
-      name = h.name();
-    } else {
-      Manifest.HostGroup g = fleet.group(subject.group).orElseThrow(() -> new UserError("--group " + subject.group
-          + ": no such group in the fleet (" + names(fleet.groups().stream().map(Manifest.HostGroup::name).toList())
-          + ")"));
-      who = "group " + g.name();
-      if (g.spec().image() == null) {
-        throw new UserError("--group " + g.name() + ": the group sets no image (" + g.origin().file()
-            + "), so there is no base to bake on");
-      }
-      base = g.spec().image().spec();
-      etc = new ArrayList<>();
-      List<String> templates = new ArrayList<>();
-      for (EtcEntry e : g.spec().etc()) {
-        if (e.template()) {
-          templates.add(e.path());
-        } else {
-          etc.add(new EtcFile(e.path(), e.absent(), e.absent() ? null : e.content(), e.mode(), e.owner(), e.group(),
-              who));
-        }
-      }
-      if (!templates.isEmpty()) {
-        throw new UserError("--group " + g.name() + ": " + String.join(", ", templates) + " "
-            + (templates.size() == 1 ? "is a template" : "are templates") + "; templates need a host (bake --host)");
-      }
-      declaredIn = g.origin().file();
-      kind = "HostGroup";
-      name = g.name();
+    if (!templates.isEmpty()) {
+      throw new UserError("--group " + g.name() + ": " + String.join(", ", templates) + " "
+          + (templates.size() == 1 ? "is a template" : "are templates") + "; templates need a host (bake --host)");
     }
+    return new Source(who, g.spec().image().spec(), etc, g.origin().file(), "HostGroup", g.name());
+  }
+
+  private static void checkBase(Source source) {
+    ImageSpec base = source.base();
     if (base.transport() != Transport.REGISTRY || base.parsed() == null) {
-      throw new UserError(who + ": the desired image " + base.ref() + " is not in a registry (transport "
+      throw new UserError(source.who() + ": the desired image " + base.ref() + " is not in a registry (transport "
           + base.transport().id() + "); bake builds from a registry image");
     }
-    EtcLayer.Result layer = EtcLayer.of(etc);
-    if (!layer.problems().isEmpty()) {
-      layer.problems().forEach(p -> err.println("bake: " + who + ": " + p));
-      err.println("bake: nothing built (" + layer.problems().size() + " problem"
-          + (layer.problems().size() == 1 ? "" : "s") + ")");
-      err.flush();
-      return Main.ERROR;
-    }
-    WriteBack wb = writeBack ? locate(declaredIn, kind, name, who) : null;
+  }
 
-    ImageRef baseRef = base.parsed();
+  /** Prints every problem of the /etc layer; true when there is one, and then nothing is built. */
+  private boolean reportLayerProblems(Source source, EtcLayer.Result layer) {
+    if (layer.problems().isEmpty()) {
+      return false;
+    }
+    PrintWriter err = err();
+    layer.problems().forEach(p -> err.println("bake: " + source.who() + ": " + p));
+    err.println("bake: nothing built (" + layer.problems().size() + " problem"
+        + (layer.problems().size() == 1 ? "" : "s") + ")");
+    err.flush();
+    return true;
+  }
+
+  /** Bakes on the base's digest, pushes, prints the pinned reference and writes it back when asked. */
+  private int bakeAndPush(Source source, ImageRef target, List<String> plats, EtcLayer.Result layer, WriteBack wb,
+      ImageLock lock) {
     try (HttpImageRegistry lookups = registry.open()) {
-      if (baseRef.digest() == null) {
-        ImageRef tagged = new ImageRef(baseRef.registry(), baseRef.path(),
-            baseRef.tag() == null ? "latest" : baseRef.tag(), null);
-        ImageRegistry.Manifest m = lookups.resolveTag(tagged);
-        baseRef = new ImageRef(baseRef.registry(), baseRef.path(), tagged.tag(), m.digest());
-        err.println("bake: " + who + ": base " + tagged + " is " + m.digest() + " now (pin it for reproducible bakes)");
-      }
-      Map<String, String> labels = new TreeMap<>();
-      labels.put("org.opencontainers.image.base.name", baseRef.repository() + (baseRef.tag() == null ? ""
-          : ":" + baseRef.tag()));
-      labels.put("org.opencontainers.image.base.digest", baseRef.digest().toString());
-      labels.put("dev.bootfleet.baked-for", who);
+      ImageRef baseRef = baseDigest(source, lookups);
       ImageBaker baker = new JibBaker(registry.settings(), jibCache != null ? jibCache : cacheDir());
       ImageBaker.Baked baked = baker.bake(new ImageBaker.Request(
-          new ImageRef(baseRef.registry(), baseRef.path(), null, baseRef.digest()), target, layer.files(), labels,
-          plats));
+          new ImageRef(baseRef.registry(), baseRef.path(), null, baseRef.digest()), target, layer.files(),
+          labels(baseRef, source.who()), plats));
       String pinned = target.repository() + ":" + target.tag() + "@" + baked.digest();
-      out.println(pinned);
+      out().println(pinned);
       if (wb != null) {
-        writeBack(wb, pinned, fleet.images(), lookups, out);
+        writeBack(wb, pinned, lock, lookups, out());
       }
     } catch (ImageRegistry.RegistryException e) {
-      err.println(declaredIn + ": error: bake " + who + ": " + e.getMessage());
-      err.flush();
+      err().println(source.declaredIn() + ": error: bake " + source.who() + ": " + e.getMessage());
+      err().flush();
       return Main.ERROR;
     }
-    out.flush();
+    out().flush();
     return Main.OK;
+  }
+
+  /** The base image by digest: a tag is resolved now (and a warning says to pin it). */
+  private ImageRef baseDigest(Source source, HttpImageRegistry lookups) throws ImageRegistry.RegistryException {
+    ImageRef baseRef = source.base().parsed();
+    if (baseRef.digest() != null) {
+      return baseRef;
+    }
+    ImageRef tagged = new ImageRef(baseRef.registry(), baseRef.path(),
+        baseRef.tag() == null ? "latest" : baseRef.tag(), null);
+    ImageRegistry.Manifest m = lookups.resolveTag(tagged);
+    err().println("bake: " + source.who() + ": base " + tagged + " is " + m.digest()
+        + " now (pin it for reproducible bakes)");
+    return new ImageRef(baseRef.registry(), baseRef.path(), tagged.tag(), m.digest());
+  }
+
+  private static Map<String, String> labels(ImageRef baseRef, String who) {
+    Map<String, String> labels = new TreeMap<>();
+    labels.put("org.opencontainers.image.base.name", baseRef.repository() + (baseRef.tag() == null ? ""
+        : ":" + baseRef.tag()));
+    labels.put("org.opencontainers.image.base.digest", baseRef.digest().toString());
+    labels.put("dev.bootfleet.baked-for", who);
+    return labels;
   }
 
   private ImageRef target() {

@@ -24,9 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,8 +66,35 @@ final class PinCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    checkOptions();
+    Path root = repo.toAbsolutePath().normalize();
+    List<Problem> problems = new ArrayList<>();
+    Manifests manifests = readManifests(root, problems);
+    Pinner.Result decision = resolve(manifests.sites());
+    problems.addAll(decision.problems());
+    Map<String, String> rewritten = rewrite(decision, manifests.texts(), problems);
+    LockChange lock = lockChange(root, decision, problems);
+    if (reportProblems(problems)) {
+      return Main.ERROR;
+    }
+    if (check) {
+      return printCheck(decision, manifests.sites().size(), lock);
+    }
+    FileBatch batch = write(root, rewritten, manifests.boms(), lock);
+    printWritten(decision, lock);
+    if (commit) {
+      commitWritten(root, batch, decision, lock);
+    }
+    out().flush();
+    return Main.OK;
+  }
+
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  /** Refuses options that do not go together, and a repository pin cannot write or commit to. */
+  private void checkOptions() {
     if (check && (commit || message != null)) {
       throw new UserError("--check changes nothing; it does not go with --commit or --message");
     }
@@ -82,14 +111,16 @@ final class PinCommand implements Callable<Integer> {
         throw new UserError("--commit: " + why);
       }
     }
-    Path root = repo.toAbsolutePath().normalize();
-    List<Problem> problems = new ArrayList<>();
-    Map<String, String> texts = new LinkedHashMap<>();
-    List<RefSite> sites = new ArrayList<>();
-    java.util.Set<String> boms = new java.util.HashSet<>();
+  }
+
+  /** The manifests that hold references: their texts (by file), the references, the files with a BOM. */
+  private record Manifests(Map<String, String> texts, List<RefSite> sites, Set<String> boms) {}
+
+  /** Reads and scans every manifest in parallel (the results in the files' order); adds what is wrong. */
+  private Manifests readManifests(Path root, List<Problem> problems) {
+    Manifests m = new Manifests(new LinkedHashMap<>(), new ArrayList<>(), new HashSet<>());
     try {
       WorkTreeFiles files = new WorkTreeFiles(root);
-      // Read and scan in parallel (the order of the results is the files' order).
       List<Scanned> scanned;
       try {
         scanned = files.manifestFiles().parallelStream().map(f -> scan(files, f)).toList();
@@ -99,29 +130,32 @@ final class PinCommand implements Callable<Integer> {
       for (Scanned sc : scanned) {
         problems.addAll(sc.problems());
         if (sc.bom()) {
-          boms.add(sc.file());
+          m.boms().add(sc.file());
         }
         if (!sc.sites().isEmpty()) {
-          texts.put(sc.file(), sc.text());
-          sites.addAll(sc.sites());
+          m.texts().put(sc.file(), sc.text());
+          m.sites().addAll(sc.sites());
         }
       }
     } catch (IOException e) {
       throw new UserError("--repo " + repo + ": cannot read: " + e.getMessage());
     }
+    return m;
+  }
 
-    Pinner.Result decision;
+  /** Looks every tag up in its registry at once, and decides what each reference becomes. */
+  private Pinner.Result resolve(List<RefSite> sites) {
     try (HttpImageRegistry registries = registry.open()) {
-      List<ImageRef> lookups = Pinner.lookups(sites);
       Map<ImageRef, ImageRegistry.Outcome> answers = new HashMap<>();
-      for (ImageRegistry.Outcome o : registries.lookUpAll(lookups)) {
+      for (ImageRegistry.Outcome o : registries.lookUpAll(Pinner.lookups(sites))) {
         answers.put(o.ref(), o);
       }
-      decision = Pinner.decide(sites, answers);
+      return Pinner.decide(sites, answers);
     }
-    problems.addAll(decision.problems());
+  }
 
-    // Every edit is made in memory and read back before anything is written.
+  /** Makes every edit in memory and reads it back before anything is written; the files as rewritten. */
+  private Map<String, String> rewrite(Pinner.Result decision, Map<String, String> texts, List<Problem> problems) {
     Map<String, String> rewritten = new LinkedHashMap<>();
     for (Map.Entry<String, List<ScalarRewriter.Edit>> e : decision.edits().entrySet()) {
       String file = e.getKey();
@@ -137,7 +171,17 @@ final class PinCommand implements Callable<Integer> {
         problems.add(Problem.error(file, c.pos(), RefSite.FIELD, c.getMessage()));
       }
     }
+    return rewritten;
+  }
 
+  /** The image lock as it is ({@code before}, null when absent) and as the decision makes it (null: none). */
+  private record LockChange(Path path, String before, String text) {
+    boolean changes() {
+      return text != null && !text.equals(before);
+    }
+  }
+
+  private static LockChange lockChange(Path root, Pinner.Result decision, List<Problem> problems) {
     Path lockPath = root.resolve(ImageLock.FILE);
     String lockBefore = null;
     try {
@@ -147,8 +191,12 @@ final class PinCommand implements Callable<Integer> {
     }
     // No lock and none needed: nothing to render (which would start Jackson for nothing).
     String lockText = lockBefore == null && decision.lock().isEmpty() ? null : ImageLockFile.render(decision.lock());
-    boolean lockChanges = lockText != null && !lockText.equals(lockBefore);
+    return new LockChange(lockPath, lockBefore, lockText);
+  }
 
+  /** Prints every problem in order; true when one is an error, and then nothing is written. */
+  private boolean reportProblems(List<Problem> problems) {
+    PrintWriter err = spec.commandLine().getErr();
     problems.sort(Problem.ORDER);
     boolean errors = problems.stream().anyMatch(Problem::isError);
     problems.forEach(p -> err.println(p.format()));
@@ -156,71 +204,81 @@ final class PinCommand implements Callable<Integer> {
       long n = problems.stream().filter(Problem::isError).count();
       err.println("pin: nothing written (" + n + (n == 1 ? " error" : " errors") + ")");
       err.flush();
-      return Main.ERROR;
     }
+    return errors;
+  }
 
-    int pinned = count(decision, Pinner.Status.PINNED);
-    int repinned = count(decision, Pinner.Status.REPINNED);
-    int current = count(decision, Pinner.Status.UP_TO_DATE) + count(decision, Pinner.Status.DIGEST_ONLY);
-    if (check) {
-      for (Pinner.Change c : decision.changes()) {
-        RefSite s = c.site();
-        if (c.status() == Pinner.Status.PINNED) {
-          out.println(s.where() + ": " + RefSite.FIELD + ": \"" + s.written() + "\" is not pinned; the tag names "
-              + c.newDigest());
-        } else if (c.status() == Pinner.Status.REPINNED) {
-          out.println(s.where() + ": " + RefSite.FIELD + ": \"" + s.written() + "\" is stale; the tag now names "
-              + c.newDigest());
-        }
+  /** {@code --check}: says what pinning would change, and exits 2 when it would change anything. */
+  private int printCheck(Pinner.Result decision, int references, LockChange lock) {
+    PrintWriter out = out();
+    int toPin = count(decision, Pinner.Status.PINNED) + count(decision, Pinner.Status.REPINNED);
+    for (Pinner.Change c : decision.changes()) {
+      RefSite s = c.site();
+      if (c.status() == Pinner.Status.PINNED) {
+        out.println(s.where() + ": " + RefSite.FIELD + ": \"" + s.written() + "\" is not pinned; the tag names "
+            + c.newDigest());
+      } else if (c.status() == Pinner.Status.REPINNED) {
+        out.println(s.where() + ": " + RefSite.FIELD + ": \"" + s.written() + "\" is stale; the tag now names "
+            + c.newDigest());
       }
-      if (lockChanges) {
-        out.println(ImageLock.FILE + ": " + (lockBefore == null ? "is missing; it would list "
-            + decision.lock().indexes().size() + " multi-architecture index(es)" : "is out of date"));
-      }
-      boolean stale = pinned + repinned > 0 || lockChanges;
-      out.println("pin --check: " + (stale ? (pinned + repinned) + " to pin of " + sites.size() + " references"
-          + (lockChanges ? ", lock out of date" : "") + " (run bootfleet pin)"
-          : sites.size() + " references pinned and current" + (decision.lock().isEmpty() ? ""
-              : ", " + ImageLock.FILE + " current")));
-      out.flush();
-      return stale ? Main.CHANGES : Main.OK;
     }
+    if (lock.changes()) {
+      out.println(ImageLock.FILE + ": " + (lock.before() == null ? "is missing; it would list "
+          + decision.lock().indexes().size() + " multi-architecture index(es)" : "is out of date"));
+    }
+    boolean stale = toPin > 0 || lock.changes();
+    out.println("pin --check: " + (stale ? toPin + " to pin of " + references + " references"
+        + (lock.changes() ? ", lock out of date" : "") + " (run bootfleet pin)"
+        : references + " references pinned and current" + (decision.lock().isEmpty() ? ""
+            : ", " + ImageLock.FILE + " current")));
+    out.flush();
+    return stale ? Main.CHANGES : Main.OK;
+  }
 
+  /** Writes the rewritten files (each with its BOM again) and the lock, all or nothing. */
+  private static FileBatch write(Path root, Map<String, String> rewritten, Set<String> boms, LockChange lock) {
     FileBatch batch = new FileBatch();
     rewritten.forEach((file, text) -> batch.put(root.resolve(file), (boms.contains(file) ? "\uFEFF" : "") + text));
-    if (lockChanges) {
-      batch.put(lockPath, lockText);
+    if (lock.changes()) {
+      batch.put(lock.path(), lock.text());
     }
     try {
       batch.commit();
     } catch (IOException e) {
       throw new UserError("pin: cannot write: " + e.getMessage());
     }
+    return batch;
+  }
+
+  private void printWritten(Pinner.Result decision, LockChange lock) {
+    PrintWriter out = out();
     for (Pinner.Change c : decision.changes()) {
       if (c.changes()) {
         out.println((c.status() == Pinner.Status.PINNED ? "pinned   " : "repinned ") + c.site().where() + " "
             + c.newText());
       }
     }
-    if (lockChanges) {
+    if (lock.changes()) {
       out.println("wrote    " + ImageLock.FILE + " (" + decision.lock().indexes().size() + " index(es))");
     }
-    out.println("pin: " + pinned + " pinned, " + repinned + " re-pinned, " + current + " already current");
-    if (commit) {
-      if (batch.isEmpty()) {
-        out.println("pin: nothing to commit");
-      } else {
-        String msg = message != null ? message : defaultMessage(decision, lockChanges);
-        try {
-          String id = Committer.commit(root, batch.targets(), msg);
-          out.println("committed " + id.substring(0, 12));
-        } catch (Committer.CommitException e) {
-          throw new UserError("--commit: " + e.getMessage() + " (the files are written, not committed)");
-        }
-      }
+    int current = count(decision, Pinner.Status.UP_TO_DATE) + count(decision, Pinner.Status.DIGEST_ONLY);
+    out.println("pin: " + count(decision, Pinner.Status.PINNED) + " pinned, " + count(decision, Pinner.Status.REPINNED)
+        + " re-pinned, " + current + " already current");
+  }
+
+  /** {@code --commit}: commits the files written, with the message given or a summary of them. */
+  private void commitWritten(Path root, FileBatch batch, Pinner.Result decision, LockChange lock) {
+    if (batch.isEmpty()) {
+      out().println("pin: nothing to commit");
+      return;
     }
-    out.flush();
-    return Main.OK;
+    String msg = message != null ? message : defaultMessage(decision, lock.changes());
+    try {
+      String id = Committer.commit(root, batch.targets(), msg);
+      out().println("committed " + id.substring(0, 12));
+    } catch (Committer.CommitException e) {
+      throw new UserError("--commit: " + e.getMessage() + " (the files are written, not committed)");
+    }
   }
 
   /** One manifest file read and scanned; its text without a byte order mark (positions count from there). */

@@ -2,9 +2,7 @@ package dev.bootfleet.app.sim;
 
 import dev.bootfleet.core.manifest.FileContent;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,24 +31,19 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {BootcSimCommand.Init.class, BootcSimCommand.Status.class, BootcSimCommand.Switch.class,
         BootcSimCommand.Upgrade.class, BootcSimCommand.Rollback.class, BootcSimCommand.Reboot.class,
         BootcSimCommand.Fault.class})
-public final class BootcSimCommand implements Callable<Integer> {
+public final class BootcSimCommand extends SimCommand<SimState> {
+  public BootcSimCommand() {
+    super(new Tool<>(SimState.class, "BOOTC_SIM_DIR", 2, "bootc-sim init", s -> s.bootId));
+  }
+
   @Option(names = "--state-dir", paramLabel = "DIR", description = "The simulated host's folder (default: $BOOTC_SIM_DIR).")
-  Path stateDir;
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  /** Made when first needed: an HTTP client sets up TLS, which status never needs. */
-  ImageLookup lookup;
+  void stateDir(Path dir) {
+    stateDir = dir;
+  }
 
   /** Runs the simulator with bootc's exit codes (usage errors 2). */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new BootcSimCommand());
-    cli.setParameterExceptionHandler((e, a) -> {
-      e.getCommandLine().getErr().println("error: " + e.getMessage());
-      return 2;
-    });
-    return cli.execute(args);
+    return new BootcSimCommand().execute(args);
   }
 
   @Override
@@ -59,69 +52,26 @@ public final class BootcSimCommand implements Callable<Integer> {
         + " rollback, init, reboot or fault)");
   }
 
-  Path dir() {
-    if (stateDir == null) {
-      stateDir = SimFolder.dir("BOOTC_SIM_DIR", 2);
+  /**
+   * Runs a change under the simulated sysroot lock, as bootc waits for ostree's (logged, so tests can
+   * check it never ran --apply); parks when the change applied itself with a reboot.
+   */
+  int mutate(Step<SimState> m) {
+    return park(change(this::argv, m));
+  }
+
+  /** bootc's {@code --apply}: with it, the host reboots now and the command then parks (-1). */
+  int apply(SimState s, boolean apply) {
+    if (!apply) {
+      return 0;
     }
-    return stateDir;
-  }
-
-  SimState load() {
-    return SimFolder.load(dir(), SimState.class, "bootc-sim init");
-  }
-
-  void save(SimState s) throws IOException {
-    SimFolder.save(dir(), s, s.bootId);
-  }
-
-  /** Runs a mutation under the simulated sysroot lock, as bootc waits for ostree's. */
-  int mutate(String[] argv, Mutation m) {
-    return SimFolder.locked(this::dir, spec, () -> argv, () -> {
-      SimState s = load();
-      int code = m.apply(s);
-      save(s);
-      return code;
-    });
-  }
-
-  interface Mutation {
-    int apply(SimState s) throws IOException;
-  }
-
-  /** The arguments from the subcommand's name on (without --state-dir), for the log. */
-  String[] argv() {
-    return SimFolder.argv(spec);
-  }
-
-  /** Every invocation is logged, so tests can check what the agent ran (and that it never ran --apply). */
-  void log(String[] argv) throws IOException {
-    SimFolder.log(dir(), argv);
-  }
-
-  PrintWriter out() {
-    return spec.commandLine().getOut();
+    reboot(s);
+    return -1;
   }
 
   SimState.Deployment pull(SimState s, String ref, String transport, String signature, boolean downloadOnly) {
-    ImageLookup.Image img;
-    if (lookup == null) {
-      lookup = new RegistryImageLookup();
-    }
-    try {
-      img = lookup.resolve(ref, transport, s.arch);
-    } catch (ImageLookup.PullFailed e) {
-      throw new SimError(1, "error: Switching: Pulling: " + e.getMessage());
-    }
-    if (s.faults.slowDownloadSeconds > 0) {
-      int secs = s.faults.slowDownloadSeconds;
-      s.faults.slowDownloadSeconds = 0;
-      try {
-        save(s); // fired: a pull killed while it waits does not arm the fault again
-      } catch (IOException e) {
-        throw new SimError(1, "error: " + e.getMessage());
-      }
-      SimFolder.slowDownload(secs, out());
-    }
+    ImageLookup.Image img = lookUp(ref, transport, s.arch, "error: Switching: Pulling: ");
+    slowDownload(s, s.faults);
     String checksum = FileContent.sha256((img.imageDigest() + "\n" + ref).getBytes(StandardCharsets.UTF_8));
     int serial = 0;
     for (SimState.Deployment d : new SimState.Deployment[] {s.booted, s.rollback}) {
@@ -134,7 +84,8 @@ public final class BootcSimCommand implements Callable<Integer> {
   }
 
   /** A simulated reboot: what ostree and the bootloader do across a shutdown and the next boot. */
-  static List<String> reboot(SimState s) {
+  @Override
+  List<String> reboot(SimState s) {
     List<String> said = new ArrayList<>();
     s.bootId = UUID.randomUUID().toString();
     s.reboots++;
@@ -262,21 +213,14 @@ public final class BootcSimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      Files.createDirectories(sim.dir());
-      SimState s = new SimState();
-      s.arch = arch;
-      s.bootId = UUID.randomUUID().toString();
-      try {
+      return sim.create(new String[] {"init", image}, () -> {
+        SimState s = new SimState();
+        s.arch = arch;
+        s.bootId = UUID.randomUUID().toString();
         s.booted = sim.pull(s, image, transport, enforce ? "containerPolicy" : null, false);
-      } catch (SimError e) {
-        sim.spec.commandLine().getErr().println(e.getMessage());
-        return e.code;
-      }
-      sim.save(s);
-      sim.log(new String[] {"init", image});
-      sim.out().println("simulated host (bootc SIMULATOR) booted " + image + " (" + s.booted.imageDigest() + ", "
+        return s;
+      }, s -> "simulated host (bootc SIMULATOR) booted " + image + " (" + s.booted.imageDigest() + ", "
           + s.booted.architecture() + ")");
-      return 0;
     }
   }
 
@@ -298,20 +242,15 @@ public final class BootcSimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       if (!json && !format.equals("json")) {
-        sim.spec.commandLine().getErr().println("error: the bootc simulator prints --format=json only");
-        return 2;
+        return sim.fail(new SimError(2, "error: the bootc simulator prints --format=json only"));
       }
       if (formatVersion != 0 && formatVersion != 1) {
-        sim.spec.commandLine().getErr().println("error: Unsupported format version " + formatVersion);
-        return 1;
+        return sim.fail(new SimError(1, "error: Unsupported format version " + formatVersion));
       }
-      try {
-        sim.out().println(statusJson(sim.load(), booted));
+      return sim.read(s -> {
+        sim.out().println(statusJson(s, booted));
         return 0;
-      } catch (SimError e) {
-        sim.spec.commandLine().getErr().println(e.getMessage());
-        return e.code;
-      }
+      });
     }
   }
 
@@ -337,15 +276,11 @@ public final class BootcSimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       String sig = enforce ? "containerPolicy" : null;
-      int code = sim.mutate(sim.argv(), s -> {
+      return sim.mutate(s -> {
         SimState.Deployment current = s.staged != null ? s.staged : s.booted;
         if (current != null && current.sameSpec(target, transport, sig)) {
           sim.out().println("Image specification is unchanged.");
-          if (apply && s.staged != null) {
-            reboot(s);
-            return -1;
-          }
-          return 0;
+          return sim.apply(s, apply && s.staged != null);
         }
         if (s.faults.switchFailures > 0) {
           s.faults.switchFailures--;
@@ -356,13 +291,8 @@ public final class BootcSimCommand implements Callable<Integer> {
         s.staged = sim.pull(s, target, transport, sig, false);
         s.rollbackQueued = false;
         sim.out().println("Queued for next boot: " + target);
-        if (apply) {
-          reboot(s);
-          return -1;
-        }
-        return 0;
+        return sim.apply(s, apply);
       });
-      return park(code);
     }
   }
 
@@ -386,11 +316,10 @@ public final class BootcSimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       if (check && (apply || downloadOnly || fromDownloaded)) {
-        sim.spec.commandLine().getErr().println("error: --check cannot be used with --apply, --download-only or"
-            + " --from-downloaded");
-        return 2;
+        return sim.fail(new SimError(2, "error: --check cannot be used with --apply, --download-only or"
+            + " --from-downloaded"));
       }
-      int code = sim.mutate(sim.argv(), s -> {
+      return sim.mutate(s -> {
         if (fromDownloaded) {
           if (s.staged == null) {
             sim.out().println("No staged deployment.");
@@ -418,13 +347,8 @@ public final class BootcSimCommand implements Callable<Integer> {
             sim.out().println("Queued for next boot: " + fetched.image());
           }
         }
-        if (apply && s.staged != null) {
-          reboot(s);
-          return -1;
-        }
-        return 0;
+        return sim.apply(s, apply && s.staged != null);
       });
-      return park(code);
     }
   }
 
@@ -439,7 +363,7 @@ public final class BootcSimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      int code = sim.mutate(sim.argv(), s -> {
+      return sim.mutate(s -> {
         if (s.rollbackQueued) {
           s.rollbackQueued = false;
           sim.out().println("notice: Reverting queued rollback state");
@@ -451,61 +375,31 @@ public final class BootcSimCommand implements Callable<Integer> {
         s.staged = null;
         s.rollbackQueued = true;
         sim.out().println("Next boot: rollback deployment");
-        if (apply) {
-          reboot(s);
-          return -1;
-        }
-        return 0;
+        return sim.apply(s, apply);
       });
-      return park(code);
     }
   }
 
   @Command(name = "reboot", description = "SIMULATOR ONLY: reboot the simulated host (a new boot id).")
-  static final class Reboot implements Callable<Integer> {
-    @ParentCommand
-    BootcSimCommand sim;
-
-    @Override
-    public Integer call() {
-      return sim.mutate(new String[] {"reboot"}, s -> {
-        for (String line : reboot(s)) {
-          sim.out().println(line);
-        }
-        return 0;
-      });
-    }
-  }
+  static final class Reboot extends SimCommand.Reboot<SimState> {}
 
   @Command(name = "fault", description = {"SIMULATOR ONLY: inject a fault.",
       "switch-fails [--times N] | lose-staged [--times N] | bootloader-fallback | explicit-rollback |"
           + " slow-download --seconds S | clear"})
-  static final class Fault implements Callable<Integer> {
-    @ParentCommand
-    BootcSimCommand sim;
-    @Option(names = "--times", defaultValue = "1")
-    int times;
-    @Option(names = "--seconds", defaultValue = "5")
-    int seconds;
-    @Parameters(paramLabel = "FAULT")
-    String fault;
+  static final class Fault extends SimCommand.Fault<SimState> {
+    @Override
+    String[] logged() {
+      return new String[] {"fault", fault};
+    }
 
     @Override
-    public Integer call() {
-      return sim.mutate(new String[] {"fault", fault}, s -> {
-        switch (fault) {
-          case "switch-fails" -> s.faults.switchFailures = times;
-          case "lose-staged" -> s.faults.loseStaged = times;
-          case "bootloader-fallback" -> s.faults.bootloaderFallback = true;
-          case "explicit-rollback" -> s.faults.explicitRollback = true;
-          case "slow-download" -> s.faults.slowDownloadSeconds = seconds;
-          case "clear" -> s.faults = new SimState.Faults();
-          default -> throw new SimError(2, "error: unknown fault " + fault + " (expected switch-fails, lose-staged,"
-              + " bootloader-fallback, explicit-rollback, slow-download or clear)");
-        }
-        sim.out().println("fault armed: " + fault);
-        return 0;
-      });
+    void arm(SimState s) {
+      switch (fault) {
+        case "switch-fails" -> s.faults.switchFailures = times;
+        case "clear" -> s.faults = new SimState.Faults();
+        default -> armShared(s.faults, new SimError(2, "error: unknown fault " + fault + " (expected switch-fails,"
+            + " lose-staged, bootloader-fallback, explicit-rollback, slow-download or clear)"));
+      }
     }
   }
 

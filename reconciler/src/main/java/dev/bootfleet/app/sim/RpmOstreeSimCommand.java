@@ -2,9 +2,7 @@ package dev.bootfleet.app.sim;
 
 import dev.bootfleet.core.manifest.FileContent;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -47,29 +45,25 @@ import picocli.CommandLine.ParentCommand;
         RpmOstreeSimCommand.FinalizeDeployment.class, RpmOstreeSimCommand.Cancel.class,
         RpmOstreeSimCommand.Reboot.class, RpmOstreeSimCommand.RegisterDriver.class,
         RpmOstreeSimCommand.UnregisterDriver.class, RpmOstreeSimCommand.Fault.class})
-public final class RpmOstreeSimCommand implements Callable<Integer> {
+public final class RpmOstreeSimCommand extends SimCommand<RpmOstreeSimState> {
   /** What {@code rpm-ostree kargs} shows on a fresh host besides {@code ostree=}. */
   static final List<String> DEFAULT_KARGS = List.of("root=UUID=6907-17ca", "rw", "rhgb", "quiet");
   static final List<String> DEFAULT_BASE_PACKAGES = List.of("firefox", "gnome-shell", "kernel", "nano",
       "toolbox", "vim-minimal");
 
+  public RpmOstreeSimCommand() {
+    super(new Tool<>(RpmOstreeSimState.class, "RPMOSTREE_SIM_DIR", 1, "rpm-ostree-sim sim-init", s -> s.bootId));
+  }
+
   @Option(names = "--state-dir", paramLabel = "DIR",
       description = "The simulated host's folder (default: $RPMOSTREE_SIM_DIR).")
-  Path stateDir;
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  ImageLookup lookup;
+  void stateDir(Path dir) {
+    stateDir = dir;
+  }
 
   /** Runs the simulator with rpm-ostree's exit codes (option errors 1, as GOption's). */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new RpmOstreeSimCommand());
-    cli.setParameterExceptionHandler((e, a) -> {
-      e.getCommandLine().getErr().println("error: " + e.getMessage());
-      return 1;
-    });
-    return cli.execute(args);
+    return new RpmOstreeSimCommand().execute(args);
   }
 
   @Override
@@ -77,33 +71,13 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
     throw new CommandLine.ParameterException(spec.commandLine(), "No command specified");
   }
 
-  Path dir() {
-    if (stateDir == null) {
-      stateDir = SimFolder.dir("RPMOSTREE_SIM_DIR", 1);
-    }
-    return stateDir;
-  }
-
-  RpmOstreeSimState load() {
-    return SimFolder.load(dir(), RpmOstreeSimState.class, "rpm-ostree-sim sim-init");
-  }
-
-  void save(RpmOstreeSimState s) throws IOException {
-    SimFolder.save(dir(), s, s.bootId);
-  }
-
-  interface Mutation {
-    int apply(RpmOstreeSimState s) throws IOException;
-  }
-
   /**
    * Runs a command under the simulated sysroot lock (the daemon runs one transaction at a time). A
    * {@code transaction} command is refused while a transaction is in progress; {@code failable} ones
    * consume an armed {@code command-fails} fault.
    */
-  int mutate(boolean transaction, Mutation m) {
-    return SimFolder.locked(this::dir, spec, this::argv, () -> {
-      RpmOstreeSimState s = load();
+  int mutate(boolean transaction, Step<RpmOstreeSimState> m) {
+    return change(this::argv, s -> {
       if (transaction && s.transaction != null) {
         throw new SimError(1, "error: Transaction in progress: " + s.transaction + "\n You can cancel the current"
             + " transaction with `rpm-ostree cancel`");
@@ -113,24 +87,8 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
         save(s);
         throw new SimError(1, "error: (simulated fault) Writing deployment: Connection reset by peer");
       }
-      int code = m.apply(s);
-      save(s);
-      return code;
+      return m.apply(s);
     });
-  }
-
-  /** The arguments from the subcommand's name on (without --state-dir), for the log. */
-  String[] argv() {
-    return SimFolder.argv(spec);
-  }
-
-  /** Every invocation that may change the host is logged, so tests can check what the agent ran. */
-  void log(String[] argv) throws IOException {
-    SimFolder.log(dir(), argv);
-  }
-
-  PrintWriter out() {
-    return spec.commandLine().getOut();
   }
 
   // --- the model ---
@@ -179,22 +137,14 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
       version = from != null && from.origin().equals(ref) ? from.version() : "sim";
       timestamp = 0;
     } else {
-      if (lookup == null) {
-        lookup = new RegistryImageLookup();
-      }
       String target = image;
       if (pinnedDigest != null) {
         int at = image.indexOf('@');
         String repo = at >= 0 ? image.substring(0, at) : stripTag(image);
         target = repo + "@" + pinnedDigest;
       }
-      ImageLookup.Image img;
-      try {
-        img = lookup.resolve(target, "registry", s.arch);
-      } catch (ImageLookup.PullFailed e) {
-        throw new SimError(1, "error: Importing: " + e.getMessage());
-      }
-      slowDownload(s);
+      ImageLookup.Image img = lookUp(target, "registry", s.arch, "error: Importing: ");
+      slowDownload(s, s.faults);
       digest = img.imageDigest();
       arch = img.architecture();
       version = img.version();
@@ -231,20 +181,6 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
         d.version(), d.timestamp(), d.baseChecksum(), checksum, serial, false, true, false, false, p, r, kargs);
   }
 
-  private void slowDownload(RpmOstreeSimState s) {
-    if (s.faults.slowDownloadSeconds <= 0) {
-      return;
-    }
-    int secs = s.faults.slowDownloadSeconds;
-    s.faults.slowDownloadSeconds = 0;
-    try {
-      save(s);
-    } catch (IOException e) {
-      throw new SimError(1, "error: " + e.getMessage());
-    }
-    SimFolder.slowDownload(secs, out());
-  }
-
   static long epoch(String created) {
     if (created == null) {
       return 0;
@@ -278,7 +214,8 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
   }
 
   /** A simulated reboot: ostree-finalize-staged at shutdown, then the bootloader and the next boot. */
-  static List<String> reboot(RpmOstreeSimState s) {
+  @Override
+  List<String> reboot(RpmOstreeSimState s) {
     List<String> said = new ArrayList<>();
     s.bootId = UUID.randomUUID().toString();
     s.reboots++;
@@ -478,26 +415,20 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      Files.createDirectories(sim.dir());
-      RpmOstreeSimState s = new RpmOstreeSimState();
-      s.arch = arch;
-      s.osname = osname;
-      s.bootId = UUID.randomUUID().toString();
-      s.basePackages = basePackages == null ? new ArrayList<>(DEFAULT_BASE_PACKAGES) : new ArrayList<>(basePackages);
-      try {
+      return sim.create(new String[] {"sim-init", ref}, () -> {
+        RpmOstreeSimState s = new RpmOstreeSimState();
+        s.arch = arch;
+        s.osname = osname;
+        s.bootId = UUID.randomUUID().toString();
+        s.basePackages = basePackages == null ? new ArrayList<>(DEFAULT_BASE_PACKAGES) : new ArrayList<>(basePackages);
         RpmOstreeSimState.Deployment d = sim.pull(s, ref, null, null);
-        d = derive(s, d, install, List.of(), DEFAULT_KARGS).booted(true);
-        s.deployments.add(d);
-      } catch (SimError e) {
-        sim.spec.commandLine().getErr().println(e.getMessage());
-        return e.code;
-      }
-      sim.save(s);
-      sim.log(new String[] {"sim-init", ref});
-      RpmOstreeSimState.Deployment d = s.deployments.get(0);
-      sim.out().println("simulated host (rpm-ostree SIMULATOR) booted " + ref + " (" + (d.container()
-          ? d.imageDigest() + ", " + d.architecture() : "ostree commit " + d.checksum()) + ")");
-      return 0;
+        s.deployments.add(derive(s, d, install, List.of(), DEFAULT_KARGS).booted(true));
+        return s;
+      }, s -> {
+        RpmOstreeSimState.Deployment d = s.deployments.get(0);
+        return "simulated host (rpm-ostree SIMULATOR) booted " + ref + " (" + (d.container()
+            ? d.imageDigest() + ", " + d.architecture() : "ostree commit " + d.checksum()) + ")";
+      });
     }
   }
 
@@ -516,13 +447,10 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      RpmOstreeSimState s;
-      try {
-        s = sim.load();
-      } catch (SimError e) {
-        sim.spec.commandLine().getErr().println(e.getMessage());
-        return e.code;
-      }
+      return sim.read(this::print);
+    }
+
+    private int print(RpmOstreeSimState s) {
       if (json) {
         sim.out().println(statusJson(s, booted));
       } else {
@@ -550,7 +478,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
   }
 
   /** The options rebase, deploy, install, uninstall and override share. */
-  static final class Common {
+  static class Common {
     @Option(names = "--lock-finalization", description = "Stage it so that only finalize-deployment applies it.")
     boolean lock;
     @Option(names = {"-r", "--reboot"}, description = "Reboot (the simulated host) after the change.")
@@ -569,6 +497,41 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
       out().println("Run \"systemctl reboot\" to start a reboot");
     }
     return 0;
+  }
+
+  /** Nothing to do: says {@code said}; exits 77 with {@code --unchanged-exit-77}. */
+  int unchanged(String said, boolean exit77) {
+    out().println(said);
+    return exit77 ? 77 : 0;
+  }
+
+  /** Install and uninstall: the first deployment with other package requests, staged, or no change. */
+  int request(RpmOstreeSimState s, List<String> add, List<String> remove, RequestOptions o, String verb) {
+    RpmOstreeSimState.Deployment from = first(s);
+    List<String> changed = new ArrayList<>();
+    List<String> pkgs = plus(from.requestedPackages(), add, remove, o.idempotent, changed);
+    if (changed.isEmpty()) {
+      return unchanged("No change.", o.unchanged77);
+    }
+    RpmOstreeSimState.Deployment d = derive(s, from, pkgs, from.requestedBaseRemovals(), from.kargs());
+    out().println(verb + ": " + String.join(" ", changed));
+    return finish(s, d, o);
+  }
+
+  /** A subcommand that stages a new deployment: {@link Common}'s options. */
+  abstract static class Changing implements Callable<Integer> {
+    @ParentCommand
+    RpmOstreeSimCommand sim;
+    @CommandLine.Mixin
+    Common common = new Common();
+  }
+
+  /** The options install and uninstall share besides {@link Common}'s. */
+  static final class RequestOptions extends Common {
+    @Option(names = "--idempotent", description = "Do nothing if a package is already requested.")
+    boolean idempotent;
+    @Option(names = "--unchanged-exit-77")
+    boolean unchanged77;
   }
 
   static List<String> plus(List<String> base, List<String> add, List<String> remove, boolean idempotent,
@@ -597,11 +560,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
   }
 
   @Command(name = "rebase", description = "Switch to another origin: REF (container image reference) [REVISION].")
-  static final class Rebase implements Callable<Integer> {
-    @ParentCommand
-    RpmOstreeSimCommand sim;
-    @CommandLine.Mixin
-    Common common = new Common();
+  static final class Rebase extends Changing {
     @Option(names = "--bypass-driver", description = "Ignore a registered update driver.")
     boolean bypass;
     @Option(names = "--install", paramLabel = "PKG")
@@ -633,11 +592,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
   }
 
   @Command(name = "deploy", description = "Deploy REVISION of the same origin (containers: sha256:DIGEST).")
-  static final class Deploy implements Callable<Integer> {
-    @ParentCommand
-    RpmOstreeSimCommand sim;
-    @CommandLine.Mixin
-    Common common = new Common();
+  static final class Deploy extends Changing {
     @Option(names = "--bypass-driver")
     boolean bypass;
     @Option(names = "--unchanged-exit-77")
@@ -656,8 +611,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
           throw new SimError(1, "error: the simulator deploys container digests only (sha256:…)");
         }
         if (revision.equals(from.imageDigest())) {
-          sim.out().println("No change.");
-          return unchanged77 ? 77 : 0;
+          return sim.unchanged("No change.", unchanged77);
         }
         RpmOstreeSimState.Deployment d = sim.pull(s, from.origin(), from, revision);
         d = derive(s, d, from.requestedPackages(), from.requestedBaseRemovals(), from.kargs());
@@ -671,11 +625,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
     @ParentCommand
     RpmOstreeSimCommand sim;
     @CommandLine.Mixin
-    Common common = new Common();
-    @Option(names = "--idempotent", description = "Do nothing if a package is already requested.")
-    boolean idempotent;
-    @Option(names = "--unchanged-exit-77")
-    boolean unchanged77;
+    RequestOptions options = new RequestOptions();
     @Option(names = "--allow-inactive")
     boolean allowInactive;
     @Option(names = {"-y", "--assumeyes"})
@@ -695,15 +645,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
             }
           }
         }
-        List<String> changed = new ArrayList<>();
-        List<String> pkgs = plus(from.requestedPackages(), packages, List.of(), idempotent, changed);
-        if (changed.isEmpty()) {
-          sim.out().println("No change.");
-          return unchanged77 ? 77 : 0;
-        }
-        RpmOstreeSimState.Deployment d = derive(s, from, pkgs, from.requestedBaseRemovals(), from.kargs());
-        sim.out().println("Added: " + String.join(" ", changed));
-        return sim.finish(s, d, common);
+        return sim.request(s, packages, List.of(), options, "Added");
       });
     }
   }
@@ -713,11 +655,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
     @ParentCommand
     RpmOstreeSimCommand sim;
     @CommandLine.Mixin
-    Common common = new Common();
-    @Option(names = "--idempotent")
-    boolean idempotent;
-    @Option(names = "--unchanged-exit-77")
-    boolean unchanged77;
+    RequestOptions options = new RequestOptions();
     @Option(names = "--all")
     boolean all;
     @Parameters(paramLabel = "PKG", arity = "0..*")
@@ -726,17 +664,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       return sim.mutate(true, s -> {
-        RpmOstreeSimState.Deployment from = first(s);
-        List<String> changed = new ArrayList<>();
-        List<String> gone = all ? from.requestedPackages() : packages;
-        List<String> pkgs = plus(from.requestedPackages(), List.of(), gone, idempotent, changed);
-        if (changed.isEmpty()) {
-          sim.out().println("No change.");
-          return unchanged77 ? 77 : 0;
-        }
-        RpmOstreeSimState.Deployment d = derive(s, from, pkgs, from.requestedBaseRemovals(), from.kargs());
-        sim.out().println("Removed: " + String.join(" ", changed));
-        return sim.finish(s, d, common);
+        return sim.request(s, List.of(), all ? first(s).requestedPackages() : packages, options, "Removed");
       });
     }
   }
@@ -749,18 +677,23 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      sim.spec.commandLine().getErr().println("error: No command specified (remove or reset)");
-      return 1;
+      return sim.fail(new SimError(1, "error: No command specified (remove or reset)"));
     }
 
-    @Command(name = "remove", description = "Remove packages from the base layer (a new deployment).")
-    static final class Remove implements Callable<Integer> {
+    /** Remove and reset: the first deployment with other base removals, staged. */
+    abstract static class Edit implements Callable<Integer> {
       @ParentCommand
       OverrideCmd parent;
       @CommandLine.Mixin
       Common common = new Common();
       @Parameters(paramLabel = "PKG", arity = "1..*")
       List<String> packages;
+
+      /** Changes {@code removals} for one package named on the command line. */
+      abstract void edit(RpmOstreeSimState s, List<String> removals, String p);
+
+      /** What the command says once the removals are changed, or null. */
+      abstract String said();
 
       @Override
       public Integer call() {
@@ -769,44 +702,48 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
           RpmOstreeSimState.Deployment from = first(s);
           List<String> removals = new ArrayList<>(from.requestedBaseRemovals());
           for (String p : packages) {
-            if (removals.contains(p)) {
-              throw new SimError(1, "error: Override already exists for package '" + p + "'");
-            }
-            if (!s.basePackages.contains(p)) {
-              throw new SimError(1, "error: Package \"" + p + "\" not found");
-            }
-            removals.add(p);
+            edit(s, removals, p);
           }
           RpmOstreeSimState.Deployment d = derive(s, from, from.requestedPackages(), removals, from.kargs());
-          sim.out().println("Removed: " + String.join(" ", packages));
+          if (said() != null) {
+            sim.out().println(said());
+          }
           return sim.finish(s, d, common);
         });
       }
     }
 
-    @Command(name = "reset", description = "Undo base package removals (a new deployment).")
-    static final class Reset implements Callable<Integer> {
-      @ParentCommand
-      OverrideCmd parent;
-      @CommandLine.Mixin
-      Common common = new Common();
-      @Parameters(paramLabel = "PKG", arity = "1..*")
-      List<String> packages;
+    @Command(name = "remove", description = "Remove packages from the base layer (a new deployment).")
+    static final class Remove extends Edit {
+      @Override
+      void edit(RpmOstreeSimState s, List<String> removals, String p) {
+        if (removals.contains(p)) {
+          throw new SimError(1, "error: Override already exists for package '" + p + "'");
+        }
+        if (!s.basePackages.contains(p)) {
+          throw new SimError(1, "error: Package \"" + p + "\" not found");
+        }
+        removals.add(p);
+      }
 
       @Override
-      public Integer call() {
-        RpmOstreeSimCommand sim = parent.sim;
-        return sim.mutate(true, s -> {
-          RpmOstreeSimState.Deployment from = first(s);
-          List<String> removals = new ArrayList<>(from.requestedBaseRemovals());
-          for (String p : packages) {
-            if (!removals.remove(p)) {
-              throw new SimError(1, "error: No overrides for package '" + p + "'");
-            }
-          }
-          RpmOstreeSimState.Deployment d = derive(s, from, from.requestedPackages(), removals, from.kargs());
-          return sim.finish(s, d, common);
-        });
+      String said() {
+        return "Removed: " + String.join(" ", packages);
+      }
+    }
+
+    @Command(name = "reset", description = "Undo base package removals (a new deployment).")
+    static final class Reset extends Edit {
+      @Override
+      void edit(RpmOstreeSimState s, List<String> removals, String p) {
+        if (!removals.remove(p)) {
+          throw new SimError(1, "error: No overrides for package '" + p + "'");
+        }
+      }
+
+      @Override
+      String said() {
+        return null;
       }
     }
   }
@@ -833,14 +770,10 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       if (append.isEmpty() && appendIfMissing.isEmpty() && delete.isEmpty() && deleteIfPresent.isEmpty()) {
-        try {
-          RpmOstreeSimState s = sim.load();
+        return sim.read(s -> {
           sim.out().println(String.join(" ", kargsLine(s, first(s))));
           return 0;
-        } catch (SimError e) {
-          sim.spec.commandLine().getErr().println(e.getMessage());
-          return e.code;
-        }
+        });
       }
       return sim.mutate(true, s -> {
         RpmOstreeSimState.Deployment from = first(s);
@@ -860,8 +793,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
           }
         }
         if (k.equals(from.kargs())) {
-          sim.out().println("No changes.");
-          return unchanged77 ? 77 : 0;
+          return sim.unchanged("No changes.", unchanged77);
         }
         RpmOstreeSimState.Deployment d = derive(s, from, from.requestedPackages(), from.requestedBaseRemovals(), k);
         Common c = new Common();
@@ -948,7 +880,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
         }
         sim.out().println("Moving '" + first(s).checksum() + "." + first(s).serial() + "' to be first deployment");
         if (reboot) {
-          reboot(s);
+          sim.reboot(s);
         }
         return 0;
       });
@@ -985,7 +917,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
         }
         s.deployments.set(0, staged.locked(false));
         sim.out().println("Finalized deployment; rebooting into " + found);
-        reboot(s);
+        sim.reboot(s);
         return 0;
       });
     }
@@ -1012,20 +944,7 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
 
   @Command(name = "sim-reboot", description = {"SIMULATOR ONLY: a plain reboot of the simulated host (a new boot id).",
       "A finalization-locked staged deployment is dropped, an unlocked one applied."})
-  static final class Reboot implements Callable<Integer> {
-    @ParentCommand
-    RpmOstreeSimCommand sim;
-
-    @Override
-    public Integer call() {
-      return sim.mutate(false, s -> {
-        for (String line : reboot(s)) {
-          sim.out().println(line);
-        }
-        return 0;
-      });
-    }
-  }
+  static final class Reboot extends SimCommand.Reboot<RpmOstreeSimState> {}
 
   @Command(name = "sim-register-driver", description = {"SIMULATOR ONLY: register another update driver (as",
       "'rpm-ostree deploy \"\" --register-driver=NAME' run in UNIT would); rebase and deploy then fail",
@@ -1065,38 +984,28 @@ public final class RpmOstreeSimCommand implements Callable<Integer> {
   @Command(name = "sim-fault", description = {"SIMULATOR ONLY: inject a fault.",
       "command-fails [--times N] | lose-staged [--times N] | bootloader-fallback | explicit-rollback |"
           + " slow-download --seconds S | transaction-in-progress [--title T] | clear"})
-  static final class Fault implements Callable<Integer> {
-    @ParentCommand
-    RpmOstreeSimCommand sim;
-    @Option(names = "--times", defaultValue = "1")
-    int times;
-    @Option(names = "--seconds", defaultValue = "5")
-    int seconds;
+  static final class Fault extends SimCommand.Fault<RpmOstreeSimState> {
     @Option(names = "--title", defaultValue = "upgrade")
     String title;
-    @Parameters(paramLabel = "FAULT")
-    String fault;
 
     @Override
-    public Integer call() {
-      return sim.mutate(false, s -> {
-        switch (fault) {
-          case "command-fails" -> s.faults.commandFailures = times;
-          case "lose-staged" -> s.faults.loseStaged = times;
-          case "bootloader-fallback" -> s.faults.bootloaderFallback = true;
-          case "explicit-rollback" -> s.faults.explicitRollback = true;
-          case "slow-download" -> s.faults.slowDownloadSeconds = seconds;
-          case "transaction-in-progress" -> s.transaction = title;
-          case "clear" -> {
-            s.faults = new RpmOstreeSimState.Faults();
-            s.transaction = null;
-          }
-          default -> throw new SimError(1, "error: unknown fault " + fault + " (expected command-fails, lose-staged,"
-              + " bootloader-fallback, explicit-rollback, slow-download, transaction-in-progress or clear)");
+    String[] logged() {
+      return sim().argv();
+    }
+
+    @Override
+    void arm(RpmOstreeSimState s) {
+      switch (fault) {
+        case "command-fails" -> s.faults.commandFailures = times;
+        case "transaction-in-progress" -> s.transaction = title;
+        case "clear" -> {
+          s.faults = new RpmOstreeSimState.Faults();
+          s.transaction = null;
         }
-        sim.out().println("fault armed: " + fault);
-        return 0;
-      });
+        default -> armShared(s.faults, new SimError(1, "error: unknown fault " + fault + " (expected"
+            + " command-fails, lose-staged, bootloader-fallback, explicit-rollback, slow-download,"
+            + " transaction-in-progress or clear)"));
+      }
     }
   }
 }

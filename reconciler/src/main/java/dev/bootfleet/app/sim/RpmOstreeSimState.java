@@ -3,8 +3,11 @@ package dev.bootfleet.app.sim;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The simulated rpm-ostree host, as {@code <state-dir>/sim.json} keeps it between invocations. */
-public final class RpmOstreeSimState {
+/**
+ * The simulated rpm-ostree host, as {@code <state-dir>/sim.json} keeps it between invocations; Jackson
+ * reads and writes its public fields.
+ */
+final class RpmOstreeSimState {
   public String kind = "RpmOstreeSimulatorState";
   public String arch = "amd64";
   public String osname = "fedora";
@@ -20,7 +23,7 @@ public final class RpmOstreeSimState {
   public String transaction;
   public Faults faults = new Faults();
 
-  public record Driver(String name, String unit) {}
+  record Driver(String name, String unit) {}
 
   /**
    * One deployment.
@@ -33,11 +36,11 @@ public final class RpmOstreeSimState {
    * @param timestamp the base commit's time, epoch seconds
    * @param kargs the deployment's kernel arguments (BLS options, without ostree=)
    */
-  public record Deployment(String origin, boolean container, String imageDigest, String architecture,
+  record Deployment(String origin, boolean container, String imageDigest, String architecture,
       String version, long timestamp, String baseChecksum, String checksum, int serial, boolean booted,
       boolean staged, boolean locked, boolean pinned, List<String> requestedPackages,
       List<String> requestedBaseRemovals, List<String> kargs) {
-    public Deployment {
+    Deployment {
       requestedPackages = List.copyOf(requestedPackages);
       requestedBaseRemovals = List.copyOf(requestedBaseRemovals);
       kargs = List.copyOf(kargs);
@@ -59,12 +62,8 @@ public final class RpmOstreeSimState {
   }
 
   /** Faults to inject; each fires once (command failures and lost staged entries: that many times). */
-  public static final class Faults {
+  static final class Faults extends SimFaults {
     public int commandFailures;
-    public int loseStaged;
-    public boolean bootloaderFallback;
-    public boolean explicitRollback;
-    public int slowDownloadSeconds;
   }
 
   int bootedIndex() {

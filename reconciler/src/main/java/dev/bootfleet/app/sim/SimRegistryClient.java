@@ -30,10 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
  * registry client, with credentials, TLS options and retries, is {@code adapters.registry.HttpImageRegistry}.
  */
 final class SimRegistryClient {
-  public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-  public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-  public static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-  public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+  static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+  static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+  static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
   static final String ACCEPT = String.join(", ", OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST);
   private static final int MAX_DOCUMENT = 4 * 1024 * 1024;
   private static final JsonMapper JSON = JsonMapper.shared();
@@ -41,7 +41,7 @@ final class SimRegistryClient {
   private final HttpClient http;
   private final Duration timeout;
 
-  public SimRegistryClient(Duration timeout) {
+  SimRegistryClient(Duration timeout) {
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
   }
@@ -56,20 +56,20 @@ final class SimRegistryClient {
    * @param version the {@code org.opencontainers.image.version} label (else {@code version}), or null
    * @param created the {@code org.opencontainers.image.created} label, else the config's {@code created}, or null
    */
-  public record Resolved(String digest, String mediaType, String imageDigest, String architecture, String version,
+  record Resolved(String digest, String mediaType, String imageDigest, String architecture, String version,
       String created) {}
 
   /** A reference that does not resolve: one line saying why (missing, no such architecture, refused). */
-  public static final class LookupException extends Exception {
+  static final class LookupException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    public LookupException(String message) {
+    LookupException(String message) {
       super(message);
     }
   }
 
   /** The digest a reference names (HEAD only), or empty when the registry does not know it. */
-  public Optional<String> headDigest(ImageRef ref) throws IOException, InterruptedException, LookupException {
+  Optional<String> headDigest(ImageRef ref) throws IOException, InterruptedException, LookupException {
     HttpResponse<Void> r = send(request(ref, reference(ref)).method("HEAD", HttpRequest.BodyPublishers.noBody())
         .build(), HttpResponse.BodyHandlers.discarding());
     if (r.statusCode() == 404) {
@@ -80,7 +80,7 @@ final class SimRegistryClient {
   }
 
   /** Resolves {@code ref} for {@code architecture} (OCI names: amd64, arm64, ...). */
-  public Resolved resolve(ImageRef ref, String architecture) throws IOException, InterruptedException,
+  Resolved resolve(ImageRef ref, String architecture) throws IOException, InterruptedException,
       LookupException {
     String top = headDigest(ref).orElseThrow(() -> new LookupException(ref + ": manifest unknown (the registry has"
         + " no such image)"));

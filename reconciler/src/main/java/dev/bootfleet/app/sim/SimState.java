@@ -1,7 +1,10 @@
 package dev.bootfleet.app.sim;
 
-/** The simulated host, as {@code <state-dir>/sim.json} keeps it between invocations. */
-public final class SimState {
+/**
+ * The simulated host, as {@code <state-dir>/sim.json} keeps it between invocations; Jackson reads and
+ * writes its public fields.
+ */
+final class SimState {
   public String kind = "BootcSimulatorState";
   public String arch = "amd64";
   public String bootId;
@@ -13,7 +16,7 @@ public final class SimState {
   public Faults faults = new Faults();
 
   /** One deployment; {@code signature} null is bootc's default (no enforcement). */
-  public record Deployment(String image, String transport, String signature, String imageDigest, String architecture,
+  record Deployment(String image, String transport, String signature, String imageDigest, String architecture,
       String version, String timestamp, String checksum, int deploySerial, boolean downloadOnly) {
     Deployment locked(boolean l) {
       return new Deployment(image, transport, signature, imageDigest, architecture, version, timestamp, checksum,
@@ -26,11 +29,7 @@ public final class SimState {
   }
 
   /** Faults to inject; each fires once (switch failures: that many times). */
-  public static final class Faults {
+  static final class Faults extends SimFaults {
     public int switchFailures;
-    public int loseStaged;
-    public boolean bootloaderFallback;
-    public boolean explicitRollback;
-    public int slowDownloadSeconds;
   }
 }

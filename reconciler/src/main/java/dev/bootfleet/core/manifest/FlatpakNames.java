@@ -9,20 +9,20 @@ import java.util.Optional;
  * validates here is what {@code flatpak install} accepts. The JSON Schemas carry the same rules as
  * patterns ({@code schema/common.schema.json}); {@code FlatpakNamesTest} holds the two together.
  */
-public final class FlatpakNames {
-  public static final String ID_FORM = "a Flatpak application ID: 3 or more elements separated by '.', each of"
+final class FlatpakNames {
+  static final String ID_FORM = "a Flatpak application ID: 3 or more elements separated by '.', each of"
       + " letters, digits and '_', not starting with a digit, '-' allowed in the last element only, at most"
       + " 255 characters (e.g. org.mozilla.firefox)";
-  public static final String BRANCH_FORM = "a Flatpak branch: letters, digits, '_', '-' and '.', not starting"
+  static final String BRANCH_FORM = "a Flatpak branch: letters, digits, '_', '-' and '.', not starting"
       + " with '.' (e.g. stable)";
-  public static final String ARCH_FORM = "a Flatpak architecture: letters, digits and '_' (e.g. x86_64)";
-  public static final String REMOTE_FORM = "a Flatpak remote name: letters, digits, '_', '-' and '.', starting"
+  static final String ARCH_FORM = "a Flatpak architecture: letters, digits and '_' (e.g. x86_64)";
+  static final String REMOTE_FORM = "a Flatpak remote name: letters, digits, '_', '-' and '.', starting"
       + " with a letter, digit or '_' (e.g. flathub)";
-  public static final String COMMIT_FORM = "a commit: 64 lower-case hex digits";
-  public static final String URL_FORM = "an https://, http:// or file:// URL without spaces";
-  public static final String PACKAGE_FORM = "an RPM package name: letters, digits, '_', '.', '+' and '-',"
+  static final String COMMIT_FORM = "a commit: 64 lower-case hex digits";
+  static final String URL_FORM = "an https://, http:// or file:// URL without spaces";
+  static final String PACKAGE_FORM = "an RPM package name: letters, digits, '_', '.', '+' and '-',"
       + " not starting with '-'";
-  public static final String REF_FORM = "app/ID/ARCH/BRANCH such as app/org.mozilla.firefox/x86_64/stable;"
+  static final String REF_FORM = "app/ID/ARCH/BRANCH such as app/org.mozilla.firefox/x86_64/stable;"
       + " an empty ARCH means the host's own";
 
   private FlatpakNames() {}
@@ -36,7 +36,7 @@ public final class FlatpakNames {
   }
 
   /** {@code flatpak_is_valid_name}: 3+ elements, '-' only in the last, at most 255 characters. */
-  public static boolean isAppId(String s) {
+  static boolean isAppId(String s) {
     if (s == null || s.isEmpty() || s.length() > 255) {
       return false;
     }
@@ -64,7 +64,7 @@ public final class FlatpakNames {
   }
 
   /** {@code flatpak_is_valid_branch}: {@code [A-Za-z0-9_-][A-Za-z0-9_.-]*}. */
-  public static boolean isBranch(String s) {
+  static boolean isBranch(String s) {
     if (s == null || s.isEmpty() || s.charAt(0) == '.') {
       return false;
     }
@@ -78,7 +78,7 @@ public final class FlatpakNames {
   }
 
   /** {@code flatpak_is_valid_arch}: {@code [A-Za-z0-9_]+}. */
-  public static boolean isArch(String s) {
+  static boolean isArch(String s) {
     if (s == null || s.isEmpty()) {
       return false;
     }
@@ -92,7 +92,7 @@ public final class FlatpakNames {
   }
 
   /** flatpak's remote names: {@code [A-Za-z0-9_][A-Za-z0-9_.-]*}. */
-  public static boolean isRemoteName(String s) {
+  static boolean isRemoteName(String s) {
     if (s == null || s.isEmpty() || s.charAt(0) == '-' || s.charAt(0) == '.') {
       return false;
     }
@@ -106,7 +106,7 @@ public final class FlatpakNames {
   }
 
   /** An ostree commit: 64 lower-case hex digits. */
-  public static boolean isCommit(String s) {
+  static boolean isCommit(String s) {
     if (s == null || s.length() != 64) {
       return false;
     }
@@ -120,7 +120,7 @@ public final class FlatpakNames {
   }
 
   /** An RPM name as bootfleet accepts it: {@code [A-Za-z0-9_.+][A-Za-z0-9_.+-]*}. */
-  public static boolean isPackage(String s) {
+  static boolean isPackage(String s) {
     if (s == null || s.isEmpty() || s.charAt(0) == '-') {
       return false;
     }
@@ -138,7 +138,7 @@ public final class FlatpakNames {
    * file://}: a strict subset of the schema's {@code ^(https?|file)://\S+$} (URLs with other characters
    * take the validator's path, and are still accepted there).
    */
-  public static boolean isPlainUrl(String s) {
+  static boolean isPlainUrl(String s) {
     if (s == null) {
       return false;
     }
@@ -156,13 +156,13 @@ public final class FlatpakNames {
   }
 
   /** A full app ref split into its parts ({@code arch} null when empty: the host's own). */
-  public record Ref(String id, String arch, String branch) {}
+  record Ref(String id, String arch, String branch) {}
 
   /**
    * Splits {@code app/ID/ARCH/BRANCH}; the message says what is wrong, with the bad value and the form
    * expected.
    */
-  public static Ref parseRef(String ref) throws IllegalArgumentException {
+  static Ref parseRef(String ref) throws IllegalArgumentException {
     String[] p = ref.split("/", -1);
     if (p.length == 4 && p[0].equals("runtime")) {
       throw new IllegalArgumentException(Quote.of(ref) + " is a runtime ref; bootfleet installs apps, and"
@@ -186,7 +186,7 @@ public final class FlatpakNames {
   }
 
   /** Why {@code ref} is not an app ref, or empty when it is one. */
-  public static Optional<String> refProblem(String ref) {
+  static Optional<String> refProblem(String ref) {
     try {
       parseRef(ref);
       return Optional.empty();

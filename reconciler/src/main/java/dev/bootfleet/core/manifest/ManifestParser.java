@@ -29,7 +29,7 @@ import java.util.Set;
  * say (reference grammar, digests, /etc paths, source paths, one of content or source). Pure: source
  * files are named here and read by {@link FleetLoader}.
  */
-public final class ManifestParser {
+final class ManifestParser {
   private final String file;
   private final boolean requireDigests;
   private final List<Problem> problems = new ArrayList<>();
@@ -42,14 +42,14 @@ public final class ManifestParser {
    * @param valid whether the document has no errors
    * @param skipped whether the document is not a bootfleet manifest at all
    */
-  public record Result(Manifest manifest, boolean valid, List<Problem> problems, boolean skipped) {}
+  record Result(Manifest manifest, boolean valid, List<Problem> problems, boolean skipped) {}
 
   private ManifestParser(String file, boolean requireDigests) {
     this.file = file;
     this.requireDigests = requireDigests;
   }
 
-  public static Result parse(YNode root, String file, boolean requireDigests) {
+  static Result parse(YNode root, String file, boolean requireDigests) {
     return new ManifestParser(file, requireDigests).document(root);
   }
 

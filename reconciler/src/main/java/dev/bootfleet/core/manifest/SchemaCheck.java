@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
  * Checks a manifest document against the JSON Schemas in {@code schema/} (carried in the jar) and turns
  * the validator's findings into one-line {@link Problem}s at the right line and column.
  */
-public final class SchemaCheck {
+final class SchemaCheck {
   private static final String BASE = "https://bootfleet.dev/schema/";
   /** Made on first use: plainly valid manifests ({@link ManifestShape}) never need the validator. */
   private static final class Registry {
@@ -58,7 +58,7 @@ public final class SchemaCheck {
   }
 
   /** Validates {@code root} as a {@code kind}; returns one problem per finding, in document order. */
-  public static List<Problem> check(String kind, YNode root, String file) {
+  static List<Problem> check(String kind, YNode root, String file) {
     JsonNode json = JsonView.of(root);
     if (ManifestShape.plainlyValid(kind, json)) {
       return List.of();

@@ -153,7 +153,7 @@ class CliIT {
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("HOST     STATUS   ACTIONS", "web-02   drifted  stage, reboot",
         "edge-01  held", "ws-02    drifted  write-file, flatpak x4, rebase, remove-packages, finalize",
-        "Plan: 2 to stage, 3 to reboot, 4 /etc changes, 1 kargs change, 2 package changes, 4 Flatpak changes,"
+        "Plan: 2 to stage, 5 to reboot, 4 /etc changes, 1 kargs change, 2 package changes, 4 Flatpak changes,"
             + " 2 in sync, 2 held, 1 unknown");
     assertThat(r.out()).as("no colour when not a terminal").doesNotContain("\u001b[");
   }

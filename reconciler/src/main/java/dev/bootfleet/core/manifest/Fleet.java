@@ -15,9 +15,11 @@ import java.util.Optional;
  *     without one)
  * @param groups the groups without errors, source files read, lowest priority first (what {@code
  *     bootfleet bake --group} builds from)
+ * @param declaredHosts how many hosts the revision declares (distinct names), those with errors included:
+ *     what {@code validate} counts, where {@code hosts} would say 0 of a two-host fleet with one error
  */
 public record Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems, ImageLock images,
-    List<Manifest.HostGroup> groups) {
+    List<Manifest.HostGroup> groups, int declaredHosts) {
   public Fleet {
     hosts = List.copyOf(hosts);
     problems = List.copyOf(problems);
@@ -27,7 +29,7 @@ public record Fleet(String revision, List<DesiredHost> hosts, List<Problem> prob
 
   /** A fleet without a lock file or groups. */
   public Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems) {
-    this(revision, hosts, problems, ImageLock.EMPTY, List.of());
+    this(revision, hosts, problems, ImageLock.EMPTY, List.of(), hosts.size());
   }
 
   public Optional<Manifest.HostGroup> group(String name) {

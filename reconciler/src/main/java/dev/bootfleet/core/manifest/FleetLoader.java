@@ -131,7 +131,8 @@ public final class FleetLoader {
     }
     ImageLock lock = readLock(problems);
     problems.sort(Problem.ORDER);
-    return new Fleet(repo.revision(), desired, problems, lock, groups);
+    int declared = (int) all.stream().filter(Host.class::isInstance).map(Manifest::name).distinct().count();
+    return new Fleet(repo.revision(), desired, problems, lock, groups, declared);
   }
 
   /** The lock file at the fleet's root, empty when there is none; its problems are the fleet's. */

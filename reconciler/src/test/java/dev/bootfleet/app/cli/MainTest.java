@@ -73,6 +73,29 @@ class MainTest {
         + " needs a local folder)\n");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "web-01                    | valid: 1 host, 0 errors, 0 warnings",
+      "web-01,web-02             | valid: 2 hosts, 0 errors, 0 warnings",
+      "web-01,web-02,BAD-web-03  | invalid: 3 hosts, 1 error, 0 warnings"})
+  void validate_countsEveryDeclaredHost_inTheSingularForOne(String names, String summary, @TempDir Path fleet)
+      throws Exception {
+    for (String name : names.split(",")) {
+      boolean bad = name.startsWith("BAD-");
+      String host = name.replace("BAD-", "");
+      java.nio.file.Files.writeString(fleet.resolve(host + ".yaml"), """
+          apiVersion: bootfleet.dev/v1alpha1
+          kind: Host
+          metadata: {name: %s}
+          spec: {image: {ref: "quay.io/x/os@sha256:%s"}}
+          """.formatted(host, (bad ? "12" : "a".repeat(64))));
+    }
+
+    Cli.Run r = Cli.run("validate", "--repo", fleet.toString());
+
+    assertThat(r.out().lines().toList().getLast()).startsWith(summary + " (");
+  }
+
   @Test
   void optionsThatExcludeEachOther_sayErrorOnce() {
     Cli.Run r = Cli.run("bake", "--repo", ".", "--host", "web-01", "--group", "web", "--to", "127.0.0.1:1/x");
@@ -159,7 +182,7 @@ class MainTest {
         "::error file=" + fleet + "/hosts/web-02.yaml,line=6,col=16,title=bootfleet validate::spec.image.ref:"
             + " \"quay.io/x/y@sha256:12\" has a bad digest: it has 2 hex digits, not 64 (expected"
             + " registry/repo[:tag][@sha256:<64 hex>])");
-    assertThat(r.out().lines().toList().getLast()).startsWith("invalid: 10 hosts, 1 error, 3 warnings");
+    assertThat(r.out().lines().toList().getLast()).startsWith("invalid: 11 hosts, 1 error, 3 warnings");
   }
 
 

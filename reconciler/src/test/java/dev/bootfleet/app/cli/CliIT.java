@@ -422,18 +422,30 @@ class CliIT {
     assertThat(bad.err()).isEqualTo("bootfleet: error: BOOTFLEET_STARTUP_CACHE=sometimes: expected auto, on or off\n");
   }
 
-  @Test
-  void launcher_saysWhatIsMissing_withoutJava21(@TempDir Path tmp) throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "ID=fedora;VERSION_ID=42                                  | sudo dnf install java-21-openjdk-headless",
+      "ID=\"rhel\";ID_LIKE=\"fedora\";VERSION_ID=\"9.6\"            | sudo dnf install java-21-openjdk-headless",
+      "ID=\"centos\";ID_LIKE=\"rhel fedora\";VERSION_ID=\"10\"      | sudo dnf install java-21-openjdk-headless",
+      "ID=debian;VERSION_ID=\"12\"                              | add Adoptium's apt repository"
+          + " (https://adoptium.net/installation/linux/), then sudo apt-get install temurin-21-jre",
+      "ID=debian;VERSION_ID=\"13\"                              | sudo apt-get install openjdk-21-jre-headless",
+      "ID=ubuntu;ID_LIKE=debian;VERSION_ID=\"24.04\"            | sudo apt-get install openjdk-21-jre-headless",
+      "ID=nixos                                                 | see https://adoptium.net/installation/"})
+  void launcher_saysWhatIsMissing_andHowToInstallIt_onThisSystem(String osRelease, String hint, @TempDir Path tmp)
+      throws Exception {
     Path fakeJdk = tmp.resolve("jdk17");
     Files.createDirectories(fakeJdk.resolve("bin"));
     Path java = fakeJdk.resolve("bin/java");
     Files.writeString(java, "#!/bin/sh\necho '    java.specification.version = 17' >&2\n", StandardCharsets.UTF_8);
     java.toFile().setExecutable(true);
+    Path release = Files.writeString(tmp.resolve("os-release"), osRelease.replace(';', '\n') + "\n");
 
-    Run r = bootfleet(Map.of("JAVA_HOME", fakeJdk.toString(), "PATH", fakeJdk.resolve("bin") + ":/usr/bin:/bin"),
-        "--version");
+    Run r = bootfleet(Map.of("JAVA_HOME", fakeJdk.toString(), "PATH", fakeJdk.resolve("bin") + ":/usr/bin:/bin",
+        "BOOTFLEET_OS_RELEASE", release.toString()), "--version");
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).contains("needs Java 21 or newer", java + ": 17", "JAVA_HOME");
+    assertThat(r.err()).contains("needs Java 21 or newer", java + ": 17", "JAVA_HOME")
+        .endsWith("On this system: " + hint + "\n");
   }
 }

@@ -289,6 +289,8 @@ class CliIT {
     Run same = bootfleet("plan", "--repo", repo.toString(), "--base", "main", "--head", "main", "--detailed-exitcode");
 
     assertThat(md.exit()).as(md.err()).isZero();
+    assertThat(md.err().lines().toList()).as("the head's warnings, each once").hasSize(3).doesNotHaveDuplicates()
+        .allSatisfy(l -> assertThat(l).contains(": warning: "));
     assertThat(md.out()).startsWith("<!-- bootfleet:plan -->").contains("`sha1:" + base + "` → `main@sha1:",
         "**Plan: 3 to stage, 0 /etc changes, 0 added, 0 removed, 3 changed, 8 unchanged**",
         "3 hosts: <code>web-01</code>, <code>web-02</code>, <code>web-03</code>");

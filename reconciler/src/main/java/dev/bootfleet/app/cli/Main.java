@@ -36,6 +36,7 @@ public final class Main implements Runnable {
     m.put("pin", PinCommand::new);
     m.put("bake", BakeCommand::new);
     m.put("agent", dev.bootfleet.app.agent.AgentCommand::new);
+    m.put("completion", CompletionCommand::new);
     m.put("version", VersionCommand::new);
     m.put("help", CommandLine.HelpCommand::new);
     return m;
@@ -168,6 +169,11 @@ public final class Main implements Runnable {
       COMMANDS.forEach((name, make) -> cli.addSubcommand(name, make.get()));
     }
     return cli;
+  }
+
+  /** The CLI with every command, as {@code bootfleet --help} shows it. */
+  static CommandLine everyCommand() {
+    return withCommands(new CommandLine(new Main()), null);
   }
 
   /** Every command answers --version as the top one does: picocli gives a subcommand no version of its own. */

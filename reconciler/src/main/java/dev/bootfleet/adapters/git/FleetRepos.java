@@ -159,10 +159,6 @@ public final class FleetRepos implements AutoCloseable {
   }
 
   private static void deleteTree(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary folder left behind is harmless
-    }
+    dev.bootfleet.adapters.fs.Trees.deleteQuietly(dir);
   }
 }

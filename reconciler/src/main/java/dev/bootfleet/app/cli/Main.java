@@ -36,6 +36,7 @@ public final class Main implements Runnable {
     m.put("pin", PinCommand::new);
     m.put("bake", BakeCommand::new);
     m.put("agent", dev.bootfleet.app.agent.AgentCommand::new);
+    m.put("show", ShowCommand::new);
     m.put("init", InitCommand::new);
     m.put("completion", CompletionCommand::new);
     m.put("version", VersionCommand::new);

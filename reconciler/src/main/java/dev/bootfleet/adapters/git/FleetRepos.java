@@ -55,7 +55,7 @@ public final class FleetRepos implements AutoCloseable {
         return new FleetRepos(git.getRepository(), null, null, dir);
       } catch (GitAPIException | RuntimeException e) {
         deleteTree(dir);
-        throw new RepoException("--repo " + repo + ": cannot clone: " + Text.oneLine(e.getMessage(), "unknown error"));
+        throw new RepoException("--repo " + repo + ": " + cloneProblem(repo, e));
       }
     }
     Path path = Path.of(repo);
@@ -69,6 +69,30 @@ public final class FleetRepos implements AutoCloseable {
     // Opening the repository is a tenth of a second of JGit start-up, which reading the work tree
     // (the default) does not need.
     return new FleetRepos(null, b.getGitDir() == null ? null : b.setMustExist(true), path, null);
+  }
+
+  /**
+   * Why a clone failed, in the user's terms. JGit says {@code Invalid remote: origin} of any source it
+   * cannot open: a {@code file:} URL is checked on disk instead (which path, missing or not a
+   * repository), and for other URLs the reason JGit wraps is told.
+   */
+  private static String cloneProblem(String repo, Exception e) {
+    Path local = null;
+    try {
+      local = repo.startsWith("file:") ? Path.of(java.net.URI.create(repo)) : null;
+    } catch (RuntimeException notAPath) {
+      // a malformed file: URL: JGit's own message below
+    }
+    if (local != null && !Files.exists(local)) {
+      return local + " does not exist (expected a Git repository)";
+    }
+    if (local != null && org.eclipse.jgit.lib.RepositoryCache.FileKey.resolve(local.toFile(),
+        org.eclipse.jgit.util.FS.DETECTED) == null) {
+      return local + " is not a Git repository";
+    }
+    Throwable why = e instanceof org.eclipse.jgit.api.errors.InvalidRemoteException && e.getCause() != null
+        ? e.getCause() : e;
+    return "cannot clone: " + Text.oneLine(why.getMessage(), "unknown error");
   }
 
   /**
@@ -135,10 +159,6 @@ public final class FleetRepos implements AutoCloseable {
   }
 
   private static void deleteTree(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary folder left behind is harmless
-    }
+    dev.bootfleet.adapters.fs.Trees.deleteQuietly(dir);
   }
 }

@@ -185,15 +185,6 @@ public final class JibBaker implements ImageBaker {
   }
 
   private static void deleteTree(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException ignored) {
-      // a temporary folder left behind is harmless
-    }
+    dev.bootfleet.adapters.fs.Trees.deleteQuietly(root);
   }
 }

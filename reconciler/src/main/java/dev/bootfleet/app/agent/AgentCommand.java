@@ -34,10 +34,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code bootfleet agent}: the host agent, as a service (loop) or one cycle ({@code --once}). */
 @Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run the host agent: keep this host at what the fleet repository says.",
-        "Each cycle reads bootc status (or rpm-ostree status), plans with the same engine as 'plan', writes /etc",
-        "files atomically, stages images with bootc switch (or rpm-ostree rebase, install, kargs, all",
-        "finalization-locked), and reboots (rpm-ostree: finalize-deployment) only inside a maintenance window",
-        "(and with a FleetLock slot when configured). Runs until stopped, or once with --once."},
+        "Each cycle reads bootc status (or rpm-ostree status), plans with the same engine as 'plan', writes /etc"
+            + " files atomically, stages images with bootc switch (or rpm-ostree rebase, install, kargs, all"
+            + " finalization-locked), and reboots (rpm-ostree: finalize-deployment) only inside a maintenance window"
+            + " (and with a FleetLock slot when configured). Runs until stopped, or once with --once."},
     subcommands = {AgentCommand.ClearHold.class},
     footer = {"", "Exit codes with --once: 0 done, 1 a problem (see the log and <host>.agent.json),"
         + " 2 the host is held or its state unknown.", "Configuration: README.md, section 'The host agent'."})
@@ -153,8 +153,8 @@ public final class AgentCommand implements Callable<Integer> {
 
   /** {@code bootfleet agent clear-hold}: lets the agent stage the image it holds again. */
   @Command(name = "clear-hold", mixinStandardHelpOptions = true,
-      description = {"Clear the hold on an image this host rolled back from (or whose staged update was lost),",
-          "so that the next cycle may stage it again. Waits for a running agent's cycle to finish."})
+      description = {"Clear the hold on an image this host rolled back from (or whose staged update was lost).",
+          "The next cycle may then stage it again. Waits for a running agent's cycle to finish."})
   static final class ClearHold implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "/etc/bootfleet/agent.yaml",
         description = "The agent's configuration file (default: ${DEFAULT-VALUE}).")

@@ -36,6 +36,10 @@ public final class Main implements Runnable {
     m.put("pin", PinCommand::new);
     m.put("bake", BakeCommand::new);
     m.put("agent", dev.bootfleet.app.agent.AgentCommand::new);
+    m.put("show", ShowCommand::new);
+    m.put("init", InitCommand::new);
+    m.put("completion", CompletionCommand::new);
+    m.put("version", VersionCommand::new);
     m.put("help", CommandLine.HelpCommand::new);
     return m;
   }
@@ -95,7 +99,13 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
-  private static final String COMMAND_LIST = "validate, plan, drift, pin, bake or agent";
+  /** {@code validate, plan, … or version}: every command but help, as the errors list them. */
+  private static final String COMMAND_LIST = commandList();
+
+  private static String commandList() {
+    List<String> names = COMMANDS.keySet().stream().filter(n -> !n.equals("help")).toList();
+    return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
+  }
 
   /** picocli's message, with its suggestion for a mistyped command or option. */
   private static String message(CommandLine.ParameterException e) {
@@ -111,12 +121,37 @@ public final class Main implements Runnable {
         : !u.isUnknownOption() || options.isEmpty() ? e.getMessage()
         : (options.size() == 1 ? "Unknown option: " : "Unknown options: ") + String.join(", ", options);
     List<String> hints = u.getSuggestions().stream().filter(h -> !h.equals("help")).toList();
-    if (!command && !hints.isEmpty()) { // picocli offers every option sharing two letters: keep the closest
+    if (command) { // picocli offers a command for any typo ('frobnicate': validate): only a near one
+      String typed = u.getUnmatched().get(0);
+      hints = hints.stream().filter(h -> editDistance(h, typed) <= MAX_TYPO).toList();
+    } else if (!hints.isEmpty()) { // picocli offers every option sharing two letters: keep the closest
       String typed = u.getUnmatched().get(0);
       int best = hints.stream().mapToInt(h -> commonPrefix(h, typed)).max().getAsInt();
       hints = hints.stream().filter(h -> commonPrefix(h, typed) == best).toList();
     }
     return hints.isEmpty() ? said : said + "; did you mean " + String.join(" or ", hints) + "?";
+  }
+
+  /** A command is suggested when at most this many edits make it of what was typed ('plna', 'vaildate'). */
+  private static final int MAX_TYPO = 2;
+
+  /** Edits (insert, delete, replace, swap two neighbours) from {@code a} to {@code b}: optimal string alignment. */
+  static int editDistance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      for (int j = 0; j <= b.length(); j++) {
+        if (i == 0 || j == 0) {
+          d[i][j] = i + j;
+          continue;
+        }
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
   }
 
   private static int commonPrefix(String a, String b) {
@@ -138,6 +173,11 @@ public final class Main implements Runnable {
     return cli;
   }
 
+  /** The CLI with every command, as {@code bootfleet --help} shows it. */
+  static CommandLine everyCommand() {
+    return withCommands(new CommandLine(new Main()), null);
+  }
+
   /** Every command answers --version as the top one does: picocli gives a subcommand no version of its own. */
   private static void withVersion(CommandLine cli) {
     cli.getCommandSpec().versionProvider(new Version());
@@ -155,12 +195,38 @@ public final class Main implements Runnable {
         "missing command (" + COMMAND_LIST + ")");
   }
 
-  /** The version from the jar manifest, or "dev" when run from classes. */
+  /**
+   * {@code bootfleet 0.1.0 (commit 3f2a9c41d0e7)}: what the build wrote into dev/bootfleet/version.properties
+   * (reconciler/pom.xml); {@code bootfleet dev} when run from classes no build made.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"bootfleet " + (v == null ? "dev" : v)};
+      return new String[] {line()};
+    }
+
+    static String line() {
+      var p = new java.util.Properties();
+      try (var in = Main.class.getResourceAsStream("/dev/bootfleet/version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (java.io.IOException e) {
+        // unreadable: as without one
+      }
+      String v = p.getProperty("version");
+      return v == null ? "bootfleet dev" : "bootfleet " + v + " (commit " + p.getProperty("commit", "unknown") + ")";
+    }
+  }
+
+  @Command(name = "version", description = "Print bootfleet's version and the Git commit it was built from.")
+  static final class VersionCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().getOut().println(Version.line());
     }
   }
 }

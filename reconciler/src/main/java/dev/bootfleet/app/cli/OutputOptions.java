@@ -32,8 +32,8 @@ final class OutputOptions {
   Path out;
 
   @Option(names = "--detailed-exitcode",
-      description = "Exit 2 when any host differs from Git (drifted, held or unknown) or, with --base/--head, "
-          + "when the change touches a host; 0 when nothing does; 1 on error.")
+      description = "Exit 2 when any host differs from Git (drifted, held or unknown; for a change plan: when the "
+          + "change touches a host); 0 when nothing does; 1 on error.")
   boolean detailedExitCode;
 
   @Option(names = "--diff-exit-code", paramLabel = "N", converter = DiffExitCode.class,

@@ -63,8 +63,9 @@ final class PlanCommand implements Callable<Integer> {
       if (repo.rev != null) {
         throw new UserError("--rev does not go with --base/--head");
       }
-      Fleet before = load("--base", base);
-      Fleet after = load("--head", head);
+      // The base's warnings are the old revision's, and mostly the head's again: only its errors are told.
+      Fleet before = load("--base", base, false);
+      Fleet after = load("--head", head, true);
       if (before == null || after == null || !imagesExist(after)) {
         return Main.ERROR;
       }
@@ -90,9 +91,9 @@ final class PlanCommand implements Callable<Integer> {
     return problems.stream().noneMatch(dev.bootfleet.core.manifest.Problem::isError);
   }
 
-  private Fleet load(String option, String rev) {
+  private Fleet load(String option, String rev, boolean warnings) {
     Fleet f = repo.load(option, rev);
-    return RepoOptions.report(f, spec.commandLine().getErr()) ? null : f;
+    return RepoOptions.report(f, spec.commandLine().getErr(), warnings) ? null : f;
   }
 
   /**

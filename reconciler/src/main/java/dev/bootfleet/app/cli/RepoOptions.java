@@ -40,8 +40,15 @@ final class RepoOptions {
 
   /** Prints every problem, one line each; returns whether there was an error. */
   static boolean report(Fleet fleet, PrintWriter err) {
+    return report(fleet, err, true);
+  }
+
+  /** As above; without {@code warnings} only the errors are printed. */
+  static boolean report(Fleet fleet, PrintWriter err, boolean warnings) {
     for (Problem p : fleet.problems()) {
-      err.println(p.format());
+      if (warnings || p.isError()) {
+        err.println(p.format());
+      }
     }
     err.flush();
     return fleet.hasErrors();

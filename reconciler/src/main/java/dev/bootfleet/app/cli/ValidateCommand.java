@@ -5,6 +5,7 @@ import dev.bootfleet.core.manifest.Fleet;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.render.GitHubAnnotations;
 import dev.bootfleet.core.render.GitLabCodeQuality;
+import dev.bootfleet.core.text.Text;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,8 +52,8 @@ final class ValidateCommand implements Callable<Integer> {
     long w = fleet.problems().size() - e;
     // With gitlab, standard output is the report alone (for "> gl-code-quality-report.json").
     var summary = format == Format.gitlab ? spec.commandLine().getErr() : out;
-    summary.println((errors ? "invalid: " : "valid: ") + fleet.hosts().size() + " hosts, " + e
-        + (e == 1 ? " error, " : " errors, ") + w + (w == 1 ? " warning" : " warnings") + " (" + fleet.revision() + ")");
+    summary.println((errors ? "invalid: " : "valid: ") + Text.count(fleet.declaredHosts(), "host", "hosts") + ", "
+        + Text.count(e, "error", "errors") + ", " + Text.count(w, "warning", "warnings") + " (" + fleet.revision() + ")");
     summary.flush();
     return errors ? Main.ERROR : Main.OK;
   }

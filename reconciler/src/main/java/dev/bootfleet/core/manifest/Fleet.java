@@ -3,6 +3,7 @@ package dev.bootfleet.core.manifest;
 import dev.bootfleet.core.image.ImageLock;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,19 +16,23 @@ import java.util.Optional;
  *     without one)
  * @param groups the groups without errors, source files read, lowest priority first (what {@code
  *     bootfleet bake --group} builds from)
+ * @param declaredHosts how many hosts the revision declares (distinct names), those with errors included:
+ *     what {@code validate} counts, where {@code hosts} would say 0 of a two-host fleet with one error
+ * @param sources by host name: which layer gave each of its values, as {@link HostMerger} chose them
  */
 public record Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems, ImageLock images,
-    List<Manifest.HostGroup> groups) {
+    List<Manifest.HostGroup> groups, int declaredHosts, Map<String, List<Provenance>> sources) {
   public Fleet {
     hosts = List.copyOf(hosts);
     problems = List.copyOf(problems);
     images = images == null ? ImageLock.EMPTY : images;
     groups = groups == null ? List.of() : List.copyOf(groups);
+    sources = sources == null ? Map.of() : Map.copyOf(sources);
   }
 
   /** A fleet without a lock file or groups. */
   public Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems) {
-    this(revision, hosts, problems, ImageLock.EMPTY, List.of());
+    this(revision, hosts, problems, ImageLock.EMPTY, List.of(), hosts.size(), Map.of());
   }
 
   public Optional<Manifest.HostGroup> group(String name) {
@@ -36,6 +41,11 @@ public record Fleet(String revision, List<DesiredHost> hosts, List<Problem> prob
 
   public boolean hasErrors() {
     return problems.stream().anyMatch(Problem::isError);
+  }
+
+  /** Which layer gave each value of host {@code name}; empty for a host not in {@link #hosts}. */
+  public List<Provenance> sources(String name) {
+    return sources.getOrDefault(name, List.of());
   }
 
   public Optional<DesiredHost> host(String name) {

@@ -123,15 +123,18 @@ public final class FleetLoader {
         .filter(h -> broken.stream().noneMatch(g -> g.selector().matches(h.labels())))
         .map(merger::merge).toList();
     List<DesiredHost> desired = new ArrayList<>();
+    Map<String, List<Provenance>> provenance = new HashMap<>();
     for (HostMerger.Merged m : merged) {
       problems.addAll(m.problems());
       if (m.host() != null) {
         desired.add(m.host());
+        provenance.put(m.host().name(), m.sources());
       }
     }
     ImageLock lock = readLock(problems);
     problems.sort(Problem.ORDER);
-    return new Fleet(repo.revision(), desired, problems, lock, groups);
+    int declared = (int) all.stream().filter(Host.class::isInstance).map(Manifest::name).distinct().count();
+    return new Fleet(repo.revision(), desired, problems, lock, groups, declared, provenance);
   }
 
   /** The lock file at the fleet's root, empty when there is none; its problems are the fleet's. */

@@ -43,7 +43,12 @@ final class HostMerger {
   private final List<Layer> groupLayers;
   private final Map<String, Object> templates = new ConcurrentHashMap<>();
 
-  record Merged(DesiredHost host, List<Problem> problems) {}
+  /** @param sources which layer gave each value of {@code host} (empty when it is null) */
+  record Merged(DesiredHost host, List<Problem> problems, List<Provenance> sources) {
+    Merged(DesiredHost host, List<Problem> problems) {
+      this(host, problems, List.of());
+    }
+  }
 
   /** One source of values: a group or the host, with its rank (the host outranks every group). */
   private record Layer(String label, String from, int rank, Spec spec, Origin origin) {
@@ -96,6 +101,10 @@ final class HostMerger {
       problems.add(Problem.error(host.origin().file(), host.origin().pos(), "spec.image", "host \""
           + host.name() + "\" has no image (set spec.image, or match a group that sets one)"));
     }
+    List<Provenance> sources = new ArrayList<>(); // recorded as each winner is chosen
+    if (image != null) {
+      sources.add(new Provenance("spec.image", image.value().spec().ref(), where(image)));
+    }
     List<EtcFile> etc = new ArrayList<>();
     files.forEach((path, decls) -> {
       Decl<EtcEntry> w = conflicts.winner("spec.etc", path, decls, EtcEntry::sameValue);
@@ -103,6 +112,8 @@ final class HostMerger {
         EtcFile f = render(host, w, problems);
         if (f != null) {
           etc.add(f);
+          sources.add(new Provenance("spec.etc[" + path + "]", f.absent() ? "absent"
+              : f.modeString() + " " + f.owner() + ":" + f.group() + ", " + f.content().size() + " bytes", where(w)));
         }
       }
     });
@@ -114,6 +125,7 @@ final class HostMerger {
           (a, b) -> a.append() == b.append());
       if (w != null) {
         (w.value().append() ? append : delete).add(karg);
+        sources.add(new Provenance("spec.kargs[" + karg + "]", w.value().append() ? "append" : "delete", where(w)));
       }
     });
     List<Decl<Manifest.DriverDecl>> drivers = new ArrayList<>();
@@ -122,13 +134,17 @@ final class HostMerger {
     Decl<Manifest.DriverDecl> driverDecl = conflicts.winner("spec.driver", null, drivers,
         (a, b) -> a.kind() == b.kind());
     HostDriverKind driver = driverDecl == null ? HostDriverKind.AUTO : driverDecl.value().kind();
-    Packages packages = packages(host, layers, driver, driverDecl, problems);
-    Flatpaks flatpak = flatpak(host, layers, conflicts, problems);
+    if (driverDecl != null) {
+      sources.add(new Provenance("spec.driver", driver.id(), where(driverDecl)));
+    }
+    Packages packages = packages(host, layers, driver, driverDecl, problems, sources);
+    Flatpaks flatpak = flatpak(host, layers, conflicts, problems, sources);
     if (problems.stream().anyMatch(Problem::isError) || image == null) {
       return new Merged(null, problems);
     }
     return new Merged(new DesiredHost(host.name(), host.labels(), image.value().spec(), etc,
-        new Kargs(append, delete), driver, packages, flatpak, matched, host.origin().file()), problems);
+        new Kargs(append, delete), driver, packages, flatpak, matched, host.origin().file()), problems,
+        List.copyOf(sources));
   }
 
   /**
@@ -136,7 +152,7 @@ final class HostMerger {
    * installed and removed is an error naming both declarations. bootc, which cannot layer, takes none.
    */
   private static Packages packages(Host host, List<Layer> layers, HostDriverKind driver,
-      Decl<Manifest.DriverDecl> driverDecl, List<Problem> problems) {
+      Decl<Manifest.DriverDecl> driverDecl, List<Problem> problems, List<Provenance> sources) {
     TreeMap<String, Decl<Manifest.PackageDecl>> install = new TreeMap<>();
     TreeMap<String, Decl<Manifest.PackageDecl>> remove = new TreeMap<>();
     for (Layer l : layers) {
@@ -165,6 +181,8 @@ final class HostMerger {
           + " packages from " + where(any) + " (install them in the image, or use driver rpm-ostree)"));
       ok = false;
     }
+    install.forEach((name, d) -> sources.add(new Provenance("spec.packages[" + name + "]", "install", where(d))));
+    remove.forEach((name, d) -> sources.add(new Provenance("spec.packages[" + name + "]", "remove", where(d))));
     return ok ? new Packages(new TreeSet<>(install.keySet()), new TreeSet<>(remove.keySet())) : Packages.NONE;
   }
 
@@ -175,6 +193,9 @@ final class HostMerger {
       case Manifest.DriverDecl v -> v.origin();
       case Manifest.AppDecl a -> a.origin();
       case Manifest.RemoteDecl r -> r.origin();
+      case Manifest.ImageDecl i -> i.origin();
+      case Manifest.KargDecl k -> k.origin();
+      case EtcEntry e -> e.origin();
       default -> d.layer().origin();
     };
     return d.layer().label() + " (" + at + ")";
@@ -185,7 +206,8 @@ final class HostMerger {
    * tie between different declarations is an error. Every app to install must come from a remote the
    * host gets for the same installation.
    */
-  private static Flatpaks flatpak(Host host, List<Layer> layers, Conflicts conflicts, List<Problem> problems) {
+  private static Flatpaks flatpak(Host host, List<Layer> layers, Conflicts conflicts, List<Problem> problems,
+      List<Provenance> sources) {
     TreeMap<String, List<Decl<Manifest.RemoteDecl>>> remotes = new TreeMap<>();
     TreeMap<String, List<Decl<Manifest.AppDecl>>> apps = new TreeMap<>();
     for (Layer l : layers) {
@@ -201,6 +223,7 @@ final class HostMerger {
           (a, b) -> a.remote().equals(b.remote()));
       if (w != null) {
         outRemotes.add(w.value().remote());
+        sources.add(new Provenance("spec.flatpak.remotes[" + key + "]", w.value().remote().url(), where(w)));
       }
     });
     List<FlatpakApp> outApps = new ArrayList<>();
@@ -219,6 +242,8 @@ final class HostMerger {
         return;
       }
       outApps.add(app);
+      sources.add(new Provenance("spec.flatpak.apps[" + key + "]", app.absent() ? "absent" : "from " + app.remote(),
+          where(w)));
     });
     return new Flatpaks(outRemotes, outApps);
   }

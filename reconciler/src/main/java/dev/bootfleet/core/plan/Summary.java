@@ -16,10 +16,10 @@ public record Summary(int toStage, int toReboot, int etcChanges, int kargsChange
     java.util.Map<PlanStatus, Integer> by = new java.util.HashMap<>();
     for (HostPlan h : hosts) {
       by.merge(h.status(), 1, Integer::sum);
-      boolean staged = h.has(Action.Stage.class) || h.has(Action.Rebase.class);
-      if (staged) {
+      if (h.has(Action.Stage.class) || h.has(Action.Rebase.class)) {
         stage++;
-      } else if (h.has(Action.Reboot.class) || h.has(Action.Finalize.class)) {
+      }
+      if (h.has(Action.Reboot.class) || h.has(Action.Finalize.class)) { // a host that stages then reboots: both
         reboot++;
       }
       for (Action a : h.actions()) {
@@ -46,7 +46,7 @@ public record Summary(int toStage, int toReboot, int etcChanges, int kargsChange
   /**
    * {@code Plan: 3 to stage, 1 to reboot, 2 /etc changes, 5 in sync, 1 held, 0 unknown}; kargs, package
    * and Flatpak changes appear only when there are some. A rebase counts as a stage, a finalize as a
-   * reboot.
+   * reboot; a host that stages and then reboots counts under both.
    */
   public String line(Plan.Mode mode) {
     StringBuilder b = new StringBuilder("Plan: ").append(toStage).append(" to stage, ");

@@ -136,6 +136,27 @@ class FleetReposTest {
         .hasMessage("--repo " + file + ": not a folder (expected a folder, a Git repository or a URL)");
   }
 
+  @Test
+  void fileUrl_thatIsMissingOrNoRepository_namesThePath_notAnInvalidRemote() throws Exception {
+    Path missing = tmp.resolve("nonexistent");
+    Path plain = Files.createDirectories(tmp.resolve("plain"));
+
+    assertThatThrownBy(() -> FleetRepos.open(missing.toUri().toString())).isInstanceOf(FleetRepos.RepoException.class)
+        .hasMessage("--repo " + missing.toUri() + ": " + missing + " does not exist (expected a Git repository)");
+    assertThatThrownBy(() -> FleetRepos.open(plain.toUri().toString())).isInstanceOf(FleetRepos.RepoException.class)
+        .hasMessage("--repo " + plain.toUri() + ": " + plain + " is not a Git repository");
+  }
+
+  @Test
+  void fileUrl_ofARepository_isCloned() throws Exception {
+    try (TestRepo r = TestRepo.init(tmp.resolve("repo"))) {
+      r.write("hosts/web-01.yaml", TestRepo.host("web-01", "1")).commit("one");
+      try (FleetRepos repos = FleetRepos.open(r.dir.toUri().toString())) {
+        assertThat(repos.files(null).manifestFiles()).containsExactly("hosts/web-01.yaml");
+      }
+    }
+  }
+
   // --- which files are manifests
 
   @Test
@@ -336,7 +357,7 @@ class FleetReposTest {
   @Test
   void badUrl_isOneLine_andLeavesNoTemporaryFolder() throws Exception {
     Set<Path> before = clones();
-    String url = tmp.resolve("no-such-repo").toUri().toString();
+    String url = "http://127.0.0.1:1/fleet.git"; // nothing listens on port 1
     assertThatThrownBy(() -> FleetRepos.open(url)).isInstanceOf(FleetRepos.RepoException.class)
         .hasMessageStartingWith("--repo " + url + ": cannot clone: ")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));

@@ -153,7 +153,7 @@ class CliIT {
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("HOST     STATUS   ACTIONS", "web-02   drifted  stage, reboot",
         "edge-01  held", "ws-02    drifted  write-file, flatpak x4, rebase, remove-packages, finalize",
-        "Plan: 2 to stage, 3 to reboot, 4 /etc changes, 1 kargs change, 2 package changes, 4 Flatpak changes,"
+        "Plan: 2 to stage, 5 to reboot, 4 /etc changes, 1 kargs change, 2 package changes, 4 Flatpak changes,"
             + " 2 in sync, 2 held, 1 unknown");
     assertThat(r.out()).as("no colour when not a terminal").doesNotContain("\u001b[");
   }
@@ -298,6 +298,8 @@ class CliIT {
     Run same = bootfleet("plan", "--repo", repo.toString(), "--base", "main", "--head", "main", "--detailed-exitcode");
 
     assertThat(md.exit()).as(md.err()).isZero();
+    assertThat(md.err().lines().toList()).as("the head's warnings, each once").hasSize(3).doesNotHaveDuplicates()
+        .allSatisfy(l -> assertThat(l).contains(": warning: "));
     assertThat(md.out()).startsWith("<!-- bootfleet:plan -->").contains("`sha1:" + base + "` → `main@sha1:",
         "**Plan: 3 to stage, 0 /etc changes, 0 added, 0 removed, 3 changed, 8 unchanged**",
         "3 hosts: <code>web-01</code>, <code>web-02</code>, <code>web-03</code>");
@@ -431,18 +433,30 @@ class CliIT {
     assertThat(bad.err()).isEqualTo("bootfleet: error: BOOTFLEET_STARTUP_CACHE=sometimes: expected auto, on or off\n");
   }
 
-  @Test
-  void launcher_saysWhatIsMissing_withoutJava21(@TempDir Path tmp) throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "ID=fedora;VERSION_ID=42                                  | sudo dnf install java-21-openjdk-headless",
+      "ID=\"rhel\";ID_LIKE=\"fedora\";VERSION_ID=\"9.6\"            | sudo dnf install java-21-openjdk-headless",
+      "ID=\"centos\";ID_LIKE=\"rhel fedora\";VERSION_ID=\"10\"      | sudo dnf install java-21-openjdk-headless",
+      "ID=debian;VERSION_ID=\"12\"                              | add Adoptium's apt repository"
+          + " (https://adoptium.net/installation/linux/), then sudo apt-get install temurin-21-jre",
+      "ID=debian;VERSION_ID=\"13\"                              | sudo apt-get install openjdk-21-jre-headless",
+      "ID=ubuntu;ID_LIKE=debian;VERSION_ID=\"24.04\"            | sudo apt-get install openjdk-21-jre-headless",
+      "ID=nixos                                                 | see https://adoptium.net/installation/"})
+  void launcher_saysWhatIsMissing_andHowToInstallIt_onThisSystem(String osRelease, String hint, @TempDir Path tmp)
+      throws Exception {
     Path fakeJdk = tmp.resolve("jdk17");
     Files.createDirectories(fakeJdk.resolve("bin"));
     Path java = fakeJdk.resolve("bin/java");
     Files.writeString(java, "#!/bin/sh\necho '    java.specification.version = 17' >&2\n", StandardCharsets.UTF_8);
     java.toFile().setExecutable(true);
+    Path release = Files.writeString(tmp.resolve("os-release"), osRelease.replace(';', '\n') + "\n");
 
-    Run r = bootfleet(Map.of("JAVA_HOME", fakeJdk.toString(), "PATH", fakeJdk.resolve("bin") + ":/usr/bin:/bin"),
-        "--version");
+    Run r = bootfleet(Map.of("JAVA_HOME", fakeJdk.toString(), "PATH", fakeJdk.resolve("bin") + ":/usr/bin:/bin",
+        "BOOTFLEET_OS_RELEASE", release.toString()), "--version");
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).contains("needs Java 21 or newer", java + ": 17", "JAVA_HOME");
+    assertThat(r.err()).contains("needs Java 21 or newer", java + ": 17", "JAVA_HOME")
+        .endsWith("On this system: " + hint + "\n");
   }
 }

@@ -3,29 +3,69 @@ package dev.bootfleet.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class MainTest {
-  @ParameterizedTest(name = "bootfleet {0} --version")
-  @ValueSource(strings = {"", "validate", "plan", "drift", "pin", "bake", "agent"})
-  void everyCommand_printsTheVersion(String command) {
-    Cli.Run r = command.isEmpty() ? Cli.run("--version") : Cli.run(command, "--version");
+  @ParameterizedTest(name = "bootfleet {0}")
+  @ValueSource(strings = {"--version", "version", "validate --version", "plan --version", "drift --version",
+      "pin --version", "bake --version", "agent --version"})
+  void everyCommand_printsTheBuildsVersionAndCommit(String args) {
+    Cli.Run r = Cli.run(args.split(" "));
 
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).matches("bootfleet \\S+\\R");
+    String project = System.getProperty("bootfleet.version"); // the pom's, as the build wrote it into the classes
+    assertThat(r.out()).matches("bootfleet " + java.util.regex.Pattern.quote(project)
+        + " \\(commit ([0-9a-f]{12}|unknown)\\)\\R");
     assertThat(r.err()).isEmpty();
   }
 
-  @Test
-  void aMistypedCommand_isNamed_withTheCommandMeant() {
-    Cli.Run r = Cli.run("plna", "--repo", ".");
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "plna       | ; did you mean plan?",
+      "vaildate   | ; did you mean validate?",
+      "frobnicate | ''"})
+  void aMistypedCommand_isNamed_withTheCommandMeant_onlyWhenOneIsClose(String typed, String hint) {
+    Cli.Run r = Cli.run(typed, "--repo", ".");
 
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).startsWith("bootfleet: error: 'plna' is not a command (expected validate, plan, drift, pin,"
-        + " bake or agent); did you mean plan?\n").contains("Try 'bootfleet --help'");
+    assertThat(r.err()).startsWith("bootfleet: error: '" + typed + "' is not a command (expected validate, plan, drift,"
+        + " pin, bake, agent, show, init, completion or version)" + hint + "\n").contains("Try 'bootfleet --help'");
+  }
+
+  @Test
+  void driftHelp_saysNothingOfChangePlans() {
+    Cli.Run r = Cli.run("drift", "--help");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).doesNotContain("--base", "--head");
+  }
+
+  @ParameterizedTest(name = "bootfleet {0} --help")
+  @ValueSource(strings = {"agent", "agent clear-hold", "validate", "plan", "drift", "pin", "bake"})
+  void help_wrapsItsDescriptionToTheWidth_andEndsEachLineOfTheCommandList(String command) {
+    List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+    args.add("--help");
+    List<String> lines = Cli.run(args.toArray(String[]::new)).out().lines().toList();
+
+    // The description: after the usage lines, before the first option. A line that ends while the next
+    // line's first word would have fitted on it (79 columns: picocli keeps the 80th free) is a hard line break.
+    List<String> description = lines.stream().dropWhile(l -> l.startsWith("Usage:") || l.startsWith(" "))
+        .takeWhile(l -> !l.startsWith(" ")).toList();
+    for (int i = 0; i + 1 < description.size(); i++) {
+      if (description.get(i).matches(".*[.:]")) {
+        continue; // the end of a paragraph
+      }
+      String next = description.get(i + 1).strip();
+      String firstWord = next.split(" ", 2)[0];
+      assertThat(description.get(i).length() + 1 + firstWord.length()).as("hard break after: " + description.get(i))
+          .isGreaterThan(79);
+    }
+    assertThat(lines.stream().filter(l -> l.matches("  [a-z-]+  +\\S.*"))).as("the command list")
+        .allSatisfy(l -> assertThat(l).doesNotEndWith(","));
   }
 
   @Test
@@ -72,6 +112,29 @@ class MainTest {
     assertThat(pin.exit()).isEqualTo(1);
     assertThat(pin.err()).isEqualTo("bootfleet: error: --repo " + file + ": not a folder (pin rewrites files, so it"
         + " needs a local folder)\n");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "web-01                    | valid: 1 host, 0 errors, 0 warnings",
+      "web-01,web-02             | valid: 2 hosts, 0 errors, 0 warnings",
+      "web-01,web-02,BAD-web-03  | invalid: 3 hosts, 1 error, 0 warnings"})
+  void validate_countsEveryDeclaredHost_inTheSingularForOne(String names, String summary, @TempDir Path fleet)
+      throws Exception {
+    for (String name : names.split(",")) {
+      boolean bad = name.startsWith("BAD-");
+      String host = name.replace("BAD-", "");
+      java.nio.file.Files.writeString(fleet.resolve(host + ".yaml"), """
+          apiVersion: bootfleet.dev/v1alpha1
+          kind: Host
+          metadata: {name: %s}
+          spec: {image: {ref: "quay.io/x/os@sha256:%s"}}
+          """.formatted(host, (bad ? "12" : "a".repeat(64))));
+    }
+
+    Cli.Run r = Cli.run("validate", "--repo", fleet.toString());
+
+    assertThat(r.out().lines().toList().getLast()).startsWith(summary + " (");
   }
 
   @Test
@@ -160,7 +223,7 @@ class MainTest {
         "::error file=" + fleet + "/hosts/web-02.yaml,line=6,col=16,title=bootfleet validate::spec.image.ref:"
             + " \"quay.io/x/y@sha256:12\" has a bad digest: it has 2 hex digits, not 64 (expected"
             + " registry/repo[:tag][@sha256:<64 hex>])");
-    assertThat(r.out().lines().toList().getLast()).startsWith("invalid: 10 hosts, 1 error, 3 warnings");
+    assertThat(r.out().lines().toList().getLast()).startsWith("invalid: 11 hosts, 1 error, 3 warnings");
   }
 
 

@@ -137,7 +137,7 @@ class BootcStatusParserTest {
         Arguments.of("apiVersion: org.containers.bootc/v1\n", "h: kind: missing (expected BootcHost)"),
         Arguments.of(CURRENT.replace("\"kind\":\"BootcHost\"", "\"kind\":\"Pod\""), "h: kind: found \"Pod\" (expected BootcHost)"),
         Arguments.of(CURRENT.replace("\"kind\":\"BootcHost\"", "\"kind\":\"Bootc\\nHost\""), "h: kind: found \"Bootc\\nHost\", which holds a control character (expected BootcHost)"),
-        // A version this parser does not know is refused, never read as v1 (Issue 14, defect 8; ADR 0012).
+        // A version this parser does not know is refused, never read as v1 (Issue 14, defect 8; ADR 0014).
         Arguments.of(CURRENT.replace("org.containers.bootc/v1", "org.containers.bootc/v9"), "h: apiVersion: found \"org.containers.bootc/v9\", a version this bootfleet cannot read (expected org.containers.bootc/v1 or org.containers.bootc/v1alpha1)"),
         Arguments.of(CURRENT.replace("org.containers.bootc/v1", "org.containers.bootc/v1beta1"), "h: apiVersion: found \"org.containers.bootc/v1beta1\", a version this bootfleet cannot read (expected org.containers.bootc/v1 or org.containers.bootc/v1alpha1)"),
         Arguments.of(CURRENT.replace("org.containers.bootc/v1", "org.containers.bootc/v2"), "h: apiVersion: found \"org.containers.bootc/v2\", a version this bootfleet cannot read (expected org.containers.bootc/v1 or org.containers.bootc/v1alpha1)"),

@@ -160,7 +160,20 @@ class PlannerTest {
             "held", obs(host(entry(OLD), null, entry(NEW), false))));
 
     assertThat(plan.summary().line(Plan.Mode.OBSERVED))
-        .isEqualTo("Plan: 1 to stage, 1 to reboot, 0 /etc changes, 1 in sync, 1 held, 1 unknown");
+        .isEqualTo("Plan: 1 to stage, 2 to reboot, 0 /etc changes, 1 in sync, 1 held, 1 unknown");
+  }
+
+  @Test
+  void summary_countsAHostThatStagesAndReboots_underBoth() {
+    HostPlan stageAndReboot = new HostPlan("web-02", SyncStatus.DRIFTED, "new image", List.of(
+        new Action.Stage("r", "registry", false, "sha256:1", null), new Action.Reboot("r")), List.of(), "r", "o");
+    HostPlan rebootOnly = new HostPlan("web-03", SyncStatus.DRIFTED, "staged", List.of(new Action.Reboot("r")),
+        List.of(), "r", "o");
+
+    Summary s = Summary.of(List.of(stageAndReboot, rebootOnly));
+
+    assertThat(s.toStage()).isEqualTo(1);
+    assertThat(s.toReboot()).isEqualTo(2);
   }
 
   private static DesiredHost named(String name) {

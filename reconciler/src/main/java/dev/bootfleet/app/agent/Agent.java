@@ -256,8 +256,8 @@ public final class Agent {
       return o;
     }
     EtcReport r = o.report();
-    return new EtcApplier.Observed(new EtcReport(r.host(), r.files(), kargs == null ? r.kargs() : kargs, apps),
-        o.localChanges());
+    EtcReport withHost = new EtcReport(r.host(), r.files(), kargs == null ? r.kargs() : kargs, apps, r.notFiles());
+    return new EtcApplier.Observed(withHost, o.localChanges());
   }
 
   /** This host's plan from what it reports and what the agent observed of /etc and Flatpaks. */

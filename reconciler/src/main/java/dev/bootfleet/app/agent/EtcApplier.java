@@ -70,6 +70,7 @@ final class EtcApplier {
       want.etc().forEach(f -> paths.add(f.path()));
     }
     List<EtcFileState> files = new ArrayList<>();
+    List<EtcReport.NotAFile> notFiles = new ArrayList<>();
     Set<String> local = new TreeSet<>();
     for (String p : paths) {
       Optional<EtcTree.Found> found;
@@ -78,6 +79,7 @@ final class EtcApplier {
       } catch (EtcTree.EtcException e) {
         rep.problem(e.getMessage());
         rep.unreadable(p, "cannot be read as a file bootfleet manages: " + e.getMessage());
+        notFiles.add(new EtcReport.NotAFile(p, e.getMessage()));
         continue;
       } catch (IOException e) {
         rep.problem(p + ": cannot read: " + Text.oneLine(e.getMessage(), "?"));
@@ -102,7 +104,7 @@ final class EtcApplier {
       files.add(new EtcFileState(p, f.sha256(), String.format("%04o", f.mode()), f.owner(), f.group(),
           reportable(f)));
     }
-    return new Observed(new EtcReport(host, files, null), local);
+    return new Observed(new EtcReport(host, files, null, null, notFiles), local);
   }
 
   /** The content for the report: text, small, and readable by everyone (0600 files may hold secrets). */

@@ -59,7 +59,16 @@ public final class EtcReportParser {
     }
     List<String> kernelArgs = kargs;
     FlatpakState flatpak = flatpak(root.get("flatpak"));
-    return root.build(() -> new EtcReport(host, files, kernelArgs, flatpak));
+    List<EtcReport.NotAFile> notFiles = new ArrayList<>();
+    for (Field n : root.get("notFiles").optItems("an array of paths that are not regular files")) {
+      String path = n.get("path").text(EtcFileState.PATH_FORM);
+      if (!EtcFileState.isEtcPath(path) || seen.containsKey(path)) {
+        throw n.get("path").fail("found " + Field.quote(path), seen.containsKey(path)
+            ? "a path not also listed in files" : EtcFileState.PATH_FORM);
+      }
+      notFiles.add(new EtcReport.NotAFile(path, n.get("what").text("one line saying what was found")));
+    }
+    return root.build(() -> new EtcReport(host, files, kernelArgs, flatpak, notFiles));
   }
 
   /** The {@code flatpak} member, {@code null} when absent or null (not reported). */

@@ -15,6 +15,7 @@ import dev.bootfleet.core.observed.EtcFileState;
 import dev.bootfleet.core.observed.EtcReport;
 import dev.bootfleet.core.observed.ImageReference;
 import dev.bootfleet.core.observed.ObservedHost;
+import dev.bootfleet.core.text.Quote;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -339,7 +340,12 @@ public final class Planner {
     int changed = 0;
     for (EtcFile want : desired.etc()) {
       EtcFileState got = have.get(want.path());
-      Action a = EtcChange.between(want, got);
+      EtcReport.NotAFile other = got == null ? report.notAFile(want.path()) : null;
+      if (other != null) {
+        f.notes.add(Quote.controls(other.what()));
+      }
+      Action a = other != null && want.absent() ? new Action.RemoveFile(want.path(), null, null)
+          : EtcChange.between(want, got);
       if (a != null) {
         f.files.add(a);
         changed++;

@@ -28,6 +28,10 @@ public final class EtcReportJson {
         x.put("content", f.content());
       }
     }
+    if (!report.notFiles().isEmpty()) {
+      ArrayNode n = o.putArray("notFiles");
+      report.notFiles().forEach(x -> n.addObject().put("path", x.path()).put("what", x.what()));
+    }
     if (report.kargs() != null) {
       ArrayNode k = o.putArray("kargs");
       report.kargs().forEach(k::add);

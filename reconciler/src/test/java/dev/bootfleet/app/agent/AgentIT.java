@@ -256,7 +256,14 @@ class AgentIT {
       assertThat(r.why().id()).isEqualTo("ApplyFailed");
       assertThat(r.drift()).extracting(CycleReport.Drift::path).contains("/etc/motd");
       assertThat(r.problems()).anyMatch(p -> p.contains("/etc/motd"));
+      assertThat(r.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)
+          .contains(org.assertj.core.groups.Tuple.tuple("remove-file", "refused"));
       assertThat(w.cycle().status()).isEqualTo("drifted");
+      // The /etc report names the path, so drift over the reports says the host differs too.
+      assertThat(ObservedDir.read(w.reports).observations().get("web-01").etc().notFiles())
+          .extracting(n -> n.path()).containsExactly("/etc/motd");
+      assertThat(Main.run("drift", "--repo", w.repo.toString(), "--observed", w.reports.toString(),
+          "--detailed-exitcode")).isEqualTo(2);
     }
   }
 

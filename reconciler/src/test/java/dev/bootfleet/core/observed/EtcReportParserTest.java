@@ -43,6 +43,16 @@ class EtcReportParserTest {
   }
 
   @Test
+  void notFiles_roundTripThroughTheRenderer_andAPathInBothListsIsRefused() throws Exception {
+    EtcReport r = new EtcReport("web-01", List.of(), null, null,
+        List.of(new EtcReport.NotAFile("/etc/motd", "\"/etc/motd\" is a folder (expected a regular file or nothing)")));
+    String json = dev.bootfleet.core.render.EtcReportJson.render(r);
+    assertThat(EtcReportParser.parse(json, "r")).isEqualTo(r);
+    assertThatThrownBy(() -> EtcReportParser.parse(report(FILE, ",\"notFiles\":[{\"path\":\"/etc/chrony.conf\",\"what\":\"x\"}]"),
+        "r")).hasMessageContaining("notFiles[0].path").hasMessageContaining("a path not also listed in files");
+  }
+
+  @Test
   void kargsAbsentOrNullMeanNotReportedAndEmptyMeansNone() throws Exception {
     assertThat(EtcReportParser.parse(report(FILE, ""), "r").kargs()).isNull();
     assertThat(EtcReportParser.parse(report(FILE, ",\"kargs\":null"), "r").kargs()).isNull();

@@ -73,6 +73,18 @@ class EtcAndKargsPlanTest {
   }
 
   @Test
+  void plan_absentPathThatIsAFolderOnTheHost_differs() {
+    var report = new dev.bootfleet.core.observed.EtcReport("web-01", List.of(), null, null,
+        List.of(new dev.bootfleet.core.observed.EtcReport.NotAFile("/etc/motd", "\"/etc/motd\" is a folder")));
+    HostPlan p = planner.planHost(desired(NEW, Transport.REGISTRY, false, List.of(absent("/etc/motd")), Kargs.NONE),
+        new Observation(host(entry(NEW), null, null, false), report));
+
+    assertThat(p.status()).isEqualTo(SyncStatus.DRIFTED);
+    assertThat(p.actions()).extracting(Action::type).containsExactly("remove-file");
+    assertThat(p.notes()).contains("\"/etc/motd\" is a folder");
+  }
+
+  @Test
   void plan_removesFileMarkedAbsent_onlyWhenPresent() {
     HostPlan present = plan(List.of(absent("/etc/motd")), Kargs.NONE, List.of(state("/etc/motd", "hi\n", "0644")),
         List.of());

@@ -13,6 +13,8 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Collection;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -44,6 +46,34 @@ final class OutputOptions {
       description = "Colour text output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: only on a terminal, "
           + "never when NO_COLOR is set).")
   ColorMode color;
+
+  /**
+   * Refuses an --out that is one of {@code inputs} (the same file, by whatever name or link): the report
+   * would take the place of a manifest, a source or an observed document. Call it before anything is
+   * written; nothing is when it throws.
+   */
+  void refuseInputs(Collection<Path> inputs) {
+    if (out == null || out.toString().isEmpty()) {
+      return;
+    }
+    Object key = fileKey(out);
+    if (key == null) {
+      return; // nothing there yet: not something this run read
+    }
+    inputs.parallelStream().filter(p -> key.equals(fileKey(p))).sorted().findFirst().ifPresent(p -> {
+      throw new UserError("--out " + out + ": is a file this run reads (" + p + "); write the report"
+          + " elsewhere");
+    });
+  }
+
+  /** The device and inode {@code p} leads to, or null when nothing is there. */
+  private static Object fileKey(Path p) {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
 
   /** Renders the report to --out or standard output, and returns the exit code it calls for. */
   int emit(Report report, PrintWriter stdout) {

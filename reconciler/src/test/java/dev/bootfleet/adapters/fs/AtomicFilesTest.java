@@ -95,10 +95,16 @@ class AtomicFilesTest {
   }
 
   @Test
-  void write_failsAndLeavesTheDevice_whenTheDeviceIsFull() {
-    assertThatThrownBy(() -> AtomicFiles.write(Path.of("/dev/full"), b("x\n"), AtomicFiles.Attributes.userFile()))
+  void write_failsAndLeavesTheDevice_whenTheDeviceIsFull() throws Exception {
+    // Through a link of our own: the code before the fix renamed over the path, and as root it would have
+    // replaced the machine's /dev/full itself.
+    Path link = Files.createSymbolicLink(dir.resolve("full"), Path.of("/dev/full"));
+
+    assertThatThrownBy(() -> AtomicFiles.write(link, b("x\n"), AtomicFiles.Attributes.userFile()))
         .isInstanceOf(IOException.class).hasMessageContaining("No space left on device");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
     assertThat(Files.isRegularFile(Path.of("/dev/full"))).as("still a device").isFalse();
+    Files.delete(link);
   }
 
   @Test

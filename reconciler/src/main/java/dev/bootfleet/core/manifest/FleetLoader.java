@@ -112,7 +112,12 @@ public final class FleetLoader {
     List<Host> hosts = new ArrayList<>();
     EtcTotals etc = new EtcTotals(options.limits());
     for (Manifest m : all) {
-      Manifest filled = unusable.contains(key(m)) ? null : sources.fill(m, problems);
+      // Sources are read for a manifest with errors too: a source that is a folder is one more problem
+      // to report now, not after the others are fixed. Such a manifest is still not used.
+      Manifest filled = sources.fill(m, problems);
+      if (unusable.contains(key(m))) {
+        filled = null;
+      }
       if (filled != null) {
         etc.add(filled);
       }

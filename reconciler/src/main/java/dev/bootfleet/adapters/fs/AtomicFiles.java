@@ -1,11 +1,15 @@
 package dev.bootfleet.adapters.fs;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -21,7 +25,8 @@ import java.util.stream.Stream;
 /**
  * Replaces a file so that a reader, or the file after a crash at any instant, sees the old bytes or the
  * new ones, never a mix: a temporary file in the same folder, written and fsynced, its mode and owner set,
- * renamed over the target, then the folder fsynced so the rename itself survives a power cut.
+ * renamed over the target, then the folder fsynced so the rename itself survives a power cut. Only a
+ * regular file is ever replaced: a link is followed, a device or FIFO written to, anything else refused.
  */
 public final class AtomicFiles {
   /** Temporary files are {@code .<name>.bootfleet-<16 hex>.tmp}; {@link #removeStale} cleans them up. */
@@ -30,24 +35,140 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
-  /** Mode and owner to give a file before it takes the target's place; a null owner or group is left as is. */
-  public record Attributes(int mode, UserPrincipal owner, GroupPrincipal group) {
+  /**
+   * Mode and owner to give a file before it takes the target's place; a null owner or group is left as is.
+   *
+   * @param umask whether {@code mode} is asked for at creation and so narrowed by the process's umask, as a
+   *     shell's {@code >} does (a report the user asked for), rather than set exactly (an /etc file)
+   */
+  public record Attributes(int mode, UserPrincipal owner, GroupPrincipal group, boolean umask) {
+    public Attributes(int mode, UserPrincipal owner, GroupPrincipal group) {
+      this(mode, owner, group, false);
+    }
+
     public static Attributes mode(int mode) {
       return new Attributes(mode, null, null);
     }
+
+    /** {@code rw-r--r--} less the umask: a new file as a user's shell would make it. */
+    public static Attributes userFile() {
+      return new Attributes(0644, null, null, true);
+    }
   }
 
-  /** Writes {@code bytes} to {@code target} atomically (the folder must exist and not be a link). */
+  /** What fills a file, streamed: a large report is never held in memory twice. */
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** A target that is neither a file to replace nor a device or FIFO to write to: nothing was written. */
+  public static final class NotWritable extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final String what;
+
+    NotWritable(Path target, String what) {
+      super(target + " " + what);
+      this.what = what;
+    }
+
+    /** What is wrong, without the path: "is a folder (expected ...)". */
+    public String what() {
+      return what;
+    }
+  }
+
+  /** Writes {@code bytes} to {@code target} as {@link #write(Path, Content, Attributes)} does. */
   public static void write(Path target, byte[] bytes, Attributes attrs) throws IOException {
+    write(target, out -> out.write(bytes), attrs);
+  }
+
+  /**
+   * Writes to {@code target} as {@code >} would, but never leaving a torn file: a regular file, or a new
+   * path, is replaced atomically; a symbolic link is followed and its target treated the same way; a
+   * character device or a FIFO is written straight through (there is nothing to rename over:
+   * {@code /dev/stdout}, {@code /dev/null}, a pipe); anything else (a folder, a block device, a socket)
+   * is refused with {@link NotWritable} and left as it was.
+   */
+  public static void write(Path target, Content content, Attributes attrs) throws IOException {
+    Path at = followLinks(target);
+    Integer type = typeOf(at);
+    if (type == null || type == S_IFREG) {
+      replace(at, content, attrs);
+    } else if (type == S_IFCHR || type == S_IFIFO) {
+      writeThrough(at, content);
+    } else {
+      throw new NotWritable(target, "is " + (type == S_IFDIR ? "a folder" : type == S_IFBLK ? "a block device"
+          : type == S_IFSOCK ? "a socket" : "not a regular file") + " (expected a file, a character device or a"
+          + " FIFO)");
+    }
+  }
+
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFSOCK = 0140000;
+  private static final int S_IFREG = 0100000;
+  private static final int S_IFBLK = 0060000;
+  private static final int S_IFDIR = 0040000;
+  private static final int S_IFCHR = 0020000;
+  private static final int S_IFIFO = 0010000;
+  /** As many links as Linux follows in one path before it says ELOOP. */
+  private static final int MAX_LINKS = 40;
+
+  /** The file type bits of what {@code p} leads to, or null when nothing is there. */
+  private static Integer typeOf(Path p) throws IOException {
+    try {
+      return (Integer) Files.getAttribute(p, "unix:mode") & S_IFMT;
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Where {@code target} leads once its links are followed: the last link's target, which may not exist
+   * yet (a dangling link makes its target, as {@code >} does). A link the kernel resolves by itself
+   * ({@code /proc/self/fd/1 -> pipe:[123]}) is kept as the link: it is opened, never renamed over.
+   */
+  private static Path followLinks(Path target) throws IOException {
+    Path at = target.toAbsolutePath();
+    for (int i = 0; i < MAX_LINKS; i++) {
+      if (!Files.isSymbolicLink(at)) {
+        return at;
+      }
+      Path next = at.getParent().resolve(Files.readSymbolicLink(at));
+      if (!Files.exists(next, LinkOption.NOFOLLOW_LINKS) && Files.exists(at)) {
+        return at; // a magic link: what it names opens, but has no path of its own
+      }
+      at = next.normalize();
+    }
+    throw new FileSystemException(target.toString(), null, "Too many levels of symbolic links");
+  }
+
+  /** Writes into an existing character device or FIFO: no temporary file, no rename, no fsync. */
+  private static void writeThrough(Path at, Content content) throws IOException {
+    try (OutputStream out = Files.newOutputStream(at, StandardOpenOption.WRITE)) {
+      fill(out, content);
+    }
+  }
+
+  /** Streams {@code content} into {@code out} and flushes it; {@code out} stays open for the caller. */
+  private static void fill(OutputStream out, Content content) throws IOException {
+    BufferedOutputStream b = new BufferedOutputStream(out, 1 << 16) {
+      @Override
+      public void close() throws IOException {
+        flush(); // a content that closes its stream must not close the file before it is fsynced
+      }
+    };
+    content.writeTo(b);
+    b.flush();
+  }
+
+  private static void replace(Path target, Content content, Attributes attrs) throws IOException {
     Path dir = target.getParent();
     Path tmp = temp(dir, target.getFileName().toString());
     try {
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-          LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        while (b.hasRemaining()) {
-          ch.write(b);
-        }
+          LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(attrs.umask()
+              ? PosixFilePermissions.fromString("rw-r--r--") : PosixFilePermissions.fromString("rw-------")))) {
+        fill(Channels.newOutputStream(ch), content);
         ch.force(true);
       }
       // Owner first: changing the owner clears set-user-ID and set-group-ID bits, so the mode comes after.
@@ -59,7 +180,9 @@ public final class AtomicFiles {
       if (attrs.group() != null) {
         view.setGroup(attrs.group());
       }
-      Files.setAttribute(tmp, "unix:mode", attrs.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.umask()) {
+        Files.setAttribute(tmp, "unix:mode", attrs.mode() & 07777, LinkOption.NOFOLLOW_LINKS);
+      }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       tmp = null;
       fsyncDir(dir);

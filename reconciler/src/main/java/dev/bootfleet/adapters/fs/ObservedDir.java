@@ -42,7 +42,8 @@ public final class ObservedDir {
   private static final List<String> STATUS_EXTENSIONS = List.of(".json", ".yaml", ".yml");
 
   /** The observations by host, and one line per problem. */
-  public record Result(Map<String, Observation> observations, List<String> problems) {}
+  /** @param files the documents read: what a command must not write its output over */
+  public record Result(Map<String, Observation> observations, List<String> problems, List<Path> files) {}
 
   private ObservedDir() {}
 
@@ -107,7 +108,9 @@ public final class ObservedDir {
         problems.add(etc.get(host) + ": /etc report without a status document (expected " + host + ".json beside it)");
       }
     }
-    return new Result(out, problems.stream().map(ObservedDir::asError).sorted().toList());
+    List<Path> read = new ArrayList<>(status.values());
+    read.addAll(etc.values());
+    return new Result(out, problems.stream().map(ObservedDir::asError).sorted().toList(), List.copyOf(read));
   }
 
   /** A folder entry, and why it is not a file that can be read ({@code null} when it is one). */

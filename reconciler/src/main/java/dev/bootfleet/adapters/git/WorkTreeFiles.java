@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The files of a folder on disk (a checkout's working tree, or any folder): what you have not committed too. */
@@ -25,12 +26,19 @@ public final class WorkTreeFiles implements RepoFiles {
   private final String rootPrefix;
   /** Real paths of the folders files were read from, inside the repository: one lookup per folder. */
   private final Map<Path, Path> realFolders = new ConcurrentHashMap<>();
+  /** Every file read, as named: what a command must not write its output over. */
+  private final Set<Path> read = ConcurrentHashMap.newKeySet();
 
   public WorkTreeFiles(Path root) throws IOException {
     this.root = root.toAbsolutePath().normalize();
     this.realRoot = this.root.toRealPath();
     String r = this.root.toString();
     this.rootPrefix = r.endsWith(java.io.File.separator) ? r : r + java.io.File.separator;
+  }
+
+  /** The files read so far (manifests, sources, the lock file, {@code .bootfleetignore}), as named. */
+  public Set<Path> filesRead() {
+    return Set.copyOf(read);
   }
 
   @Override
@@ -41,6 +49,7 @@ public final class WorkTreeFiles implements RepoFiles {
   @Override
   public List<String> manifestFiles() throws IOException {
     Path ignorePath = root.resolve(ManifestFilter.IGNORE_FILE);
+    read.add(ignorePath);
     ManifestFilter filter = ManifestFilter.of(Files.isRegularFile(ignorePath, LinkOption.NOFOLLOW_LINKS)
         ? Files.readAllBytes(ignorePath) : null);
     List<String> out = new ArrayList<>();
@@ -133,6 +142,7 @@ public final class WorkTreeFiles implements RepoFiles {
     if (!p.startsWith(root)) {
       throw new FileProblem("leaves the repository");
     }
+    read.add(p);
     byte[] plain = readPlainFile(p, maxBytes);
     if (plain != null) {
       return plain;

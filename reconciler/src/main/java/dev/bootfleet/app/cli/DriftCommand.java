@@ -30,7 +30,7 @@ final class DriftCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Plan plan = PlanCommand.observedPlan(repo, observed, spec);
+    Plan plan = PlanCommand.observedPlan(repo, observed, output, spec);
     return plan == null ? Main.ERROR : output.emit(Report.drift(plan), spec.commandLine().getOut());
   }
 }

@@ -90,13 +90,44 @@ public final class Main implements Runnable {
         u.problems().forEach(line -> c.getErr().println("bootfleet: error: " + line));
         return ERROR;
       }
+      VirtualMachineError vm = vmError(e);
+      if (vm != null) { // thrown in another thread and handed on wrapped (a parallel stream, a future)
+        c.getErr().println("bootfleet: error: " + outOfResources(vm));
+        return ERROR;
+      }
       c.getErr().println("bootfleet: internal error: " + e + (debug() ? "" : " (set BOOTFLEET_DEBUG=1 for a stack trace)"));
       if (debug()) {
         e.printStackTrace(c.getErr());
       }
       return ERROR;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (VirtualMachineError e) {
+      // picocli hands on errors as they are: without this, a trace of the JVM's own trouble
+      cli.getErr().println("bootfleet: error: " + outOfResources(e));
+      cli.getErr().flush();
+      return ERROR;
+    }
+  }
+
+  /** The JVM's own failure, when {@code e} is one or was caused by one; else null. */
+  private static VirtualMachineError vmError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof VirtualMachineError vm) {
+        return vm;
+      }
+    }
+    return null;
+  }
+
+  /** One line for a run the JVM could not finish: what ran out, and what to do about it. */
+  static String outOfResources(VirtualMachineError e) {
+    String what = e instanceof OutOfMemoryError ? "ran out of memory"
+        : e instanceof StackOverflowError ? "ran out of stack" : "failed";
+    return "the Java VM " + what + " (" + e.getClass().getSimpleName()
+        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); give it more with BOOTFLEET_JAVA_OPTS (for"
+        + " example -Xmx4g), or check the revision's size";
   }
 
   /** {@code validate, plan, … or version}: every command but help, as the errors list them. */

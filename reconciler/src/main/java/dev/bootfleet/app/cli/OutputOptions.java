@@ -1,19 +1,20 @@
 package dev.bootfleet.app.cli;
 
+import dev.bootfleet.adapters.fs.AtomicFiles;
 import dev.bootfleet.core.render.JUnitRenderer;
 import dev.bootfleet.core.render.JsonRenderer;
 import dev.bootfleet.core.render.MarkdownRenderer;
 import dev.bootfleet.core.render.Report;
 import dev.bootfleet.core.render.TextRenderer;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Collection;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -45,6 +46,34 @@ final class OutputOptions {
       description = "Colour text output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: only on a terminal, "
           + "never when NO_COLOR is set).")
   ColorMode color;
+
+  /**
+   * Refuses an --out that is one of {@code inputs} (the same file, by whatever name or link): the report
+   * would take the place of a manifest, a source or an observed document. Call it before anything is
+   * written; nothing is when it throws.
+   */
+  void refuseInputs(Collection<Path> inputs) {
+    if (out == null || out.toString().isEmpty()) {
+      return;
+    }
+    Object key = fileKey(out);
+    if (key == null) {
+      return; // nothing there yet: not something this run read
+    }
+    inputs.parallelStream().filter(p -> key.equals(fileKey(p))).sorted().findFirst().ifPresent(p -> {
+      throw new UserError("--out " + out + ": is a file this run reads (" + p + "); write the report"
+          + " elsewhere");
+    });
+  }
+
+  /** The device and inode {@code p} leads to, or null when nothing is there. */
+  private static Object fileKey(Path p) {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
 
   /** Renders the report to --out or standard output, and returns the exit code it calls for. */
   int emit(Report report, PrintWriter stdout) {
@@ -109,12 +138,16 @@ final class OutputOptions {
     void writeTo(Writer w) throws IOException;
   }
 
-  /** Temp file beside the target, then a rename: readers never see half a report. */
+  /** As below, for a text in memory. */
   static void writeAtomically(Path target, String text) {
     writeAtomically(target, w -> w.write(text));
   }
 
-  /** Temp file beside the target, filled by {@code content}, then a rename. */
+  /**
+   * Writes {@code target} through {@link AtomicFiles}: a file is replaced atomically (readers never see
+   * half a report), a link followed, a device or FIFO ({@code /dev/stdout}, a pipe) written straight
+   * through, anything else refused.
+   */
   static void writeAtomically(Path target, Content content) {
     if (target.toString().isEmpty()) {
       throw new UserError("--out: an empty path (expected a file to write)");
@@ -127,29 +160,16 @@ final class OutputOptions {
     if (dir == null || !Files.isDirectory(dir)) {
       throw new UserError("--out " + target + ": the folder " + dir + " does not exist");
     }
-    Path tmp = null;
     try {
-      // rw-r--r-- before the umask, like any file the user creates: a temp file alone would be 0600.
-      tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      AtomicFiles.write(abs, out -> {
+        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         content.writeTo(w);
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
+        w.flush();
+      }, AtomicFiles.Attributes.userFile());
+    } catch (AtomicFiles.NotWritable e) {
+      throw new UserError("--out " + target + ": " + e.what());
     } catch (IOException e) {
       throw new UserError("--out " + target + ": cannot write: " + e.getMessage());
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the rename consumed it, or there is nothing more we can do
-        }
-      }
     }
   }
 }

@@ -9,6 +9,8 @@ import dev.bootfleet.core.render.Report;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -75,7 +77,7 @@ final class PlanCommand implements Callable<Integer> {
     if (observed == null) {
       throw new UserError("plan needs --observed DIR (compare with hosts) or --base REV --head REV (a change)");
     }
-    Plan plan = observedPlan(repo, observed, spec, verifyImages ? this::imagesExist : f -> true);
+    Plan plan = observedPlan(repo, observed, output, spec, verifyImages ? this::imagesExist : f -> true);
     return plan == null ? Main.ERROR : output.emit(Report.plan(plan), spec.commandLine().getOut());
   }
 
@@ -100,12 +102,15 @@ final class PlanCommand implements Callable<Integer> {
    * Loads Git and the observed folder, the two at the same time (neither needs the other, and each
    * leaves a core idle at times); prints every problem and returns null when there is one.
    */
-  static Plan observedPlan(RepoOptions repo, Path observed, CommandSpec spec) {
-    return observedPlan(repo, observed, spec, f -> true);
+  static Plan observedPlan(RepoOptions repo, Path observed, OutputOptions output, CommandSpec spec) {
+    return observedPlan(repo, observed, output, spec, f -> true);
   }
 
-  /** As above; {@code check} runs on a fleet without errors and may veto the plan (it prints why). */
-  static Plan observedPlan(RepoOptions repo, Path observed, CommandSpec spec,
+  /**
+   * As above; {@code check} runs on a fleet without errors and may veto the plan (it prints why). An
+   * --out that names a file read is refused after the fleet's and the folder's problems are printed.
+   */
+  static Plan observedPlan(RepoOptions repo, Path observed, OutputOptions output, CommandSpec spec,
       java.util.function.Predicate<Fleet> check) {
     if (!java.nio.file.Files.isDirectory(observed)) {
       throw new UserError("--observed " + observed + ": " + (java.nio.file.Files.exists(observed) ? "not a folder"
@@ -129,6 +134,9 @@ final class PlanCommand implements Callable<Integer> {
     var err = spec.commandLine().getErr();
     seen.problems().forEach(err::println);
     err.flush();
+    Set<Path> inputs = new HashSet<>(repo.filesRead);
+    inputs.addAll(seen.files());
+    output.refuseInputs(inputs);
     if (bad || !seen.problems().isEmpty() || !check.test(fleet)) {
       return null;
     }

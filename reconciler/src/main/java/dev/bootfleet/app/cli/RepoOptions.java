@@ -1,11 +1,16 @@
 package dev.bootfleet.app.cli;
 
 import dev.bootfleet.adapters.git.FleetRepos;
+import dev.bootfleet.adapters.git.WorkTreeFiles;
 import dev.bootfleet.core.manifest.Fleet;
 import dev.bootfleet.core.manifest.FleetLoader;
 import dev.bootfleet.core.manifest.Problem;
+import dev.bootfleet.core.manifest.RepoFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** Where the fleet repository is and how strictly to read it; shared by every command. */
@@ -22,6 +27,9 @@ final class RepoOptions {
       description = "Make an image without @sha256:<digest> an error rather than a warning.")
   boolean requireDigests;
 
+  /** The files on disk the loads so far have read: what no output may be written over. */
+  final Set<Path> filesRead = new HashSet<>();
+
   /** Loads the fleet at {@code rev} (null: the files on disk). */
   Fleet load(String revision) {
     return load("--rev", revision);
@@ -30,7 +38,12 @@ final class RepoOptions {
   /** As above, for a revision given with {@code option} (the name errors give it). */
   Fleet load(String option, String revision) {
     try (FleetRepos repos = FleetRepos.open(repo)) {
-      return FleetLoader.load(repos.files(option, revision), new FleetLoader.Options(requireDigests));
+      RepoFiles files = repos.files(option, revision);
+      Fleet fleet = FleetLoader.load(files, new FleetLoader.Options(requireDigests));
+      if (files instanceof WorkTreeFiles disk) {
+        filesRead.addAll(disk.filesRead());
+      }
+      return fleet;
     } catch (FleetRepos.RepoException e) {
       throw new UserError(e.getMessage());
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import dev.bootfleet.core.image.ImageLock;
 
 import dev.bootfleet.core.manifest.Manifest.Host;
 import dev.bootfleet.core.manifest.Manifest.HostGroup;
+import dev.bootfleet.core.text.ByteSize;
 import dev.bootfleet.core.text.Quote;
 import dev.bootfleet.core.yaml.Pos;
 import dev.bootfleet.core.yaml.YamlException;
@@ -37,9 +38,16 @@ public final class FleetLoader {
   /** The largest manifest file read. */
   public static final int MAX_MANIFEST_BYTES = YamlLimits.DEFAULT.maxChars();
 
-  /** @param requireDigests whether an image without a digest is an error rather than a warning */
-  public record Options(boolean requireDigests) {
+  /**
+   * @param requireDigests whether an image without a digest is an error rather than a warning
+   * @param limits what the revision may expand to
+   */
+  public record Options(boolean requireDigests, ExpansionLimits limits) {
     public static final Options DEFAULT = new Options(false);
+
+    public Options(boolean requireDigests) {
+      this(requireDigests, ExpansionLimits.DEFAULT);
+    }
   }
 
   private final RepoFiles repo;
@@ -57,7 +65,8 @@ public final class FleetLoader {
   /** A manifest as read, and whether it may be used (read without errors). */
   private record Read(Manifest manifest, boolean valid) {}
 
-  private record FileResult(List<Read> manifests, List<Problem> problems) {}
+  /** @param text the file's scalar text, aliases counted at full size */
+  private record FileResult(String file, List<Read> manifests, List<Problem> problems, long text) {}
 
   private Fleet load() throws IOException {
     List<String> files = repo.manifestFiles();
@@ -68,6 +77,11 @@ public final class FleetLoader {
       throw e.getCause();
     }
     List<Problem> problems = new ArrayList<>();
+    if (!withinTextLimit(results, problems)) {
+      results.forEach(r -> problems.addAll(r.problems()));
+      return stopped(problems, declared(results.stream().flatMap(r -> r.manifests().stream()).map(Read::manifest)
+          .toList()));
+    }
     Map<String, Manifest> first = new HashMap<>(); // by kind and name
     Set<String> unusable = new HashSet<>(); // kinds and names with errors, or declared twice
     List<Manifest> all = new ArrayList<>();
@@ -97,8 +111,17 @@ public final class FleetLoader {
     List<HostGroup> groups = new ArrayList<>();
     List<HostGroup> broken = new ArrayList<>(); // groups with errors: their hosts cannot be merged
     List<Host> hosts = new ArrayList<>();
+    EtcTotals etc = new EtcTotals(options.limits());
     for (Manifest m : all) {
-      Manifest filled = unusable.contains(key(m)) ? null : sources.fill(m, problems);
+      // Sources are read for a manifest with errors too: a source that is a folder is one more problem
+      // to report now, not after the others are fixed. Such a manifest is still not used.
+      Manifest filled = sources.fill(m, problems);
+      if (unusable.contains(key(m))) {
+        filled = null;
+      }
+      if (filled != null) {
+        etc.add(filled);
+      }
       switch (m) {
         case HostGroup g -> {
           if (filled != null) {
@@ -113,6 +136,9 @@ public final class FleetLoader {
           }
         }
       }
+    }
+    if (!etc.within(problems)) {
+      return stopped(problems, declared(all));
     }
     groups.sort(HostMerger.GROUP_ORDER);
     hosts.sort(Comparator.comparing(Host::name));
@@ -133,8 +159,85 @@ public final class FleetLoader {
     }
     ImageLock lock = readLock(problems);
     problems.sort(Problem.ORDER);
-    int declared = (int) all.stream().filter(Host.class::isInstance).map(Manifest::name).distinct().count();
-    return new Fleet(repo.revision(), desired, problems, lock, groups, declared, provenance);
+    return new Fleet(repo.revision(), desired, problems, lock, groups, declared(all), provenance);
+  }
+
+  /**
+   * Whether the manifests' text, aliases at full size, is within the revision's limit; if not, a problem
+   * names the file with which the sum (files in order) went over it.
+   */
+  private boolean withinTextLimit(List<FileResult> results, List<Problem> problems) {
+    long limit = options.limits().revisionText();
+    long sum = 0;
+    for (FileResult r : results) {
+      sum += r.text();
+      if (sum > limit) {
+        problems.add(Problem.error(r.file(), null, "", "with this file the revision's manifests expand to more than "
+            + ByteSize.of(limit) + " of text, counting each alias at the full size of what it names (the limit per"
+            + " revision)"));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A fleet that went over a limit: its problems, no host (nothing is planned). */
+  private Fleet stopped(List<Problem> problems, int declared) {
+    problems.sort(Problem.ORDER);
+    return new Fleet(repo.revision(), List.of(), problems, ImageLock.EMPTY, List.of(), declared, Map.of());
+  }
+
+  /** How many hosts the manifests declare, each name once. */
+  private static int declared(List<Manifest> manifests) {
+    return (int) manifests.stream().filter(Host.class::isInstance).map(Manifest::name).distinct().count();
+  }
+
+  /** The /etc content each manifest file declares, and all of them together, each use counted. */
+  private static final class EtcTotals {
+    private final ExpansionLimits limits;
+    private final Map<String, Long> byFile = new java.util.TreeMap<>();
+
+    EtcTotals(ExpansionLimits limits) {
+      this.limits = limits;
+    }
+
+    void add(Manifest m) {
+      Manifest.Spec spec = switch (m) {
+        case Host h -> h.spec();
+        case HostGroup g -> g.spec();
+      };
+      long bytes = 0;
+      for (EtcEntry e : spec.etc()) {
+        bytes += e.content() == null ? 0 : e.content().size();
+      }
+      if (bytes > 0) {
+        byFile.merge(m.origin().file(), bytes, Long::sum);
+      }
+    }
+
+    /** Whether every file and the revision are within the limits; a problem for each that is not. */
+    boolean within(List<Problem> problems) {
+      boolean ok = true;
+      long sum = 0;
+      boolean revisionOver = false;
+      for (Map.Entry<String, Long> f : byFile.entrySet()) {
+        if (f.getValue() > limits.fileEtc()) {
+          problems.add(Problem.error(f.getKey(), null, "spec.etc", "declares " + ByteSize.of(f.getValue())
+              + " of /etc content, more than " + ByteSize.of(limits.fileEtc()) + " (the limit per file; each"
+              + " use of a source or alias counts; ship large files in the image)"));
+          ok = false;
+        }
+        sum += f.getValue();
+        if (sum > limits.revisionEtc() && !revisionOver) {
+          problems.add(Problem.error(f.getKey(), null, "spec.etc", "with this file the revision declares more"
+              + " than " + ByteSize.of(limits.revisionEtc()) + " of /etc content (the limit per revision;"
+              + " each use of a source or alias counts)"));
+          revisionOver = true;
+          ok = false;
+        }
+      }
+      return ok;
+    }
   }
 
   /** The lock file at the fleet's root, empty when there is none; its problems are the fleet's. */
@@ -171,9 +274,9 @@ public final class FleetLoader {
     try {
       text = decode(repo.read(file, MAX_MANIFEST_BYTES));
     } catch (RepoFiles.FileProblem e) {
-      return new FileResult(manifests, List.of(Problem.error(file, null, "", e.getMessage())));
+      return new FileResult(file, manifests, List.of(Problem.error(file, null, "", e.getMessage())), 0);
     } catch (NotUtf8 e) {
-      return new FileResult(manifests, List.of(Problem.error(file, e.pos, "", e.getMessage())));
+      return new FileResult(file, manifests, List.of(Problem.error(file, e.pos, "", e.getMessage())), 0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -181,16 +284,18 @@ public final class FleetLoader {
     try {
       docs = YamlReader.withDefaults().readAll(text);
     } catch (YamlException e) {
-      return new FileResult(manifests, List.of(Problem.error(file, e.pos(), "", e.getMessage())));
+      return new FileResult(file, manifests, List.of(Problem.error(file, e.pos(), "", e.getMessage())), 0);
     }
+    long expanded = 0;
     for (YamlReader.Document doc : docs) {
+      expanded += doc.expandedChars();
       ManifestParser.Result r = ManifestParser.parse(doc.root(), file, options.requireDigests());
       problems.addAll(r.problems());
       if (r.manifest() != null) {
         manifests.add(new Read(r.manifest(), r.valid()));
       }
     }
-    return new FileResult(manifests, problems);
+    return new FileResult(file, manifests, problems, expanded);
   }
 
   /** Bytes that are not UTF-8, with the place of the first bad one. */

@@ -7,6 +7,7 @@ import dev.bootfleet.core.manifest.Manifest.Host;
 import dev.bootfleet.core.manifest.Manifest.HostGroup;
 import dev.bootfleet.core.manifest.Manifest.KargDecl;
 import dev.bootfleet.core.manifest.Manifest.Spec;
+import dev.bootfleet.core.text.Quote;
 import dev.bootfleet.core.text.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /**
  * Merges a host with the groups whose selectors match it.
@@ -54,10 +56,6 @@ final class HostMerger {
   private record Layer(String label, String from, int rank, Spec spec, Origin origin) {
     static Layer of(String kind, String name, int rank, Spec spec, Origin origin) {
       return new Layer(kind + " \"" + name + "\"", kind + " " + name, rank, spec, origin);
-    }
-
-    String describe() {
-      return label + " (" + origin + ")";
     }
   }
 
@@ -96,7 +94,8 @@ final class HostMerger {
     }
 
     Decl<Manifest.ImageDecl> image = conflicts.winner("spec.image", null, images,
-        (a, b) -> a.spec().equals(b.spec()));
+        (a, b) -> a.spec().equals(b.spec()), Manifest.ImageDecl::origin, d -> List.of(Quote.of(d.spec().ref()),
+            "transport " + d.spec().transport(), "enforceSignaturePolicy " + d.spec().enforceSignaturePolicy()));
     if (image == null && images.isEmpty()) {
       problems.add(Problem.error(host.origin().file(), host.origin().pos(), "spec.image", "host \""
           + host.name() + "\" has no image (set spec.image, or match a group that sets one)"));
@@ -107,7 +106,8 @@ final class HostMerger {
     }
     List<EtcFile> etc = new ArrayList<>();
     files.forEach((path, decls) -> {
-      Decl<EtcEntry> w = conflicts.winner("spec.etc", path, decls, EtcEntry::sameValue);
+      Decl<EtcEntry> w = conflicts.winner("spec.etc", path, decls, EtcEntry::sameValue,
+          e -> new Origin(e.origin().file(), e.valuePos()), HostMerger::shown);
       if (w != null) {
         EtcFile f = render(host, w, problems);
         if (f != null) {
@@ -122,7 +122,7 @@ final class HostMerger {
     TreeSet<String> delete = new TreeSet<>();
     kargs.forEach((karg, decls) -> {
       Decl<KargDecl> w = conflicts.winner("spec.kargs", karg, decls,
-          (a, b) -> a.append() == b.append());
+          (a, b) -> a.append() == b.append(), KargDecl::origin, k -> List.of(k.append() ? "append" : "delete"));
       if (w != null) {
         (w.value().append() ? append : delete).add(karg);
         sources.add(new Provenance("spec.kargs[" + karg + "]", w.value().append() ? "append" : "delete", where(w)));
@@ -132,7 +132,7 @@ final class HostMerger {
     layers.stream().filter(l -> l.spec().driver() != null)
         .forEach(l -> drivers.add(new Decl<>(l, l.spec().driver())));
     Decl<Manifest.DriverDecl> driverDecl = conflicts.winner("spec.driver", null, drivers,
-        (a, b) -> a.kind() == b.kind());
+        (a, b) -> a.kind() == b.kind(), Manifest.DriverDecl::origin, d -> List.of(Quote.of(d.kind().id())));
     HostDriverKind driver = driverDecl == null ? HostDriverKind.AUTO : driverDecl.value().kind();
     if (driverDecl != null) {
       sources.add(new Provenance("spec.driver", driver.id(), where(driverDecl)));
@@ -220,7 +220,8 @@ final class HostMerger {
     List<FlatpakRemote> outRemotes = new ArrayList<>();
     remotes.forEach((key, decls) -> {
       Decl<Manifest.RemoteDecl> w = conflicts.winner("spec.flatpak.remotes", key, decls,
-          (a, b) -> a.remote().equals(b.remote()));
+          (a, b) -> a.remote().equals(b.remote()), Manifest.RemoteDecl::origin,
+          r -> List.of("url " + Quote.of(r.remote().url())));
       if (w != null) {
         outRemotes.add(w.value().remote());
         sources.add(new Provenance("spec.flatpak.remotes[" + key + "]", w.value().remote().url(), where(w)));
@@ -229,7 +230,9 @@ final class HostMerger {
     List<FlatpakApp> outApps = new ArrayList<>();
     apps.forEach((key, decls) -> {
       Decl<Manifest.AppDecl> w = conflicts.winner("spec.flatpak.apps", key, decls,
-          (a, b) -> a.app().equals(b.app()));
+          (a, b) -> a.app().equals(b.app()), Manifest.AppDecl::origin, a -> List.of(a.app().absent() ? "absent"
+              : "present", "remote " + Quote.of(a.app().remote()), "arch " + Quote.of(a.app().arch()),
+              "commit " + Quote.of(a.app().commit())));
       if (w == null) {
         return;
       }
@@ -248,10 +251,31 @@ final class HostMerger {
     return new Flatpaks(outRemotes, outApps);
   }
 
+  /** An /etc entry's value in a conflict, in parts: what it holds, how, and its attributes. */
+  private static List<String> shown(EtcEntry e) {
+    String what = e.absent() ? "absent" : e.source() != null ? "source " + Quote.of(e.sourceWritten())
+        : "content " + (e.content() == null ? "null" : short40(e.content()));
+    return List.of(what, e.template() ? "template" : "not a template", "mode " + String.format("%04o", e.mode()),
+        "owner " + Quote.of(e.owner()), "group " + Quote.of(e.group()));
+  }
+
+  /** Inline content for a one-line message: quoted, cut after 40 characters, or its hash when not text. */
+  private static String short40(FileContent c) {
+    String t = c.textOrNull();
+    if (t == null) {
+      return "sha256:" + c.sha256().substring(0, 12) + "…";
+    }
+    return t.length() <= 40 ? Quote.of(t) : Quote.of(t.substring(0, 40)) + "…";
+  }
+
   /** Picks the declaration of the highest layer, reporting a tie between different values. */
   private record Conflicts(Host host, List<Problem> problems) {
-    /** {@code field[key]} names the value in a problem ({@code key} may be null); built only then. */
-    <T> Decl<T> winner(String field, String key, List<Decl<T>> decls, BiPredicate<T, T> same) {
+    /**
+     * {@code field[key]} names the value in a problem ({@code key} may be null); built only then, with
+     * where each of the two values stands ({@code where}) and the parts of them that differ ({@code shown}).
+     */
+    <T> Decl<T> winner(String field, String key, List<Decl<T>> decls, BiPredicate<T, T> same,
+        Function<T, Origin> where, Function<T, List<String>> shown) {
       if (decls.isEmpty()) {
         return null;
       }
@@ -270,15 +294,24 @@ final class HostMerger {
         if (first == null) {
           first = other;
         } else if (!same.test(first.value(), other.value())) {
+          List<String> a = shown.apply(first.value());
+          List<String> b = shown.apply(other.value());
+          List<Integer> differ = java.util.stream.IntStream.range(0, a.size()).filter(i -> !a.get(i).equals(b.get(i)))
+              .boxed().toList();
           problems.add(Problem.error(host.origin().file(), host.origin().pos(),
               key == null ? field : field + "[" + key + "]", "host \"" + host.name()
-              + "\" gets different values from " + first.layer().describe() + " and "
-              + other.layer().describe() + ", both at priority " + top
-              + " (give one group a higher priority, or set the value on the host)"));
+              + "\" gets different values: " + side(first, where, a, differ) + " and " + side(other, where, b, differ)
+              + ", both at priority " + top + " (give one group a higher priority, or set the value on the host)"));
           return null;
         }
       }
       return first;
+    }
+
+    /** {@code <value> from group "x" (file:line:column)}, the value's differing parts only (all when none do). */
+    private static <T> String side(Decl<T> d, Function<T, Origin> where, List<String> parts, List<Integer> differ) {
+      List<String> keep = differ.isEmpty() ? parts : differ.stream().map(parts::get).toList();
+      return String.join(", ", keep) + " from " + d.layer().label() + " (" + where.apply(d.value()) + ")";
     }
   }
 

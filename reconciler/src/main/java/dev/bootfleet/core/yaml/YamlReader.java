@@ -1,5 +1,6 @@
 package dev.bootfleet.core.yaml;
 
+import dev.bootfleet.core.text.ByteSize;
 import dev.bootfleet.core.text.Text;
 import dev.bootfleet.core.yaml.YNode.Entry;
 import dev.bootfleet.core.yaml.YNode.YMap;
@@ -55,8 +56,11 @@ public final class YamlReader {
     return DEFAULT;
   }
 
-  /** A document of the stream: its root (never null) and where it starts. */
-  public record Document(YNode root, Pos start) {}
+  /**
+   * A document of the stream: its root (never null), where it starts, and how much scalar text it
+   * expands to (aliases counted at full size).
+   */
+  public record Document(YNode root, Pos start, long expandedChars) {}
 
   /**
    * Reads every document of {@code text}. Empty documents (only comments, or a bare {@code ---}) are
@@ -72,13 +76,17 @@ public final class YamlReader {
     }
     List<Document> docs = new ArrayList<>();
     Builder builder = null;
+    long expanded = 0; // scalar text of the documents before this one: the limit is per stream
     try {
       for (Event event : new Parse(settings).parseString(text)) {
         switch (event.getEventId()) {
-          case DocumentStart -> builder = new Builder(pos(event.getStartMark()));
+          case DocumentStart -> builder = new Builder(pos(event.getStartMark()), expanded);
           case DocumentEnd -> {
             if (builder != null && builder.root != null && !isEmpty(builder.root)) {
-              docs.add(new Document(builder.root, builder.start));
+              docs.add(new Document(builder.root, builder.start, builder.chars - expanded));
+            }
+            if (builder != null) {
+              expanded = builder.chars;
             }
             builder = null;
           }
@@ -168,10 +176,15 @@ public final class YamlReader {
     final Deque<Frame> stack = new ArrayDeque<>();
     final Map<String, YNode> anchors = new HashMap<>();
     final Map<YNode, Long> sizes = new IdentityHashMap<>();
+    /** Expanded scalar text of each collection, for the aliases to it. */
+    final Map<YNode, Long> texts = new IdentityHashMap<>();
     long nodes;
+    /** Scalar text of the stream so far, this document's included, aliases at full size. */
+    long chars;
 
-    Builder(Pos start) {
+    Builder(Pos start, long charsBefore) {
       this.start = start;
+      this.chars = charsBefore;
     }
 
     void accept(Event event) throws YamlException {
@@ -180,7 +193,8 @@ public final class YamlReader {
         case Scalar -> {
           ScalarEvent s = (ScalarEvent) event;
           boolean plain = s.isPlain() && s.getTag().isEmpty();
-          add(new YScalar(at, s.getValue(), plain, localTag(s.getTag())), anchorOf(s), 1, 1, at);
+          add(new YScalar(at, s.getValue(), plain, localTag(s.getTag())), anchorOf(s), 1, 1, s.getValue().length(),
+              s.getValue().length(), at);
         }
         case Alias -> {
           String name = ((AliasEvent) event).getAlias().getValue();
@@ -189,7 +203,8 @@ public final class YamlReader {
             throw new YamlException(at, "unknown alias *" + name + " (no anchor &" + name + " before it)");
           }
           long size = sizes.getOrDefault(target, 1L);
-          add(target, null, size, size, at); // an alias stands for a whole copy
+          long text = target instanceof YScalar s ? s.text().length() : texts.getOrDefault(target, 0L);
+          add(target, null, size, size, text, text, at); // an alias stands for a whole copy
         }
         case MappingStart, SequenceStart -> {
           if (stack.size() >= limits.maxDepth()) {
@@ -201,7 +216,7 @@ public final class YamlReader {
         case MappingEnd, SequenceEnd -> {
           Frame f = stack.pop();
           YNode node = f.mapping ? new YMap(f.pos, f.entries, f.tag) : new YSeq(f.pos, f.items, f.tag);
-          add(node, f.anchor, f.size, 1, f.pos); // its children were counted as they came
+          add(node, f.anchor, f.size, 1, f.text, 0, f.pos); // its children were counted as they came
         }
         default -> { }
       }
@@ -222,18 +237,28 @@ public final class YamlReader {
      *
      * @param size the node's expanded size (itself and everything below it, aliases at full size)
      * @param fresh how many nodes this adds to the document's count that were not counted before
+     * @param text the node's expanded scalar text, in characters
+     * @param freshText how much of {@code text} was not counted before
      */
-    private void add(YNode node, String anchor, long size, long fresh, Pos at) throws YamlException {
+    private void add(YNode node, String anchor, long size, long fresh, long text, long freshText, Pos at)
+        throws YamlException {
       nodes += fresh;
       if (nodes > limits.maxNodes()) {
         throw new YamlException(at, "document expands to more than " + limits.maxNodes()
             + " nodes (too many aliases?)");
+      }
+      chars += freshText;
+      if (chars > limits.maxExpandedChars()) {
+        throw new YamlException(at, "file expands to more than " + ByteSize.of(limits.maxExpandedChars())
+            + " of text, counting each alias at the full size of what it names (the limit per file; too many"
+            + " aliases to a large value?)");
       }
       if (anchor != null) {
         anchors.put(anchor, node);
       }
       if (!(node instanceof YScalar)) {
         sizes.put(node, size);
+        texts.put(node, text);
       }
       Frame parent = stack.peek();
       if (parent == null) {
@@ -241,6 +266,7 @@ public final class YamlReader {
         return;
       }
       parent.size += size;
+      parent.text += text;
       if (!parent.mapping) {
         parent.items.add(node);
       } else if (parent.pendingKey == null) {
@@ -269,6 +295,7 @@ public final class YamlReader {
     final List<YNode> items = new ArrayList<>();
     YScalar pendingKey;
     long size = 1;
+    long text;
 
     Frame(boolean mapping, Pos pos, String anchor, String tag) {
       this.mapping = mapping;

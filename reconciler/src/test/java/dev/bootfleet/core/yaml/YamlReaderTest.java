@@ -140,6 +140,36 @@ class YamlReaderTest {
     assertThat(e.pos()).isEqualTo(new Pos(3, 4));
   }
 
+  // --- the expanded text limit (a large value aliased many times)
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "a: &x abcde\\nb: *x\\n                  | 12",  // keys a, b (2) + abcde twice (10)
+      "a: &x [abc, de]\\nb: *x\\n              | 12",  // an alias to a collection counts all its text
+      "a: abcd\\n---\\nb: &x abc\\nc: *x\\n    | 13"}) // the limit is per stream: documents add up
+  void expandedTextLimit_readsTheText_whenItExpandsToExactlyTheLimit(String yaml, int limit) throws YamlException {
+    YamlReader reader = new YamlReader(new YamlLimits(1000, 64, 1000, limit));
+    List<YamlReader.Document> docs = reader.readAll(yaml.replace("\\n", "\n"));
+    assertThat(docs.stream().mapToLong(YamlReader.Document::expandedChars).sum()).isEqualTo(limit);
+    assertThat(failure(new YamlReader(new YamlLimits(1000, 64, 1000, limit - 1)), yaml.replace("\\n", "\n"))
+        .getMessage()).startsWith("file expands to more than " + (limit - 1) + " bytes of text, counting each alias"
+            + " at the full size of what it names (the limit per file;");
+  }
+
+  @Test
+  void expandedTextLimit_stopsALargeValueAliasedThousandsOfTimes_atTheAliasThatCrossesIt() {
+    // Issue 14: one 900 KB scalar behind an anchor, aliased 2,000 times, is a 1 MB file of few nodes.
+    StringBuilder y = new StringBuilder("big: &big " + "x".repeat(900_000) + "\nall:\n");
+    for (int i = 0; i < 2000; i++) {
+      y.append("  - *big\n");
+    }
+
+    YamlException e = failure(YamlReader.withDefaults(), y.toString());
+
+    assertThat(e.getMessage()).startsWith("file expands to more than 16 MiB of text");
+    assertThat(e.pos().line()).as("the 18th alias crosses 16 MiB").isEqualTo(2 + 18);
+  }
+
   // --- the node limit (alias bombs)
 
   @Test

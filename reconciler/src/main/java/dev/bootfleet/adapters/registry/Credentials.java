@@ -34,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * keys count as {@code host}), then {@code credsStore} (the helper for every registry). The first file
  * that has an answer wins. Secrets are never printed: {@link Credential#toString()} hides them.
  */
-public final class Credentials {
+final class Credentials {
   /** Built on first use: a lookup that needs no JSON (a HEAD) does not pay for Jackson's start-up. */
   private static final class Json {
     static final JsonMapper MAPPER = JsonMapper.builder().build();

@@ -41,7 +41,7 @@ import java.util.List;
  * HostDriver}, {@link HostPower}, the reboot policy's coordinator). On rpm-ostree hosts every OS change is staged finalization-locked, and the reboot is
  * {@code rpm-ostree finalize-deployment}. See docs/adr/0006-host-agent.md and README, "rpm-ostree hosts".
  */
-public final class Agent {
+final class Agent {
   private final AgentConfig config;
   private final DesiredStateSource source;
   private final HostDrivers drivers;

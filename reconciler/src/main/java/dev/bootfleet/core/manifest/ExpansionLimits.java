@@ -13,7 +13,7 @@ import dev.bootfleet.core.yaml.YamlLimits;
  *     counted)
  * @param revisionEtc the /etc content all manifest files declare together
  */
-public record ExpansionLimits(long revisionText, long fileEtc, long revisionEtc) {
+record ExpansionLimits(long revisionText, long fileEtc, long revisionEtc) {
   private static final long MIB = 1024 * 1024;
 
   /** 256 MiB of text and 256 MiB of /etc content per revision, 16 MiB of /etc content per file. */

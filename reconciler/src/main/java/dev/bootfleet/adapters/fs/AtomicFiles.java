@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -93,7 +96,11 @@ public final class AtomicFiles {
     Path at = followLinks(target);
     Integer type = typeOf(at);
     if (type == null || type == S_IFREG) {
-      replace(at, content, attrs);
+      try {
+        replace(at, content, attrs);
+      } catch (FileSystemException e) {
+        throw new FileSystemException(at.toString(), null, reason(e)); // the file asked for, not the temporary one
+      }
     } else if (type == S_IFCHR || type == S_IFIFO) {
       writeThrough(at, content);
     } else {
@@ -191,6 +198,24 @@ public final class AtomicFiles {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /**
+   * Why a file system call failed, in words: the JDK gives some exceptions (permission denied, no such
+   * file, a read-only file system) only a path, and the path alone reads as if it were the reason.
+   */
+  static String reason(FileSystemException e) {
+    if (e.getReason() != null && !e.getReason().isBlank()) {
+      return e.getReason();
+    }
+    return switch (e) {
+      case AccessDeniedException a -> "permission denied";
+      case NoSuchFileException n -> "no such file or folder";
+      case FileAlreadyExistsException x -> "already exists";
+      case DirectoryNotEmptyException d -> "folder not empty";
+      case NotDirectoryException d -> "not a folder";
+      default -> e.getClass().getSimpleName();
+    };
   }
 
   /** Deletes a file and fsyncs its folder; false when there was none. */

@@ -148,9 +148,10 @@ public final class HostLifecycle {
       HostRecord.Hold seen = new HostRecord.Hold(plan.desiredImage(), null, plan.reason(), null, false);
       return new Verdict(SyncStatus.HELD, plan.why(), plan.reason(), seen, List.of(), os, keep);
     }
-    if (liveChangeFailed && plan.status() == SyncStatus.IN_SYNC) {
-      return new Verdict(SyncStatus.DRIFTED, Reason.APPLY_FAILED, "a change to /etc or the Flatpaks failed (see the"
-          + " problems); the host is not known to match Git", null, os, List.of(), false);
+    if (liveChangeFailed) {
+      String failed = "a change to /etc or the Flatpaks failed (see the problems)";
+      return new Verdict(SyncStatus.DRIFTED, Reason.APPLY_FAILED, plan.status() == SyncStatus.IN_SYNC
+          ? failed + "; the host is not known to match Git" : plan.reason() + "; " + failed, null, os, List.of(), false);
     }
     return new Verdict((SyncStatus) plan.status(), plan.why(), plan.reason(), null, os, List.of(), false);
   }

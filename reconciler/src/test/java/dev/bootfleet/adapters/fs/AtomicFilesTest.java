@@ -118,4 +118,13 @@ class AtomicFilesTest {
     assertThat(Files.isDirectory(folder)).isTrue();
     assertNoTemporaryFile();
   }
+
+  @org.junit.jupiter.api.Test
+  void write_thatFails_namesTheFileAskedFor_andWhy_notTheTemporaryFile(@org.junit.jupiter.api.io.TempDir Path tmp) {
+    Path target = tmp.resolve("missing-folder/plan.json");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AtomicFiles.write(target, new byte[] {1},
+            AtomicFiles.Attributes.mode(0644)))
+        .isInstanceOf(java.nio.file.FileSystemException.class)
+        .hasMessage(target + ": no such file or folder");
+  }
 }

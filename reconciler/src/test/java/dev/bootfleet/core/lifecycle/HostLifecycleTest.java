@@ -200,6 +200,10 @@ class HostLifecycleTest {
         host(entry(NEW), null, null, false), true);
     assertThat(v.status()).isEqualTo(SyncStatus.DRIFTED);
     assertThat(v.why()).isEqualTo(Reason.APPLY_FAILED);
+    HostLifecycle.Verdict drifted = HostLifecycle.judge(HostRecord.EMPTY, plan(SyncStatus.DRIFTED,
+        new Action.RemoveFile("/etc/motd", null, null)), host(entry(NEW), null, null, false), true);
+    assertThat(drifted.why()).as("a failure says more than the drift").isEqualTo(Reason.APPLY_FAILED);
+    assertThat(drifted.reason()).startsWith("why; ");
   }
 
   @Test

@@ -5,33 +5,20 @@ import dev.bootfleet.core.manifest.Fleet;
 import dev.bootfleet.core.manifest.FleetLoader;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.port.DesiredStateSource;
-import dev.bootfleet.core.text.Text;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.URIish;
 
 /**
- * Standalone GitOps: the agent keeps a bare clone of the fleet repository in its state folder, fetches
- * one branch each cycle with JGit, and reads the newest commit with the same {@link FleetLoader} (schema,
+ * Standalone GitOps: the agent keeps a bare clone of the fleet repository in its state folder ({@link
+ * FleetMirror}), fetches one branch each cycle with JGit, and reads the newest commit with the same {@link FleetLoader} (schema,
  * merge, templates) as the CLI, keeping only its own host. When a fetch fails it reads the commit it
  * fetched last and says so in a warning.
  */
 public final class GitDesiredState implements DesiredStateSource {
-  private final String url;
-  private final String branch;
-  private final String subpath;
-  private final Path cache;
+  private final FleetMirror mirror;
 
   /**
    * @param subpath the fleet's folder inside the repository ('/'-separated, "" for the top)
@@ -49,15 +36,12 @@ public final class GitDesiredState implements DesiredStateSource {
   }
 
   public GitDesiredState(String url, String branch, String subpath, Path cache) {
-    this.url = url;
-    this.branch = branch;
-    this.subpath = subpath.replaceAll("^/+|/+$", "");
-    this.cache = cache;
+    this.mirror = new FleetMirror(url, branch, subpath, cache);
   }
 
   @Override
   public String describe() {
-    return "git " + redact(url) + " branch " + branch + (subpath.isEmpty() ? "" : " folder " + subpath);
+    return mirror.describe();
   }
 
   /** The URL without a password, for logs. */
@@ -75,51 +59,19 @@ public final class GitDesiredState implements DesiredStateSource {
 
   @Override
   public Desired fetch(String hostName) throws IOException {
-    String tracking = "refs/remotes/origin/" + branch;
     List<Problem> warnings = new ArrayList<>();
-    try (Repository repo = open(); Git git = new Git(repo)) {
-      try {
-        git.fetch().setRemote(url).setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + tracking))
-            .setRemoveDeletedRefs(false).setTimeout(60).call();
-      } catch (GitAPIException | RuntimeException e) {
-        if (repo.resolve(tracking) == null) {
-          throw new IOException("cannot fetch " + describe() + ": " + Text.oneLine(e.getMessage(), "unknown error"));
-        }
-        warnings.add(Problem.warning("", null, "", "cannot fetch " + describe() + " ("
-            + Text.oneLine(e.getMessage(), "unknown error") + "); using the commit fetched last"));
-      }
-      ObjectId id = repo.resolve(tracking + "^{commit}");
-      if (id == null) {
-        throw new IOException(describe() + ": the branch does not exist");
-      }
-      Fleet fleet;
-      try (RevWalk walk = new RevWalk(repo)) {
-        fleet = FleetLoader.load(new GitTreeFiles(repo, walk.parseCommit(id), branch, subpath),
-            FleetLoader.Options.DEFAULT);
-      }
-      List<Problem> problems = new ArrayList<>(warnings);
-      problems.addAll(fleet.problems());
-      DesiredHost host = fleet.hasErrors() ? null : fleet.host(hostName).orElse(null);
-      return new Desired(fleet.revision(), host, problems, fleet.images());
-    }
-  }
-
-  private Repository open() throws IOException {
-    if (!Files.isDirectory(cache.resolve("objects"))) {
-      Files.createDirectories(cache);
-      try {
-        Git.init().setBare(true).setGitDir(cache.toFile()).setInitialBranch(branch).call().close();
-      } catch (GitAPIException e) {
-        throw new IOException("cannot create " + cache + ": " + Text.oneLine(e.getMessage(), "?"));
-      }
-    }
-    Repository r = new FileRepositoryBuilder().setGitDir(cache.toFile()).setMustExist(true).build();
     try {
-      new URIish(url);
-    } catch (java.net.URISyntaxException e) {
-      r.close();
-      throw new IOException("the fleet URL " + redact(url) + " is not a Git URL");
+      mirror.fetch();
+    } catch (IOException e) {
+      if (!mirror.hasCommit()) {
+        throw e;
+      }
+      warnings.add(Problem.warning("", null, "", e.getMessage() + "; using the commit fetched last"));
     }
-    return r;
+    Fleet fleet = mirror.load(FleetLoader.Options.DEFAULT);
+    List<Problem> problems = new ArrayList<>(warnings);
+    problems.addAll(fleet.problems());
+    DesiredHost host = fleet.hasErrors() ? null : fleet.host(hostName).orElse(null);
+    return new Desired(fleet.revision(), host, problems, fleet.images());
   }
 }

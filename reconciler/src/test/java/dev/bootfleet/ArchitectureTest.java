@@ -48,8 +48,7 @@ class ArchitectureTest {
       .should().dependOnClassesThat().resideInAnyPackage("org.jdbi..", "org.flywaydb..", "com.zaxxer.hikari..",
           "org.h2..", "org.quartz..")
       .orShould().dependOnClassesThat().resideInAPackage("dev.bootfleet.adapters.store..")
-      .because("the HTTP adapter reaches the store through core.port.FleetStore only (ADR 0013)")
-      .allowEmptyShould(true); // until adapters.http lands
+      .because("the HTTP adapter reaches the store through core.port.FleetStore only (ADR 0013)");
 
   @ArchTest
   static final ArchRule coreTakesTheClock = noClasses().that().resideInAPackage("dev.bootfleet.core..")

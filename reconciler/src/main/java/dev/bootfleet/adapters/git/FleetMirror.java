@@ -65,8 +65,20 @@ public final class FleetMirror {
 
   /** The fleet at the commit fetched last; throws when none was. */
   public Fleet load(FleetLoader.Options options) throws IOException {
+    return load(tracking(), options);
+  }
+
+  /** The fleet at a commit fetched before ({@code sha1}: its 40 hex digits); throws when it is not here. */
+  public Fleet loadCommit(String sha1, FleetLoader.Options options) throws IOException {
+    if (!sha1.matches("[0-9a-f]{40}")) {
+      throw new IOException("\"" + sha1 + "\" is not a commit id (expected 40 hex digits)");
+    }
+    return load(sha1, options);
+  }
+
+  private Fleet load(String rev, FleetLoader.Options options) throws IOException {
     try (Repository repo = open()) {
-      ObjectId id = repo.resolve(tracking() + "^{commit}");
+      ObjectId id = repo.resolve(rev + "^{commit}");
       if (id == null) {
         throw new IOException(describe() + ": the branch does not exist");
       }

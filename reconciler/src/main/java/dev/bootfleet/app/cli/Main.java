@@ -36,6 +36,8 @@ public final class Main implements Runnable {
     m.put("pin", PinCommand::new);
     m.put("bake", BakeCommand::new);
     m.put("agent", dev.bootfleet.app.agent.AgentCommand::new);
+    m.put("serve", dev.bootfleet.app.server.ServeCommand::new);
+    m.put("host", HostCommand::new);
     m.put("help", CommandLine.HelpCommand::new);
     return m;
   }
@@ -95,7 +97,7 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
-  private static final String COMMAND_LIST = "validate, plan, drift, pin, bake or agent";
+  private static final String COMMAND_LIST = "validate, plan, drift, pin, bake, agent, serve or host";
 
   /** picocli's message, with its suggestion for a mistyped command or option. */
   private static String message(CommandLine.ParameterException e) {

@@ -25,7 +25,7 @@ class MainTest {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).startsWith("bootfleet: error: 'plna' is not a command (expected validate, plan, drift, pin,"
-        + " bake or agent); did you mean plan?\n").contains("Try 'bootfleet --help'");
+        + " bake, agent, serve or host); did you mean plan?\n").contains("Try 'bootfleet --help'");
   }
 
   @Test

@@ -52,8 +52,13 @@ public final class FleetMirror {
       git.fetch().setRemote(url).setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + tracking()))
           .setRemoveDeletedRefs(false).setTimeout(60).call();
     } catch (GitAPIException | RuntimeException e) {
-      throw new IOException("cannot fetch " + describe() + ": " + Text.oneLine(e.getMessage(), "unknown error"));
+      throw new IOException("cannot fetch " + describe() + ": " + scrub(Text.oneLine(e.getMessage(), "unknown error")));
     }
+  }
+
+  /** JGit's message without the URL's password, should it quote the URL. */
+  String scrub(String message) {
+    return message.replace(url, GitDesiredState.redact(url));
   }
 
   /** Whether a commit was ever fetched. */

@@ -49,15 +49,18 @@ class ServerIT {
 
   void start(Duration longPoll) throws Exception {
     h = new ServerHarness(tmp);
-    Path secret = tmp.resolve("secret");
-    Files.writeString(secret, ServerHarness.SECRET + "\n");
-    server = new ReconcilerServer(new ReconcilerServer.Config(h.url(), "main", "", "127.0.0.1", 0, tmp.resolve("data"),
+    launch(h.url(), longPoll);
+    ServerHarness.await("the first revision served", Duration.ofSeconds(60), h::ready);
+    operator = Files.readString(tmp.resolve("data/operator.token")).strip();
+  }
+
+  /** Starts a server on the data folder (a second call: a restart on the same data). */
+  void launch(String repo, Duration longPoll) throws Exception {
+    server = new ReconcilerServer(new ReconcilerServer.Config(repo, "main", "", "127.0.0.1", 0, tmp.resolve("data"),
         Duration.ofHours(1), Duration.ZERO, longPoll, Duration.ofSeconds(900),
         ServerHarness.SECRET.getBytes(StandardCharsets.UTF_8)), line -> System.err.println("[server] " + line));
     int port = server.start();
     h.base = "http://127.0.0.1:" + port;
-    ServerHarness.await("the first revision served", Duration.ofSeconds(60), h::ready);
-    operator = Files.readString(tmp.resolve("data/operator.token")).strip();
   }
 
   @AfterEach
@@ -214,6 +217,37 @@ class ServerIT {
     assertThat(revs.get("stalledRevision").get("errors").toString()).contains("hosts/web-01.yaml", "windows");
     assertThat(h.get("/metrics", null).body()).contains("bootfleet_revision_stalled 1.0");
     assertThat(h.get("/readyz", null).statusCode()).isEqualTo(200); // the last good revision is served
+  }
+
+  @Test
+  void restart_keepsServingTheLastGoodRevision_whenTheNewestCommitHasErrors() throws Exception {
+    start(Duration.ofSeconds(60));
+    String before = served();
+    h.commit("hosts/web-01.yaml", Files.readString(h.work.resolve("hosts/web-01.yaml")).replace("spec: {}",
+        "spec:\n  driver: windows\n"));
+    byte[] push = "{}".getBytes(StandardCharsets.UTF_8);
+    h.webhook(push, ServerHarness.sign(push));
+    ServerHarness.await("the revision stalled", Duration.ofSeconds(60),
+        () -> call(() -> json(h.get("/v1/revisions", operator)).get("stalled").asBoolean()));
+    server.close();
+
+    launch(h.url(), Duration.ofSeconds(60));
+    ServerHarness.await("a revision served after the restart", Duration.ofSeconds(60), h::ready);
+    JsonNode revs = json(h.get("/v1/revisions", operator));
+    assertThat(revs.get("served").asString()).isEqualTo(before);
+    assertThat(revs.get("stalled").asBoolean()).isTrue();
+  }
+
+  @Test
+  void readyz_is503_untilARevisionIsServed() throws Exception {
+    h = new ServerHarness(tmp);
+    launch(tmp.resolve("no-such-repo").toUri().toString(), Duration.ofSeconds(60));
+    ServerHarness.await("a failed fetch counted", Duration.ofSeconds(60),
+        () -> call(() -> h.get("/metrics", null).body().contains("bootfleet_git_fetch_errors_total 1.0")));
+    assertThat(h.get("/healthz", null).statusCode()).isEqualTo(200);
+    assertThat(h.get("/readyz", null).statusCode()).isEqualTo(503);
+    operator = Files.readString(tmp.resolve("data/operator.token")).strip();
+    assertProblem(h.get("/v1/plan", operator), 503);
   }
 
   @ParameterizedTest(name = "{0}")

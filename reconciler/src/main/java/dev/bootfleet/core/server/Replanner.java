@@ -8,7 +8,6 @@ import dev.bootfleet.core.plan.HostPlan;
 import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.plan.Plan;
 import dev.bootfleet.core.plan.Planner;
-import dev.bootfleet.core.render.DesiredHostJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,10 +18,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Incremental re-planning: after a new revision or a new report, only the hosts whose desired state (its
- * JSON, {@link DesiredHostJson}) or observed documents differ from the last ones are planned again; every
- * other host keeps its plan. A change of the image lock re-plans every host (it can change any match).
- * Pure: the caller keeps the returned {@link State} and hands it back next time.
+ * Incremental re-planning: after a new revision or a new report, only the hosts whose desired state or
+ * observed documents differ from the last ones are planned again; every other host keeps its plan. The
+ * desired states compare as values ({@link DesiredHost#equals}: every field the target's JSON carries), the
+ * observed ones by the fingerprint of their documents. A change of the image lock re-plans every host (it
+ * can change any match). Pure: the caller keeps the returned {@link State} and hands it back next time.
  */
 public final class Replanner {
   private final Clock clock;
@@ -32,7 +32,7 @@ public final class Replanner {
   }
 
   /** What one host was planned from, and its plan. */
-  public record Entry(String desired, String observed, HostPlan plan) {}
+  public record Entry(DesiredHost desired, String observed, HostPlan plan) {}
 
   /** A host's observation with the fingerprint of the documents it came from (null: none reported). */
   public record Observed(Observation observation, String fingerprint) {}
@@ -75,14 +75,15 @@ public final class Replanner {
     sorted.sort(java.util.Comparator.comparing(DesiredHost::name));
     // Fingerprints and plans per host are independent: the common pool may split them (CONTRIBUTING.md).
     List<Entry> entries = sorted.parallelStream().map(h -> {
-      String desired = fingerprint(DesiredHostJson.toJson(h).toString());
       Observed o = observed.get(h.name());
       String seen = o == null ? null : o.fingerprint();
       Entry before = last.hosts().get(h.name());
-      if (!all && before != null && before.desired().equals(desired) && java.util.Objects.equals(before.observed(), seen)) {
+      // The same object after a report (the fleet is unchanged), an equal one after a commit elsewhere.
+      if (!all && before != null && (before.desired() == h || before.desired().equals(h))
+          && java.util.Objects.equals(before.observed(), seen)) {
         return before;
       }
-      return new Entry(desired, seen, planner.planHost(h, o == null ? null : o.observation()));
+      return new Entry(h, seen, planner.planHost(h, o == null ? null : o.observation()));
     }).toList();
     for (int i = 0; i < sorted.size(); i++) {
       Entry e = entries.get(i);

@@ -185,10 +185,11 @@ final class FleetService implements Backend {
     Instant at = clock.instant();
     store.saveReport(report, at); // committed: the answer may now say so
     metrics.reports.increment();
+    Replanner.Observed seen = new Replanner.Observed(report.observation(), report.fingerprint()); // parsed unlocked
     lock.lock();
     try {
       reports.put(report.host(), new FleetStore.StoredReport(report, at));
-      observed.put(report.host(), new Replanner.Observed(report.observation(), report.fingerprint()));
+      observed.put(report.host(), seen);
       if (served) {
         replan(state.fleet());
       }

@@ -73,6 +73,12 @@ final class ServerHarness {
     return send(b.POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
+  /** A webhook with one header (name, value) as a forge sends it. */
+  HttpResponse<String> webhook(byte[] body, String header, String value) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + "/hooks/git")).header(header, value)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   static String sign(byte[] body) {
     return "sha256=" + HexFormat.of().formatHex(WebhookSignature.hmac(SECRET.getBytes(StandardCharsets.UTF_8), body));
   }

@@ -172,6 +172,22 @@ class ServerIT {
     assertThat(json(woke).get("revision").asString()).isNotEqualTo(json(first).get("revision").asString());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"GitHub, X-Hub-Signature-256", "Gitea, X-Gitea-Signature", "GitLab, X-Gitlab-Token"})
+  void webhook_fromEachForge_servesTheNewCommit(String forge, String header) throws Exception {
+    start(Duration.ofSeconds(60));
+    String before = served();
+    h.commit("hosts/web-01.yaml", Files.readString(h.work.resolve("hosts/web-01.yaml")).replace("fra1", "fra4"));
+    byte[] push = ("{\"forge\":\"" + forge + "\"}").getBytes(StandardCharsets.UTF_8);
+    String value = switch (forge) {
+      case "GitHub" -> ServerHarness.sign(push);
+      case "Gitea" -> ServerHarness.sign(push).substring("sha256=".length());
+      default -> ServerHarness.SECRET;
+    };
+    assertThat(h.webhook(push, header, value).statusCode()).isEqualTo(202);
+    ServerHarness.await("the new commit served", Duration.ofSeconds(60), () -> call(() -> !served().equals(before)));
+  }
+
   @Test
   void longPoll_answers304_whenNothingChanges() throws Exception {
     start(Duration.ofSeconds(1));

@@ -36,6 +36,8 @@ public final class Main implements Runnable {
     m.put("pin", PinCommand::new);
     m.put("bake", BakeCommand::new);
     m.put("agent", dev.bootfleet.app.agent.AgentCommand::new);
+    m.put("serve", dev.bootfleet.app.server.ServeCommand::new);
+    m.put("host", HostCommand::new);
     m.put("show", ShowCommand::new);
     m.put("init", InitCommand::new);
     m.put("completion", CompletionCommand::new);

@@ -1,0 +1,355 @@
+package dev.bootfleet.adapters.http;
+
+import dev.bootfleet.core.manifest.ManifestShape;
+import dev.bootfleet.core.port.FleetStore;
+import dev.bootfleet.core.port.FleetStore.Credential;
+import dev.bootfleet.core.render.JsonRenderer;
+import dev.bootfleet.core.render.Report;
+import dev.bootfleet.core.server.HostTarget;
+import dev.bootfleet.core.server.StatusReport;
+import dev.bootfleet.core.server.Tokens;
+import dev.bootfleet.core.server.WebhookSignature;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The reconciler server's HTTP API (ADR 0016, {@code schema/openapi.yaml}) on Javalin: the agents' routes
+ * (target, status, credential exchange), the operators' routes, the Git webhook, and the unauthenticated
+ * health and metrics routes. Every request is checked before anything changes: the host name against the
+ * manifest name rule, the credential, the body's size (413 before it is read whole). Every error is one
+ * line of {@code application/problem+json}; no stack trace, no secret.
+ */
+public final class ApiServer implements AutoCloseable {
+  public static final long MAX_WEBHOOK = 1024 * 1024;
+  public static final long MAX_REPORT = 4L * 1024 * 1024;
+  static final long MAX_SMALL = 64 * 1024;
+  static final long MAX_TTL_SECONDS = 7L * 24 * 3600;
+  static final String PROBLEM_JSON = "application/problem+json";
+  private static final JsonMapper JSON = JsonMapper.shared();
+
+  /** One route the server answers. */
+  public record Route(String method, String path) {}
+
+  /**
+   * @param webhookSecret the shared secret of {@code POST /hooks/git}; null: every webhook is refused
+   * @param longPoll how long a target request with {@code If-None-Match} waits for a change
+   */
+  public record Settings(String host, int port, byte[] webhookSecret, Duration longPoll) {}
+
+  private final Backend backend;
+  private final FleetStore store;
+  private final PrometheusMeterRegistry metrics;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final Settings settings;
+  private final List<Route> routes = new ArrayList<>();
+  private final Consumer<String> log;
+  private Javalin app;
+
+  public ApiServer(Backend backend, FleetStore store, PrometheusMeterRegistry metrics, Clock clock,
+      RandomGenerator random, Settings settings, Consumer<String> log) {
+    this.backend = backend;
+    this.store = store;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.random = random;
+    this.settings = settings;
+    this.log = log;
+  }
+
+  /** Starts listening; returns the port (useful with port 0). */
+  public int start() {
+    app = Javalin.create(config -> {
+      config.concurrency.useVirtualThreads = true; // a long poll holds a virtual thread, not a platform one
+      config.jetty.host = settings.host();
+      config.jetty.port = settings.port();
+      config.startup.showJavalinBanner = false;
+      route(config, "GET", "/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
+      route(config, "GET", "/readyz", this::readyz);
+      route(config, "GET", "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+          .result(metrics.scrape()));
+      route(config, "POST", "/hooks/git", this::webhook);
+      route(config, "GET", "/v1/hosts/{name}/target", this::target);
+      route(config, "POST", "/v1/hosts/{name}/status", this::status);
+      route(config, "POST", "/v1/hosts/{name}/credential", this::exchange);
+      route(config, "DELETE", "/v1/hosts/{name}/credential", this::revoke);
+      route(config, "POST", "/v1/enrollments", this::enroll);
+      route(config, "GET", "/v1/hosts", ctx -> {
+        operator(ctx);
+        json(ctx, 200, backend.hosts());
+      });
+      route(config, "GET", "/v1/hosts/{name}", ctx -> {
+        String name = name(ctx);
+        operator(ctx);
+        ObjectNode h = backend.host(name);
+        if (h == null) {
+          throw HttpError.notFound("host \"" + name + "\" is not declared in the served revision");
+        }
+        json(ctx, 200, h);
+      });
+      route(config, "GET", "/v1/plan", ctx -> report(ctx, false));
+      route(config, "GET", "/v1/drift", ctx -> report(ctx, true));
+      route(config, "GET", "/v1/revisions", ctx -> {
+        operator(ctx);
+        json(ctx, 200, backend.revisions());
+      });
+      config.routes.exception(HttpError.class, (e, ctx) -> problem(ctx, e.status, e.title, e.getMessage()));
+      // Javalin's own answers (no such route, a method not served, ...) in the same form
+      config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(),
+          io.javalin.http.HttpStatus.forStatus(e.getStatus()).getMessage(), e.getStatus() == 404
+              ? "no such route: " + ctx.method() + " " + ctx.path() : e.getMessage()));
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        log.accept("error: " + ctx.method() + " " + ctx.endpoint().path + ": " + e.getClass().getSimpleName());
+        problem(ctx, 500, "Internal Server Error", "the server failed to answer; see its log");
+      });
+      config.routes.error(404, ctx -> {
+        if (ctx.result() == null) {
+          problem(ctx, 404, "Not Found", "no such route: " + ctx.method() + " " + ctx.path());
+        }
+      });
+      config.routes.error(405, ctx -> {
+        if (ctx.result() == null) {
+          problem(ctx, 405, "Method Not Allowed", ctx.method() + " is not served at " + ctx.path());
+        }
+      });
+    });
+    app.start();
+    return app.port();
+  }
+
+  /** Every route registered, in order (the OpenAPI test compares them with schema/openapi.yaml). */
+  public List<Route> routes() {
+    return List.copyOf(routes);
+  }
+
+  private void route(io.javalin.config.JavalinConfig config, String method, String path, Handler h) {
+    routes.add(new Route(method, path));
+    switch (method) {
+      case "GET" -> config.routes.get(path, h);
+      case "POST" -> config.routes.post(path, h);
+      case "DELETE" -> config.routes.delete(path, h);
+      default -> throw new IllegalArgumentException(method);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (app != null) {
+      app.stop();
+    }
+  }
+
+  // --- routes
+
+  private void readyz(Context ctx) {
+    boolean ready = backend.ready();
+    ctx.status(ready ? 200 : 503).contentType("text/plain").result(ready ? "ready\n" : "not ready\n");
+  }
+
+  private void webhook(Context ctx) {
+    byte[] body = body(ctx, MAX_WEBHOOK);
+    Map<String, String> headers = new HashMap<>();
+    ctx.headerMap().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+    if (settings.webhookSecret() == null || !WebhookSignature.verify(headers, body, settings.webhookSecret())) {
+      throw new HttpError(401, "Unauthorized", "the webhook is not signed with the server's secret (expected "
+          + "X-Hub-Signature-256, X-Gitea-Signature or X-Gitlab-Token)");
+    }
+    backend.fetchNow();
+    ctx.status(202);
+  }
+
+  private void target(Context ctx) throws InterruptedException {
+    String name = name(ctx);
+    Credential c = authenticate(ctx);
+    if (!(c.kind() == Tokens.Kind.HOST && name.equals(c.host())) && c.kind() != Tokens.Kind.OPERATOR) {
+      throw HttpError.forbidden("this credential does not reach host \"" + name + "\"");
+    }
+    HostTarget t = backend.target(name);
+    if (t == null) {
+      throw HttpError.notFound("host \"" + name + "\" is not declared in the served revision");
+    }
+    String since = ctx.header("If-None-Match");
+    if (since != null && since.equals(t.etag())) {
+      t = backend.awaitTarget(name, since, settings.longPoll());
+      if (t == null) {
+        throw HttpError.notFound("host \"" + name + "\" is not declared in the served revision");
+      }
+      if (since.equals(t.etag())) {
+        ctx.header("ETag", t.etag()).status(304);
+        return;
+      }
+    }
+    ctx.header("ETag", t.etag());
+    json(ctx, 200, t.json());
+  }
+
+  private void status(Context ctx) {
+    String name = name(ctx);
+    Credential c = authenticate(ctx);
+    if (c.kind() != Tokens.Kind.HOST || !name.equals(c.host())) {
+      throw HttpError.forbidden("only host \"" + name + "\" itself reports its status");
+    }
+    byte[] body = body(ctx, MAX_REPORT);
+    StatusReport r;
+    try {
+      r = StatusReport.parse(name, body);
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest(e.getMessage());
+    }
+    if (!backend.declared(name)) {
+      throw HttpError.notFound("host \"" + name + "\" is not declared in the served revision");
+    }
+    backend.report(r);
+    ctx.status(204);
+  }
+
+  private void exchange(Context ctx) {
+    String name = name(ctx);
+    String token = Tokens.bearer(ctx.header("Authorization"));
+    if (Tokens.kindOf(token) != Tokens.Kind.ENROLLMENT) {
+      throw HttpError.unauthorized();
+    }
+    Instant now = clock.instant();
+    String own = Tokens.generate(Tokens.Kind.HOST, random);
+    if (!store.exchange(Tokens.hash(token), new Credential(Tokens.hash(own), Tokens.Kind.HOST, name, null, now), now)) {
+      throw HttpError.unauthorized();
+    }
+    ObjectNode o = JSON.createObjectNode().put("host", name).put("token", own);
+    json(ctx, 201, o);
+  }
+
+  private void revoke(Context ctx) {
+    String name = name(ctx);
+    operator(ctx);
+    store.revokeHost(name);
+    ctx.status(204);
+  }
+
+  private void enroll(Context ctx) {
+    operator(ctx);
+    JsonNode body;
+    try {
+      body = JSON.readTree(body(ctx, MAX_SMALL));
+    } catch (JacksonException e) {
+      throw HttpError.badRequest("body: not JSON (expected {\"host\": NAME, \"ttlSeconds\": N})");
+    }
+    if (body == null || !body.isObject()) {
+      throw HttpError.badRequest("body: not a JSON object (expected {\"host\": NAME, \"ttlSeconds\": N})");
+    }
+    JsonNode host = body.get("host");
+    JsonNode ttl = body.get("ttlSeconds");
+    List<String> problems = new ArrayList<>();
+    if (host == null || !host.isString() || !ManifestShape.isDnsName(host.asString())) {
+      problems.add("host: " + (host == null ? "missing" : host.toString()) + " is not a host name (expected a DNS-1123 name)");
+    }
+    if (ttl == null || !ttl.isIntegralNumber() || ttl.asLong() < 1 || ttl.asLong() > MAX_TTL_SECONDS) {
+      problems.add("ttlSeconds: " + (ttl == null ? "missing" : ttl.toString()) + " is not a lifetime (expected 1 to "
+          + MAX_TTL_SECONDS + " seconds)");
+    }
+    if (!problems.isEmpty()) {
+      throw HttpError.badRequest(String.join("; ", problems));
+    }
+    Instant now = clock.instant();
+    Instant expires = now.plusSeconds(ttl.asLong());
+    String token = Tokens.generate(Tokens.Kind.ENROLLMENT, random);
+    store.addCredential(new Credential(Tokens.hash(token), Tokens.Kind.ENROLLMENT, host.asString(), expires, now));
+    json(ctx, 201, JSON.createObjectNode().put("host", host.asString()).put("token", token)
+        .put("expiresAt", expires.toString()));
+  }
+
+  private void report(Context ctx, boolean drift) throws IOException {
+    operator(ctx);
+    Report r = backend.plan(drift);
+    if (r == null) {
+      throw new HttpError(503, "Service Unavailable", "no revision is served yet");
+    }
+    StringBuilder b = new StringBuilder();
+    new JsonRenderer().render(r, b);
+    ctx.status(200).contentType("application/json").result(b.toString());
+  }
+
+  // --- checks
+
+  /** The host name of the path, checked against the manifest rule before any lookup. */
+  private static String name(Context ctx) {
+    String name = ctx.pathParam("name");
+    if (!ManifestShape.isDnsName(name)) {
+      throw HttpError.badRequest("host name \"" + name.replaceAll("[^\\x20-\\x7e]", "?")
+          + "\" is not a DNS-1123 name (expected lower-case letters, digits, '-' and '.')");
+    }
+    return name;
+  }
+
+  private Credential authenticate(Context ctx) {
+    String token = Tokens.bearer(ctx.header("Authorization"));
+    if (Tokens.kindOf(token) == null) {
+      throw HttpError.unauthorized();
+    }
+    Credential c = store.credential(Tokens.hash(token)).orElseThrow(HttpError::unauthorized);
+    if (c.expires() != null && !clock.instant().isBefore(c.expires())) {
+      throw HttpError.unauthorized();
+    }
+    return c;
+  }
+
+  private void operator(Context ctx) {
+    if (authenticate(ctx).kind() != Tokens.Kind.OPERATOR) {
+      throw HttpError.forbidden("this route needs an operator's credential");
+    }
+  }
+
+  /** The body, at most {@code max} bytes: 413 from the Content-Length alone, or once {@code max} is passed. */
+  private static byte[] body(Context ctx, long max) {
+    String length = ctx.header("Content-Length");
+    if (length != null) {
+      long n;
+      try {
+        n = Long.parseLong(length.strip());
+      } catch (NumberFormatException e) {
+        throw HttpError.badRequest("Content-Length: \"" + length + "\" is not a number");
+      }
+      if (n > max) {
+        throw HttpError.tooLarge(max);
+      }
+    }
+    try {
+      InputStream in = ctx.bodyInputStream();
+      byte[] b = in.readNBytes((int) max + 1);
+      if (b.length > max) {
+        throw HttpError.tooLarge(max);
+      }
+      return b;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void json(Context ctx, int status, JsonNode body) {
+    ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(body));
+  }
+
+  private static void problem(Context ctx, int status, String title, String detail) {
+    ObjectNode o = JSON.createObjectNode().put("type", "about:blank").put("title", title).put("status", status)
+        .put("detail", detail);
+    ctx.status(status).contentType(PROBLEM_JSON).result(JSON.writeValueAsString(o));
+  }
+}

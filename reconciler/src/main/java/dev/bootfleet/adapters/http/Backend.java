@@ -1,0 +1,46 @@
+package dev.bootfleet.adapters.http;
+
+import dev.bootfleet.core.render.Report;
+import dev.bootfleet.core.server.HostTarget;
+import dev.bootfleet.core.server.StatusReport;
+import java.time.Duration;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What the HTTP API asks of the server (implemented in {@code app.server}): the served revision's targets
+ * and plans, the store behind reports. Host names reach it checked against the manifest name rule.
+ */
+public interface Backend {
+  /** The host's target at the served revision; null when no revision is served or it declares no such host. */
+  HostTarget target(String host);
+
+  /**
+   * Waits until the host's target has another entity tag than {@code etag}, or {@code max} passes; returns
+   * the target then (the same tag: nothing changed).
+   */
+  HostTarget awaitTarget(String host, String etag, Duration max) throws InterruptedException;
+
+  /** Whether the served revision declares the host. */
+  boolean declared(String host);
+
+  /** Stores a host's report durably (committed on return) and plans the host again. */
+  void report(StatusReport report);
+
+  /** {@code GET /v1/hosts}. */
+  ObjectNode hosts();
+
+  /** {@code GET /v1/hosts/{name}}; null when no such host is declared. */
+  ObjectNode host(String name);
+
+  /** The served revision's plan against the stored reports; null when no revision is served. */
+  Report plan(boolean drift);
+
+  /** {@code GET /v1/revisions}. */
+  ObjectNode revisions();
+
+  /** Asks for a Git fetch now (a verified webhook). */
+  void fetchNow();
+
+  /** Whether the store answers and a revision is served. */
+  boolean ready();
+}

@@ -1,0 +1,55 @@
+package dev.bootfleet.adapters.store;
+
+import dev.bootfleet.core.port.FleetStore.Credential;
+import dev.bootfleet.core.server.Tokens;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** Credentials by the SHA-256 of their token; the token itself is never stored. */
+final class CredentialRepository {
+  static final String INSERT = "INSERT INTO credentials (token_hash, kind, host, expires_ms, created_ms)"
+      + " VALUES (:hash, :kind, :host, :expires, :created)";
+  static final String BY_HASH = "SELECT token_hash, kind, host, expires_ms, created_ms FROM credentials"
+      + " WHERE token_hash = :hash";
+  static final String DELETE = "DELETE FROM credentials WHERE token_hash = :hash";
+  static final String DELETE_HOST = "DELETE FROM credentials WHERE host = :host";
+  static final String DELETE_HOST_KIND = "DELETE FROM credentials WHERE host = :host AND kind = :kind";
+  static final String ANY_OPERATOR = "SELECT COUNT(*) FROM credentials WHERE kind = 'operator'";
+
+  private CredentialRepository() {}
+
+  static void insert(Handle h, Credential c) {
+    h.createUpdate(INSERT).bind("hash", c.hash()).bind("kind", c.kind().id()).bind("host", c.host())
+        .bind("expires", c.expires() == null ? null : c.expires().toEpochMilli())
+        .bind("created", c.created().toEpochMilli()).execute();
+  }
+
+  static Optional<Credential> byHash(Handle h, String hash) {
+    return h.createQuery(BY_HASH).bind("hash", hash).map((rs, ctx) -> {
+      long exp = rs.getLong("expires_ms");
+      Instant expires = rs.wasNull() ? null : Instant.ofEpochMilli(exp);
+      return new Credential(rs.getString("token_hash"),
+          Tokens.Kind.valueOf(rs.getString("kind").toUpperCase(Locale.ROOT)), rs.getString("host"), expires,
+          Instant.ofEpochMilli(rs.getLong("created_ms")));
+    }).findFirst();
+  }
+
+  /** Deletes one credential; whether it was there (a second delete of the same row finds none). */
+  static boolean delete(Handle h, String hash) {
+    return h.createUpdate(DELETE).bind("hash", hash).execute() == 1;
+  }
+
+  static int deleteHost(Handle h, String host) {
+    return h.createUpdate(DELETE_HOST).bind("host", host).execute();
+  }
+
+  static void deleteHostTokens(Handle h, String host) {
+    h.createUpdate(DELETE_HOST_KIND).bind("host", host).bind("kind", Tokens.Kind.HOST.id()).execute();
+  }
+
+  static boolean anyOperator(Handle h) {
+    return h.createQuery(ANY_OPERATOR).mapTo(Long.class).one() > 0;
+  }
+}

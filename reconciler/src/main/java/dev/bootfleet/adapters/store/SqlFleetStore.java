@@ -1,0 +1,139 @@
+package dev.bootfleet.adapters.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.bootfleet.core.port.FleetStore;
+import dev.bootfleet.core.server.StatusReport;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The store behind {@link FleetStore}: a pooled JDBC database (HikariCP), its schema migrated by Flyway
+ * from {@code db/migration}, queried with Jdbi, one small repository class per thing stored. The embedded
+ * form is an H2 file under the server's data folder with {@code WRITE_DELAY=0}: a transaction's changes
+ * are written to the file when it commits, before the server answers (ADR 0016).
+ */
+public final class SqlFleetStore implements FleetStore {
+  private final HikariDataSource pool;
+  private final Jdbi jdbi;
+
+  private SqlFleetStore(HikariDataSource pool) {
+    this.pool = pool;
+    this.jdbi = Jdbi.create(pool);
+  }
+
+  /** The embedded store in {@code dataDir} ({@code store.mv.db}), created and migrated when new. */
+  public static SqlFleetStore embedded(Path dataDir) {
+    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("store") + ";WRITE_DELAY=0";
+    return open(url, "sa", "");
+  }
+
+  static SqlFleetStore open(String url, String user, String password) {
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl(url);
+    c.setUsername(user);
+    c.setPassword(password);
+    c.setMaximumPoolSize(8);
+    c.setPoolName("bootfleet-store");
+    HikariDataSource pool = new HikariDataSource(c);
+    try {
+      Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return new SqlFleetStore(pool);
+  }
+
+  @Override
+  public void recordRevision(Revision r) {
+    jdbi.useTransaction(h -> RevisionRepository.insert(h, r));
+  }
+
+  @Override
+  public Optional<Revision> servedRevision() {
+    return jdbi.withHandle(RevisionRepository::served);
+  }
+
+  @Override
+  public List<Revision> revisions(int limit) {
+    return jdbi.withHandle(h -> RevisionRepository.newest(h, limit));
+  }
+
+  @Override
+  public void saveReport(StatusReport report, Instant at) {
+    jdbi.useTransaction(h -> ReportRepository.save(h, report, at));
+  }
+
+  @Override
+  public Map<String, StoredReport> reports() {
+    return jdbi.withHandle(ReportRepository::all);
+  }
+
+  @Override
+  public void addEvents(List<Event> events) {
+    jdbi.useTransaction(h -> EventRepository.insert(h, events));
+  }
+
+  @Override
+  public List<Event> events(String host, int limit) {
+    return jdbi.withHandle(h -> EventRepository.ofHost(h, host, limit));
+  }
+
+  @Override
+  public void addCredential(Credential c) {
+    jdbi.useTransaction(h -> CredentialRepository.insert(h, c));
+  }
+
+  @Override
+  public Optional<Credential> credential(String hash) {
+    return jdbi.withHandle(h -> CredentialRepository.byHash(h, hash));
+  }
+
+  @Override
+  public boolean exchange(String enrollmentHash, Credential host, Instant now) {
+    return jdbi.inTransaction(h -> {
+      Optional<Credential> e = CredentialRepository.byHash(h, enrollmentHash);
+      if (e.isEmpty() || e.get().kind() != dev.bootfleet.core.server.Tokens.Kind.ENROLLMENT
+          || !host.host().equals(e.get().host()) || e.get().expires() != null && !now.isBefore(e.get().expires())) {
+        return false;
+      }
+      // The delete decides: of two exchanges of one token, only the one that deletes the row goes on.
+      if (!CredentialRepository.delete(h, enrollmentHash)) {
+        return false;
+      }
+      CredentialRepository.deleteHostTokens(h, host.host());
+      CredentialRepository.insert(h, host);
+      return true;
+    });
+  }
+
+  @Override
+  public int revokeHost(String host) {
+    return jdbi.inTransaction(h -> CredentialRepository.deleteHost(h, host));
+  }
+
+  @Override
+  public boolean hasOperator() {
+    return jdbi.withHandle(CredentialRepository::anyOperator);
+  }
+
+  @Override
+  public boolean reachable() {
+    try {
+      return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

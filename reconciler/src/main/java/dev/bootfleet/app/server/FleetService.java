@@ -1,0 +1,336 @@
+package dev.bootfleet.app.server;
+
+import dev.bootfleet.adapters.git.FleetMirror;
+import dev.bootfleet.adapters.http.Backend;
+import dev.bootfleet.core.manifest.DesiredHost;
+import dev.bootfleet.core.manifest.Fleet;
+import dev.bootfleet.core.manifest.FleetLoader;
+import dev.bootfleet.core.manifest.Problem;
+import dev.bootfleet.core.plan.HostPlan;
+import dev.bootfleet.core.plan.Plan;
+import dev.bootfleet.core.port.FleetStore;
+import dev.bootfleet.core.render.DesiredHostJson;
+import dev.bootfleet.core.render.JsonRenderer;
+import dev.bootfleet.core.render.Report;
+import dev.bootfleet.core.server.HostTarget;
+import dev.bootfleet.core.server.HostView;
+import dev.bootfleet.core.server.Replanner;
+import dev.bootfleet.core.server.StatusReport;
+import dev.bootfleet.core.status.Condition;
+import dev.bootfleet.core.status.SyncStatus;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The server's state and what changes it: a fetched revision (served, or stalled with its errors while the
+ * last good one stays in force) and a host's report (stored, then that host alone planned again). The
+ * decisions are the core's ({@link Replanner}, {@link HostTarget}, {@link HostView}); this class holds the
+ * lock, wakes long polls and keeps the store and metrics up to date.
+ */
+final class FleetService implements Backend {
+  private static final JsonMapper JSON = JsonMapper.shared();
+  static final int TIMELINE = 50;
+  static final int REVISIONS = 20;
+
+  private final FleetStore store;
+  private final FleetMirror mirror;
+  private final Clock clock;
+  private final Duration stale;
+  private final ServerMetrics metrics;
+  private final Consumer<String> log;
+  private final Replanner replanner;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final java.util.concurrent.locks.Condition changed = lock.newCondition();
+  private final Map<String, FleetStore.StoredReport> reports = new ConcurrentHashMap<>();
+  private final Map<String, Replanner.Observed> observed = new ConcurrentHashMap<>();
+  private volatile Replanner.State state = Replanner.State.EMPTY;
+  private volatile boolean served;
+  /** The newest fetched revision when it has errors (then not served), with them; else null. */
+  private volatile FleetStore.Revision stalled;
+  private volatile Runnable fetchNow = () -> { };
+
+  FleetService(FleetStore store, FleetMirror mirror, Clock clock, Duration stale, ServerMetrics metrics,
+      Consumer<String> log) {
+    this.store = store;
+    this.mirror = mirror;
+    this.clock = clock;
+    this.stale = stale;
+    this.metrics = metrics;
+    this.log = log;
+    this.replanner = new Replanner(clock);
+  }
+
+  /** Reads the stored reports (they were checked when they came in). */
+  void loadReports() {
+    store.reports().forEach((host, r) -> {
+      try {
+        observed.put(host, new Replanner.Observed(r.report().observation(), r.report().fingerprint()));
+        reports.put(host, r);
+      } catch (IllegalArgumentException e) {
+        log.accept("warning: the stored report of " + host + " no longer reads (" + e.getMessage() + "); ignored");
+      }
+    });
+  }
+
+  void onFetchNow(Runnable r) {
+    this.fetchNow = r;
+  }
+
+  /** Fetches and serves the newest revision (the schedule's job and the webhook's). */
+  void pollGit() {
+    try {
+      mirror.fetch();
+    } catch (IOException e) {
+      metrics.fetchErrors.increment();
+      log.accept("error: " + e.getMessage());
+    }
+    try {
+      if (!mirror.hasCommit()) {
+        return;
+      }
+      Fleet f = mirror.load(FleetLoader.Options.DEFAULT);
+      if (f.hasErrors() && !served) {
+        serveStoredRevision();
+      }
+      serve(f);
+    } catch (IOException | RuntimeException e) {
+      log.accept("error: cannot read " + mirror.describe() + ": " + e.getMessage());
+    }
+  }
+
+  /** After a restart whose newest commit has errors: the revision served before, from the clone. */
+  private void serveStoredRevision() throws IOException {
+    Optional<FleetStore.Revision> last = store.servedRevision();
+    if (last.isEmpty() || !last.get().revision().contains("sha1:")) {
+      return;
+    }
+    String sha = last.get().revision().substring(last.get().revision().indexOf("sha1:") + 5);
+    Fleet f = mirror.loadCommit(sha, FleetLoader.Options.DEFAULT);
+    if (!f.hasErrors()) {
+      serve(f);
+    }
+  }
+
+  /** Serves {@code f}, or, when it has errors, keeps the last good revision and reports it stalled. */
+  void serve(Fleet f) {
+    lock.lock();
+    try {
+      if (f.hasErrors()) {
+        if (stalled == null || !stalled.revision().equals(f.revision())) {
+          List<String> errors = f.problems().stream().filter(Problem::isError).map(Problem::format).toList();
+          stalled = new FleetStore.Revision(f.revision(), FleetStore.Revision.STALLED, errors, clock.instant());
+          store.recordRevision(stalled);
+          log.accept("revision " + f.revision() + " is stalled (not served; " + (served ? state.fleet().revision()
+              : "nothing") + " stays in force): " + errors.size() + (errors.size() == 1 ? " error" : " errors"));
+          errors.forEach(e -> log.accept("  " + e));
+        }
+        metrics.stalled(true);
+        return;
+      }
+      stalled = null;
+      metrics.stalled(false);
+      if (served && f.revision().equals(state.fleet().revision())) {
+        return;
+      }
+      replan(f);
+      if (!store.servedRevision().map(r -> r.revision().equals(f.revision())).orElse(false)) {
+        store.recordRevision(new FleetStore.Revision(f.revision(), FleetStore.Revision.SERVED, List.of(), clock.instant()));
+      }
+      served = true;
+      log.accept("serving revision " + f.revision() + " (" + f.hosts().size() + " hosts)");
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Plans again what changed, records the hosts whose status changed; under the lock. */
+  private void replan(Fleet f) {
+    long start = System.nanoTime();
+    Replanner.State before = state;
+    Replanner.Result r = replanner.update(before, f, Map.copyOf(observed));
+    state = r.state();
+    metrics.reconcile.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    List<FleetStore.Event> events = new ArrayList<>();
+    Instant now = clock.instant();
+    for (String host : r.replanned()) {
+      HostPlan p = r.state().hosts().get(host).plan();
+      Replanner.Entry old = before.hosts().get(host);
+      if (old == null || old.plan().status() != p.status() || !old.plan().reason().equals(p.reason())) {
+        events.add(new FleetStore.Event(host, f.revision(), "status", p.status().id() + ": " + p.reason(), now));
+      }
+    }
+    store.addEvents(events);
+    Map<SyncStatus, Integer> counts = new EnumMap<>(SyncStatus.class);
+    r.state().hosts().values().forEach(e -> counts.merge((SyncStatus) e.plan().status(), 1, Integer::sum));
+    metrics.hosts(counts);
+  }
+
+  @Override
+  public void report(StatusReport report) {
+    Instant at = clock.instant();
+    store.saveReport(report, at); // committed: the answer may now say so
+    metrics.reports.increment();
+    Replanner.Observed seen = new Replanner.Observed(report.observation(), report.fingerprint()); // parsed unlocked
+    lock.lock();
+    try {
+      reports.put(report.host(), new FleetStore.StoredReport(report, at));
+      observed.put(report.host(), seen);
+      if (served) {
+        replan(state.fleet());
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public HostTarget target(String host) {
+    if (!served) {
+      return null;
+    }
+    Fleet f = state.fleet();
+    Replanner.Entry e = state.hosts().get(host);
+    if (e == null) {
+      return null;
+    }
+    DesiredHost h = f.host(host).orElseThrow();
+    return HostTarget.of(f.revision(), h, f.problems(), f.images());
+  }
+
+  @Override
+  public HostTarget awaitTarget(String host, String etag, Duration max) throws InterruptedException {
+    long left = max.toNanos();
+    lock.lock();
+    try {
+      HostTarget t = target(host);
+      while (t != null && t.etag().equals(etag) && left > 0) {
+        left = changed.awaitNanos(left);
+        t = target(host);
+      }
+      return t;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean declared(String host) {
+    return served && state.hosts().containsKey(host);
+  }
+
+  @Override
+  public ObjectNode hosts() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("revision", served ? state.fleet().revision() : null);
+    ArrayNode a = root.putArray("hosts");
+    Instant now = clock.instant();
+    state.hosts().forEach((name, e) -> a.add(summary(name, e.plan(), now)));
+    return root;
+  }
+
+  private ObjectNode summary(String name, HostPlan plan, Instant now) {
+    FleetStore.StoredReport r = reports.get(name);
+    HostPlan shown = HostView.shown(plan, r == null ? null : r.at(), now, stale);
+    ObjectNode o = JSON.createObjectNode();
+    o.put("name", name);
+    o.put("status", shown.status().id());
+    o.put("reason", shown.why() == null ? null : shown.why().id());
+    o.put("message", shown.reason());
+    ArrayNode c = o.putArray("conditions");
+    for (Condition x : shown.conditions()) {
+      c.addObject().put("type", x.type()).put("status", x.status()).put("reason", x.reason()).put("message", x.message());
+    }
+    o.put("desiredImage", shown.desiredImage());
+    o.put("bootedImage", shown.bootedImage());
+    o.put("lastReport", r == null ? null : r.at().toString());
+    o.put("lastAttemptedRevision", r == null ? null : r.report().agentField("lastAttemptedRevision"));
+    o.put("lastAppliedRevision", r == null ? null : r.report().agentField("lastAppliedRevision"));
+    return o;
+  }
+
+  @Override
+  public ObjectNode host(String name) {
+    Replanner.State s = state;
+    Replanner.Entry e = s.hosts().get(name);
+    if (!served || e == null) {
+      return null;
+    }
+    ObjectNode o = summary(name, e.plan(), clock.instant());
+    o.set("desired", DesiredHostJson.toJson(s.fleet().host(name).orElseThrow()));
+    FleetStore.StoredReport r = reports.get(name);
+    if (r == null) {
+      o.putNull("observed");
+    } else {
+      ObjectNode seen = o.putObject("observed");
+      seen.put("at", r.at().toString());
+      seen.set("status", JSON.readTree(r.report().status()));
+      seen.set("etc", r.report().etc() == null ? null : JSON.readTree(r.report().etc()));
+      seen.set("agent", r.report().agent() == null ? null : JSON.readTree(r.report().agent()));
+    }
+    Plan one = new Plan(Plan.Mode.OBSERVED, s.fleet().revision(), null, clock.instant(), List.of(e.plan()), List.of());
+    o.set("plan", JsonRenderer.toJson(Report.plan(one)).get("hosts").get(0));
+    ArrayNode t = o.putArray("timeline");
+    for (FleetStore.Event ev : store.events(name, TIMELINE)) {
+      t.addObject().put("at", ev.at().toString()).put("revision", ev.revision()).put("type", ev.type())
+          .put("message", ev.message());
+    }
+    return o;
+  }
+
+  @Override
+  public Report plan(boolean drift) {
+    if (!served) {
+      return null;
+    }
+    Plan p = state.plan(clock);
+    return drift ? Report.drift(p) : Report.plan(p);
+  }
+
+  @Override
+  public ObjectNode revisions() {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("served", served ? state.fleet().revision() : null);
+    FleetStore.Revision st = stalled;
+    o.put("stalled", st != null);
+    if (st != null) {
+      o.putObject("stalledRevision").put("revision", st.revision()).put("at", st.at().toString())
+          .set("errors", JSON.valueToTree(st.errors()));
+    }
+    ArrayNode h = o.putArray("history");
+    for (FleetStore.Revision r : store.revisions(REVISIONS)) {
+      h.addObject().put("revision", r.revision()).put("state", r.state()).put("at", r.at().toString())
+          .set("errors", JSON.valueToTree(r.errors()));
+    }
+    return o;
+  }
+
+  @Override
+  public void fetchNow() {
+    fetchNow.run();
+  }
+
+  @Override
+  public boolean ready() {
+    return served && store.reachable();
+  }
+
+  /** Whether the served revision is {@code revision} (tests, logs). */
+  String servedRevision() {
+    return served ? state.fleet().revision() : null;
+  }
+}

@@ -1,0 +1,138 @@
+package dev.bootfleet.app.server;
+
+import dev.bootfleet.adapters.git.FleetMirror;
+import dev.bootfleet.adapters.http.ApiServer;
+import dev.bootfleet.adapters.store.SqlFleetStore;
+import dev.bootfleet.core.port.FleetStore;
+import dev.bootfleet.core.server.Tokens;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.impl.StdSchedulerFactory;
+
+/**
+ * {@code bootfleet serve} wired by hand: the store in the data folder, the clone of the fleet repository
+ * beside it, the service, the Quartz schedule and the HTTP API. {@link #start} returns once the API
+ * listens; the first fetch runs at once on the schedule's thread.
+ */
+public final class ReconcilerServer implements AutoCloseable {
+  static final String OPERATOR_TOKEN = "operator.token";
+  private static final JobKey JOB = JobKey.jobKey("git-poll");
+
+  /** What {@code bootfleet serve} was given. */
+  public record Config(String repo, String branch, String path, String host, int port, Path data,
+      Duration poll, Duration jitter, Duration longPoll, Duration stale, byte[] webhookSecret) {}
+
+  private final Config config;
+  private final Consumer<String> log;
+  private FleetStore store;
+  private Scheduler scheduler;
+  private ApiServer api;
+  private FleetService service;
+  private int port;
+
+  public ReconcilerServer(Config config, Consumer<String> log) {
+    this.config = config;
+    this.log = log;
+  }
+
+  public ReconcilerServer(Config config) {
+    this(config, new ServerLog(System.err));
+  }
+
+  /** Opens the store, schedules the Git poll and starts the API; returns the port it listens on. */
+  public int start() throws IOException, SchedulerException {
+    Files.createDirectories(config.data());
+    store = SqlFleetStore.embedded(config.data());
+    SecureRandom random = new SecureRandom();
+    if (!store.hasOperator()) {
+      String token = Tokens.generate(Tokens.Kind.OPERATOR, random);
+      writePrivate(config.data().resolve(OPERATOR_TOKEN), token + "\n");
+      store.addCredential(new FleetStore.Credential(Tokens.hash(token), Tokens.Kind.OPERATOR, null, null,
+          Clock.systemUTC().instant()));
+      log.accept("created the operator credential in " + config.data().resolve(OPERATOR_TOKEN) + " (mode 0600)");
+    }
+    ServerMetrics metrics = new ServerMetrics();
+    FleetMirror mirror = new FleetMirror(config.repo(), config.branch(), config.path(), config.data().resolve("repo.git"));
+    service = new FleetService(store, mirror, Clock.systemUTC(), config.stale(), metrics, log);
+    service.loadReports();
+
+    Properties q = new Properties();
+    q.setProperty("org.quartz.scheduler.instanceName", "bootfleet-" + System.identityHashCode(this));
+    q.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+    q.setProperty("org.quartz.threadPool.threadCount", "1");
+    q.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+    scheduler = new StdSchedulerFactory(q).getScheduler();
+    scheduler.getContext().put(GitPollJob.SERVICE, service);
+    scheduler.getContext().put(GitPollJob.POLL_MS, config.poll().toMillis());
+    scheduler.getContext().put(GitPollJob.JITTER_MS, config.jitter().toMillis());
+    JobDetail job = JobBuilder.newJob(GitPollJob.class).withIdentity(JOB).storeDurably().build();
+    scheduler.addJob(job, false);
+    scheduler.scheduleJob(GitPollJob.next(JOB, 0, 0)); // the first poll now; each schedules the next
+    service.onFetchNow(() -> {
+      try {
+        scheduler.triggerJob(JOB);
+      } catch (SchedulerException e) {
+        log.accept("error: cannot start a fetch: " + e.getMessage());
+      }
+    });
+    scheduler.start();
+
+    api = new ApiServer(service, store, metrics.registry, Clock.systemUTC(), random,
+        new ApiServer.Settings(config.host(), config.port(), config.webhookSecret(), config.longPoll()), log);
+    port = api.start();
+    log.accept("listening on http://" + config.host() + ":" + port + " for " + mirror.describe());
+    return port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The routes the API registered (the OpenAPI test). */
+  public java.util.List<ApiServer.Route> routes() {
+    return api.routes();
+  }
+
+  @Override
+  public void close() {
+    if (api != null) {
+      api.close();
+    }
+    if (scheduler != null) {
+      try {
+        scheduler.shutdown(true);
+      } catch (SchedulerException e) {
+        log.accept("warning: the schedule did not stop cleanly: " + e.getMessage());
+      }
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  /** Writes a file only its owner reads (0600 from its creation), then renames it into place. */
+  static void writePrivate(Path file, String text) throws IOException {
+    Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.bootfleet.app.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run the reconciler server (preview): watch the fleet repository, serve each host its target,"
+        + " store what hosts report, and answer operators (ADR 0016, schema/openapi.yaml).",
+        "On first start it writes an operator credential to DIR/operator.token (mode 0600)."})
+public final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--repo", required = true, paramLabel = "URL", description = "The fleet repository's Git URL.")
+  String repo;
+
+  @Option(names = "--branch", defaultValue = "main", paramLabel = "BRANCH", description = "The branch to serve (default: ${DEFAULT-VALUE}).")
+  String branch;
+
+  @Option(names = "--path", defaultValue = "", paramLabel = "DIR", description = "The fleet's folder inside the repository (default: the top).")
+  String path;
+
+  @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
+      description = "Where the API listens, plain HTTP (default: ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(names = "--data", required = true, paramLabel = "DIR",
+      description = "The server's folder: its store, its clone of the repository and operator.token.")
+  Path data;
+
+  @Option(names = "--poll-seconds", defaultValue = "60", paramLabel = "N",
+      description = "Fetch Git every N seconds, plus up to 10 s of jitter (default: ${DEFAULT-VALUE}).")
+  long pollSeconds;
+
+  @Option(names = "--long-poll-seconds", defaultValue = "60", paramLabel = "N",
+      description = "How long a target request with If-None-Match waits for a change (default: ${DEFAULT-VALUE}).")
+  long longPollSeconds;
+
+  @Option(names = "--stale-seconds", defaultValue = "900", paramLabel = "N",
+      description = "A host silent this long is shown unknown (default: ${DEFAULT-VALUE}).")
+  long staleSeconds;
+
+  @Option(names = "--webhook-secret-file", paramLabel = "FILE",
+      description = "The secret of POST /hooks/git (or the environment's BOOTFLEET_WEBHOOK_SECRET); without one,"
+          + " webhooks are refused.")
+  Path webhookSecretFile;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> problems = new ArrayList<>();
+    String host = null;
+    int port = -1;
+    int colon = listen.lastIndexOf(':');
+    if (colon > 0) {
+      host = listen.substring(0, colon).replaceAll("^\\[|\\]$", "");
+      try {
+        port = Integer.parseInt(listen.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+    }
+    if (host == null || port < 0 || port > 65535) {
+      problems.add("--listen " + listen + ": not HOST:PORT (expected for example 127.0.0.1:8080)");
+    }
+    positive(problems, "--poll-seconds", pollSeconds);
+    positive(problems, "--long-poll-seconds", longPollSeconds);
+    positive(problems, "--stale-seconds", staleSeconds);
+    byte[] secret = null;
+    if (webhookSecretFile != null) {
+      try {
+        secret = Files.readString(webhookSecretFile, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+        if (secret.length == 0) {
+          problems.add("--webhook-secret-file " + webhookSecretFile + ": the file is empty (expected the secret)");
+        }
+      } catch (IOException e) {
+        problems.add("--webhook-secret-file " + webhookSecretFile + ": cannot read (" + e.getClass().getSimpleName() + ")");
+      }
+    } else if (System.getenv("BOOTFLEET_WEBHOOK_SECRET") != null && !System.getenv("BOOTFLEET_WEBHOOK_SECRET").isBlank()) {
+      secret = System.getenv("BOOTFLEET_WEBHOOK_SECRET").strip().getBytes(StandardCharsets.UTF_8);
+    }
+    if (Files.exists(data) && !Files.isDirectory(data)) {
+      problems.add("--data " + data + ": not a folder (expected the server's data folder)");
+    }
+    var err = spec.commandLine().getErr();
+    if (!problems.isEmpty()) {
+      problems.forEach(p -> err.println("bootfleet: error: " + p));
+      err.flush();
+      return 1;
+    }
+    ServerLog log = new ServerLog(System.err);
+    if (!loopback(host)) {
+      log.accept("warning: listening on " + host + " beyond loopback over plain HTTP: tokens cross the network"
+          + " unencrypted (put a TLS proxy in front)");
+    }
+    if (secret == null) {
+      log.accept("warning: no webhook secret (--webhook-secret-file or BOOTFLEET_WEBHOOK_SECRET): POST /hooks/git is refused");
+    }
+    ReconcilerServer server = new ReconcilerServer(new ReconcilerServer.Config(repo, branch, path, host, port, data,
+        Duration.ofSeconds(pollSeconds), Duration.ofSeconds(Math.min(10, pollSeconds)), Duration.ofSeconds(longPollSeconds),
+        Duration.ofSeconds(staleSeconds), secret), log);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "bootfleet-serve-stop"));
+    server.start();
+    stopped.await();
+    return 0;
+  }
+
+  private static void positive(List<String> problems, String option, long n) {
+    if (n < 1) {
+      problems.add(option + " " + n + ": not a number of seconds (expected 1 or more)");
+    }
+  }
+
+  static boolean loopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.bootfleet.core.port;
+
+import dev.bootfleet.core.server.StatusReport;
+import dev.bootfleet.core.server.Tokens;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the reconciler server keeps what must outlive it (ADR 0016): the revisions it loaded (served or
+ * stalled, with their errors), each host's latest report, a timeline of what happened to each host, and
+ * the hashes of its credentials. Every method that returns has committed: a report is on disk when
+ * {@link #saveReport} returns. The embedded store ({@code adapters.store}, H2) is one implementation;
+ * PostgreSQL (a later issue) runs the same SQL.
+ */
+public interface FleetStore extends AutoCloseable {
+
+  /** A revision the server loaded: {@code served}, or {@code stalled} with its errors. */
+  record Revision(String revision, String state, List<String> errors, Instant at) {
+    public static final String SERVED = "served";
+    public static final String STALLED = "stalled";
+
+    public Revision {
+      errors = List.copyOf(errors);
+    }
+  }
+
+  /** A host's latest report as received, with when it arrived. */
+  record StoredReport(StatusReport report, Instant at) {}
+
+  /** Something that happened to a host at a revision ({@code type}: a word such as {@code status}). */
+  record Event(String host, String revision, String type, String message, Instant at) {}
+
+  /**
+   * A credential, by the hash of its token.
+   *
+   * @param host the host a host or enrollment token is for; null for an operator
+   * @param expires when it stops being accepted, or null for never
+   */
+  record Credential(String hash, Tokens.Kind kind, String host, Instant expires, Instant created) {}
+
+  void recordRevision(Revision r);
+
+  /** The revision served last, if any. */
+  Optional<Revision> servedRevision();
+
+  /** The newest revisions first, at most {@code limit}. */
+  List<Revision> revisions(int limit);
+
+  /** Stores a host's report in one transaction; committed on return. */
+  void saveReport(StatusReport report, Instant at);
+
+  /** Every host's latest report, by host name. */
+  Map<String, StoredReport> reports();
+
+  void addEvents(List<Event> events);
+
+  /** A host's newest events first, at most {@code limit}. */
+  List<Event> events(String host, int limit);
+
+  void addCredential(Credential c);
+
+  Optional<Credential> credential(String hash);
+
+  /**
+   * Burns the enrollment {@code enrollmentHash} and stores {@code host} (revoking the host's earlier
+   * credentials) in one transaction; false, and nothing changed, when the enrollment is unknown, used,
+   * expired at {@code now} or for another host.
+   */
+  boolean exchange(String enrollmentHash, Credential host, Instant now);
+
+  /** Revokes every credential of a host (its own and its enrollments); how many there were. */
+  int revokeHost(String host);
+
+  boolean hasOperator();
+
+  /** Whether the store answers (readiness). */
+  boolean reachable();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,119 @@
+package dev.bootfleet.app.server;
+
+import static dev.bootfleet.app.server.ServerHarness.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bootfleet.testing.Example;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The built jar through {@code bin/bootfleet serve}: every report answered 2xx is still there after the
+ * process is killed with SIGKILL and started again on the same data folder. And {@code bootfleet host
+ * enroll} prints a token the host can exchange.
+ */
+class ServerDurabilityIT {
+  static final Path ROOT = Example.projectRoot();
+
+  @TempDir
+  Path tmp;
+
+  final List<Process> started = new ArrayList<>();
+
+  @AfterEach
+  void stopAll() {
+    started.forEach(Process::destroyForcibly);
+  }
+
+  Process serve(ServerHarness h, int port) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/bootfleet").toString(), "serve", "--repo", h.url(),
+        "--data", tmp.resolve("data").toString(), "--listen", "127.0.0.1:" + port, "--poll-seconds", "3600");
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    String jar = System.getProperty("bootfleet.jar");
+    if (jar != null) {
+      pb.environment().put("BOOTFLEET_JAR", jar);
+    }
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("server.log").toFile()));
+    Process p = pb.start();
+    started.add(p);
+    return p;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void everyAcknowledgedReport_survivesSigkill() throws Exception {
+    ServerHarness h = new ServerHarness(tmp);
+    int port = freePort();
+    h.base = "http://127.0.0.1:" + port;
+    Process first = serve(h, port);
+    ServerHarness.await("the server ready", Duration.ofSeconds(90), h::ready);
+    String operator = Files.readString(tmp.resolve("data/operator.token")).strip();
+    assertThat(Files.getPosixFilePermissions(tmp.resolve("data/operator.token")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+
+    // bootfleet host enroll prints the one-time token
+    var enroll = new ProcessBuilder(ROOT.resolve("bin/bootfleet").toString(), "host", "enroll", "web-01", "--server",
+        h.base, "--token-file", tmp.resolve("data/operator.token").toString()).redirectErrorStream(true);
+    enroll.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    if (System.getProperty("bootfleet.jar") != null) {
+      enroll.environment().put("BOOTFLEET_JAR", System.getProperty("bootfleet.jar"));
+    }
+    Process e = enroll.start();
+    assertThat(e.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String printed = new String(e.getInputStream().readAllBytes()).strip();
+    assertThat(e.exitValue()).as(printed).isZero();
+    assertThat(printed).startsWith("bfe_").doesNotContain("\n");
+    var exchanged = h.post("/v1/hosts/web-01/credential", printed, "");
+    assertThat(exchanged.statusCode()).isEqualTo(201);
+
+    Map<String, String> lastApplied = new LinkedHashMap<>();
+    List<String> hosts = List.of("web-01", "web-02", "web-03", "db-01", "db-02", "edge-01", "edge-02", "core-01");
+    Map<String, String> tokens = new LinkedHashMap<>();
+    tokens.put("web-01", json(exchanged).get("token").asString());
+    for (String host : hosts.subList(1, hosts.size())) {
+      tokens.put(host, h.hostToken(operator, host));
+    }
+    for (int round = 0; round < 3; round++) {
+      for (String host : hosts) {
+        String rev = "main@sha1:" + round;
+        String body = ServerHarness.report(host).replaceFirst("\\}\\s*$", ", \"agent\": {\"kind\": \"AgentReport\", \"host\": \""
+            + host + "\", \"lastAppliedRevision\": \"" + rev + "\"}}");
+        var r = h.post("/v1/hosts/" + host + "/status", tokens.get(host), body);
+        if (r.statusCode() == 204) {
+          lastApplied.put(host, rev);
+        }
+      }
+    }
+    assertThat(lastApplied).hasSize(hosts.size());
+
+    first.destroyForcibly(); // SIGKILL: bin/bootfleet execs the JVM, so this is the server itself
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.exitValue()).isEqualTo(137);
+
+    serve(h, port);
+    ServerHarness.await("the server ready again", Duration.ofSeconds(90), h::ready);
+    JsonNode listed = json(h.get("/v1/hosts", operator)).get("hosts");
+    for (var want : lastApplied.entrySet()) {
+      JsonNode host = ServerIT.find(listed, want.getKey());
+      assertThat(host.get("lastAppliedRevision").asString()).as(want.getKey()).isEqualTo(want.getValue());
+    }
+    String log = Files.readString(tmp.resolve("server.log"));
+    assertThat(log).contains("operator.token").doesNotContain(operator, "Exception");
+  }
+}

@@ -27,17 +27,32 @@ public final class SqlFleetStore implements FleetStore {
     this.jdbi = Jdbi.create(pool);
   }
 
+  /**
+   * A database server to keep the store in: its JDBC URL (which carries no password), the user, and the
+   * password (null for none). {@link #toString} never shows the password.
+   */
+  public record Database(String url, String user, String password) {
+    @Override
+    public String toString() {
+      return "Database[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "***") + "]";
+    }
+  }
+
   /** The embedded store in {@code dataDir} ({@code store.mv.db}), created and migrated when new. */
   public static SqlFleetStore embedded(Path dataDir) {
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("store") + ";WRITE_DELAY=0";
-    return open(url, "sa", "");
+    return open(new Database(url, "sa", ""));
   }
 
-  static SqlFleetStore open(String url, String user, String password) {
+  /**
+   * The store in a database server ({@code jdbc:postgresql://…}), migrated by the same Flyway migrations as
+   * the embedded store; the database must exist and {@code db.user()} must be allowed to create tables in it.
+   */
+  public static SqlFleetStore open(Database db) {
     HikariConfig c = new HikariConfig();
-    c.setJdbcUrl(url);
-    c.setUsername(user);
-    c.setPassword(password);
+    c.setJdbcUrl(db.url());
+    c.setUsername(db.user());
+    c.setPassword(db.password());
     c.setMaximumPoolSize(8);
     c.setPoolName("bootfleet-store");
     HikariDataSource pool = new HikariDataSource(c);

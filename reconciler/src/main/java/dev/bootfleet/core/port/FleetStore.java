@@ -11,8 +11,8 @@ import java.util.Optional;
  * Where the reconciler server keeps what must outlive it (ADR 0016): the revisions it loaded (served or
  * stalled, with their errors), each host's latest report, a timeline of what happened to each host, and
  * the hashes of its credentials. Every method that returns has committed: a report is on disk when
- * {@link #saveReport} returns. The embedded store ({@code adapters.store}, H2) is one implementation;
- * PostgreSQL (a later issue) runs the same SQL.
+ * {@link #saveReport} returns. {@code adapters.store} implements it on an embedded H2 file or on
+ * PostgreSQL, with the same migrations and SQL.
  */
 public interface FleetStore extends AutoCloseable {
 

@@ -2,6 +2,7 @@ package dev.bootfleet.adapters.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.bootfleet.core.port.FleetStore;
 import dev.bootfleet.core.server.StatusReport;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -55,14 +57,40 @@ public final class SqlFleetStore implements FleetStore {
     c.setPassword(db.password());
     c.setMaximumPoolSize(8);
     c.setPoolName("bootfleet-store");
-    HikariDataSource pool = new HikariDataSource(c);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(c);
+    } catch (HikariPool.PoolInitializationException e) {
+      throw new Unavailable("cannot connect (" + firstLine(e) + ")", e);
+    }
     try {
       Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+    } catch (FlywayException e) {
+      pool.close();
+      throw new Unavailable("cannot migrate the store's schema (" + firstLine(e) + ")", e);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
     return new SqlFleetStore(pool);
+  }
+
+  /** The store cannot be opened: its message is one line for the user (the database's own words, no secret). */
+  public static final class Unavailable extends RuntimeException {
+    Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The first line of the innermost cause's message: what the driver or the server said. */
+  private static String firstLine(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t && t.getCause().getMessage() != null) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl).strip();
   }
 
   @Override

@@ -32,9 +32,14 @@ public final class ReconcilerServer implements AutoCloseable {
   static final String OPERATOR_TOKEN = "operator.token";
   private static final JobKey JOB = JobKey.jobKey("git-poll");
 
-  /** What {@code bootfleet serve} was given. */
+  /**
+   * What {@code bootfleet serve} was given.
+   *
+   * @param database the PostgreSQL store, or null for the embedded store in {@code data}
+   */
   public record Config(String repo, String branch, String path, String host, int port, Path data,
-      Duration poll, Duration jitter, Duration longPoll, Duration stale, byte[] webhookSecret) {}
+      Duration poll, Duration jitter, Duration longPoll, Duration stale, byte[] webhookSecret,
+      SqlFleetStore.Database database) {}
 
   private final Config config;
   private final Consumer<String> log;
@@ -55,8 +60,15 @@ public final class ReconcilerServer implements AutoCloseable {
 
   /** Opens the store, schedules the Git poll and starts the API; returns the port it listens on. */
   public int start() throws IOException, SchedulerException {
+    if (config.database() != null) {
+      store = SqlFleetStore.open(config.database()); // before anything is written in the data folder
+      log.accept("the store is in " + config.database().url()
+          + (config.database().user() == null ? "" : " as " + config.database().user()));
+    }
     Files.createDirectories(config.data());
-    store = SqlFleetStore.embedded(config.data());
+    if (store == null) {
+      store = SqlFleetStore.embedded(config.data());
+    }
     SecureRandom random = new SecureRandom();
     if (!store.hasOperator()) {
       String token = Tokens.generate(Tokens.Kind.OPERATOR, random);

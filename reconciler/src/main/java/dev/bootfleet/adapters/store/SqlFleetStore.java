@@ -129,6 +129,11 @@ public final class SqlFleetStore implements FleetStore {
   }
 
   @Override
+  public Map<String, Event> latestEvents(String type) {
+    return jdbi.withHandle(h -> EventRepository.latest(h, type));
+  }
+
+  @Override
   public void addCredential(Credential c) {
     jdbi.useTransaction(h -> CredentialRepository.insert(h, c));
   }

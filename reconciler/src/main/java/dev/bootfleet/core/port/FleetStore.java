@@ -59,6 +59,9 @@ public interface FleetStore extends AutoCloseable {
   /** A host's newest events first, at most {@code limit}. */
   List<Event> events(String host, int limit);
 
+  /** Each host's newest event of {@code type}, by host name: what a restarted server last recorded. */
+  Map<String, Event> latestEvents(String type);
+
   void addCredential(Credential c);
 
   Optional<Credential> credential(String hash);

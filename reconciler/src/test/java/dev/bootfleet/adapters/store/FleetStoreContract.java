@@ -55,6 +55,10 @@ abstract class FleetStoreContract {
           T0.plusSeconds(1)));
       assertThat(s.events("db-01", 10)).hasSize(1);
       assertThat(s.events("none", 10)).isEmpty();
+      assertThat(s.latestEvents("status")).containsOnlyKeys("db-01", "web-01");
+      assertThat(s.latestEvents("status").get("web-01").at()).isEqualTo(T0.plusSeconds(2));
+      assertThat(s.latestEvents("target")).containsOnlyKeys("web-01");
+      assertThat(s.latestEvents("target").get("web-01").message()).isEqualTo("second ü");
     }
   }
 

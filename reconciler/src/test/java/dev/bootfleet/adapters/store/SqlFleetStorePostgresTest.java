@@ -1,5 +1,8 @@
 package dev.bootfleet.adapters.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.bootfleet.core.port.FleetStore;
 import dev.bootfleet.testing.PostgresServer;
 import java.util.List;
@@ -7,6 +10,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store's contract on PostgreSQL 15, a real server started once for the class, with a new database
@@ -36,6 +40,15 @@ class SqlFleetStorePostgresTest extends FleetStoreContract {
   @Override
   FleetStore open() {
     return SqlFleetStore.open(new SqlFleetStore.Database(url, PostgresServer.USER, pg.password()));
+  }
+
+  @Test
+  void open_isOneLineWithoutThePassword_whenThePasswordIsWrong() {
+    assertThatThrownBy(() -> SqlFleetStore.open(new SqlFleetStore.Database(url, PostgresServer.USER, "wrong-hunter2")))
+        .isInstanceOf(SqlFleetStore.Unavailable.class)
+        .hasMessageStartingWith("cannot connect (")
+        .hasMessageContaining("password authentication failed")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2", "\n"));
   }
 
   @Override

@@ -1,8 +1,6 @@
 package dev.bootfleet.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -58,7 +56,7 @@ public final class PostgresServer implements AutoCloseable {
     }
     Path dir = Files.createTempDirectory("bootfleet-pg");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    PostgresServer pg = new PostgresServer(dir, freePort(), secret(), secret());
+    PostgresServer pg = new PostgresServer(dir, RegistryServer.freePort(), secret(), secret());
     try {
       pg.init();
       return pg;
@@ -153,12 +151,6 @@ public final class PostgresServer implements AutoCloseable {
 
   private static boolean root() {
     return "root".equals(System.getProperty("user.name"));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   /** Stops the server (fast shutdown: open sessions are ended, nothing waits for them) and deletes the folder. */

@@ -39,14 +39,14 @@ class ArchitectureTest {
   static final ArchRule serverFrameworksStayInTheirAdapters = noClasses().that()
       .resideOutsideOfPackages("dev.bootfleet.adapters.http..", "dev.bootfleet.adapters.store..", "dev.bootfleet.app.server..")
       .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.jdbi..", "org.flywaydb..",
-          "com.zaxxer.hikari..", "org.h2..", "org.quartz..", "io.micrometer..")
+          "com.zaxxer.hikari..", "org.h2..", "org.postgresql..", "org.quartz..", "io.micrometer..")
       .because("the server's frameworks sit behind core.port.FleetStore and the HTTP adapter (ADR 0016):"
           + " the core, the CLI and the agent never load them");
 
   @ArchTest
   static final ArchRule httpAndStoreStayApart = noClasses().that().resideInAPackage("dev.bootfleet.adapters.http..")
       .should().dependOnClassesThat().resideInAnyPackage("org.jdbi..", "org.flywaydb..", "com.zaxxer.hikari..",
-          "org.h2..", "org.quartz..")
+          "org.h2..", "org.postgresql..", "org.quartz..")
       .orShould().dependOnClassesThat().resideInAPackage("dev.bootfleet.adapters.store..")
       .because("the HTTP adapter reaches the store through core.port.FleetStore only (ADR 0016)");
 

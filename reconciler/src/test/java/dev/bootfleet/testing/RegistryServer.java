@@ -313,7 +313,8 @@ public final class RegistryServer implements AutoCloseable {
     return p;
   }
 
-  private static int freePort() throws IOException {
+  /** A free port on loopback (the harnesses of this package start their servers on one). */
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
       return s.getLocalPort();

@@ -1,8 +1,12 @@
 package dev.bootfleet.adapters.store;
 
 import dev.bootfleet.core.port.FleetStore.Event;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
 /** Each host's timeline: what happened to it, at which revision. */
@@ -11,6 +15,8 @@ final class EventRepository {
       + " VALUES (:host, :revision, :type, :message, :at)";
   static final String OF_HOST = "SELECT host, revision, type, message, at_ms FROM host_events WHERE host = :host"
       + " ORDER BY id DESC";
+  static final String LATEST = "SELECT host, revision, type, message, at_ms FROM host_events e WHERE e.type = :type"
+      + " AND e.id = (SELECT MAX(m.id) FROM host_events m WHERE m.host = e.host AND m.type = :type)";
   static final int MAX_MESSAGE = 4000;
 
   private EventRepository() {}
@@ -27,9 +33,18 @@ final class EventRepository {
     }
   }
 
+  static Map<String, Event> latest(Handle h, String type) {
+    Map<String, Event> out = new TreeMap<>();
+    h.createQuery(LATEST).bind("type", type).map((rs, ctx) -> event(rs)).forEach(e -> out.put(e.host(), e));
+    return out;
+  }
+
   static List<Event> ofHost(Handle h, String host, int limit) {
-    return h.createQuery(OF_HOST).bind("host", host).setMaxRows(limit).map((rs, ctx) -> new Event(
-        rs.getString("host"), rs.getString("revision"), rs.getString("type"), rs.getString("message"),
-        Instant.ofEpochMilli(rs.getLong("at_ms")))).list();
+    return h.createQuery(OF_HOST).bind("host", host).setMaxRows(limit).map((rs, ctx) -> event(rs)).list();
+  }
+
+  private static Event event(ResultSet rs) throws SQLException {
+    return new Event(rs.getString("host"), rs.getString("revision"), rs.getString("type"), rs.getString("message"),
+        Instant.ofEpochMilli(rs.getLong("at_ms")));
   }
 }

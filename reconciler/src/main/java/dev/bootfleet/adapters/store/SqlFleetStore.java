@@ -2,6 +2,7 @@ package dev.bootfleet.adapters.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.bootfleet.core.port.FleetStore;
 import dev.bootfleet.core.server.StatusReport;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -27,27 +29,68 @@ public final class SqlFleetStore implements FleetStore {
     this.jdbi = Jdbi.create(pool);
   }
 
+  /**
+   * A database server to keep the store in: its JDBC URL (which carries no password), the user, and the
+   * password (null for none). {@link #toString} never shows the password.
+   */
+  public record Database(String url, String user, String password) {
+    @Override
+    public String toString() {
+      return "Database[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "***") + "]";
+    }
+  }
+
   /** The embedded store in {@code dataDir} ({@code store.mv.db}), created and migrated when new. */
   public static SqlFleetStore embedded(Path dataDir) {
     String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("store") + ";WRITE_DELAY=0";
-    return open(url, "sa", "");
+    return open(new Database(url, "sa", ""));
   }
 
-  static SqlFleetStore open(String url, String user, String password) {
+  /**
+   * The store in a database server ({@code jdbc:postgresql://…}), migrated by the same Flyway migrations as
+   * the embedded store; the database must exist and {@code db.user()} must be allowed to create tables in it.
+   */
+  public static SqlFleetStore open(Database db) {
     HikariConfig c = new HikariConfig();
-    c.setJdbcUrl(url);
-    c.setUsername(user);
-    c.setPassword(password);
+    c.setJdbcUrl(db.url());
+    c.setUsername(db.user());
+    c.setPassword(db.password());
     c.setMaximumPoolSize(8);
     c.setPoolName("bootfleet-store");
-    HikariDataSource pool = new HikariDataSource(c);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(c);
+    } catch (HikariPool.PoolInitializationException e) {
+      throw new Unavailable("cannot connect (" + firstLine(e) + ")", e);
+    }
     try {
       Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+    } catch (FlywayException e) {
+      pool.close();
+      throw new Unavailable("cannot migrate the store's schema (" + firstLine(e) + ")", e);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
     return new SqlFleetStore(pool);
+  }
+
+  /** The store cannot be opened: its message is one line for the user (the database's own words, no secret). */
+  public static final class Unavailable extends RuntimeException {
+    Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** The first line of the innermost cause's message: what the driver or the server said. */
+  private static String firstLine(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t && t.getCause().getMessage() != null) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl).strip();
   }
 
   @Override
@@ -83,6 +126,11 @@ public final class SqlFleetStore implements FleetStore {
   @Override
   public List<Event> events(String host, int limit) {
     return jdbi.withHandle(h -> EventRepository.ofHost(h, host, limit));
+  }
+
+  @Override
+  public Map<String, Event> latestEvents(String type) {
+    return jdbi.withHandle(h -> EventRepository.latest(h, type));
   }
 
   @Override

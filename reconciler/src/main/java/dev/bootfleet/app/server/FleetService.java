@@ -44,6 +44,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class FleetService implements Backend {
   private static final JsonMapper JSON = JsonMapper.shared();
   static final int TIMELINE = 50;
+  static final String STATUS = "status";
   static final int REVISIONS = 20;
 
   private final FleetStore store;
@@ -57,6 +58,8 @@ final class FleetService implements Backend {
   private final java.util.concurrent.locks.Condition changed = lock.newCondition();
   private final Map<String, FleetStore.StoredReport> reports = new ConcurrentHashMap<>();
   private final Map<String, Replanner.Observed> observed = new ConcurrentHashMap<>();
+  /** Each host's last status event as recorded (the store's, after a restart): an event is a change from it. */
+  private final Map<String, String> recordedStatus = new ConcurrentHashMap<>();
   private volatile Replanner.State state = Replanner.State.EMPTY;
   private volatile boolean served;
   /** The newest fetched revision when it has errors (then not served), with them; else null. */
@@ -74,8 +77,9 @@ final class FleetService implements Backend {
     this.replanner = new Replanner(clock);
   }
 
-  /** Reads the stored reports (they were checked when they came in). */
+  /** Reads the stored reports (they were checked when they came in) and each host's last recorded status. */
   void loadReports() {
+    store.latestEvents(STATUS).forEach((host, e) -> recordedStatus.put(host, e.message()));
     store.reports().forEach((host, r) -> {
       try {
         observed.put(host, new Replanner.Observed(r.report().observation(), r.report().fingerprint()));
@@ -169,12 +173,14 @@ final class FleetService implements Backend {
     Instant now = clock.instant();
     for (String host : r.replanned()) {
       HostPlan p = r.state().hosts().get(host).plan();
-      Replanner.Entry old = before.hosts().get(host);
-      if (old == null || old.plan().status() != p.status() || !old.plan().reason().equals(p.reason())) {
-        events.add(new FleetStore.Event(host, f.revision(), "status", p.status().id() + ": " + p.reason(), now));
+      String message = p.status().id() + ": " + p.reason();
+      // a change from what was last recorded, not from what this process planned: a restart adds nothing
+      if (!message.equals(recordedStatus.get(host))) {
+        events.add(new FleetStore.Event(host, f.revision(), STATUS, message, now));
       }
     }
     store.addEvents(events);
+    events.forEach(e -> recordedStatus.put(e.host(), e.message()));
     Map<SyncStatus, Integer> counts = new EnumMap<>(SyncStatus.class);
     r.state().hosts().values().forEach(e -> counts.merge((SyncStatus) e.plan().status(), 1, Integer::sum));
     metrics.hosts(counts);

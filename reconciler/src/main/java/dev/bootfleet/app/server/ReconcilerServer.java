@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.quartz.JobBuilder;
@@ -31,10 +32,20 @@ import org.quartz.impl.StdSchedulerFactory;
 final class ReconcilerServer implements AutoCloseable {
   static final String OPERATOR_TOKEN = "operator.token";
   private static final JobKey JOB = JobKey.jobKey("git-poll");
+  /**
+   * The server's clock ticks in milliseconds, the precision the store keeps times in: a time the API shows
+   * is the same before and after a restart, whatever engine the store is on.
+   */
+  static final Clock CLOCK = Clock.tickMillis(ZoneOffset.UTC);
 
-  /** What {@code bootfleet serve} was given. */
+  /**
+   * What {@code bootfleet serve} was given.
+   *
+   * @param database the PostgreSQL store, or null for the embedded store in {@code data}
+   */
   public record Config(String repo, String branch, String path, String host, int port, Path data,
-      Duration poll, Duration jitter, Duration longPoll, Duration stale, byte[] webhookSecret) {}
+      Duration poll, Duration jitter, Duration longPoll, Duration stale, byte[] webhookSecret,
+      SqlFleetStore.Database database) {}
 
   private final Config config;
   private final Consumer<String> log;
@@ -55,19 +66,26 @@ final class ReconcilerServer implements AutoCloseable {
 
   /** Opens the store, schedules the Git poll and starts the API; returns the port it listens on. */
   public int start() throws IOException, SchedulerException {
+    if (config.database() != null) {
+      store = SqlFleetStore.open(config.database()); // before anything is written in the data folder
+      log.accept("the store is in " + config.database().url()
+          + (config.database().user() == null ? "" : " as " + config.database().user()));
+    }
     Files.createDirectories(config.data());
-    store = SqlFleetStore.embedded(config.data());
+    if (store == null) {
+      store = SqlFleetStore.embedded(config.data());
+    }
     SecureRandom random = new SecureRandom();
     if (!store.hasOperator()) {
       String token = Tokens.generate(Tokens.Kind.OPERATOR, random);
       writePrivate(config.data().resolve(OPERATOR_TOKEN), token + "\n");
       store.addCredential(new FleetStore.Credential(Tokens.hash(token), Tokens.Kind.OPERATOR, null, null,
-          Clock.systemUTC().instant()));
+          CLOCK.instant()));
       log.accept("created the operator credential in " + config.data().resolve(OPERATOR_TOKEN) + " (mode 0600)");
     }
     ServerMetrics metrics = new ServerMetrics();
     FleetMirror mirror = new FleetMirror(config.repo(), config.branch(), config.path(), config.data().resolve("repo.git"));
-    service = new FleetService(store, mirror, Clock.systemUTC(), config.stale(), metrics, log);
+    service = new FleetService(store, mirror, CLOCK, config.stale(), metrics, log);
     service.loadReports();
 
     Properties q = new Properties();
@@ -91,7 +109,7 @@ final class ReconcilerServer implements AutoCloseable {
     });
     scheduler.start();
 
-    api = new ApiServer(service, store, metrics.registry, Clock.systemUTC(), random,
+    api = new ApiServer(service, store, metrics.registry, CLOCK, random,
         new ApiServer.Settings(config.host(), config.port(), config.webhookSecret(), config.longPoll()), log);
     port = api.start();
     log.accept("listening on http://" + config.host() + ":" + port + " for " + mirror.describe());

@@ -1,5 +1,6 @@
 package dev.bootfleet.app.server;
 
+import dev.bootfleet.adapters.store.SqlFleetStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -55,6 +56,18 @@ public final class ServeCommand implements Callable<Integer> {
           + " webhooks are refused.")
   Path webhookSecretFile;
 
+  @Option(names = "--database", paramLabel = "JDBC-URL",
+      description = "Keep the store in PostgreSQL (jdbc:postgresql://HOST:PORT/DB) instead of the embedded store in --data;"
+          + " the URL carries no password.")
+  String database;
+
+  @Option(names = "--database-user", paramLabel = "USER", description = "The PostgreSQL user (with --database).")
+  String databaseUser;
+
+  @Option(names = "--database-password-file", paramLabel = "FILE",
+      description = "The PostgreSQL password (or the environment's BOOTFLEET_DATABASE_PASSWORD; with --database).")
+  Path databasePasswordFile;
+
   @Spec
   CommandSpec spec;
 
@@ -78,19 +91,9 @@ public final class ServeCommand implements Callable<Integer> {
     positive(problems, "--poll-seconds", pollSeconds);
     positive(problems, "--long-poll-seconds", longPollSeconds);
     positive(problems, "--stale-seconds", staleSeconds);
-    byte[] secret = null;
-    if (webhookSecretFile != null) {
-      try {
-        secret = Files.readString(webhookSecretFile, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
-        if (secret.length == 0) {
-          problems.add("--webhook-secret-file " + webhookSecretFile + ": the file is empty (expected the secret)");
-        }
-      } catch (IOException e) {
-        problems.add("--webhook-secret-file " + webhookSecretFile + ": cannot read (" + e.getClass().getSimpleName() + ")");
-      }
-    } else if (System.getenv("BOOTFLEET_WEBHOOK_SECRET") != null && !System.getenv("BOOTFLEET_WEBHOOK_SECRET").isBlank()) {
-      secret = System.getenv("BOOTFLEET_WEBHOOK_SECRET").strip().getBytes(StandardCharsets.UTF_8);
-    }
+    String webhook = secret(problems, "--webhook-secret-file", webhookSecretFile, "BOOTFLEET_WEBHOOK_SECRET");
+    byte[] secret = webhook == null ? null : webhook.getBytes(StandardCharsets.UTF_8);
+    SqlFleetStore.Database db = database(problems);
     if (Files.exists(data) && !Files.isDirectory(data)) {
       problems.add("--data " + data + ": not a folder (expected the server's data folder)");
     }
@@ -110,15 +113,71 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ReconcilerServer server = new ReconcilerServer(new ReconcilerServer.Config(repo, branch, path, host, port, data,
         Duration.ofSeconds(pollSeconds), Duration.ofSeconds(Math.min(10, pollSeconds)), Duration.ofSeconds(longPollSeconds),
-        Duration.ofSeconds(staleSeconds), secret), log);
+        Duration.ofSeconds(staleSeconds), secret, db), log);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       stopped.countDown();
     }, "bootfleet-serve-stop"));
-    server.start();
+    try {
+      server.start();
+    } catch (SqlFleetStore.Unavailable e) {
+      server.close();
+      err.println("bootfleet: error: " + (database == null ? "--data " + data : "--database " + database) + ": "
+          + e.getMessage());
+      err.flush();
+      return 1;
+    }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * A secret from {@code file} (its content, stripped) or else the environment's {@code env}; null when
+   * neither has one. A file that cannot be read or is empty is a problem; the secret never appears in one.
+   */
+  private static String secret(List<String> problems, String option, Path file, String env) {
+    if (file != null) {
+      try {
+        String s = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (s.isEmpty()) {
+          problems.add(option + " " + file + ": the file is empty (expected the secret)");
+          return null;
+        }
+        return s;
+      } catch (IOException e) {
+        problems.add(option + " " + file + ": cannot read (" + e.getClass().getSimpleName() + ")");
+        return null;
+      }
+    }
+    String value = System.getenv(env);
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  /** The database of --database, or null for the embedded store; its problems added to {@code problems}. */
+  private SqlFleetStore.Database database(List<String> problems) {
+    if (database == null) {
+      for (var given : new Object[][] {{"--database-user", databaseUser}, {"--database-password-file", databasePasswordFile}}) {
+        if (given[1] != null) {
+          problems.add(given[0] + " " + given[1] + ": only with --database (expected --database jdbc:postgresql://HOST:PORT/DB)");
+        }
+      }
+      return null;
+    }
+    String password = secret(problems, "--database-password-file", databasePasswordFile, "BOOTFLEET_DATABASE_PASSWORD");
+    String shown = withoutPassword(database);
+    if (!shown.equals(database)) {
+      problems.add("--database " + shown + ": the URL carries a password (expected it in --database-password-file FILE"
+          + " or the environment's BOOTFLEET_DATABASE_PASSWORD)");
+    } else if (!database.matches("jdbc:postgresql://[^/?#\\s]+/[^/?#\\s]+(\\?\\S*)?")) {
+      problems.add("--database " + database + ": not a PostgreSQL JDBC URL (expected jdbc:postgresql://HOST:PORT/DB)");
+    }
+    return new SqlFleetStore.Database(database, databaseUser, password);
+  }
+
+  /** {@code url} with the value of any password in it (user:password@ or a password= parameter) as ***. */
+  static String withoutPassword(String url) {
+    return url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***").replaceAll("(//[^/@:]*):[^/@]*@", "$1:***@");
   }
 
   private static void positive(List<String> problems, String option, long n) {

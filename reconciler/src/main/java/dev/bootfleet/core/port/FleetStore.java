@@ -11,8 +11,8 @@ import java.util.Optional;
  * Where the reconciler server keeps what must outlive it (ADR 0016): the revisions it loaded (served or
  * stalled, with their errors), each host's latest report, a timeline of what happened to each host, and
  * the hashes of its credentials. Every method that returns has committed: a report is on disk when
- * {@link #saveReport} returns. The embedded store ({@code adapters.store}, H2) is one implementation;
- * PostgreSQL (a later issue) runs the same SQL.
+ * {@link #saveReport} returns. {@code adapters.store} implements it on an embedded H2 file or on
+ * PostgreSQL, with the same migrations and SQL.
  */
 public interface FleetStore extends AutoCloseable {
 
@@ -58,6 +58,9 @@ public interface FleetStore extends AutoCloseable {
 
   /** A host's newest events first, at most {@code limit}. */
   List<Event> events(String host, int limit);
+
+  /** Each host's newest event of {@code type}, by host name: what a restarted server last recorded. */
+  Map<String, Event> latestEvents(String type);
 
   void addCredential(Credential c);
 

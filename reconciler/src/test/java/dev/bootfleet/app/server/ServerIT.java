@@ -58,7 +58,7 @@ class ServerIT {
   void launch(String repo, Duration longPoll) throws Exception {
     server = new ReconcilerServer(new ReconcilerServer.Config(repo, "main", "", "127.0.0.1", 0, tmp.resolve("data"),
         Duration.ofHours(1), Duration.ZERO, longPoll, Duration.ofSeconds(900),
-        ServerHarness.SECRET.getBytes(StandardCharsets.UTF_8)), line -> System.err.println("[server] " + line));
+        ServerHarness.SECRET.getBytes(StandardCharsets.UTF_8), null), line -> System.err.println("[server] " + line));
     int port = server.start();
     h.base = "http://127.0.0.1:" + port;
   }

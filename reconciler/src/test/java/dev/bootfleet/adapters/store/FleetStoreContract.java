@@ -1,0 +1,116 @@
+package dev.bootfleet.adapters.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bootfleet.core.port.FleetStore;
+import dev.bootfleet.core.port.FleetStore.Credential;
+import dev.bootfleet.core.server.StatusReport;
+import dev.bootfleet.core.server.Tokens;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What every engine of the store must do, run on each for real (H2 in {@link SqlFleetStoreTest}, PostgreSQL
+ * in {@link SqlFleetStorePostgresTest}): migrations, revisions, reports, the timeline, and how a
+ * credential exchange burns its token. Each test has a new, empty database.
+ */
+abstract class FleetStoreContract {
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** Opens this test's store: the same database on each call, migrated when new. */
+  abstract FleetStore open();
+
+  /** The migrations Flyway recorded as applied in this test's database, in order. */
+  abstract List<String> appliedMigrations();
+
+  @Test
+  void open_migratesOnce_andAgainIsANoOp() {
+    try (FleetStore s = open()) {
+      assertThat(s.reachable()).isTrue();
+    }
+    try (FleetStore s = open()) {
+      assertThat(s.revisions(10)).isEmpty();
+    }
+    assertThat(appliedMigrations()).containsExactly("1");
+  }
+
+  @Test
+  void events_newestFirst_perHostAndLimited() {
+    try (FleetStore s = open()) {
+      s.addEvents(List.of(
+          new FleetStore.Event("web-01", "main@sha1:1", "status", "first", T0),
+          new FleetStore.Event("db-01", "main@sha1:1", "status", "other host", T0),
+          new FleetStore.Event("web-01", "main@sha1:2", "target", "second ü", T0.plusSeconds(1)),
+          new FleetStore.Event("web-01", "main@sha1:2", "status", "x".repeat(5000), T0.plusSeconds(2))));
+      s.addEvents(List.of());
+    }
+    try (FleetStore s = open()) {
+      var events = s.events("web-01", 2);
+      assertThat(events).extracting(FleetStore.Event::type).containsExactly("status", "target");
+      assertThat(events.get(0).message()).hasSize(EventRepository.MAX_MESSAGE);
+      assertThat(events.get(1)).isEqualTo(new FleetStore.Event("web-01", "main@sha1:2", "target", "second ü",
+          T0.plusSeconds(1)));
+      assertThat(s.events("db-01", 10)).hasSize(1);
+      assertThat(s.events("none", 10)).isEmpty();
+      assertThat(s.latestEvents("status")).containsOnlyKeys("db-01", "web-01");
+      assertThat(s.latestEvents("status").get("web-01").at()).isEqualTo(T0.plusSeconds(2));
+      assertThat(s.latestEvents("target")).containsOnlyKeys("web-01");
+      assertThat(s.latestEvents("target").get("web-01").message()).isEqualTo("second ü");
+    }
+  }
+
+  @Test
+  void reports_areThere_afterTheStoreIsOpenedAgain() {
+    try (FleetStore s = open()) {
+      s.saveReport(new StatusReport("web-01", "{\"a\":1}", null, null), T0);
+      s.saveReport(new StatusReport("web-01", "{\"a\":2}", "{\"e\":1}", null), T0.plusSeconds(1));
+      s.saveReport(new StatusReport("db-01", "{\"b\":1}", null, "{\"kind\":\"AgentReport\"}"), T0);
+      s.recordRevision(new FleetStore.Revision("main@sha1:1", FleetStore.Revision.SERVED, List.of(), T0));
+      s.recordRevision(new FleetStore.Revision("main@sha1:2", FleetStore.Revision.STALLED, List.of("a: x", "b: y"), T0));
+    }
+    try (FleetStore s = open()) {
+      var reports = s.reports();
+      assertThat(reports).containsOnlyKeys("db-01", "web-01");
+      assertThat(reports.get("web-01").report()).isEqualTo(new StatusReport("web-01", "{\"a\":2}", "{\"e\":1}", null));
+      assertThat(reports.get("web-01").at()).isEqualTo(T0.plusSeconds(1));
+      assertThat(s.servedRevision().orElseThrow().revision()).isEqualTo("main@sha1:1");
+      assertThat(s.revisions(10).get(0).errors()).containsExactly("a: x", "b: y");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "the right host in time, web-01, 60, true",
+      "another host, db-01, 60, false",
+      "an expired enrollment, web-01, -1, false"})
+  void exchange_burnsTheEnrollment_onlyForItsHostInTime(String what, String host, long ttl, boolean ok) {
+    try (FleetStore s = open()) {
+      s.addCredential(new Credential("e".repeat(64), Tokens.Kind.ENROLLMENT, "web-01", T0.plusSeconds(ttl), T0));
+      Credential own = new Credential("h".repeat(64), Tokens.Kind.HOST, host, null, T0);
+      assertThat(s.exchange("e".repeat(64), own, T0)).isEqualTo(ok);
+      assertThat(s.credential("h".repeat(64)).isPresent()).isEqualTo(ok);
+      assertThat(s.credential("e".repeat(64)).isPresent()).isEqualTo(!ok);
+      // once burnt, never again
+      assertThat(s.exchange("e".repeat(64), new Credential("i".repeat(64), Tokens.Kind.HOST, host, null, T0), T0))
+          .isFalse();
+    }
+  }
+
+  @Test
+  void revokeHost_removesItsCredentials_andNoOneElses() {
+    try (FleetStore s = open()) {
+      assertThat(s.hasOperator()).isFalse();
+      s.addCredential(new Credential("o".repeat(64), Tokens.Kind.OPERATOR, null, null, T0));
+      s.addCredential(new Credential("a".repeat(64), Tokens.Kind.HOST, "web-01", null, T0));
+      s.addCredential(new Credential("b".repeat(64), Tokens.Kind.HOST, "web-02", null, T0));
+      assertThat(s.revokeHost("web-01")).isEqualTo(1);
+      assertThat(s.credential("a".repeat(64))).isEmpty();
+      assertThat(s.credential("b".repeat(64))).isPresent();
+      assertThat(s.hasOperator()).isTrue();
+      assertThat(s.reachable()).isTrue();
+    }
+  }
+}

@@ -34,7 +34,10 @@ class ServerDurabilityIT {
 
   @AfterEach
   void stopAll() {
-    started.forEach(Process::destroyForcibly);
+    for (Process p : started) { // the launcher's own children too, should it leave any
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
   }
 
   Process serve(ServerHarness h, int port) throws IOException {

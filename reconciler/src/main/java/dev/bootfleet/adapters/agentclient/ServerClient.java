@@ -62,6 +62,7 @@ public final class ServerClient {
   private final Path tokenFile;
   private final HttpClient http;
   private final Duration timeout;
+  private final Duration connectTimeout;
 
   /**
    * @param base the server's base URL (no credentials in it: the agent's configuration refuses them)
@@ -73,6 +74,7 @@ public final class ServerClient {
     this.base = URI.create(base.toString().replaceAll("/+$", ""));
     this.tokenFile = tokenFile;
     this.timeout = timeout;
+    this.connectTimeout = connectTimeout;
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1);
     if (caFile != null) {
@@ -152,9 +154,22 @@ public final class ServerClient {
       if (e.getMessage() != null && e.getMessage().startsWith(describe())) {
         throw e;
       }
-      throw new IOException(describe() + " is unreachable: " + Text.oneLine(e.getMessage(),
-          e.getClass().getSimpleName()), e);
+      throw new IOException(describe() + " is unreachable: " + why(e), e);
     }
+  }
+
+  /** Why a request failed, in words: the JDK leaves some of its exceptions without a message. */
+  private String why(IOException e) {
+    if (e instanceof java.net.http.HttpConnectTimeoutException) {
+      return "no connection within " + connectTimeout.toSeconds() + " s";
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "no answer within " + timeout.toSeconds() + " s";
+    }
+    if (e instanceof java.net.ConnectException && e.getMessage() == null) {
+      return "connection refused";
+    }
+    return Text.oneLine(e.getMessage(), e.getClass().getSimpleName());
   }
 
   private static SSLContext trusting(Path caFile) throws IOException {

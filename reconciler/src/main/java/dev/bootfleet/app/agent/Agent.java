@@ -333,18 +333,17 @@ final class Agent {
         AtomicFiles.write(dir.resolve(config.host() + ".etc.json"), etcText.getBytes(StandardCharsets.UTF_8),
             AtomicFiles.Attributes.mode(0644));
       }
+      if (sink != ReportSink.NONE && status == null) {
+        rep.note("no status document this cycle: nothing is sent to " + source.describe());
+      }
       rep.durationMs = (System.nanoTime() - started) / 1_000_000;
       String agentText = writeAgentReport(rep);
-      if (sink != ReportSink.NONE) {
-        if (status == null) {
-          rep.note("no status document this cycle: nothing sent to the server");
-        } else {
-          try {
-            sink.send(config.host(), status, etcText, agentText);
-          } catch (IOException e) {
-            rep.problem(Text.oneLine(e.getMessage(), "the report was not sent"));
-            writeAgentReport(rep); // the report folder says that the server did not get it
-          }
+      if (sink != ReportSink.NONE && status != null) {
+        try {
+          sink.send(config.host(), status, etcText, agentText);
+        } catch (IOException e) {
+          rep.problem(Text.oneLine(e.getMessage(), "the report was not sent"));
+          writeAgentReport(rep); // the report folder says that the server did not get it
         }
       }
     } catch (IOException e) {

@@ -173,6 +173,60 @@ class ServerDesiredStateTest {
   }
 
   @Test
+  void fetch_overHttps_trustsTheCaFile_andNothingElse() throws Exception {
+    Path keys = tmp.resolve("server.p12");
+    Path ca = tmp.resolve("ca.pem");
+    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+    run(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=127.0.0.1",
+        "-ext", "san=ip:127.0.0.1", "-validity", "2", "-keystore", keys.toString(), "-storepass", "changeit");
+    run(keytool.toString(), "-exportcert", "-rfc", "-alias", "server", "-keystore", keys.toString(), "-storepass",
+        "changeit", "-file", ca.toString());
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keys)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+    kmf.init(ks, "changeit".toCharArray());
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(kmf.getKeyManagers(), null, null);
+    com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+    https.createContext("/", ex -> {
+      byte[] b = body.getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(b);
+      }
+    });
+    https.start();
+    try {
+      URI url = URI.create("https://127.0.0.1:" + https.getAddress().getPort());
+      ServerClient trusting = new ServerClient(url, tokenFile, ca, Duration.ofSeconds(5), Duration.ofSeconds(10));
+      assertThat(new ServerDesiredState(trusting).fetch("web-01").host().name()).isEqualTo("web-01");
+
+      ServerClient system = new ServerClient(url, tokenFile, null, Duration.ofSeconds(5), Duration.ofSeconds(10));
+      assertThatThrownBy(() -> new ServerDesiredState(system).fetch("web-01")).isInstanceOf(IOException.class)
+          .hasMessageStartingWith(system.describe() + " is unreachable: ");
+    } finally {
+      https.stop(0);
+    }
+  }
+
+  @Test
+  void client_caFileThatIsNotPem_isOneLineNamingIt() throws Exception {
+    Path ca = Files.writeString(tmp.resolve("ca.pem"), "not a certificate\n");
+    assertThatThrownBy(() -> new ServerClient(URI.create("https://127.0.0.1:1"), tokenFile, ca, Duration.ofSeconds(1),
+        Duration.ofSeconds(1))).isInstanceOf(IOException.class).hasMessageStartingWith(ca + ": ");
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+  }
+
+  @Test
   void send_triesAgainAfterEachPause_thenGivesUpInOneLine() {
     status = 503;
     body = "{\"detail\": \"store unavailable\"}";

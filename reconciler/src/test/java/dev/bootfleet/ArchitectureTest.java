@@ -51,6 +51,14 @@ class ArchitectureTest {
       .because("the HTTP adapter reaches the store through core.port.FleetStore only (ADR 0016)");
 
   @ArchTest
+  static final ArchRule agentClientStaysOnTheJdk = noClasses().that()
+      .resideInAPackage("dev.bootfleet.adapters.agentclient..")
+      .should().dependOnClassesThat().resideInAnyPackage("dev.bootfleet.adapters.http..",
+          "dev.bootfleet.adapters.store..", "org.eclipse.jetty..")
+      .because("the agent speaks to the server with the JDK's HTTP client: the server's adapters and"
+          + " frameworks never reach a host");
+
+  @ArchTest
   static final ArchRule coreTakesTheClock = noClasses().that().resideInAPackage("dev.bootfleet.core..")
       .should().callMethod(System.class, "currentTimeMillis")
       .orShould().callMethod(java.time.Instant.class, "now")

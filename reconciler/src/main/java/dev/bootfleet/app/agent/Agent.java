@@ -17,6 +17,7 @@ import dev.bootfleet.core.plan.Planner;
 import dev.bootfleet.core.port.DesiredStateSource;
 import dev.bootfleet.core.port.HostDriver;
 import dev.bootfleet.core.port.HostPower;
+import dev.bootfleet.core.port.ReportSink;
 import dev.bootfleet.core.render.EtcReportJson;
 import dev.bootfleet.core.status.Reason;
 import dev.bootfleet.core.status.SyncStatus;
@@ -52,6 +53,7 @@ final class Agent {
   private final StateStore store;
   private final Clock clock;
   private final PrintStream log;
+  private final ReportSink sink;
   private boolean firstCycle = true;
   /** The driver of this cycle. */
   private HostDriver driver;
@@ -65,6 +67,13 @@ final class Agent {
 
   Agent(AgentConfig config, DesiredStateSource source, HostDrivers drivers, EtcApplier etc, FlatpakApplier flatpak,
       RebootPolicy policy, HostPower power, StateStore store, Clock clock, PrintStream log) {
+    this(config, source, drivers, etc, flatpak, policy, power, store, clock, log, ReportSink.NONE);
+  }
+
+  /** An agent that also sends each cycle's reports to {@code sink} (the reconciler server). */
+  Agent(AgentConfig config, DesiredStateSource source, HostDrivers drivers, EtcApplier etc, FlatpakApplier flatpak,
+      RebootPolicy policy, HostPower power, StateStore store, Clock clock, PrintStream log, ReportSink sink) {
+    this.sink = sink;
     this.config = config;
     this.source = source;
     this.drivers = drivers;
@@ -289,6 +298,13 @@ final class Agent {
     }
   }
 
+  private String writeAgentReport(CycleReport rep) throws IOException {
+    String text = StateStore.JSON.writeValueAsString(rep.toJson()) + "\n";
+    AtomicFiles.write(config.reportDir().resolve(config.host() + ".agent.json"), text.getBytes(StandardCharsets.UTF_8),
+        AtomicFiles.Attributes.mode(0644));
+    return text;
+  }
+
   private void writeReports(CycleReport rep, String statusText, ObservedHost before, DesiredHost want,
       AgentState st, long started) {
     try {
@@ -310,14 +326,26 @@ final class Agent {
         AtomicFiles.write(dir.resolve(config.host() + ".json"), status.getBytes(StandardCharsets.UTF_8),
             AtomicFiles.Attributes.mode(0644));
       }
+      String etcText = null;
       if (want != null) {
         EtcApplier.Observed files = observe(want, st, quiet(rep));
-        AtomicFiles.write(dir.resolve(config.host() + ".etc.json"), EtcReportJson.render(files.report())
-            .getBytes(StandardCharsets.UTF_8), AtomicFiles.Attributes.mode(0644));
+        etcText = EtcReportJson.render(files.report());
+        AtomicFiles.write(dir.resolve(config.host() + ".etc.json"), etcText.getBytes(StandardCharsets.UTF_8),
+            AtomicFiles.Attributes.mode(0644));
+      }
+      if (sink != ReportSink.NONE && status == null) {
+        rep.note("no status document this cycle: nothing is sent to " + source.describe());
       }
       rep.durationMs = (System.nanoTime() - started) / 1_000_000;
-      AtomicFiles.write(dir.resolve(config.host() + ".agent.json"), (StateStore.JSON.writeValueAsString(rep.toJson())
-          + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.Attributes.mode(0644));
+      String agentText = writeAgentReport(rep);
+      if (sink != ReportSink.NONE && status != null) {
+        try {
+          sink.send(config.host(), status, etcText, agentText);
+        } catch (IOException e) {
+          rep.problem(Text.oneLine(e.getMessage(), "the report was not sent"));
+          writeAgentReport(rep); // the report folder says that the server did not get it
+        }
+      }
     } catch (IOException e) {
       rep.problem("cannot write reports to " + config.reportDir() + ": " + Text.oneLine(e.getMessage(), "?"));
     }

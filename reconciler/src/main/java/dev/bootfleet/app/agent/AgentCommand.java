@@ -1,6 +1,12 @@
 package dev.bootfleet.app.agent;
 
+import dev.bootfleet.adapters.agentclient.ServerClient;
+import dev.bootfleet.adapters.agentclient.ServerDesiredState;
+import dev.bootfleet.adapters.agentclient.ServerReportSink;
 import dev.bootfleet.adapters.bootc.BootcCli;
+import dev.bootfleet.adapters.fs.AtomicFiles;
+import dev.bootfleet.core.port.DesiredStateSource;
+import dev.bootfleet.core.port.ReportSink;
 import dev.bootfleet.adapters.exec.SystemPower;
 import dev.bootfleet.adapters.fleetlock.FleetLockClient;
 import dev.bootfleet.adapters.fleetlock.FleetLockCoordinator;
@@ -38,7 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
             + " files atomically, stages images with bootc switch (or rpm-ostree rebase, install, kargs, all"
             + " finalization-locked), and reboots (rpm-ostree: finalize-deployment) only inside a maintenance window"
             + " (and with a FleetLock slot when configured). Runs until stopped, or once with --once."},
-    subcommands = {AgentCommand.ClearHold.class},
+    subcommands = {AgentCommand.ClearHold.class, AgentCommand.Enroll.class},
     footer = {"", "Exit codes with --once: 0 done, 1 a problem (see the log and <host>.agent.json),"
         + " 2 the host is held or its state unknown.", "Configuration: README.md, section 'The host agent'."})
 public final class AgentCommand implements Callable<Integer> {
@@ -58,7 +64,7 @@ public final class AgentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
         StandardCharsets.UTF_8);
-    AgentConfig config = load(configFile, spec);
+    AgentConfig config = load(configFile, spec, true);
     if (config == null) {
       return 1;
     }
@@ -98,8 +104,22 @@ public final class AgentCommand implements Callable<Integer> {
   }
 
   static Agent build(AgentConfig c, PrintStream log, Clock clock) throws IOException {
-    GitDesiredState source = new GitDesiredState(c.fleet().url(), c.fleet().branch(), c.fleet().path(),
-        c.stateDir().resolve("fleet.git"));
+    return build(c, log, clock, ServerReportSink.Pause.SLEEP);
+  }
+
+  /** The agent, wired by hand; {@code pause} waits between tries to send a report (tests: at once). */
+  static Agent build(AgentConfig c, PrintStream log, Clock clock, ServerReportSink.Pause pause) throws IOException {
+    DesiredStateSource source;
+    ReportSink sink;
+    if (c.server() != null) {
+      ServerClient client = client(c.server());
+      source = new ServerDesiredState(client);
+      sink = new ServerReportSink(client, ServerReportSink.BACKOFF, pause);
+    } else {
+      source = new GitDesiredState(c.fleet().url(), c.fleet().branch(), c.fleet().path(),
+          c.stateDir().resolve("fleet.git"));
+      sink = ReportSink.NONE;
+    }
     HostDrivers drivers = new HostDrivers(new BootcCli(c.bootc(), c.bootcTimeout()),
         new RpmOstreeCli(c.rpmOstree(), c.bootcTimeout()));
     RebootCoordinator coordinator = c.reboot().fleetLock() == null ? RebootCoordinator.NONE
@@ -108,11 +128,25 @@ public final class AgentCommand implements Callable<Integer> {
     FlatpakApplier flatpak = new FlatpakApplier(new FlatpakCli(c.flatpak(), java.util.Map.of(), c.bootcTimeout()));
     return new Agent(c, source, drivers, new EtcApplier(new EtcTree(c.root()), c.localChanges()), flatpak,
         new RebootPolicy(c.reboot().windows(), coordinator), new SystemPower(c.bootIdFile(), c.reboot().command()),
-        new StateStore(c.stateDir()), clock, log);
+        new StateStore(c.stateDir()), clock, log, sink);
+  }
+
+  /** The server's client: connecting bounded to 10 s, a whole request to 30 s. */
+  static ServerClient client(AgentConfig.Server s) throws IOException {
+    return new ServerClient(s.url(), s.tokenFile(), s.caFile(), Duration.ofSeconds(10), Duration.ofSeconds(30));
   }
 
   /** Reads the configuration; prints every problem and returns null when there is one. */
   static AgentConfig load(Path file, CommandSpec spec) {
+    return load(file, spec, false);
+  }
+
+  /**
+   * Reads the configuration; prints every problem and returns null when there is one.
+   *
+   * @param needsCredential whether server.tokenFile must exist (the agent's run; not enrollment)
+   */
+  static AgentConfig load(Path file, CommandSpec spec, boolean needsCredential) {
     var err = spec.commandLine().getErr();
     String text;
     try {
@@ -129,7 +163,8 @@ public final class AgentCommand implements Callable<Integer> {
       err.println(file + ": error: cannot read: " + Text.oneLine(e.getMessage(), "?"));
       return null;
     }
-    AgentConfigParser.Result r = AgentConfigParser.parse(text, file.toString(), machineHostName());
+    AgentConfigParser.Result r = AgentConfigParser.parse(text, file.toString(), machineHostName(),
+        needsCredential ? Files::exists : p -> true);
     for (Problem p : r.problems()) {
       err.println(p.format());
     }
@@ -183,6 +218,102 @@ public final class AgentCommand implements Callable<Integer> {
         spec.commandLine().getOut().println("cleared the hold on " + ref + "; the next cycle may stage it again");
         return 0;
       }
+    }
+  }
+
+  /**
+   * {@code bootfleet agent enroll}: exchanges the one-time enrollment token {@code bootfleet host enroll}
+   * printed for this host's own credential, and writes it to {@code server.tokenFile} (mode 0600, atomically).
+   * Neither token is printed.
+   */
+  @Command(name = "enroll", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"Enroll this host with the reconciler server named in agent.yaml (server:).",
+          "Exchanges the one-time token 'bootfleet host enroll' printed for the host's own credential and writes"
+              + " it to server.tokenFile (mode 0600). Neither token is printed."})
+  static final class Enroll implements Callable<Integer> {
+    static final long MAX_TOKEN_BYTES = 4096;
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "/etc/bootfleet/agent.yaml",
+        description = "The agent's configuration file (default: ${DEFAULT-VALUE}).")
+    Path configFile;
+
+    @Option(names = "--token-file", paramLabel = "FILE", required = true,
+        description = "A file holding the one-time enrollment token (never a flag: it would show in ps).")
+    Path tokenFile;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      var err = spec.commandLine().getErr();
+      AgentConfig config = load(configFile, spec, false);
+      if (config == null) {
+        return 1;
+      }
+      if (config.server() == null) {
+        err.println(configFile + ": error: server: is not set (expected server: {url: https://<server>, tokenFile:"
+            + " /etc/bootfleet/host.token}; enrollment is for server mode)");
+        return 1;
+      }
+      String enrollment;
+      try {
+        if (Files.size(tokenFile) > MAX_TOKEN_BYTES) {
+          err.println(tokenFile + ": error: is larger than " + ByteSize.of(MAX_TOKEN_BYTES) + " (expected one token)");
+          return 1;
+        }
+        enrollment = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+      } catch (NoSuchFileException e) {
+        err.println(tokenFile + ": error: no such file (expected the enrollment token 'bootfleet host enroll'"
+            + " printed)");
+        return 1;
+      } catch (IOException e) {
+        err.println(tokenFile + ": error: cannot read: " + Text.oneLine(e.getMessage(), "?"));
+        return 1;
+      }
+      if (enrollment.isEmpty() || enrollment.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+        err.println(tokenFile + ": error: is not an enrollment token (expected the one line 'bootfleet host"
+            + " enroll' printed)");
+        return 1;
+      }
+      ServerClient client;
+      ServerClient.Response r;
+      try {
+        client = client(config.server());
+        r = client.post("/v1/hosts/" + config.host() + "/credential", "", enrollment);
+      } catch (IOException e) {
+        err.println("bootfleet: error: " + Text.oneLine(e.getMessage(), "cannot reach the server"));
+        return 1;
+      }
+      if (r.status() != 201) {
+        err.println("bootfleet: error: " + client.describe() + " refused the enrollment token in " + tokenFile
+            + ": HTTP " + r.status() + " (expected a valid, unexpired, unused token for host " + config.host()
+            + " from 'bootfleet host enroll " + config.host() + "')");
+        return 1;
+      }
+      String own;
+      try {
+        own = r.json().path("token").asString("");
+      } catch (IOException e) {
+        own = "";
+      }
+      if (own.isEmpty() || own.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+        err.println("bootfleet: error: " + client.describe() + " answered no credential (expected"
+            + " {\"token\": ...})");
+        return 1;
+      }
+      try {
+        Files.createDirectories(config.server().tokenFile().getParent());
+        AtomicFiles.write(config.server().tokenFile(), (own + "\n").getBytes(StandardCharsets.UTF_8),
+            AtomicFiles.Attributes.mode(0600));
+      } catch (IOException e) {
+        err.println("bootfleet: error: " + Text.oneLine(e.getMessage(), "cannot write "
+            + config.server().tokenFile()));
+        return 1;
+      }
+      spec.commandLine().getOut().println("enrolled " + config.host() + " with " + client.describe()
+          + "; its credential is in " + config.server().tokenFile() + " (mode 0600)");
+      return 0;
     }
   }
 }

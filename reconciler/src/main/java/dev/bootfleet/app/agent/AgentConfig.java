@@ -11,7 +11,7 @@ import java.util.List;
  * field and default is documented in README.md ("The host agent").
  *
  * @param host this host's name in the fleet repository
- * @param fleet where the desired state comes from
+ * @param fleet where the desired state comes from in standalone GitOps, or null with {@code server}
  * @param interval time between cycles (a tenth of it is added at random as jitter)
  * @param stateDir what the agent remembers: state.json, the fleet clone
  * @param root where /etc lives ({@code /} on a host)
@@ -25,15 +25,25 @@ import java.util.List;
  *     bounds its calls too)
  * @param flatpak the flatpak command and any leading arguments (hosts whose manifest lists Flatpaks;
  *     {@code bootcTimeout} bounds its calls too)
+ * @param server the reconciler server the desired state comes from and reports go to, or null with {@code fleet}
  */
 record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
     Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot,
-    List<String> rpmOstree, List<String> flatpak) {
+    List<String> rpmOstree, List<String> flatpak, Server server) {
 
   public static final Path DEFAULT_FILE = Path.of("/etc/bootfleet/agent.yaml");
 
   /** The fleet repository: standalone GitOps. */
   public record Fleet(String url, String branch, String path) {}
+
+  /**
+   * The reconciler server (README, "The agent in server mode").
+   *
+   * @param url the server's base URL, without credentials
+   * @param tokenFile the host's own credential, written by {@code bootfleet agent enroll}
+   * @param caFile PEM certificates to trust for an https URL, or null for the system's
+   */
+  public record Server(java.net.URI url, Path tokenFile, Path caFile) {}
 
   /** Managed files changed on the host: {@code overwrite} them with Git's content (default) or {@code keep} them. */
   public enum LocalChanges {
@@ -71,6 +81,14 @@ record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, P
   public AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
       Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot) {
     this(host, fleet, interval, stateDir, root, bootc, bootcTimeout, reportDir, bootIdFile, localChanges, reboot,
-        DEFAULT_RPM_OSTREE, DEFAULT_FLATPAK);
+        DEFAULT_RPM_OSTREE, DEFAULT_FLATPAK, null);
+  }
+
+  /** Standalone GitOps with rpm-ostree and flatpak where the file says. */
+  public AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
+      Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot,
+      List<String> rpmOstree, List<String> flatpak) {
+    this(host, fleet, interval, stateDir, root, bootc, bootcTimeout, reportDir, bootIdFile, localChanges, reboot,
+        rpmOstree, flatpak, null);
   }
 }

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 final class AgentConfigParser {
   private static final Pattern HHMM = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
-  private static final Set<String> TOP = Set.of("host", "fleet", "interval", "stateDir", "root", "bootc",
+  private static final Set<String> TOP = Set.of("host", "fleet", "server", "interval", "stateDir", "root", "bootc",
       "rpmOstree", "flatpak", "bootcTimeout", "reportDir", "bootIdFile", "etc", "reboot");
 
   /** The configuration, or the problems that prevent one (in the order of the file, as a reader fixes them). */
@@ -44,10 +44,12 @@ final class AgentConfigParser {
   }
 
   private final String file;
+  private final java.util.function.Predicate<Path> credentialExists;
   private final List<Problem> problems = new ArrayList<>();
 
-  private AgentConfigParser(String file) {
+  private AgentConfigParser(String file, java.util.function.Predicate<Path> credentialExists) {
     this.file = file;
+    this.credentialExists = credentialExists;
   }
 
   /**
@@ -56,7 +58,16 @@ final class AgentConfigParser {
    * @param defaultHost the host name to use when the file names none (the machine's host name)
    */
   public static Result parse(String text, String file, String defaultHost) {
-    return new AgentConfigParser(file).read(text, defaultHost);
+    return parse(text, file, defaultHost, p -> true);
+  }
+
+  /**
+   * Parses the text of a configuration file, and checks that {@code server.tokenFile} exists (the agent
+   * needs its credential; enrollment, which writes it, does not).
+   */
+  public static Result parse(String text, String file, String defaultHost,
+      java.util.function.Predicate<Path> credentialExists) {
+    return new AgentConfigParser(file, credentialExists).read(text, defaultHost);
   }
 
   private Result read(String text, String defaultHost) {
@@ -84,7 +95,18 @@ final class AgentConfigParser {
       error(root.get("host").pos(), "host", Quote.of(host) + " is not a host name (expected a DNS-1123 name"
           + " such as web-01)");
     }
-    AgentConfig.Fleet fleet = fleet(root);
+    AgentConfig.Fleet fleet = null;
+    AgentConfig.Server server = null;
+    if (root.get("server") == null) {
+      fleet = fleet(root);
+    } else if (root.get("fleet") == null) {
+      server = server(root);
+    } else {
+      error(root.entries().get("server").keyPos(), "server", "is set beside fleet: (expected exactly one: fleet: for"
+          + " standalone GitOps, or server: for a reconciler server)");
+      server(root);
+      fleet(root);
+    }
     Duration interval = seconds(root, "interval", 300, 10, 86400);
     Path stateDir = path(root, "stateDir", "/var/lib/bootfleet");
     Path rootDir = path(root, "root", "/");
@@ -112,13 +134,14 @@ final class AgentConfigParser {
       return new Result(null, problems);
     }
     return new Result(new AgentConfig(host, fleet, interval, stateDir, rootDir, bootc, bootcTimeout, reportDir,
-        bootIdFile, local, reboot, rpmOstree, flatpak), problems);
+        bootIdFile, local, reboot, rpmOstree, flatpak, server), problems);
   }
 
   private AgentConfig.Fleet fleet(YMap root) {
     YMap f = map(root, "fleet", "");
     if (f == null) {
-      error(root.pos(), "fleet", "is missing (expected fleet: {url: <Git URL>, branch: main})");
+      error(root.pos(), "fleet", "is missing (expected fleet: {url: <Git URL>, branch: main}, or server: {url:"
+          + " https://<server>, tokenFile: /etc/bootfleet/host.token})");
       return null;
     }
     unknownKeys(f, "fleet.", Set.of("url", "branch", "path"));
@@ -137,6 +160,47 @@ final class AgentConfigParser {
           + " repository)");
     }
     return new AgentConfig.Fleet(url, branch, path);
+  }
+
+  private AgentConfig.Server server(YMap root) {
+    YMap s = map(root, "server", "");
+    if (s == null) {
+      if (isNull(root.get("server"))) {
+        error(root.get("server").pos(), "server", "is empty (expected server: {url: https://<server>, tokenFile:"
+            + " /etc/bootfleet/host.token})");
+      }
+      return null;
+    }
+    unknownKeys(s, "server.", Set.of("url", "tokenFile", "caFile"));
+    String url = text(s, "url", "server.", null);
+    URI uri = null;
+    if (url == null) {
+      error(s.pos(), "server.url", "is missing (expected the reconciler server's base URL, e.g. https://bootfleet.example:8443)");
+    } else {
+      try {
+        uri = URI.create(url);
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+          throw new IllegalArgumentException("no http(s) scheme");
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+          error(s.get("url").pos(), "server.url", "has a user, query or fragment (expected a base URL such as"
+              + " https://bootfleet.example:8443; the credential goes in server.tokenFile)");
+          uri = null;
+        }
+      } catch (IllegalArgumentException e) {
+        error(s.get("url").pos(), "server.url", Quote.of(url) + " is not an http(s) URL (expected e.g."
+            + " https://bootfleet.example:8443)");
+      }
+    }
+    Path token = path(s, "tokenFile", "/etc/bootfleet/host.token", "server.");
+    if (!credentialExists.test(token)) {
+      error(s.get("tokenFile") == null ? s.pos() : s.get("tokenFile").pos(), "server.tokenFile", Quote.of(token.toString())
+          + " does not exist (expected the host's credential; write it with bootfleet agent enroll --config FILE"
+          + " --token-file ENROLLMENT_TOKEN_FILE)");
+    }
+    Path ca = s.get("caFile") == null || isNull(s.get("caFile")) ? null : path(s, "caFile", "/etc/bootfleet/ca.pem",
+        "server.");
+    return uri == null ? null : new AgentConfig.Server(uri, token, ca);
   }
 
   private AgentConfig.Reboot reboot(YMap root, String host) {
@@ -315,9 +379,13 @@ final class AgentConfigParser {
   }
 
   private Path path(YMap m, String key, String dflt) {
-    String v = text(m, key, "", dflt);
+    return path(m, key, dflt, "");
+  }
+
+  private Path path(YMap m, String key, String dflt, String prefix) {
+    String v = text(m, key, prefix, dflt);
     if (!v.startsWith("/")) {
-      error(m.get(key).pos(), key, Quote.of(v) + " is not an absolute path (expected e.g. " + dflt + ")");
+      error(m.get(key).pos(), prefix + key, Quote.of(v) + " is not an absolute path (expected e.g. " + dflt + ")");
       return Path.of(dflt);
     }
     return Path.of(v);

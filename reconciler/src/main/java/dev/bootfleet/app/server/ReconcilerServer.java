@@ -29,7 +29,7 @@ import org.quartz.impl.StdSchedulerFactory;
  * beside it, the service, the Quartz schedule and the HTTP API. {@link #start} returns once the API
  * listens; the first fetch runs at once on the schedule's thread.
  */
-final class ReconcilerServer implements AutoCloseable {
+public final class ReconcilerServer implements AutoCloseable {
   static final String OPERATOR_TOKEN = "operator.token";
   private static final JobKey JOB = JobKey.jobKey("git-poll");
   /**

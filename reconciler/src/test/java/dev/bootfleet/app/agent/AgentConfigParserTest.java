@@ -107,7 +107,7 @@ class AgentConfigParserTest {
         "agent.yaml:4:8: error: bootc: \"/usr/bin/bootc --verbose\" is not one program (expected a path, or a list such"
             + " as [systemctl, reboot]; no shell is used)",
         "agent.yaml:5:1: error: colour: is not a setting (expected one of bootIdFile, bootc, bootcTimeout, etc,"
-            + " flatpak, fleet, host, interval, reboot, reportDir, root, rpmOstree, stateDir)",
+            + " flatpak, fleet, host, interval, reboot, reportDir, root, rpmOstree, server, stateDir)",
         "agent.yaml:6:21: error: etc.localChanges: \"merge\" is not a policy (expected overwrite or keep)",
         "agent.yaml:8:13: error: reboot.timeZone: \"Mars/Olympus\" is not a time zone (expected an IANA name such as"
             + " Europe/Berlin, UTC or localtime)",
@@ -143,5 +143,53 @@ class AgentConfigParserTest {
   void fleetBranch_withASlash_isFine() {
     assertThat(AgentConfigParser.parse("fleet: {url: /srv/fleet.git, branch: release/42}\n", "agent.yaml", "web-01")
         .problems()).isEmpty();
+  }
+
+  @Test
+  void serverForm_readsUrlCredentialAndCa_insteadOfFleet() {
+    AgentConfigParser.Result r = AgentConfigParser.parse("""
+        host: web-01
+        server:
+          url: https://bootfleet.example:8443
+          tokenFile: /etc/bootfleet/host.token
+          caFile: /etc/bootfleet/ca.pem
+        """, "agent.yaml", null, p -> true);
+
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.config().fleet()).isNull();
+    assertThat(r.config().server()).isEqualTo(new AgentConfig.Server(URI.create("https://bootfleet.example:8443"),
+        Path.of("/etc/bootfleet/host.token"), Path.of("/etc/bootfleet/ca.pem")));
+    assertThat(AgentConfigParser.parse("server: {url: \"http://127.0.0.1:8080\"}\n", "agent.yaml", "web-01")
+        .config().server()).isEqualTo(new AgentConfig.Server(URI.create("http://127.0.0.1:8080"),
+            Path.of("/etc/bootfleet/host.token"), null));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+      fleet: {url: /srv/fleet.git}\\nserver: {url: "https://s.example"}   | agent.yaml:2:1: error: server: is set beside fleet: (expected exactly one: fleet: for standalone GitOps, or server: for a reconciler server)
+      interval: 60                                                    | agent.yaml:1:1: error: fleet: is missing (expected fleet: {url: <Git URL>, branch: main}, or server: {url: https://<server>, tokenFile: /etc/bootfleet/host.token})
+      server: {tokenFile: /t}                                         | agent.yaml:1:9: error: server.url: is missing (expected the reconciler server's base URL, e.g. https://bootfleet.example:8443)
+      server: {url: "ftp://s.example", tokenFile: /t}                 | agent.yaml:1:15: error: server.url: "ftp://s.example" is not an http(s) URL (expected e.g. https://bootfleet.example:8443)
+      server: {url: "https://u:p@s.example", tokenFile: /t}           | agent.yaml:1:15: error: server.url: has a user, query or fragment (expected a base URL such as https://bootfleet.example:8443; the credential goes in server.tokenFile)
+      server: {url: "https://s.example", tokenFile: host.token}       | agent.yaml:1:47: error: server.tokenFile: "host.token" is not an absolute path (expected e.g. /etc/bootfleet/host.token)
+      server: {url: "https://s.example", token: abc}                  | agent.yaml:1:36: error: server.token: is not a setting (expected one of caFile, tokenFile, url)
+      server: {url: "https://s.example", tokenFile: /gone/host.token} | agent.yaml:1:47: error: server.tokenFile: "/gone/host.token" does not exist (expected the host's credential; write it with bootfleet agent enroll --config FILE --token-file ENROLLMENT_TOKEN_FILE)
+      server: https://s.example                                       | agent.yaml:1:9: error: server: is a string (expected a mapping)
+      """)
+  void serverForm_badInput_isOneLineOnItsPlace(String yaml, String expected) {
+    var r = AgentConfigParser.parse(yaml.replace("\\n", "\n") + "\n", "agent.yaml", "web-01",
+        p -> !p.startsWith("/gone"));
+    assertThat(r.config()).isNull();
+    assertThat(r.problems()).extracting(Problem::format).contains(expected);
+  }
+
+  @Test
+  void serverForm_reportsEveryProblemAtOnce() {
+    var r = AgentConfigParser.parse("""
+        server: {url: "ftp://x", tokenFile: rel, caFile: rel.pem}
+        interval: 1
+        """, "agent.yaml", "web-01", p -> true);
+    assertThat(r.problems()).extracting(Problem::format).hasSize(4)
+        .allMatch(l -> l.startsWith("agent.yaml:"));
   }
 }

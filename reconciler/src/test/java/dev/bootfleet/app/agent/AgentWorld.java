@@ -156,6 +156,22 @@ final class AgentWorld implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Starts the agent in server mode: the configuration of {@link #config} with {@code server} (YAML lines)
+   * in place of {@code fleet:}; a report is tried again at once, without the backoff's pauses.
+   */
+  AgentWorld startServer(String reboot, String server) throws Exception {
+    String fleet = "fleet:\n  url: " + repo + "\n  branch: main\n";
+    String text = config(reboot, "");
+    assertThat(text).contains(fleet);
+    text = text.replace(fleet, "server:\n" + server.indent(2));
+    Files.writeString(base.resolve("agent.yaml"), text);
+    AgentConfigParser.Result r = AgentConfigParser.parse(text, "agent.yaml", null);
+    assertThat(r.problems()).extracting(Problem::format).isEmpty();
+    agent = AgentCommand.build(r.config(), new PrintStream(log, true, StandardCharsets.UTF_8), clock, d -> {});
+    return this;
+  }
+
   CycleReport cycle() throws IOException {
     return agent.cycle();
   }

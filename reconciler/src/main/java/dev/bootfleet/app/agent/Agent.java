@@ -39,8 +39,10 @@ import java.util.List;
  * plan (files first, then the OS changes, the reboot last and only under the reboot policy), and writes
  * its reports. What to do after a boot, when a host is held and when a reboot may be asked for are
  * {@link HostLifecycle}'s pure decisions; this class carries them out through its ports ({@link
- * HostDriver}, {@link HostPower}, the reboot policy's coordinator). On rpm-ostree hosts every OS change is staged finalization-locked, and the reboot is
- * {@code rpm-ostree finalize-deployment}. See docs/adr/0006-host-agent.md and README, "rpm-ostree hosts".
+ * HostDriver}, {@link HostPower}, the reboot policy's coordinator). On rpm-ostree hosts every OS change
+ * is staged finalization-locked, and the reboot is {@code rpm-ostree finalize-deployment}. See
+ * docs/adr/0006-host-agent.md, docs/adr/0012-host-lifecycle-and-status-vocabulary.md and README,
+ * "rpm-ostree hosts".
  */
 final class Agent {
   private final AgentConfig config;
@@ -265,8 +267,8 @@ final class Agent {
       return o;
     }
     EtcReport r = o.report();
-    EtcReport withHost = new EtcReport(r.host(), r.files(), kargs == null ? r.kargs() : kargs, apps, r.notFiles());
-    return new EtcApplier.Observed(withHost, o.localChanges());
+    EtcReport all = new EtcReport(r.host(), r.files(), kargs == null ? r.kargs() : kargs, apps, r.notFiles());
+    return new EtcApplier.Observed(all, o.localChanges());
   }
 
   /** This host's plan from what it reports and what the agent observed of /etc and Flatpaks. */

@@ -116,7 +116,8 @@ class ServerIT {
     String web01 = h.hostToken(operator, "web-01");
     String db01 = h.hostToken(operator, "db-01");
     // web-01 from the example's documents; db-01 from a bootc fixture (YAML, sent as JSON)
-    String fixture = Files.readString(Example.projectRoot().resolve("reconciler/src/test/resources/fixtures/bootc/spec-booted-pinned.yaml"));
+    String fixture = Files.readString(Example.projectRoot()
+        .resolve("reconciler/src/test/resources/fixtures/bootc/spec-booted-pinned.yaml"));
     String fixtureJson = ServerHarness.JSON.writeValueAsString(new Load(LoadSettings.builder().build()).loadFromString(fixture));
     assertThat(h.post("/v1/hosts/web-01/status", web01, ServerHarness.report("web-01")).statusCode()).isEqualTo(204);
     var r = h.post("/v1/hosts/db-01/status", db01, "{\"status\": " + fixtureJson + ", \"agent\": {\"kind\": \"AgentReport\","

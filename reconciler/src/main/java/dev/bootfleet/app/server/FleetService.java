@@ -75,6 +75,7 @@ final class FleetService implements Backend {
     this.metrics = metrics;
     this.log = log;
     this.replanner = new Replanner(clock);
+    metrics.hosts(this::shownCounts);
   }
 
   /** Reads the stored reports (they were checked when they came in) and each host's last recorded status. */
@@ -181,9 +182,18 @@ final class FleetService implements Backend {
     }
     store.addEvents(events);
     events.forEach(e -> recordedStatus.put(e.host(), e.message()));
+  }
+
+  /** The hosts by status as {@link #hosts()} shows them: a host silent past the stale time is unknown. */
+  private Map<SyncStatus, Integer> shownCounts() {
+    Instant now = clock.instant();
     Map<SyncStatus, Integer> counts = new EnumMap<>(SyncStatus.class);
-    r.state().hosts().values().forEach(e -> counts.merge((SyncStatus) e.plan().status(), 1, Integer::sum));
-    metrics.hosts(counts);
+    state.hosts().forEach((name, e) -> {
+      FleetStore.StoredReport r = reports.get(name);
+      counts.merge((SyncStatus) HostView.shown(e.plan(), r == null ? null : r.at(), now, stale).status(), 1,
+          Integer::sum);
+    });
+    return counts;
   }
 
   @Override

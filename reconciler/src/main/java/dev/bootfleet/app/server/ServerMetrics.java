@@ -11,8 +11,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ServerMetrics {
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Map<SyncStatus, AtomicInteger> hosts = new EnumMap<>(SyncStatus.class);
+  /** The hosts by status as {@code /v1/hosts} shows them (silent hosts unknown); set by the service. */
+  private volatile Supplier<Map<SyncStatus, Integer>> hosts = Map::of;
   private final AtomicInteger stalled = new AtomicInteger();
   final Timer reconcile;
   final Counter fetchErrors;
@@ -31,10 +32,8 @@ final class ServerMetrics {
 
   ServerMetrics() {
     for (SyncStatus s : SyncStatus.values()) {
-      AtomicInteger n = new AtomicInteger();
-      hosts.put(s, n);
-      Gauge.builder("bootfleet.hosts", n, AtomicInteger::get).tag("status", s.id())
-          .description("Hosts of the served revision by status").register(registry);
+      Gauge.builder("bootfleet.hosts", () -> hosts.get().getOrDefault(s, 0)).tag("status", s.id())
+          .description("Hosts of the served revision by status, as /v1/hosts shows them").register(registry);
     }
     Gauge.builder("bootfleet.revision.stalled", stalled, AtomicInteger::get)
         .description("1 while the newest fetched revision has errors and is not served").register(registry);
@@ -49,8 +48,9 @@ final class ServerMetrics {
     new ProcessorMetrics().bindTo(registry);
   }
 
-  void hosts(Map<SyncStatus, Integer> counts) {
-    hosts.forEach((s, n) -> n.set(counts.getOrDefault(s, 0)));
+  /** Where the hosts' counts come from: read at each scrape, so a host that fell silent counts as unknown. */
+  void hosts(Supplier<Map<SyncStatus, Integer>> counts) {
+    hosts = counts;
   }
 
   void stalled(boolean yes) {

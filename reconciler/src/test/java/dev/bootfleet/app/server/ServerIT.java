@@ -47,6 +47,9 @@ class ServerIT {
   ReconcilerServer server;
   String operator;
 
+  /** How long a host may be silent before it is shown unknown; a test may shorten it before start. */
+  Duration stale = Duration.ofSeconds(900);
+
   void start(Duration longPoll) throws Exception {
     h = new ServerHarness(tmp);
     launch(h.url(), longPoll);
@@ -57,7 +60,7 @@ class ServerIT {
   /** Starts a server on the data folder (a second call: a restart on the same data). */
   void launch(String repo, Duration longPoll) throws Exception {
     server = new ReconcilerServer(new ReconcilerServer.Config(repo, "main", "", "127.0.0.1", 0, tmp.resolve("data"),
-        Duration.ofHours(1), Duration.ZERO, longPoll, Duration.ofSeconds(900),
+        Duration.ofHours(1), Duration.ZERO, longPoll, stale,
         ServerHarness.SECRET.getBytes(StandardCharsets.UTF_8), null), line -> System.err.println("[server] " + line));
     int port = server.start();
     h.base = "http://127.0.0.1:" + port;
@@ -95,6 +98,28 @@ class ServerIT {
 
     assertThat(h.send(h.req("/v1/hosts/web-01/credential", operator).DELETE()).statusCode()).isEqualTo(204);
     assertProblem(h.get("/v1/hosts/web-01/target", web01), 401);
+  }
+
+  @Test
+  void hostsGauge_countsWhatHostsShows_aSilentHostUnknown() throws Exception {
+    stale = Duration.ofMillis(1); // every report is old by the time anyone looks
+    start(Duration.ofSeconds(60));
+    String web01 = h.hostToken(operator, "web-01");
+    assertThat(h.post("/v1/hosts/web-01/status", web01, ServerHarness.report("web-01")).statusCode()).isEqualTo(204);
+    // Bounded wait, not a sleep: the clock ticks in milliseconds, so the report may still be fresh at first.
+    ServerHarness.await("web-01's report older than the stale time", Duration.ofSeconds(10), () -> call(() ->
+        find(json(h.get("/v1/hosts", operator)).get("hosts"), "web-01").get("status").asString().equals("unknown")));
+    JsonNode hosts = json(h.get("/v1/hosts", operator)).get("hosts");
+    assertThat(find(hosts, "web-01").get("lastReport").isNull()).isFalse();
+
+    java.util.Map<String, Integer> shown = new java.util.TreeMap<>();
+    hosts.forEach(x -> shown.merge(x.get("status").asString(), 1, Integer::sum));
+    String metrics = h.get("/metrics", null).body();
+    assertThat(shown).containsOnlyKeys("unknown"); // web-01 reported, but too long ago: never in sync
+    for (String status : List.of("in-sync", "drifted", "held", "unknown")) {
+      assertThat(metrics).as(status).contains("bootfleet_hosts{status=\"" + status + "\"} "
+          + shown.getOrDefault(status, 0) + ".0");
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.bootfleet.core.manifest.Fleet;
 import dev.bootfleet.core.manifest.FleetLoader;
 import dev.bootfleet.core.text.Text;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
@@ -39,7 +40,7 @@ public final class FleetMirror {
 
   /** For logs: the URL without a password, the branch and the folder. */
   public String describe() {
-    return "git " + GitDesiredState.redact(url) + " branch " + branch + (subpath.isEmpty() ? "" : " folder " + subpath);
+    return "git " + redact(url) + " branch " + branch + (subpath.isEmpty() ? "" : " folder " + subpath);
   }
 
   private String tracking() {
@@ -87,9 +88,22 @@ public final class FleetMirror {
     return aside;
   }
 
+  /** The URL without a password, for logs. */
+  static String redact(String url) {
+    try {
+      URI u = URI.create(url);
+      if (u.getUserInfo() != null) {
+        return url.replace(u.getRawUserInfo() + "@", "***@");
+      }
+    } catch (IllegalArgumentException e) {
+      // scp-like user@host:path has no password to hide
+    }
+    return url;
+  }
+
   /** JGit's message without the URL's password, should it quote the URL. */
   String scrub(String message) {
-    return message.replace(url, GitDesiredState.redact(url));
+    return message.replace(url, redact(url));
   }
 
   /** Whether a commit was ever fetched. */
@@ -138,7 +152,7 @@ public final class FleetMirror {
       new URIish(url);
     } catch (java.net.URISyntaxException e) {
       r.close();
-      throw new IOException("the fleet URL " + GitDesiredState.redact(url) + " is not a Git URL");
+      throw new IOException("the fleet URL " + redact(url) + " is not a Git URL");
     }
     return r;
   }

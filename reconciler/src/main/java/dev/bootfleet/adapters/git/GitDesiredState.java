@@ -6,7 +6,6 @@ import dev.bootfleet.core.manifest.FleetLoader;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.port.DesiredStateSource;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +22,6 @@ import dev.bootfleet.core.text.Text;
 public final class GitDesiredState implements DesiredStateSource {
   private final FleetMirror mirror;
 
-  /**
-   * @param subpath the fleet's folder inside the repository ('/'-separated, "" for the top)
-   * @param cache where the bare clone lives, e.g. {@code /var/lib/bootfleet/fleet.git}
-   */
   static {
     // The agent reads one small commit every few minutes: JGit's default caches (10 MiB of pack windows,
     // 10 MiB of delta bases) would sit in the heap between cycles for nothing.
@@ -38,6 +33,10 @@ public final class GitDesiredState implements DesiredStateSource {
     c.install();
   }
 
+  /**
+   * @param subpath the fleet's folder inside the repository ('/'-separated, "" for the top)
+   * @param cache where the bare clone lives, e.g. {@code /var/lib/bootfleet/fleet.git}
+   */
   public GitDesiredState(String url, String branch, String subpath, Path cache) {
     this.mirror = new FleetMirror(url, branch, subpath, cache);
   }
@@ -45,19 +44,6 @@ public final class GitDesiredState implements DesiredStateSource {
   @Override
   public String describe() {
     return mirror.describe();
-  }
-
-  /** The URL without a password, for logs. */
-  static String redact(String url) {
-    try {
-      URI u = URI.create(url);
-      if (u.getUserInfo() != null) {
-        return url.replace(u.getRawUserInfo() + "@", "***@");
-      }
-    } catch (IllegalArgumentException e) {
-      // scp-like user@host:path has no password to hide
-    }
-    return url;
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.bootfleet.core.port.FleetStore.StoredReport;
 import dev.bootfleet.core.server.StatusReport;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
@@ -30,9 +31,17 @@ final class ReportRepository {
 
   static Map<String, StoredReport> all(Handle h) {
     Map<String, StoredReport> out = new TreeMap<>();
-    h.createQuery(ALL).map((rs, ctx) -> new StoredReport(new StatusReport(rs.getString("host"),
-        rs.getString("status_doc"), rs.getString("etc_doc"), rs.getString("agent_doc")),
-        Instant.ofEpochMilli(rs.getLong("at_ms")))).forEach(r -> out.put(r.report().host(), r));
+    h.createQuery(ALL).map(ReportRepository::row).forEach(r -> out.put(r.report().host(), r));
     return out;
+  }
+
+  static Optional<StoredReport> one(Handle h, String host) {
+    return h.createQuery(ALL + " WHERE host = :host").bind("host", host).map(ReportRepository::row).findOne();
+  }
+
+  private static StoredReport row(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+      throws java.sql.SQLException {
+    return new StoredReport(new StatusReport(rs.getString("host"), rs.getString("status_doc"), rs.getString("etc_doc"),
+        rs.getString("agent_doc")), Instant.ofEpochMilli(rs.getLong("at_ms")));
   }
 }

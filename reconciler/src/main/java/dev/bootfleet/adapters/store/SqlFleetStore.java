@@ -21,10 +21,12 @@ import org.jdbi.v3.core.Jdbi;
  * are written to the file when it commits, before the server answers (ADR 0016).
  */
 public final class SqlFleetStore implements FleetStore {
+  private final Database db;
   private final HikariDataSource pool;
   private final Jdbi jdbi;
 
-  private SqlFleetStore(HikariDataSource pool) {
+  private SqlFleetStore(Database db, HikariDataSource pool) {
+    this.db = db;
     this.pool = pool;
     this.jdbi = Jdbi.create(pool);
   }
@@ -55,7 +57,7 @@ public final class SqlFleetStore implements FleetStore {
     c.setJdbcUrl(db.url());
     c.setUsername(db.user());
     c.setPassword(db.password());
-    c.setMaximumPoolSize(8);
+    c.setMaximumPoolSize(10); // the API's requests, and Quartz's few on PostgreSQL
     c.setPoolName("bootfleet-store");
     HikariDataSource pool;
     try {
@@ -64,7 +66,8 @@ public final class SqlFleetStore implements FleetStore {
       throw new Unavailable("cannot connect (" + firstLine(e) + ")", e);
     }
     try {
-      Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+      Flyway.configure().dataSource(pool).locations("classpath:db/migration")
+          .javaMigrations(new V2__Quartz_tables()).load().migrate();
     } catch (FlywayException e) {
       pool.close();
       throw new Unavailable("cannot migrate the store's schema (" + firstLine(e) + ")", e);
@@ -72,7 +75,22 @@ public final class SqlFleetStore implements FleetStore {
       pool.close();
       throw e;
     }
-    return new SqlFleetStore(pool);
+    return new SqlFleetStore(db, pool);
+  }
+
+  /** Whether the store is in PostgreSQL, where replicas can share it (ADR 0018). */
+  public boolean shared() {
+    return db.url().startsWith("jdbc:postgresql:");
+  }
+
+  /** The pool, for Quartz's clustered job store on the same database ({@link #shared} only). */
+  public javax.sql.DataSource dataSource() {
+    return pool;
+  }
+
+  /** How the replicas on this database tell each other of changes: LISTEN/NOTIFY, or none when embedded. */
+  public dev.bootfleet.core.port.ChangeFeed changeFeed(java.util.function.Consumer<String> log) {
+    return shared() ? new PgChangeFeed(db, jdbi, log) : dev.bootfleet.core.port.ChangeFeed.NONE;
   }
 
   /** The store cannot be opened: its message is one line for the user (the database's own words, no secret). */
@@ -83,7 +101,7 @@ public final class SqlFleetStore implements FleetStore {
   }
 
   /** The first line of the innermost cause's message: what the driver or the server said. */
-  private static String firstLine(Throwable e) {
+  static String firstLine(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t && t.getCause().getMessage() != null) {
       t = t.getCause();
@@ -111,6 +129,11 @@ public final class SqlFleetStore implements FleetStore {
   @Override
   public void saveReport(StatusReport report, Instant at) {
     jdbi.useTransaction(h -> ReportRepository.save(h, report, at));
+  }
+
+  @Override
+  public Optional<StoredReport> report(String host) {
+    return jdbi.withHandle(h -> ReportRepository.one(h, host));
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.bootfleet.core.manifest.FleetLoader;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.plan.HostPlan;
 import dev.bootfleet.core.plan.Plan;
+import dev.bootfleet.core.port.ChangeFeed;
 import dev.bootfleet.core.port.FleetStore;
 import dev.bootfleet.core.render.DesiredHostJson;
 import dev.bootfleet.core.render.JsonRenderer;
@@ -40,8 +41,12 @@ import tools.jackson.databind.node.ObjectNode;
  * last good one stays in force) and a host's report (stored, then that host alone planned again). The
  * decisions are the core's ({@link Replanner}, {@link HostTarget}, {@link HostView}); this class holds the
  * lock, wakes long polls and keeps the store and metrics up to date.
+ *
+ * <p>Replicas on one PostgreSQL database (ADR 0018) each hold this state. The one that fetches a revision or
+ * takes a report records it and tells the others through the {@link ChangeFeed}; they read the same commit
+ * from their own clone, or the report from the store, and plan it again without recording it twice.
  */
-final class FleetService implements Backend {
+final class FleetService implements Backend, ChangeFeed.Listener {
   private static final JsonMapper JSON = JsonMapper.shared();
   static final int TIMELINE = 50;
   static final String STATUS = "status";
@@ -65,6 +70,9 @@ final class FleetService implements Backend {
   /** The newest fetched revision when it has errors (then not served), with them; else null. */
   private volatile FleetStore.Revision stalled;
   private volatile Runnable fetchNow = () -> { };
+  private volatile ChangeFeed feed = ChangeFeed.NONE;
+  /** One fetch and load of the clone at a time: the schedule's, a webhook's, another replica's news. */
+  private final ReentrantLock fetching = new ReentrantLock();
 
   FleetService(FleetStore store, FleetMirror mirror, Clock clock, Duration stale, ServerMetrics metrics,
       Consumer<String> log) {
@@ -95,15 +103,16 @@ final class FleetService implements Backend {
     this.fetchNow = r;
   }
 
-  /** Fetches and serves the newest revision (the schedule's job and the webhook's). */
+  /** Where this replica tells the others what it served and stored. */
+  void tell(ChangeFeed feed) {
+    this.feed = feed;
+  }
+
+  /** Fetches and serves the newest revision (the schedule's job and the webhook's), and tells the other replicas. */
   void pollGit() {
+    fetching.lock();
     try {
-      mirror.fetch();
-    } catch (IOException e) {
-      metrics.fetchErrors.increment();
-      log.accept("error: " + e.getMessage());
-    }
-    try {
+      fetch();
       if (!mirror.hasCommit()) {
         return;
       }
@@ -111,10 +120,64 @@ final class FleetService implements Backend {
       if (f.hasErrors() && !served) {
         serveStoredRevision();
       }
-      serve(f);
+      if (serve(f, true)) {
+        feed.publish(new ChangeFeed.Change(ChangeFeed.Kind.REVISION, f.revision()));
+      }
     } catch (IOException | RuntimeException e) {
       log.accept("error: cannot read " + mirror.describe() + ": " + e.getMessage());
+    } finally {
+      fetching.unlock();
     }
+  }
+
+  private void fetch() {
+    try {
+      mirror.fetch();
+    } catch (IOException e) {
+      metrics.fetchErrors.increment();
+      log.accept("error: " + e.getMessage());
+    }
+  }
+
+  /** Another replica served or stalled {@code revision}: this one fetches it and does the same, recording nothing. */
+  private void followRevision(String revision) {
+    int at = revision.lastIndexOf("sha1:");
+    if (at < 0) {
+      return;
+    }
+    fetching.lock();
+    try {
+      fetch();
+      Fleet f = mirror.loadCommit(revision.substring(at + 5), FleetLoader.Options.DEFAULT);
+      serve(f, false);
+    } catch (IOException | RuntimeException e) {
+      log.accept("error: cannot read " + revision + " that another replica served: " + e.getMessage()
+          + "; it is read at the next poll");
+    } finally {
+      fetching.unlock();
+    }
+  }
+
+  @Override
+  public void onChange(ChangeFeed.Change change) {
+    switch (change.kind()) {
+      case REVISION -> followRevision(change.subject());
+      case REPORT -> store.report(change.subject()).ifPresent(r -> take(r, false));
+    }
+  }
+
+  @Override
+  public void onGap() {
+    loadReports();
+    lock.lock();
+    try {
+      if (served) {
+        replan(state.fleet(), false);
+      }
+    } finally {
+      lock.unlock();
+    }
+    pollGit();
   }
 
   /** After a restart whose newest commit has errors: the revision served before, from the clone. */
@@ -126,45 +189,63 @@ final class FleetService implements Backend {
     String sha = last.get().revision().substring(last.get().revision().indexOf("sha1:") + 5);
     Fleet f = mirror.loadCommit(sha, FleetLoader.Options.DEFAULT);
     if (!f.hasErrors()) {
-      serve(f);
+      serve(f, true);
     }
   }
 
-  /** Serves {@code f}, or, when it has errors, keeps the last good revision and reports it stalled. */
-  void serve(Fleet f) {
+  /**
+   * Serves {@code f}, or, when it has errors, keeps the last good revision and reports it stalled. With
+   * {@code record} (this replica fetched it), what changed is written to the store, unless the store's
+   * newest revision already is this one: another replica recorded it first, or this one before a restart.
+   * Whether anything changed.
+   */
+  boolean serve(Fleet f, boolean record) {
     lock.lock();
     try {
+      String kind = f.hasErrors() ? FleetStore.Revision.STALLED : FleetStore.Revision.SERVED;
+      if (f.hasErrors() ? stalled != null && stalled.revision().equals(f.revision())
+          : served && stalled == null && f.revision().equals(state.fleet().revision())) {
+        return false;
+      }
+      boolean mine = record && store.revisions(1).stream()
+          .noneMatch(r -> r.revision().equals(f.revision()) && r.state().equals(kind));
+      String by = mine ? "" : " (already recorded)";
       if (f.hasErrors()) {
-        if (stalled == null || !stalled.revision().equals(f.revision())) {
-          List<String> errors = f.problems().stream().filter(Problem::isError).map(Problem::format).toList();
-          stalled = new FleetStore.Revision(f.revision(), FleetStore.Revision.STALLED, errors, clock.instant());
+        List<String> errors = f.problems().stream().filter(Problem::isError).map(Problem::format).toList();
+        stalled = new FleetStore.Revision(f.revision(), FleetStore.Revision.STALLED, errors, clock.instant());
+        if (mine) {
           store.recordRevision(stalled);
-          log.accept("revision " + f.revision() + " is stalled (not served; " + (served ? state.fleet().revision()
-              : "nothing") + " stays in force): " + errors.size() + (errors.size() == 1 ? " error" : " errors"));
-          errors.forEach(e -> log.accept("  " + e));
         }
         metrics.stalled(true);
-        return;
+        log.accept("revision " + f.revision() + " is stalled" + by + " (not served; " + (served
+            ? state.fleet().revision() : "nothing") + " stays in force): " + errors.size()
+            + (errors.size() == 1 ? " error" : " errors"));
+        errors.forEach(e -> log.accept("  " + e));
+        return true;
       }
       stalled = null;
       metrics.stalled(false);
       if (served && f.revision().equals(state.fleet().revision())) {
-        return;
+        return true; // back from a stalled revision to the one in force
       }
-      replan(f);
-      if (!store.servedRevision().map(r -> r.revision().equals(f.revision())).orElse(false)) {
+      if (mine) { // first, so that a replica fetching the same commit a moment later records nothing twice
         store.recordRevision(new FleetStore.Revision(f.revision(), FleetStore.Revision.SERVED, List.of(), clock.instant()));
       }
+      replan(f, mine);
       served = true;
-      log.accept("serving revision " + f.revision() + " (" + f.hosts().size() + " hosts)");
+      log.accept("serving revision " + f.revision() + by + " (" + f.hosts().size() + " hosts)");
       changed.signalAll();
+      return true;
     } finally {
       lock.unlock();
     }
   }
 
-  /** Plans again what changed, records the hosts whose status changed; under the lock. */
-  private void replan(Fleet f) {
+  /**
+   * Plans again what changed and notes each host's new status; with {@code record} the changes are added
+   * to the timeline (by the replica that caused them, so each is recorded once). Under the lock.
+   */
+  private void replan(Fleet f, boolean record) {
     long start = System.nanoTime();
     Replanner.State before = state;
     Replanner.Result r = replanner.update(before, f, Map.copyOf(observed));
@@ -180,7 +261,9 @@ final class FleetService implements Backend {
         events.add(new FleetStore.Event(host, f.revision(), STATUS, message, now));
       }
     }
-    store.addEvents(events);
+    if (record) {
+      store.addEvents(events);
+    }
     events.forEach(e -> recordedStatus.put(e.host(), e.message()));
   }
 
@@ -201,13 +284,23 @@ final class FleetService implements Backend {
     Instant at = clock.instant();
     store.saveReport(report, at); // committed: the answer may now say so
     metrics.reports.increment();
-    Replanner.Observed seen = new Replanner.Observed(report.observation(), report.fingerprint()); // parsed unlocked
+    take(new FleetStore.StoredReport(report, at), true);
+    feed.publish(new ChangeFeed.Change(ChangeFeed.Kind.REPORT, report.host()));
+  }
+
+  /** Holds a stored report as the host's latest and plans that host again; {@code record}: this replica took it. */
+  private void take(FleetStore.StoredReport r, boolean record) {
+    Replanner.Observed seen = new Replanner.Observed(r.report().observation(), r.report().fingerprint()); // parsed unlocked
     lock.lock();
     try {
-      reports.put(report.host(), new FleetStore.StoredReport(report, at));
-      observed.put(report.host(), seen);
+      FleetStore.StoredReport held = reports.get(r.report().host());
+      if (held != null && held.at().isAfter(r.at())) {
+        return; // news of an older report, from another replica: the newer one stays
+      }
+      reports.put(r.report().host(), r);
+      observed.put(r.report().host(), seen);
       if (served) {
-        replan(state.fleet());
+        replan(state.fleet(), record);
       }
     } finally {
       lock.unlock();

@@ -6,6 +6,7 @@ import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
+import org.quartz.JobKey;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
@@ -14,37 +15,31 @@ import org.quartz.TriggerKey;
 
 /**
  * Quartz's job: fetch Git and serve what it finds. One at a time ({@code @DisallowConcurrentExecution}: a
- * webhook during a poll waits for it). After each scheduled run it schedules the next one {@code poll}
- * seconds later plus up to {@code jitter} seconds, so that replicas and fleets of servers do not poll in
- * step; a run missed while the process was busy fires at once, once.
+ * webhook during a poll waits for it). The schedule fires every {@code poll} from a random phase of up to
+ * {@code jitter}, so that servers of different fleets do not poll in step; a run missed while the process
+ * was busy fires at once, once. On a shared database the schedule lives there and one replica runs each
+ * poll; when that replica dies, another takes the schedule over (ADR 0018).
  */
 @DisallowConcurrentExecution
 public final class GitPollJob implements Job {
   static final String SERVICE = "service";
-  static final String POLL_MS = "pollMs";
-  static final String JITTER_MS = "jitterMs";
   static final TriggerKey SCHEDULE = TriggerKey.triggerKey("git-poll-schedule");
 
   @Override
   public void execute(JobExecutionContext context) throws JobExecutionException {
     try {
-      FleetService service = (FleetService) context.getScheduler().getContext().get(SERVICE);
-      service.pollGit();
-      if (context.getTrigger().getKey().equals(SCHEDULE)) {
-        long poll = context.getScheduler().getContext().getLong(POLL_MS);
-        long jitter = context.getScheduler().getContext().getLong(JITTER_MS);
-        context.getScheduler().rescheduleJob(SCHEDULE, next(context.getJobDetail().getKey(), poll, jitter));
-      }
+      ((FleetService) context.getScheduler().getContext().get(SERVICE)).pollGit();
     } catch (SchedulerException e) {
       throw new JobExecutionException(e);
     }
   }
 
-  /** The one-shot trigger of the next scheduled poll. */
-  static Trigger next(org.quartz.JobKey job, long pollMs, long jitterMs) {
-    long delay = pollMs + (jitterMs > 0 ? ThreadLocalRandom.current().nextLong(jitterMs + 1) : 0);
+  /** The poll's schedule: every {@code pollMs}, the first after up to {@code jitterMs} more than one period. */
+  static Trigger schedule(JobKey job, long pollMs, long jitterMs) {
+    long phase = pollMs + (jitterMs > 0 ? ThreadLocalRandom.current().nextLong(jitterMs + 1) : 0);
     return TriggerBuilder.newTrigger().withIdentity(SCHEDULE).forJob(job)
-        .startAt(new Date(System.currentTimeMillis() + delay))
-        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow()).build();
+        .startAt(new Date(System.currentTimeMillis() + phase))
+        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(pollMs).repeatForever()
+            .withMisfireHandlingInstructionNowWithExistingCount()).build();
   }
 }

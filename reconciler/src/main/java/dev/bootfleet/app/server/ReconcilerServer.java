@@ -3,6 +3,7 @@ package dev.bootfleet.app.server;
 import dev.bootfleet.adapters.git.FleetMirror;
 import dev.bootfleet.adapters.http.ApiServer;
 import dev.bootfleet.adapters.store.SqlFleetStore;
+import dev.bootfleet.core.port.ChangeFeed;
 import dev.bootfleet.core.port.FleetStore;
 import dev.bootfleet.core.server.Tokens;
 import java.io.IOException;
@@ -15,14 +16,22 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Properties;
+import javax.sql.DataSource;
 import java.util.function.Consumer;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
+import org.quartz.SimpleTrigger;
+import org.quartz.Trigger;
 import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
 
 /**
  * {@code bootfleet serve} wired by hand: the store in the data folder, the clone of the fleet repository
@@ -32,6 +41,8 @@ import org.quartz.impl.StdSchedulerFactory;
 public final class ReconcilerServer implements AutoCloseable {
   static final String OPERATOR_TOKEN = "operator.token";
   private static final JobKey JOB = JobKey.jobKey("git-poll");
+  /** How often a replica on a shared database checks in with Quartz, and looks for work when idle. */
+  static final long CHECKIN_MS = 2000;
   /**
    * The server's clock ticks in milliseconds, the precision the store keeps times in: a time the API shows
    * is the same before and after a restart, whatever engine the store is on.
@@ -49,7 +60,8 @@ public final class ReconcilerServer implements AutoCloseable {
 
   private final Config config;
   private final Consumer<String> log;
-  private FleetStore store;
+  private SqlFleetStore store;
+  private ChangeFeed feed = ChangeFeed.NONE;
   private Scheduler scheduler;
   private ApiServer api;
   private FleetService service;
@@ -88,18 +100,17 @@ public final class ReconcilerServer implements AutoCloseable {
     service = new FleetService(store, mirror, CLOCK, config.stale(), metrics, log);
     service.loadReports();
 
-    Properties q = new Properties();
-    q.setProperty("org.quartz.scheduler.instanceName", "bootfleet-" + System.identityHashCode(this));
-    q.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-    q.setProperty("org.quartz.threadPool.threadCount", "1");
-    q.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-    scheduler = new StdSchedulerFactory(q).getScheduler();
+    boolean shared = store.shared();
+    scheduler = new StdSchedulerFactory(shared ? clustered() : inMemory()).getScheduler();
     scheduler.getContext().put(GitPollJob.SERVICE, service);
-    scheduler.getContext().put(GitPollJob.POLL_MS, config.poll().toMillis());
-    scheduler.getContext().put(GitPollJob.JITTER_MS, config.jitter().toMillis());
-    JobDetail job = JobBuilder.newJob(GitPollJob.class).withIdentity(JOB).storeDurably().build();
-    scheduler.addJob(job, false);
-    scheduler.scheduleJob(GitPollJob.next(JOB, 0, 0)); // the first poll now; each schedules the next
+    JobDetail job = JobBuilder.newJob(GitPollJob.class).withIdentity(JOB).storeDurably().requestRecovery(shared).build();
+    scheduler.addJob(job, true);
+    schedulePoll();
+    if (shared) {
+      feed = store.changeFeed(log);
+      service.tell(feed);
+      feed.start(service); // listening before the first load: no change falls between the two
+    }
     service.onFetchNow(() -> {
       try {
         scheduler.triggerJob(JOB);
@@ -108,6 +119,8 @@ public final class ReconcilerServer implements AutoCloseable {
       }
     });
     scheduler.start();
+    // the first load now, here (a shared schedule's next poll may be another replica's, and later)
+    Thread.ofPlatform().daemon().name("bootfleet-first-load").start(service::pollGit);
 
     api = new ApiServer(service, store, metrics.registry, CLOCK, random,
         new ApiServer.Settings(config.host(), config.port(), config.webhookSecret(), config.longPoll()), log);
@@ -120,6 +133,69 @@ public final class ReconcilerServer implements AutoCloseable {
     return port;
   }
 
+  /**
+   * The Git poll's schedule. On a shared database it may be there already: a replica started with another
+   * --poll-seconds replaces it, else the running one stays (its phase kept).
+   */
+  private void schedulePoll() throws SchedulerException {
+    Trigger wanted = GitPollJob.schedule(JOB, config.poll().toMillis(), config.jitter().toMillis());
+    try {
+      scheduler.scheduleJob(wanted);
+    } catch (ObjectAlreadyExistsException e) {
+      if (scheduler.getTrigger(GitPollJob.SCHEDULE) instanceof SimpleTrigger t
+          && t.getRepeatInterval() == config.poll().toMillis()) {
+        return;
+      }
+      scheduler.rescheduleJob(GitPollJob.SCHEDULE, wanted);
+      log.accept("polling Git every " + config.poll().toSeconds() + " s, for every replica");
+    }
+  }
+
+  /** Quartz in memory: the embedded store has one replica. */
+  private Properties inMemory() {
+    Properties q = new Properties();
+    q.setProperty("org.quartz.scheduler.instanceName", "bootfleet-" + System.identityHashCode(this));
+    q.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+    q.setProperty("org.quartz.threadPool.threadCount", "1");
+    q.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+    return q;
+  }
+
+  /**
+   * Quartz's clustered JDBC job store on the shared PostgreSQL (ADR 0018): the replicas run the Git poll one
+   * at a time, and when the one running it stops checking in (every {@value #CHECKIN_MS} ms) another takes
+   * its schedule over, about ten seconds later. Quartz takes connections from the store's pool.
+   */
+  private Properties clustered() {
+    String pool = "bootfleet-" + System.identityHashCode(this);
+    DataSource ds = store.dataSource();
+    DBConnectionManager.getInstance().addConnectionProvider(pool, new ConnectionProvider() {
+      @Override
+      public Connection getConnection() throws SQLException {
+        return ds.getConnection();
+      }
+
+      @Override
+      public void shutdown() {}
+
+      @Override
+      public void initialize() {}
+    });
+    Properties q = new Properties();
+    q.setProperty("org.quartz.scheduler.instanceName", "bootfleet");
+    q.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+    q.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+    q.setProperty("org.quartz.scheduler.idleWaitTime", String.valueOf(CHECKIN_MS));
+    q.setProperty("org.quartz.threadPool.threadCount", "1");
+    q.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+    q.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+    q.setProperty("org.quartz.jobStore.dataSource", pool);
+    q.setProperty("org.quartz.jobStore.isClustered", "true");
+    q.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(CHECKIN_MS));
+    q.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+    return q;
+  }
+
   /** The routes the API registered (the OpenAPI test). */
   public java.util.List<ApiServer.Route> routes() {
     return api.routes();
@@ -130,6 +206,7 @@ public final class ReconcilerServer implements AutoCloseable {
     if (api != null) {
       api.close();
     }
+    feed.close();
     if (scheduler != null) {
       try {
         scheduler.shutdown(true);

@@ -40,7 +40,7 @@ public final class ServeCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--poll-seconds", defaultValue = "60", paramLabel = "N",
-      description = "Fetch Git every N seconds, plus up to 10 s of jitter (default: ${DEFAULT-VALUE}).")
+      description = "Fetch Git every N seconds, from a random start of up to 10 s; replicas on one database share the schedule (default: ${DEFAULT-VALUE}).")
   long pollSeconds;
 
   @Option(names = "--long-poll-seconds", defaultValue = "60", paramLabel = "N",

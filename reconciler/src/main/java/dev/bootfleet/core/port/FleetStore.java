@@ -51,6 +51,9 @@ public interface FleetStore extends AutoCloseable {
   /** Stores a host's report in one transaction; committed on return. */
   void saveReport(StatusReport report, Instant at);
 
+  /** A host's latest report, if it ever reported. */
+  Optional<StoredReport> report(String host);
+
   /** Every host's latest report, by host name. */
   Map<String, StoredReport> reports();
 

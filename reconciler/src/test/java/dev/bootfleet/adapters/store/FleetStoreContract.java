@@ -34,7 +34,7 @@ abstract class FleetStoreContract {
     try (FleetStore s = open()) {
       assertThat(s.revisions(10)).isEmpty();
     }
-    assertThat(appliedMigrations()).containsExactly("1");
+    assertThat(appliedMigrations()).containsExactly("1", "2");
   }
 
   @Test
@@ -76,6 +76,9 @@ abstract class FleetStoreContract {
       assertThat(reports).containsOnlyKeys("db-01", "web-01");
       assertThat(reports.get("web-01").report()).isEqualTo(new StatusReport("web-01", "{\"a\":2}", "{\"e\":1}", null));
       assertThat(reports.get("web-01").at()).isEqualTo(T0.plusSeconds(1));
+      assertThat(s.report("web-01")).contains(reports.get("web-01"));
+      assertThat(s.report("db-01")).contains(reports.get("db-01"));
+      assertThat(s.report("none")).isEmpty();
       assertThat(s.servedRevision().orElseThrow().revision()).isEqualTo("main@sha1:1");
       assertThat(s.revisions(10).get(0).errors()).containsExactly("a: x", "b: y");
     }

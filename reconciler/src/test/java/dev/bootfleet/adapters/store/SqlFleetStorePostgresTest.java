@@ -5,45 +5,34 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bootfleet.core.port.ChangeFeed;
 import dev.bootfleet.core.port.FleetStore;
+import dev.bootfleet.testing.PostgresExtension;
 import dev.bootfleet.testing.PostgresServer;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The store's contract on PostgreSQL 15, a real server started once for the class, with a new database
  * for each test: the same migrations and SQL as on H2.
  */
 class SqlFleetStorePostgresTest extends FleetStoreContract {
-  static PostgresServer pg;
+  @RegisterExtension
+  static final PostgresExtension PG = new PostgresExtension();
   String url;
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @BeforeEach
   void newDatabase() {
-    url = pg.newDatabase();
+    url = PG.server().newDatabase();
   }
 
   @Override
   FleetStore open() {
-    return SqlFleetStore.open(new SqlFleetStore.Database(url, PostgresServer.USER, pg.password()));
+    return SqlFleetStore.open(new SqlFleetStore.Database(url, PostgresServer.USER, PG.server().password()));
   }
 
   @Test
@@ -58,7 +47,7 @@ class SqlFleetStorePostgresTest extends FleetStoreContract {
   @Test
   void migration_createsQuartzTables_fromTheQuartzJar() {
     open().close();
-    List<String> tables = Jdbi.create(url, PostgresServer.USER, pg.password()).withHandle(h -> h
+    List<String> tables = Jdbi.create(url, PostgresServer.USER, PG.server().password()).withHandle(h -> h
         .createQuery("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'qrtz%' ORDER BY 1")
         .mapTo(String.class).list());
     assertThat(tables).contains("qrtz_job_details", "qrtz_triggers", "qrtz_simple_triggers", "qrtz_fired_triggers",
@@ -81,7 +70,7 @@ class SqlFleetStorePostgresTest extends FleetStoreContract {
           .isEqualTo(new ChangeFeed.Change(ChangeFeed.Kind.REVISION, "main@sha1:2"));
 
       // end b's listening session from the server's side: b connects again and says it may have missed changes
-      Jdbi.create(pg.url("postgres"), PostgresServer.USER, pg.password()).useHandle(h -> h.createQuery(
+      Jdbi.create(PG.server().url("postgres"), PostgresServer.USER, PG.server().password()).useHandle(h -> h.createQuery(
           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'bootfleet-changes'"
               + " AND datname = :db").bind("db", url.substring(url.lastIndexOf('/') + 1)).mapTo(Boolean.class).list());
       assertThat(heardB.gaps.poll(60, TimeUnit.SECONDS)).isNotNull();
@@ -90,7 +79,7 @@ class SqlFleetStorePostgresTest extends FleetStoreContract {
       assertThat(heardB.changes.poll(30, TimeUnit.SECONDS)).isEqualTo(new ChangeFeed.Change(ChangeFeed.Kind.REPORT, "db-01"));
       assertThat(heardA.changes).isEmpty(); // never its own
     }
-    assertThat(log).noneMatch(l -> l.contains(pg.password()));
+    assertThat(log).noneMatch(l -> l.contains(PG.server().password()));
   }
 
   static final class Heard implements ChangeFeed.Listener {
@@ -110,7 +99,7 @@ class SqlFleetStorePostgresTest extends FleetStoreContract {
 
   @Override
   List<String> appliedMigrations() {
-    return Jdbi.create(url, PostgresServer.USER, pg.password()).withHandle(h -> h
+    return Jdbi.create(url, PostgresServer.USER, PG.server().password()).withHandle(h -> h
         .createQuery("SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank")
         .mapTo(String.class).list());
   }

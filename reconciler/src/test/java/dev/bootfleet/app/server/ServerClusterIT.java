@@ -4,6 +4,7 @@ import static dev.bootfleet.app.server.ServerHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootfleet.testing.Example;
+import dev.bootfleet.testing.PostgresExtension;
 import dev.bootfleet.testing.PostgresServer;
 import java.io.IOException;
 import java.net.URI;
@@ -19,10 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -35,24 +35,13 @@ import tools.jackson.databind.JsonNode;
 class ServerClusterIT {
   static final Path ROOT = Example.projectRoot();
   static final Duration TAKE_OVER = Duration.ofSeconds(20); // what issue 15 asks of a take-over
-  static PostgresServer pg;
+  @RegisterExtension
+  static final PostgresExtension PG = new PostgresExtension();
 
   @TempDir
   Path tmp;
 
   final List<Process> started = new ArrayList<>();
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @AfterEach
   void stopAll() {
@@ -75,7 +64,7 @@ class ServerClusterIT {
         "--data", tmp.resolve("data-" + name).toString(), "--listen", "127.0.0.1:" + port, "--poll-seconds", "1",
         "--database", database, "--database-user", PostgresServer.USER);
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    pb.environment().put("BOOTFLEET_DATABASE_PASSWORD", pg.password());
+    pb.environment().put("BOOTFLEET_DATABASE_PASSWORD", PG.server().password());
     String jar = System.getProperty("bootfleet.jar");
     if (jar != null) {
       pb.environment().put("BOOTFLEET_JAR", jar);
@@ -105,7 +94,7 @@ class ServerClusterIT {
   @Test
   void twoReplicas_shareHostsWakeLongPolls_andSurviveTheKillOfThePoller() throws Exception {
     ServerHarness h = new ServerHarness(tmp);
-    String database = pg.newDatabase();
+    String database = PG.server().newDatabase();
     Replica a = serve("a", h, database);
     h.base = a.base();
     ServerHarness.await("replica a ready", Duration.ofSeconds(90), h::ready);
@@ -189,7 +178,7 @@ class ServerClusterIT {
         + Duration.between(committed, Instant.now()).toMillis() + " ms");
     assertThat(shows(h, survivor, operator, acknowledged)).as("every acknowledged report, on the survivor").isTrue();
     for (Replica r : both) {
-      assertThat(r.text()).doesNotContain(operator, pg.password(), "Exception");
+      assertThat(r.text()).doesNotContain(operator, PG.server().password(), "Exception");
     }
   }
 

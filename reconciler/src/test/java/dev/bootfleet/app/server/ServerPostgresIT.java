@@ -4,6 +4,7 @@ import static dev.bootfleet.app.server.ServerHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootfleet.adapters.store.SqlFleetStore;
+import dev.bootfleet.testing.PostgresExtension;
 import dev.bootfleet.testing.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,10 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -24,25 +24,14 @@ import tools.jackson.databind.JsonNode;
  * empty data folder, it still has the revision, the report, the timeline and the credentials.
  */
 class ServerPostgresIT {
-  static PostgresServer pg;
+  @RegisterExtension
+  static final PostgresExtension PG = new PostgresExtension();
 
   @TempDir
   Path tmp;
 
   ReconcilerServer server;
   final List<String> log = new CopyOnWriteArrayList<>();
-
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = PostgresServer.start();
-  }
-
-  @AfterAll
-  static void stopPostgres() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
 
   @AfterEach
   void stop() {
@@ -65,7 +54,7 @@ class ServerPostgresIT {
   @Test
   void restart_onTheSameDatabase_keepsReportsTimelineAndCredentials() throws Exception {
     ServerHarness h = new ServerHarness(tmp);
-    SqlFleetStore.Database db = new SqlFleetStore.Database(pg.newDatabase(), PostgresServer.USER, pg.password());
+    SqlFleetStore.Database db = new SqlFleetStore.Database(PG.server().newDatabase(), PostgresServer.USER, PG.server().password());
     launch(h, db, tmp.resolve("data-1"));
     String operator = Files.readString(tmp.resolve("data-1/operator.token")).strip();
     String served = json(h.get("/v1/revisions", operator)).get("served").asString();
@@ -87,6 +76,6 @@ class ServerPostgresIT {
     assertThat(after.get("timeline")).isEqualTo(before.get("timeline")); // the restart itself changed nothing
     assertThat(h.get("/v1/hosts/web-01/target", web01).statusCode()).isEqualTo(200);
     assertThat(log).anyMatch(l -> l.contains("the store is in " + db.url()))
-        .noneMatch(l -> l.contains(pg.password()));
+        .noneMatch(l -> l.contains(PG.server().password()));
   }
 }

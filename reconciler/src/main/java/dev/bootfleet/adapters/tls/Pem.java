@@ -45,17 +45,29 @@ public final class Pem {
 
   /** The certificates in {@code file}, in order (a server's chain: its own first); at least one. */
   public static List<X509Certificate> certificates(Path file) throws Problem {
-    byte[] bytes = read(file, "certificates");
+    String text = new String(read(file, "certificates"), StandardCharsets.US_ASCII);
+    StringBuilder blocks = new StringBuilder();
+    boolean key = false;
+    Matcher m = BLOCK.matcher(text);
+    while (m.find()) {
+      if (m.group(1).equals("CERTIFICATE")) {
+        blocks.append(m.group()).append('\n');
+      } else {
+        key |= m.group(1).endsWith("PRIVATE KEY");
+      }
+    }
+    if (blocks.isEmpty()) {
+      throw new Problem(file, (key ? "holds a private key but no certificate" : "holds no certificate")
+          + " (expected PEM: -----BEGIN CERTIFICATE-----)");
+    }
     List<X509Certificate> certs = new ArrayList<>();
     try {
-      for (var c : CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes))) {
+      for (var c : CertificateFactory.getInstance("X.509").generateCertificates(
+          new ByteArrayInputStream(blocks.toString().getBytes(StandardCharsets.US_ASCII)))) {
         certs.add((X509Certificate) c);
       }
     } catch (CertificateException e) {
       throw new Problem(file, "not PEM certificates (expected -----BEGIN CERTIFICATE----- blocks)");
-    }
-    if (certs.isEmpty()) {
-      throw new Problem(file, "holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
     }
     return List.copyOf(certs);
   }

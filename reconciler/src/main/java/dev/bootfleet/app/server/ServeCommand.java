@@ -1,12 +1,17 @@
 package dev.bootfleet.app.server;
 
 import dev.bootfleet.adapters.store.SqlFleetStore;
+import dev.bootfleet.adapters.tls.Pem;
+import dev.bootfleet.adapters.tls.ServerTls;
+import dev.bootfleet.adapters.tls.TlsContexts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +37,21 @@ public final class ServeCommand implements Callable<Integer> {
   String path;
 
   @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
-      description = "Where the API listens, plain HTTP (default: ${DEFAULT-VALUE}).")
+      description = "Where the API listens: plain HTTP, or HTTPS only with --tls-cert (default: ${DEFAULT-VALUE}).")
   String listen;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "Serve HTTPS (TLS 1.2+) with this PEM certificate, its chain after it (with --tls-key; ADR 0019).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "The certificate's private key: PEM, unencrypted PKCS#8 (BEGIN PRIVATE KEY), RSA or EC.")
+  Path tlsKey;
+
+  @Option(names = "--client-ca", paramLabel = "FILE",
+      description = "Mutual TLS: require a client certificate signed by a CA in this PEM file, on top of the"
+          + " credential (with --tls-cert).")
+  Path clientCa;
 
   @Option(names = "--data", required = true, paramLabel = "DIR",
       description = "The server's folder: its store, its clone of the repository and operator.token.")
@@ -94,6 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
     String webhook = secret(problems, "--webhook-secret-file", webhookSecretFile, "BOOTFLEET_WEBHOOK_SECRET");
     byte[] secret = webhook == null ? null : webhook.getBytes(StandardCharsets.UTF_8);
     SqlFleetStore.Database db = database(problems);
+    ServerTls tls = tls(problems);
     if (Files.exists(data) && !Files.isDirectory(data)) {
       problems.add("--data " + data + ": not a folder (expected the server's data folder)");
     }
@@ -104,16 +123,16 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     ServerLog log = new ServerLog(System.err);
-    if (!loopback(host)) {
+    if (tls == null && !loopback(host)) {
       log.accept("warning: listening on " + host + " beyond loopback over plain HTTP: tokens cross the network"
-          + " unencrypted (put a TLS proxy in front)");
+          + " unencrypted (give --tls-cert and --tls-key, or put a TLS proxy in front)");
     }
     if (secret == null) {
       log.accept("warning: no webhook secret (--webhook-secret-file or BOOTFLEET_WEBHOOK_SECRET): POST /hooks/git is refused");
     }
     ReconcilerServer server = new ReconcilerServer(new ReconcilerServer.Config(repo, branch, path, host, port, data,
         Duration.ofSeconds(pollSeconds), Duration.ofSeconds(Math.min(10, pollSeconds)), Duration.ofSeconds(longPollSeconds),
-        Duration.ofSeconds(staleSeconds), secret, db), log);
+        Duration.ofSeconds(staleSeconds), secret, db, tls), log);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -125,6 +144,11 @@ public final class ServeCommand implements Callable<Integer> {
       server.close();
       err.println("bootfleet: error: " + (database == null ? "--data " + data : "--database " + database) + ": "
           + e.getMessage());
+      err.flush();
+      return 1;
+    } catch (Pem.Problem e) { // a TLS file changed between the check and the start
+      server.close();
+      err.println("bootfleet: error: " + e.getMessage());
       err.flush();
       return 1;
     }
@@ -152,6 +176,51 @@ public final class ServeCommand implements Callable<Integer> {
     }
     String value = System.getenv(env);
     return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  /**
+   * The TLS of --tls-cert, --tls-key and --client-ca, or null for plain HTTP; every file is read and
+   * checked here, before anything starts, and its problems added to {@code problems} (never a key's bytes).
+   */
+  private ServerTls tls(List<String> problems) {
+    if (tlsCert == null && tlsKey == null) {
+      if (clientCa != null) {
+        problems.add("--client-ca " + clientCa + ": only with --tls-cert and --tls-key (expected mutual TLS on HTTPS)");
+      }
+      return null;
+    }
+    if (tlsCert == null || tlsKey == null) {
+      problems.add(tlsCert == null
+          ? "--tls-key " + tlsKey + ": given without --tls-cert (expected both: --tls-cert FILE --tls-key FILE)"
+          : "--tls-cert " + tlsCert + ": given without --tls-key (expected both: --tls-cert FILE --tls-key FILE)");
+    }
+    List<X509Certificate> chain = null;
+    PrivateKey key = null;
+    if (tlsCert != null) {
+      try {
+        chain = Pem.certificates(tlsCert);
+      } catch (Pem.Problem e) {
+        problems.add("--tls-cert " + e.getMessage());
+      }
+    }
+    if (tlsKey != null) {
+      try {
+        key = Pem.privateKey(tlsKey);
+      } catch (Pem.Problem e) {
+        problems.add("--tls-key " + e.getMessage());
+      }
+    }
+    if (chain != null && key != null && !Pem.matches(key, chain.getFirst())) {
+      problems.add("--tls-key " + TlsContexts.mismatch(tlsKey, tlsCert).getMessage());
+    }
+    if (clientCa != null) {
+      try {
+        Pem.certificates(clientCa);
+      } catch (Pem.Problem e) {
+        problems.add("--client-ca " + e.getMessage());
+      }
+    }
+    return new ServerTls(tlsCert, tlsKey, clientCa);
   }
 
   /** The database of --database, or null for the embedded store; its problems added to {@code problems}. */

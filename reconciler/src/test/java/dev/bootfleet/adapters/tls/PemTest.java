@@ -39,6 +39,17 @@ class PemTest {
     assertThat(certs).containsExactly(server.cert(), ca.certificate());
   }
 
+  @Test
+  void certificates_skipAKeyInTheSameFile_andSayWhenThereIsOnlyAKey() throws Exception {
+    TestCa.Issued server = ca.issueServer("server");
+    Path both = write(Files.readString(server.keyFile()) + Files.readString(server.certFile()));
+
+    assertThat(Pem.certificates(both)).containsExactly(server.cert());
+    assertThat(Pem.privateKey(both).getEncoded()).isEqualTo(server.keys().getPrivate().getEncoded());
+    assertThatThrownBy(() -> Pem.certificates(server.keyFile())).hasMessage(server.keyFile()
+        + ": holds a private key but no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "ec    | EC",
@@ -70,7 +81,7 @@ class PemTest {
       "empty     | holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)",
       "garbage   | not PEM certificates (expected -----BEGIN CERTIFICATE----- blocks)"})
   void certificates_failOneLineNamingTheFile_whenUnusable(String kind, String reason) throws Exception {
-    Path f = unusable(kind, "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n");
+    Path f = unusable(kind, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
 
     assertThatThrownBy(() -> Pem.certificates(f)).isInstanceOf(Pem.Problem.class).hasMessage(f + ": " + reason);
   }

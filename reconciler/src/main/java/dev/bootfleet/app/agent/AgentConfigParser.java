@@ -171,7 +171,7 @@ final class AgentConfigParser {
       }
       return null;
     }
-    unknownKeys(s, "server.", Set.of("url", "tokenFile", "caFile"));
+    unknownKeys(s, "server.", Set.of("url", "tokenFile", "caFile", "certFile", "keyFile"));
     String url = text(s, "url", "server.", null);
     URI uri = null;
     if (url == null) {
@@ -198,9 +198,23 @@ final class AgentConfigParser {
           + " does not exist (expected the host's credential; write it with bootfleet agent enroll --config FILE"
           + " --token-file ENROLLMENT_TOKEN_FILE)");
     }
-    Path ca = s.get("caFile") == null || isNull(s.get("caFile")) ? null : path(s, "caFile", "/etc/bootfleet/ca.pem",
-        "server.");
-    return uri == null ? null : new AgentConfig.Server(uri, token, ca);
+    Path ca = optionalPath(s, "caFile", "/etc/bootfleet/ca.pem");
+    Path cert = optionalPath(s, "certFile", "/etc/bootfleet/host.crt");
+    Path key = optionalPath(s, "keyFile", "/etc/bootfleet/host.key");
+    if ((s.get("certFile") == null) != (s.get("keyFile") == null)) {
+      String given = s.get("certFile") == null ? "keyFile" : "certFile";
+      error(s.get(given).pos(), "server." + given, "is set alone (expected both server.certFile and server.keyFile:"
+          + " the host's client certificate and its PKCS#8 key in PEM, for mutual TLS)");
+    } else if (s.get("certFile") != null && uri != null && !"https".equals(uri.getScheme())) {
+      error(s.get("certFile").pos(), "server.certFile", "is set for an http URL (expected an https server.url:"
+          + " a client certificate is for mutual TLS)");
+    }
+    return uri == null ? null : new AgentConfig.Server(uri, token, ca, cert, key);
+  }
+
+  /** An absolute path under {@code server.}, or null when the key is absent or null. */
+  private Path optionalPath(YMap s, String key, String example) {
+    return s.get(key) == null || isNull(s.get(key)) ? null : path(s, key, example, "server.");
   }
 
   private AgentConfig.Reboot reboot(YMap root, String host) {

@@ -164,6 +164,22 @@ class AgentConfigParserTest {
             Path.of("/etc/bootfleet/host.token"), null));
   }
 
+  @Test
+  void serverForm_readsAClientCertificate_forMutualTls() {
+    AgentConfigParser.Result r = AgentConfigParser.parse("""
+        server:
+          url: https://bootfleet.example:8443
+          caFile: /etc/bootfleet/ca.pem
+          certFile: /etc/bootfleet/host.crt
+          keyFile: /etc/bootfleet/host.key
+        """, "agent.yaml", "web-01", p -> true);
+
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.config().server()).isEqualTo(new AgentConfig.Server(URI.create("https://bootfleet.example:8443"),
+        Path.of("/etc/bootfleet/host.token"), Path.of("/etc/bootfleet/ca.pem"), Path.of("/etc/bootfleet/host.crt"),
+        Path.of("/etc/bootfleet/host.key")));
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
       fleet: {url: /srv/fleet.git}\\nserver: {url: "https://s.example"}   | agent.yaml:2:1: error: server: is set beside fleet: (expected exactly one: fleet: for standalone GitOps, or server: for a reconciler server)
@@ -172,9 +188,13 @@ class AgentConfigParserTest {
       server: {url: "ftp://s.example", tokenFile: /t}                 | agent.yaml:1:15: error: server.url: "ftp://s.example" is not an http(s) URL (expected e.g. https://bootfleet.example:8443)
       server: {url: "https://u:p@s.example", tokenFile: /t}           | agent.yaml:1:15: error: server.url: has a user, query or fragment (expected a base URL such as https://bootfleet.example:8443; the credential goes in server.tokenFile)
       server: {url: "https://s.example", tokenFile: host.token}       | agent.yaml:1:47: error: server.tokenFile: "host.token" is not an absolute path (expected e.g. /etc/bootfleet/host.token)
-      server: {url: "https://s.example", token: abc}                  | agent.yaml:1:36: error: server.token: is not a setting (expected one of caFile, tokenFile, url)
+      server: {url: "https://s.example", token: abc}                  | agent.yaml:1:36: error: server.token: is not a setting (expected one of caFile, certFile, keyFile, tokenFile, url)
       server: {url: "https://s.example", tokenFile: /gone/host.token} | agent.yaml:1:47: error: server.tokenFile: "/gone/host.token" does not exist (expected the host's credential; write it with bootfleet agent enroll --config FILE --token-file ENROLLMENT_TOKEN_FILE)
       server: https://s.example                                       | agent.yaml:1:9: error: server: is a string (expected a mapping)
+      server: {url: "https://s.example", certFile: /c.pem}            | agent.yaml:1:46: error: server.certFile: is set alone (expected both server.certFile and server.keyFile: the host's client certificate and its PKCS#8 key in PEM, for mutual TLS)
+      server: {url: "https://s.example", keyFile: /k.pem}             | agent.yaml:1:45: error: server.keyFile: is set alone (expected both server.certFile and server.keyFile: the host's client certificate and its PKCS#8 key in PEM, for mutual TLS)
+      server: {url: "http://s.example", certFile: /c, keyFile: /k}    | agent.yaml:1:45: error: server.certFile: is set for an http URL (expected an https server.url: a client certificate is for mutual TLS)
+      server: {url: "https://s.example", certFile: c.pem, keyFile: /k} | agent.yaml:1:46: error: server.certFile: "c.pem" is not an absolute path (expected e.g. /etc/bootfleet/host.crt)
       """)
   void serverForm_badInput_isOneLineOnItsPlace(String yaml, String expected) {
     var r = AgentConfigParser.parse(yaml.replace("\\n", "\n") + "\n", "agent.yaml", "web-01",

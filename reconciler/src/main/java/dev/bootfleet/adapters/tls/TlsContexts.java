@@ -51,6 +51,48 @@ public final class TlsContexts {
     return identity(chain, key);
   }
 
+  /**
+   * Checks a certificate and its key given as command-line options, both or neither: each problem is one
+   * line {@code OPTION FILE: reason} added to {@code problems}, every one at once, none showing a key.
+   */
+  public static void check(String certOption, Path certFile, String keyOption, Path keyFile, List<String> problems) {
+    if ((certFile == null) != (keyFile == null)) {
+      String both = " (expected both: " + certOption + " FILE " + keyOption + " FILE)";
+      problems.add(certFile == null ? keyOption + " " + keyFile + ": given without " + certOption + both
+          : certOption + " " + certFile + ": given without " + keyOption + both);
+    }
+    List<X509Certificate> chain = null;
+    PrivateKey key = null;
+    if (certFile != null) {
+      try {
+        chain = Pem.certificates(certFile);
+      } catch (Pem.Problem e) {
+        problems.add(certOption + " " + e.getMessage());
+      }
+    }
+    if (keyFile != null) {
+      try {
+        key = Pem.privateKey(keyFile);
+      } catch (Pem.Problem e) {
+        problems.add(keyOption + " " + e.getMessage());
+      }
+    }
+    if (chain != null && key != null && !Pem.matches(key, chain.getFirst())) {
+      problems.add(keyOption + " " + mismatch(keyFile, certFile).getMessage());
+    }
+  }
+
+  /** Checks a file of certificate authorities given as {@code option}: its problem added to {@code problems}. */
+  public static void checkAuthorities(String option, Path caFile, List<String> problems) {
+    if (caFile != null) {
+      try {
+        Pem.certificates(caFile);
+      } catch (Pem.Problem e) {
+        problems.add(option + " " + e.getMessage());
+      }
+    }
+  }
+
   /** The problem of a key that is not the certificate's: names both files, shows neither. */
   public static Pem.Problem mismatch(Path keyFile, Path certFile) {
     return new Pem.Problem(keyFile, "is not the key of the first certificate in " + certFile

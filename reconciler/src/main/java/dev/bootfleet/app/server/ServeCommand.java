@@ -10,8 +10,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,37 +187,8 @@ public final class ServeCommand implements Callable<Integer> {
       }
       return null;
     }
-    if (tlsCert == null || tlsKey == null) {
-      problems.add(tlsCert == null
-          ? "--tls-key " + tlsKey + ": given without --tls-cert (expected both: --tls-cert FILE --tls-key FILE)"
-          : "--tls-cert " + tlsCert + ": given without --tls-key (expected both: --tls-cert FILE --tls-key FILE)");
-    }
-    List<X509Certificate> chain = null;
-    PrivateKey key = null;
-    if (tlsCert != null) {
-      try {
-        chain = Pem.certificates(tlsCert);
-      } catch (Pem.Problem e) {
-        problems.add("--tls-cert " + e.getMessage());
-      }
-    }
-    if (tlsKey != null) {
-      try {
-        key = Pem.privateKey(tlsKey);
-      } catch (Pem.Problem e) {
-        problems.add("--tls-key " + e.getMessage());
-      }
-    }
-    if (chain != null && key != null && !Pem.matches(key, chain.getFirst())) {
-      problems.add("--tls-key " + TlsContexts.mismatch(tlsKey, tlsCert).getMessage());
-    }
-    if (clientCa != null) {
-      try {
-        Pem.certificates(clientCa);
-      } catch (Pem.Problem e) {
-        problems.add("--client-ca " + e.getMessage());
-      }
-    }
+    TlsContexts.check("--tls-cert", tlsCert, "--tls-key", tlsKey, problems);
+    TlsContexts.checkAuthorities("--client-ca", clientCa, problems);
     return new ServerTls(tlsCert, tlsKey, clientCa);
   }
 

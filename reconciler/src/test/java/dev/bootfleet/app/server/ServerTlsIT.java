@@ -55,6 +55,24 @@ class ServerTlsIT {
     return p;
   }
 
+  record Result(int exit, String output) {}
+
+  /** Runs {@code bin/bootfleet args} to its end (bounded): its exit and its output, both streams. */
+  Result bootfleet(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(ServerDurabilityIT.ROOT.resolve("bin/bootfleet").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    if (System.getProperty("bootfleet.jar") != null) {
+      pb.environment().put("BOOTFLEET_JAR", System.getProperty("bootfleet.jar"));
+    }
+    Process p = pb.start();
+    started.add(p);
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bootfleet " + String.join(" ", args) + " ends").isTrue();
+    return new Result(p.exitValue(), output);
+  }
+
   static int status(SSLContext ctx, String url) {
     try (HttpClient http = HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5)).build()) {
       return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
@@ -81,6 +99,16 @@ class ServerTlsIT {
 
     assertThat(status(ca.clientContext(), base + "/healthz")).as("no client certificate").isEqualTo(-1);
     assertThat(status(withCert, base + "/v1/hosts")).as("a certificate, no credential").isEqualTo(401);
+    Path operator = tmp.resolve("data").resolve(ReconcilerServer.OPERATOR_TOKEN);
+    Result enrolled = bootfleet("host", "enroll", "web-01", "--server", base, "--token-file", operator.toString(),
+        "--server-ca", ca.caFile().toString(), "--client-cert", host.certFile().toString(), "--client-key",
+        host.keyFile().toString());
+    assertThat(enrolled.exit()).as(enrolled.output()).isZero();
+    assertThat(enrolled.output()).startsWith("bfe_");
+    Result refused = bootfleet("host", "enroll", "web-01", "--server", base, "--token-file", operator.toString(),
+        "--server-ca", ca.caFile().toString());
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.output()).startsWith("bootfleet: error: --server " + base + ": cannot reach (");
     assertThat(Files.readString(tmp.resolve("server.log"))).contains("listening on " + base
         + " (client certificates required)").doesNotContain("beyond loopback");
   }

@@ -38,8 +38,16 @@ public final class Pem {
 
   /** A PEM file that cannot be used: the file and why, in one line without its content. */
   public static final class Problem extends IOException {
+    private final String reason;
+
     Problem(Path file, String reason) {
       super(file + ": " + reason);
+      this.reason = reason;
+    }
+
+    /** What is wrong, without the file's name. */
+    public String reason() {
+      return reason;
     }
   }
 

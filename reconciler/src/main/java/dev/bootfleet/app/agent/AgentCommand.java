@@ -165,7 +165,7 @@ public final class AgentCommand implements Callable<Integer> {
       return null;
     }
     AgentConfigParser.Result r = AgentConfigParser.parse(text, file.toString(), machineHostName(),
-        needsCredential ? Files::exists : p -> true);
+        needsCredential ? Files::exists : p -> true, true);
     for (Problem p : r.problems()) {
       err.println(p.format());
     }

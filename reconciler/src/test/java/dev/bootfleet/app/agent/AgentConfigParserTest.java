@@ -165,6 +165,36 @@ class AgentConfigParserTest {
   }
 
   @Test
+  void serverForm_readsTheTlsFiles_andPutsEachProblemOnItsLine(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    var ca = dev.bootfleet.testing.TestCa.create(tmp);
+    var one = ca.issueClient("one");
+    var two = ca.issueClient("two");
+    String yaml = """
+        server:
+          url: https://bootfleet.example:8443
+          caFile: %s
+          certFile: %s
+          keyFile: %s
+        """;
+
+    var good = AgentConfigParser.parse(yaml.formatted(ca.caFile(), one.certFile(), one.keyFile()), "agent.yaml",
+        "web-01", p -> true, true);
+    var bad = AgentConfigParser.parse(yaml.formatted(tmp.resolve("gone.pem"), one.certFile(), two.keyFile()),
+        "agent.yaml", "web-01", p -> true, true);
+
+    assertThat(good.problems()).isEmpty();
+    assertThat(bad.config()).isNull();
+    assertThat(bad.problems()).extracting(Problem::format).containsExactly(
+        "agent.yaml:3:11: error: server.caFile: \"" + tmp.resolve("gone.pem") + "\": no such file (expected"
+            + " certificates in PEM)",
+        "agent.yaml:5:12: error: server.keyFile: \"" + two.keyFile() + "\" is not the key of the first certificate"
+            + " in " + one.certFile() + " (expected the private key of server.certFile)");
+    String keyLine = java.nio.file.Files.readString(two.keyFile()).lines().skip(1).findFirst().orElseThrow();
+    assertThat(bad.problems().toString()).doesNotContain(keyLine.substring(0, 20));
+  }
+
+  @Test
   void serverForm_readsAClientCertificate_forMutualTls() {
     AgentConfigParser.Result r = AgentConfigParser.parse("""
         server:

@@ -105,7 +105,7 @@ public final class Pem {
       if (found == null) {
         throw new Problem(file, "holds no private key (expected PEM: -----BEGIN PRIVATE KEY-----, PKCS#8)");
       }
-      throw new Problem(file, "holds a " + found + " (expected an unencrypted PKCS#8 -----BEGIN PRIVATE KEY-----;"
+      throw new Problem(file, "holds -----BEGIN " + found + "----- (expected an unencrypted PKCS#8 -----BEGIN PRIVATE KEY-----;"
           + " convert it with openssl pkcs8 -topk8 -nocrypt)");
     }
     PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);

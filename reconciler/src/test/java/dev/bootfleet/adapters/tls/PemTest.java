@@ -91,8 +91,8 @@ class PemTest {
       "missing   | no such file (expected private key in PEM)",
       "empty     | holds no private key (expected PEM: -----BEGIN PRIVATE KEY-----, PKCS#8)",
       "cert      | holds no private key (expected PEM: -----BEGIN PRIVATE KEY-----, PKCS#8)",
-      "pkcs1     | holds a RSA PRIVATE KEY (expected an unencrypted PKCS#8 -----BEGIN PRIVATE KEY-----; convert it with openssl pkcs8 -topk8 -nocrypt)",
-      "encrypted | holds a ENCRYPTED PRIVATE KEY (expected an unencrypted PKCS#8 -----BEGIN PRIVATE KEY-----; convert it with openssl pkcs8 -topk8 -nocrypt)",
+      "pkcs1     | holds -----BEGIN RSA PRIVATE KEY----- (expected an unencrypted PKCS#8 -----BEGIN PRIVATE KEY-----; convert it with openssl pkcs8 -topk8 -nocrypt)",
+      "encrypted | holds -----BEGIN ENCRYPTED PRIVATE KEY----- (expected an unencrypted PKCS#8 -----BEGIN PRIVATE KEY-----; convert it with openssl pkcs8 -topk8 -nocrypt)",
       "notakey   | the private key is neither RSA nor EC (expected a PKCS#8 RSA or EC key)"})
   void privateKey_failsOneLineWithoutTheKey_whenUnusable(String kind, String reason) throws Exception {
     TestCa.Issued server = ca.issueServer("server");

@@ -125,7 +125,7 @@ class ServerTlsIT {
     assertThat(p.exitValue()).isEqualTo(1);
     assertThat(Files.readAllLines(tmp.resolve("server.log"), StandardCharsets.UTF_8)).containsExactly(
         "bootfleet: error: --tls-cert " + tmp.resolve("tls.crt") + ": no such file (expected certificates in PEM)",
-        "bootfleet: error: --tls-key " + garbage + ": holds a RSA PRIVATE KEY (expected an unencrypted PKCS#8"
+        "bootfleet: error: --tls-key " + garbage + ": holds -----BEGIN RSA PRIVATE KEY----- (expected an unencrypted PKCS#8"
             + " -----BEGIN PRIVATE KEY-----; convert it with openssl pkcs8 -topk8 -nocrypt)");
     assertThat(tmp.resolve("data")).as("nothing written").doesNotExist();
   }

@@ -40,6 +40,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 {{- end -}}
 
+{{/* The container port's name: https when the server speaks TLS (tls.secretName), else http. */}}
+{{- define "bootfleet.portName" -}}
+{{- if .Values.tls.secretName -}}https{{- else -}}http{{- end -}}
+{{- end -}}
+
 {{/*
 The settings the values cannot hold together, all at once, each on its own line naming the value and
 what it expects. values.schema.json checks each value's form; this checks how they combine.
@@ -64,7 +69,28 @@ what it expects. values.schema.json checks each value's form; this checks how th
 {{- if and (gt (int .Values.replicas) 1) .Values.persistence.enabled (not .Values.persistence.existingClaim) (has "ReadWriteOnce" .Values.persistence.accessModes) -}}
 {{- $problems = append $problems (printf "persistence.accessModes: ReadWriteOnce with replicas: %d (expected ReadWriteMany: every replica mounts the same claim)" (int .Values.replicas)) -}}
 {{- end -}}
+{{- if and .Values.tls.clientCA.secretName (not .Values.tls.secretName) -}}
+{{- $problems = append $problems (printf "tls.clientCA.secretName: %q without tls.secretName (expected both: mutual TLS is on HTTPS)" .Values.tls.clientCA.secretName) -}}
+{{- end -}}
 {{- if $problems -}}
 {{- fail (printf "\n%s" (join "\n" $problems)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+A probe of one path: GET over https with tls.secretName, else http; with mutual TLS a TCP connection
+only, as the kubelet cannot present a client certificate. Takes (dict "path" P "root" $).
+*/}}
+{{- define "bootfleet.probe" -}}
+{{- if .root.Values.tls.clientCA.secretName -}}
+tcpSocket:
+  port: https
+{{- else -}}
+httpGet:
+  path: {{ .path }}
+  port: {{ include "bootfleet.portName" .root }}
+  {{- if .root.Values.tls.secretName }}
+  scheme: HTTPS
+  {{- end }}
 {{- end -}}
 {{- end -}}

@@ -59,6 +59,13 @@ class ArchitectureTest {
           + " frameworks never reach a host");
 
   @ArchTest
+  static final ArchRule tlsStandsAlone = noClasses().that().resideInAPackage("dev.bootfleet.adapters.tls..")
+      .should().dependOnClassesThat().resideInAnyPackage("dev.bootfleet.core..", "dev.bootfleet.app..",
+          "dev.bootfleet.adapters.agentclient..", "dev.bootfleet.adapters.http..", "dev.bootfleet.adapters.registry..",
+          "io.javalin..", "org.eclipse.jetty..")
+      .because("the agent, the registry client and the server share one PEM reader on the JDK alone (ADR 0019)");
+
+  @ArchTest
   static final ArchRule coreTakesTheClock = noClasses().that().resideInAPackage("dev.bootfleet.core..")
       .should().callMethod(System.class, "currentTimeMillis")
       .orShould().callMethod(java.time.Instant.class, "now")

@@ -38,13 +38,15 @@ final class ChartTest {
   private static final Path CHART = ROOT.resolve("charts/bootfleet");
   private static final Path DEFAULT_VALUES = CHART.resolve("ci/default-values.yaml");
   private static final Path HA_VALUES = CHART.resolve("ci/ha-values.yaml");
+  private static final Path TLS_VALUES = CHART.resolve("ci/tls-values.yaml");
 
   /**
    * The options of {@code bootfleet serve} (app/server/ServeCommand on the server branch): the chart
    * may pass no other, and must pass the required ones.
    */
   private static final Set<String> SERVE_OPTIONS = Set.of("--repo", "--branch", "--path", "--listen", "--data",
-      "--poll-seconds", "--long-poll-seconds", "--stale-seconds", "--webhook-secret-file");
+      "--poll-seconds", "--long-poll-seconds", "--stale-seconds", "--webhook-secret-file", "--tls-cert", "--tls-key",
+      "--client-ca");
   private static final Set<String> SERVE_REQUIRED = Set.of("--repo", "--data", "--listen");
   private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
@@ -70,13 +72,67 @@ final class ChartTest {
     assertThat(path(container, "livenessProbe.httpGet.path")).isEqualTo("/healthz");
     assertThat(path(container, "readinessProbe.httpGet.path")).isEqualTo("/readyz");
     assertThat(path(container, "livenessProbe.httpGet.port")).isEqualTo("http");
+    assertThat(path(container, "livenessProbe.httpGet.scheme")).isNull();
     assertThat(path(container, "ports")).asList().singleElement()
         .satisfies(p -> assertThat(path(p, "containerPort")).isEqualTo(8080));
     assertThat(path(container, "resources.limits.memory")).isEqualTo("768Mi");
   }
 
+  @Test
+  void template_servesHttpsFromTheTlsSecret_andProbesOverHttps() throws IOException {
+    Path values = Files.writeString(Files.createTempFile("values", ".yaml"),
+        "git: {repo: https://git.example.com/fleet.git}\ntls: {secretName: bootfleet-tls}\n");
+    try {
+      Rendered rendered = render(values);
+      Map<String, Object> container = rendered.container();
+
+      assertThat(rendered.serveOptions()).containsEntry("--tls-cert", "/etc/bootfleet/tls/tls.crt")
+          .containsEntry("--tls-key", "/etc/bootfleet/tls/tls.key").doesNotContainKey("--client-ca");
+      assertThat(path(rendered.volume("tls"), "secret.secretName")).isEqualTo("bootfleet-tls");
+      assertThat(path(rendered.volume("tls"), "secret.defaultMode")).isEqualTo(0440);
+      assertThat(mountPaths(container)).containsEntry("/etc/bootfleet/tls", "tls");
+      for (String probe : List.of("livenessProbe", "readinessProbe")) {
+        assertThat(path(container, probe + ".httpGet.scheme")).as(probe).isEqualTo("HTTPS");
+        assertThat(path(container, probe + ".httpGet.port")).as(probe).isEqualTo("https");
+      }
+      assertThat(path(container, "ports")).asList().singleElement()
+          .satisfies(p -> assertThat(path(p, "name")).isEqualTo("https"));
+      assertThat(path(rendered.one("Service"), "spec.ports")).asList().singleElement()
+          .satisfies(p -> assertThat(path(p, "targetPort")).isEqualTo("https"));
+    } finally {
+      Files.delete(values);
+    }
+  }
+
+  @Test
+  void template_asksForClientCertificates_andProbesTcp_withTlsValues() {
+    Rendered rendered = render(TLS_VALUES);
+    Map<String, Object> container = rendered.container();
+
+    assertThat(rendered.serveOptions()).containsEntry("--tls-cert", "/etc/bootfleet/tls/tls.crt")
+        .containsEntry("--client-ca", "/etc/bootfleet/client-ca/ca.crt");
+    assertThat(path(rendered.volume("client-ca"), "secret.secretName")).isEqualTo("bootfleet-hosts-ca");
+    assertThat(path(rendered.volume("client-ca"), "secret.items")).asList().singleElement()
+        .satisfies(i -> assertThat(i).isEqualTo(Map.of("key", "hosts-ca.pem", "path", "ca.crt")));
+    assertThat(mountPaths(container)).containsEntry("/etc/bootfleet/client-ca", "client-ca");
+    // the kubelet cannot present a client certificate: a TCP connection is all it can check
+    assertThat(path(container, "livenessProbe.tcpSocket.port")).isEqualTo("https");
+    assertThat(path(container, "readinessProbe.httpGet")).isNull();
+    Map<String, Object> endpoint = asMap(((List<?>) path(rendered.one("ServiceMonitor"), "spec.endpoints")).getFirst());
+    assertThat(endpoint).containsEntry("scheme", "https").containsEntry("port", "https");
+    assertThat(path(endpoint, "tlsConfig.keySecret.name")).isEqualTo("prometheus-client");
+  }
+
+  @Test
+  void template_refusesAClientCa_withoutTls() {
+    String error = renderFailure(DEFAULT_VALUES, Map.of("tls.clientCA.secretName", "hosts-ca"));
+
+    assertThat(error).contains("tls.clientCA.secretName: \"hosts-ca\" without tls.secretName (expected both: mutual"
+        + " TLS is on HTTPS)");
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"ci/default-values.yaml", "ci/ha-values.yaml"})
+  @ValueSource(strings = {"ci/default-values.yaml", "ci/ha-values.yaml", "ci/tls-values.yaml"})
   void template_runsNonRootReadOnlyWithoutCapabilities_withEachValuesFile(String values) {
     Rendered rendered = render(CHART.resolve(values));
     Map<String, Object> pod = rendered.podSpec();
@@ -218,7 +274,7 @@ final class ChartTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ci/default-values.yaml", "ci/ha-values.yaml"})
+  @ValueSource(strings = {"ci/default-values.yaml", "ci/ha-values.yaml", "ci/tls-values.yaml"})
   void lint_passesStrict_withEachValuesFile(String values, @TempDir Path dir) throws IOException {
     // helm-java's lint takes no --values: lint a copy whose values.yaml has the file laid over it, as
     // chart-testing's `ct lint` runs `helm lint --strict --values ci/<file>`.

@@ -131,6 +131,40 @@ public final class TestCa {
     }
   }
 
+  /** A TLS client certificate (mutual TLS) for {@code CN=name}, written to {@code name.crt}/{@code name.key}. */
+  public Issued issueClient(String name) throws IOException {
+    try {
+      KeyPair keys = ecKeys();
+      JcaX509v3CertificateBuilder b = builder(new X500Name(caCert.getSubjectX500Principal().getName()),
+          new X500Name("CN=" + name), keys);
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+      return write(name, keys, sign(b, caKeys));
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot issue a client certificate", e);
+    }
+  }
+
+  /** A TLS server certificate for 127.0.0.1 like {@link #issueServer}, with an RSA 2048 key. */
+  public Issued issueServerRsa(String name) throws IOException {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048, new SecureRandom());
+      KeyPair keys = g.generateKeyPair();
+      JcaX509v3CertificateBuilder b = builder(new X500Name(caCert.getSubjectX500Principal().getName()),
+          new X500Name("CN=127.0.0.1"), keys);
+      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+          new GeneralName(GeneralName.iPAddress, InetAddress.getLoopbackAddress().getHostAddress())}));
+      return write(name, keys, sign(b, caKeys));
+    } catch (GeneralSecurityException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot issue an RSA server certificate", e);
+    }
+  }
+
   /** A certificate for signing tokens (digital signature only). */
   public Issued issueSigner(String name) throws IOException {
     try {

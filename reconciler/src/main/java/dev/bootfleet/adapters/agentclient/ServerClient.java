@@ -1,5 +1,6 @@
 package dev.bootfleet.adapters.agentclient;
 
+import dev.bootfleet.adapters.tls.TlsContexts;
 import dev.bootfleet.core.text.Text;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,21 +13,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Collection;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The agent's side of the reconciler server's API (schema/openapi.yaml) over the JDK's HTTP client: a
  * Bearer credential read from its file at each request (so a new enrollment needs no restart), an
- * optional CA bundle in PEM, a bounded connect and request time, and a capped answer. Messages name the
+ * optional CA bundle in PEM, an optional client certificate for mutual TLS, a bounded connect and request time, and a capped answer. Messages name the
  * server's URL and the credential's file, never the credential.
  */
 public final class ServerClient {
@@ -71,14 +66,25 @@ public final class ServerClient {
    */
   public ServerClient(URI base, Path tokenFile, Path caFile, Duration connectTimeout, Duration timeout)
       throws IOException {
+    this(base, tokenFile, caFile, null, null, connectTimeout, timeout);
+  }
+
+  /**
+   * A client that also presents a certificate to a server asking for one (mutual TLS, ADR 0019).
+   *
+   * @param certFile the host's certificate (and its chain) in PEM, or null for none
+   * @param keyFile the certificate's PKCS#8 key in PEM (with {@code certFile})
+   */
+  public ServerClient(URI base, Path tokenFile, Path caFile, Path certFile, Path keyFile, Duration connectTimeout,
+      Duration timeout) throws IOException {
     this.base = URI.create(base.toString().replaceAll("/+$", ""));
     this.tokenFile = tokenFile;
     this.timeout = timeout;
     this.connectTimeout = connectTimeout;
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(connectTimeout)
         .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1);
-    if (caFile != null) {
-      b.sslContext(trusting(caFile));
+    if (caFile != null || certFile != null) {
+      b.sslContext(TlsContexts.client(caFile == null ? List.of() : List.of(caFile), false, certFile, keyFile));
     }
     this.http = b.build();
   }
@@ -170,29 +176,5 @@ public final class ServerClient {
       return "connection refused";
     }
     return Text.oneLine(e.getMessage(), e.getClass().getSimpleName());
-  }
-
-  private static SSLContext trusting(Path caFile) throws IOException {
-    try (InputStream in = Files.newInputStream(caFile)) {
-      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-      if (certs.isEmpty()) {
-        throw new IOException(caFile + ": holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
-      }
-      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(null, null);
-      int i = 0;
-      for (Certificate c : certs) {
-        ks.setCertificateEntry("ca-" + i++, c);
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx;
-    } catch (NoSuchFileException e) {
-      throw new IOException(caFile + ": no such file (expected the server's CA certificates in PEM)");
-    } catch (GeneralSecurityException e) {
-      throw new IOException(caFile + ": not PEM certificates (" + Text.oneLine(e.getMessage(), "?") + ")");
-    }
   }
 }

@@ -9,11 +9,18 @@ import dev.bootfleet.core.server.HostTarget;
 import dev.bootfleet.core.server.StatusReport;
 import dev.bootfleet.core.server.Tokens;
 import dev.bootfleet.core.server.WebhookSignature;
+import dev.bootfleet.adapters.tls.ServerTls;
+import dev.bootfleet.adapters.tls.TlsContexts;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -52,8 +59,14 @@ public final class ApiServer implements AutoCloseable {
   /**
    * @param webhookSecret the shared secret of {@code POST /hooks/git}; null: every webhook is refused
    * @param longPoll how long a target request with {@code If-None-Match} waits for a change
+   * @param tls the certificate to serve HTTPS with (and the client CA of mutual TLS), or null: plain HTTP
    */
-  public record Settings(String host, int port, byte[] webhookSecret, Duration longPoll) {}
+  public record Settings(String host, int port, byte[] webhookSecret, Duration longPoll, ServerTls tls) {
+    /** Plain HTTP. */
+    public Settings(String host, int port, byte[] webhookSecret, Duration longPoll) {
+      this(host, port, webhookSecret, longPoll, null);
+    }
+  }
 
   private final Backend backend;
   private final FleetStore store;
@@ -76,9 +89,27 @@ public final class ApiServer implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts listening; returns the port (useful with port 0). */
-  public int start() {
+  /**
+   * Starts listening; returns the port (useful with port 0).
+   *
+   * @throws IOException when a TLS file cannot be used (the message names the file, never a key's bytes)
+   */
+  public int start() throws IOException {
+    SslContextFactory.Server ssl = settings.tls() == null ? null : ssl(settings.tls());
     app = Javalin.create(config -> {
+      if (ssl != null) {
+        config.jetty.addConnector((server, http) -> {
+          SecureRequestCustomizer secure = new SecureRequestCustomizer();
+          // one certificate: Jetty's check of the Host against it would refuse probes by IP (400 Invalid SNI)
+          secure.setSniHostCheck(false);
+          http.addCustomizer(secure);
+          ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+              new HttpConnectionFactory(http));
+          c.setHost(settings.host());
+          c.setPort(settings.port());
+          return c;
+        });
+      }
       config.concurrency.useVirtualThreads = true; // a long poll holds a virtual thread, not a platform one
       config.jetty.host = settings.host();
       config.jetty.port = settings.port();
@@ -134,6 +165,20 @@ public final class ApiServer implements AutoCloseable {
     });
     app.start();
     return app.port();
+  }
+
+  /** Jetty's TLS for {@code tls}: the PEM identity, TLS 1.2 and newer, and a client certificate with a client CA. */
+  private static SslContextFactory.Server ssl(ServerTls tls) throws IOException {
+    TlsContexts.Identity id = TlsContexts.identity(tls.certFile(), tls.keyFile());
+    SslContextFactory.Server f = new SslContextFactory.Server();
+    f.setKeyStore(id.store());
+    f.setKeyStorePassword(id.password());
+    f.setIncludeProtocols(TlsContexts.PROTOCOLS.toArray(String[]::new));
+    if (tls.clientCaFile() != null) {
+      f.setTrustStore(TlsContexts.trust(List.of(tls.clientCaFile()), false));
+      f.setNeedClientAuth(true);
+    }
+    return f;
   }
 
   /** Every route registered, in order (the OpenAPI test compares them with schema/openapi.yaml). */

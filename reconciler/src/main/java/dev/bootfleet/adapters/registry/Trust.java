@@ -1,21 +1,14 @@
 package dev.bootfleet.adapters.registry;
 
+import dev.bootfleet.adapters.tls.TlsContexts;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * The certificate authorities trusted for one registry: the JDK's, the {@code --registry-ca} files, and
@@ -48,40 +41,9 @@ final class Trust {
       if (caFiles.isEmpty()) {
         return SSLContext.getDefault();
       }
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      jdk.init((KeyStore) null);
-      int n = 0;
-      for (var tm : jdk.getTrustManagers()) {
-        if (tm instanceof X509TrustManager x) {
-          for (X509Certificate c : x.getAcceptedIssuers()) {
-            store.setCertificateEntry("jdk-" + n++, c);
-          }
-        }
-      }
-      CertificateFactory factory = CertificateFactory.getInstance("X.509");
-      for (Path f : caFiles) {
-        Collection<? extends Certificate> certs;
-        try (InputStream in = Files.newInputStream(f)) {
-          certs = factory.generateCertificates(in);
-        } catch (java.security.cert.CertificateException e) {
-          throw new IOException(f + ": not a PEM certificate file (" + e.getMessage() + ")");
-        }
-        if (certs.isEmpty()) {
-          throw new IOException(f + ": holds no certificate (expected PEM)");
-        }
-        for (Certificate c : certs) {
-          store.setCertificateEntry("ca-" + n++, c);
-        }
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), null);
-      return ctx;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot set up TLS trust: " + e.getMessage(), e);
     }
+    return TlsContexts.client(caFiles, true, null, null);
   }
 }

@@ -133,7 +133,8 @@ public final class AgentCommand implements Callable<Integer> {
 
   /** The server's client: connecting bounded to 10 s, a whole request to 30 s. */
   static ServerClient client(AgentConfig.Server s) throws IOException {
-    return new ServerClient(s.url(), s.tokenFile(), s.caFile(), Duration.ofSeconds(10), Duration.ofSeconds(30));
+    return new ServerClient(s.url(), s.tokenFile(), s.caFile(), s.certFile(), s.keyFile(), Duration.ofSeconds(10),
+        Duration.ofSeconds(30));
   }
 
   /** Reads the configuration; prints every problem and returns null when there is one. */
@@ -164,7 +165,7 @@ public final class AgentCommand implements Callable<Integer> {
       return null;
     }
     AgentConfigParser.Result r = AgentConfigParser.parse(text, file.toString(), machineHostName(),
-        needsCredential ? Files::exists : p -> true);
+        needsCredential ? Files::exists : p -> true, true);
     for (Problem p : r.problems()) {
       err.println(p.format());
     }

@@ -42,8 +42,15 @@ record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, P
    * @param url the server's base URL, without credentials
    * @param tokenFile the host's own credential, written by {@code bootfleet agent enroll}
    * @param caFile PEM certificates to trust for an https URL, or null for the system's
+   * @param certFile the host's client certificate in PEM for a server asking for one (mutual TLS), or null
+   * @param keyFile that certificate's unencrypted PKCS#8 key in PEM, or null (exactly when certFile is)
    */
-  public record Server(java.net.URI url, Path tokenFile, Path caFile) {}
+  public record Server(java.net.URI url, Path tokenFile, Path caFile, Path certFile, Path keyFile) {
+    /** A server without a client certificate. */
+    public Server(java.net.URI url, Path tokenFile, Path caFile) {
+      this(url, tokenFile, caFile, null, null);
+    }
+  }
 
   /** Managed files changed on the host: {@code overwrite} them with Git's content (default) or {@code keep} them. */
   public enum LocalChanges {

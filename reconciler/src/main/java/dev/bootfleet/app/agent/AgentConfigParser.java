@@ -1,6 +1,7 @@
 package dev.bootfleet.app.agent;
 
 import dev.bootfleet.adapters.fleetlock.FleetLockClient;
+import dev.bootfleet.adapters.tls.Pem;
 import dev.bootfleet.core.agent.MaintenanceWindows;
 import dev.bootfleet.core.manifest.ManifestShape;
 import dev.bootfleet.core.manifest.Problem;
@@ -14,6 +15,8 @@ import dev.bootfleet.core.yaml.YamlException;
 import dev.bootfleet.core.yaml.YamlReader;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -45,9 +48,11 @@ final class AgentConfigParser {
 
   private final String file;
   private final java.util.function.Predicate<Path> credentialExists;
+  private final boolean readTlsFiles;
   private final List<Problem> problems = new ArrayList<>();
 
-  private AgentConfigParser(String file, java.util.function.Predicate<Path> credentialExists) {
+  private AgentConfigParser(String file, java.util.function.Predicate<Path> credentialExists, boolean readTlsFiles) {
+    this.readTlsFiles = readTlsFiles;
     this.file = file;
     this.credentialExists = credentialExists;
   }
@@ -67,7 +72,17 @@ final class AgentConfigParser {
    */
   public static Result parse(String text, String file, String defaultHost,
       java.util.function.Predicate<Path> credentialExists) {
-    return new AgentConfigParser(file, credentialExists).read(text, defaultHost);
+    return new AgentConfigParser(file, credentialExists, false).read(text, defaultHost);
+  }
+
+  /**
+   * Parses like {@link #parse(String, String, String, java.util.function.Predicate)}, and with
+   * {@code readTlsFiles} also reads server.caFile, server.certFile and server.keyFile: each bad one, or a
+   * key that is not the certificate's, is a problem on its line (never showing a key).
+   */
+  public static Result parse(String text, String file, String defaultHost,
+      java.util.function.Predicate<Path> credentialExists, boolean readTlsFiles) {
+    return new AgentConfigParser(file, credentialExists, readTlsFiles).read(text, defaultHost);
   }
 
   private Result read(String text, String defaultHost) {
@@ -171,7 +186,7 @@ final class AgentConfigParser {
       }
       return null;
     }
-    unknownKeys(s, "server.", Set.of("url", "tokenFile", "caFile"));
+    unknownKeys(s, "server.", Set.of("url", "tokenFile", "caFile", "certFile", "keyFile"));
     String url = text(s, "url", "server.", null);
     URI uri = null;
     if (url == null) {
@@ -198,9 +213,54 @@ final class AgentConfigParser {
           + " does not exist (expected the host's credential; write it with bootfleet agent enroll --config FILE"
           + " --token-file ENROLLMENT_TOKEN_FILE)");
     }
-    Path ca = s.get("caFile") == null || isNull(s.get("caFile")) ? null : path(s, "caFile", "/etc/bootfleet/ca.pem",
-        "server.");
-    return uri == null ? null : new AgentConfig.Server(uri, token, ca);
+    Path ca = optionalPath(s, "caFile", "/etc/bootfleet/ca.pem");
+    Path cert = optionalPath(s, "certFile", "/etc/bootfleet/host.crt");
+    Path key = optionalPath(s, "keyFile", "/etc/bootfleet/host.key");
+    if ((s.get("certFile") == null) != (s.get("keyFile") == null)) {
+      String given = s.get("certFile") == null ? "keyFile" : "certFile";
+      error(s.get(given).pos(), "server." + given, "is set alone (expected both server.certFile and server.keyFile:"
+          + " the host's client certificate and its PKCS#8 key in PEM, for mutual TLS)");
+    } else if (s.get("certFile") != null && uri != null && !"https".equals(uri.getScheme())) {
+      error(s.get("certFile").pos(), "server.certFile", "is set for an http URL (expected an https server.url:"
+          + " a client certificate is for mutual TLS)");
+    }
+    if (readTlsFiles) {
+      readTls(s, ca, cert, key);
+    }
+    return uri == null ? null : new AgentConfig.Server(uri, token, ca, cert, key);
+  }
+
+  /** Reads the server's TLS files: each problem on its key's line, named by the file, never a key's bytes. */
+  private void readTls(YMap s, Path ca, Path cert, Path key) {
+    if (ca != null) {
+      pem(s, "caFile", ca, Pem::certificates);
+    }
+    if (cert != null && key != null) {
+      List<X509Certificate> chain = pem(s, "certFile", cert, Pem::certificates);
+      PrivateKey k = pem(s, "keyFile", key, Pem::privateKey);
+      if (chain != null && k != null && !Pem.matches(k, chain.getFirst())) {
+        error(s.get("keyFile").pos(), "server.keyFile", Quote.of(key.toString()) + " is not the key of the first"
+            + " certificate in " + cert + " (expected the private key of server.certFile)");
+      }
+    }
+  }
+
+  private interface PemReader<T> {
+    T read(Path file) throws Pem.Problem;
+  }
+
+  private <T> T pem(YMap s, String key, Path file, PemReader<T> reader) {
+    try {
+      return reader.read(file);
+    } catch (Pem.Problem e) {
+      error(s.get(key).pos(), "server." + key, Quote.of(file.toString()) + ": " + e.reason());
+      return null;
+    }
+  }
+
+  /** An absolute path under {@code server.}, or null when the key is absent or null. */
+  private Path optionalPath(YMap s, String key, String example) {
+    return s.get(key) == null || isNull(s.get(key)) ? null : path(s, key, example, "server.");
   }
 
   private AgentConfig.Reboot reboot(YMap root, String host) {

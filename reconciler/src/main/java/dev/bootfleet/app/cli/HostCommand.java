@@ -1,5 +1,6 @@
 package dev.bootfleet.app.cli;
 
+import dev.bootfleet.adapters.tls.TlsContexts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,6 +47,18 @@ final class HostCommand implements Runnable {
         description = "The operator credential (the server writes one to DATA/operator.token).")
     Path tokenFile;
 
+    @Option(names = "--server-ca", paramLabel = "FILE",
+        description = "Trust only the certificate authorities in this PEM file for an https server (serve --tls-cert).")
+    Path serverCa;
+
+    @Option(names = "--client-cert", paramLabel = "FILE",
+        description = "Present this PEM client certificate, to a server run with --client-ca (with --client-key).")
+    Path clientCert;
+
+    @Option(names = "--client-key", paramLabel = "FILE",
+        description = "The client certificate's unencrypted PKCS#8 key, PEM (RSA or EC).")
+    Path clientKey;
+
     @Option(names = "--ttl-seconds", defaultValue = "3600", paramLabel = "N",
         description = "How long the token may be used (default: ${DEFAULT-VALUE}).")
     long ttlSeconds;
@@ -53,6 +68,12 @@ final class HostCommand implements Runnable {
 
     @Override
     public Integer call() {
+      List<String> problems = new ArrayList<>();
+      TlsContexts.checkAuthorities("--server-ca", serverCa, problems);
+      TlsContexts.check("--client-cert", clientCert, "--client-key", clientKey, problems);
+      if (!problems.isEmpty()) {
+        throw new UserError(problems);
+      }
       String token;
       try {
         token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
@@ -67,7 +88,16 @@ final class HostCommand implements Runnable {
       }
       String body = JsonMapper.shared().createObjectNode().put("host", name).put("ttlSeconds", ttlSeconds).toString();
       HttpResponse<String> r;
-      try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+      HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+      if (serverCa != null || clientCert != null) {
+        try {
+          client.sslContext(TlsContexts.client(serverCa == null ? List.of() : List.of(serverCa), false, clientCert,
+              clientKey));
+        } catch (IOException e) { // a file changed since it was checked
+          throw new UserError(e.getMessage());
+        }
+      }
+      try (HttpClient http = client.build()) {
         r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofString());

@@ -3,6 +3,7 @@ package dev.bootfleet.app.server;
 import dev.bootfleet.adapters.git.FleetMirror;
 import dev.bootfleet.adapters.http.ApiServer;
 import dev.bootfleet.adapters.store.SqlFleetStore;
+import dev.bootfleet.adapters.tls.ServerTls;
 import dev.bootfleet.core.port.ChangeFeed;
 import dev.bootfleet.core.port.FleetStore;
 import dev.bootfleet.core.server.Tokens;
@@ -53,10 +54,17 @@ public final class ReconcilerServer implements AutoCloseable {
    * What {@code bootfleet serve} was given.
    *
    * @param database the PostgreSQL store, or null for the embedded store in {@code data}
+   * @param tls HTTPS (and mutual TLS) from PEM files, or null for plain HTTP (ADR 0019)
    */
   public record Config(String repo, String branch, String path, String host, int port, Path data,
       Duration poll, Duration jitter, Duration longPoll, Duration stale, byte[] webhookSecret,
-      SqlFleetStore.Database database) {}
+      SqlFleetStore.Database database, ServerTls tls) {
+    /** Plain HTTP. */
+    public Config(String repo, String branch, String path, String host, int port, Path data, Duration poll,
+        Duration jitter, Duration longPoll, Duration stale, byte[] webhookSecret, SqlFleetStore.Database database) {
+      this(repo, branch, path, host, port, data, poll, jitter, longPoll, stale, webhookSecret, database, null);
+    }
+  }
 
   private final Config config;
   private final Consumer<String> log;
@@ -123,9 +131,12 @@ public final class ReconcilerServer implements AutoCloseable {
     Thread.ofPlatform().daemon().name("bootfleet-first-load").start(service::pollGit);
 
     api = new ApiServer(service, store, metrics.registry, CLOCK, random,
-        new ApiServer.Settings(config.host(), config.port(), config.webhookSecret(), config.longPoll()), log);
+        new ApiServer.Settings(config.host(), config.port(), config.webhookSecret(), config.longPoll(), config.tls()),
+        log);
     port = api.start();
-    log.accept("listening on http://" + config.host() + ":" + port + " for " + mirror.describe());
+    log.accept("listening on " + (config.tls() == null ? "http" : "https") + "://" + config.host() + ":" + port
+        + (config.tls() != null && config.tls().clientCaFile() != null ? " (client certificates required)" : "")
+        + " for " + mirror.describe());
     return port;
   }
 

@@ -1,6 +1,9 @@
 package dev.bootfleet.app.server;
 
 import dev.bootfleet.adapters.store.SqlFleetStore;
+import dev.bootfleet.adapters.tls.Pem;
+import dev.bootfleet.adapters.tls.ServerTls;
+import dev.bootfleet.adapters.tls.TlsContexts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -32,8 +35,21 @@ public final class ServeCommand implements Callable<Integer> {
   String path;
 
   @Option(names = "--listen", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
-      description = "Where the API listens, plain HTTP (default: ${DEFAULT-VALUE}).")
+      description = "Where the API listens: plain HTTP, or HTTPS only with --tls-cert (default: ${DEFAULT-VALUE}).")
   String listen;
+
+  @Option(names = "--tls-cert", paramLabel = "FILE",
+      description = "Serve HTTPS (TLS 1.2+) with this PEM certificate, its chain after it (with --tls-key; ADR 0019).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "FILE",
+      description = "The certificate's private key: PEM, unencrypted PKCS#8 (BEGIN PRIVATE KEY), RSA or EC.")
+  Path tlsKey;
+
+  @Option(names = "--client-ca", paramLabel = "FILE",
+      description = "Mutual TLS: require a client certificate signed by a CA in this PEM file, on top of the"
+          + " credential (with --tls-cert).")
+  Path clientCa;
 
   @Option(names = "--data", required = true, paramLabel = "DIR",
       description = "The server's folder: its store, its clone of the repository and operator.token.")
@@ -94,6 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
     String webhook = secret(problems, "--webhook-secret-file", webhookSecretFile, "BOOTFLEET_WEBHOOK_SECRET");
     byte[] secret = webhook == null ? null : webhook.getBytes(StandardCharsets.UTF_8);
     SqlFleetStore.Database db = database(problems);
+    ServerTls tls = tls(problems);
     if (Files.exists(data) && !Files.isDirectory(data)) {
       problems.add("--data " + data + ": not a folder (expected the server's data folder)");
     }
@@ -104,16 +121,16 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     ServerLog log = new ServerLog(System.err);
-    if (!loopback(host)) {
+    if (tls == null && !loopback(host)) {
       log.accept("warning: listening on " + host + " beyond loopback over plain HTTP: tokens cross the network"
-          + " unencrypted (put a TLS proxy in front)");
+          + " unencrypted (give --tls-cert and --tls-key, or put a TLS proxy in front)");
     }
     if (secret == null) {
       log.accept("warning: no webhook secret (--webhook-secret-file or BOOTFLEET_WEBHOOK_SECRET): POST /hooks/git is refused");
     }
     ReconcilerServer server = new ReconcilerServer(new ReconcilerServer.Config(repo, branch, path, host, port, data,
         Duration.ofSeconds(pollSeconds), Duration.ofSeconds(Math.min(10, pollSeconds)), Duration.ofSeconds(longPollSeconds),
-        Duration.ofSeconds(staleSeconds), secret, db), log);
+        Duration.ofSeconds(staleSeconds), secret, db, tls), log);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -125,6 +142,11 @@ public final class ServeCommand implements Callable<Integer> {
       server.close();
       err.println("bootfleet: error: " + (database == null ? "--data " + data : "--database " + database) + ": "
           + e.getMessage());
+      err.flush();
+      return 1;
+    } catch (Pem.Problem e) { // a TLS file changed between the check and the start
+      server.close();
+      err.println("bootfleet: error: " + e.getMessage());
       err.flush();
       return 1;
     }
@@ -152,6 +174,22 @@ public final class ServeCommand implements Callable<Integer> {
     }
     String value = System.getenv(env);
     return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  /**
+   * The TLS of --tls-cert, --tls-key and --client-ca, or null for plain HTTP; every file is read and
+   * checked here, before anything starts, and its problems added to {@code problems} (never a key's bytes).
+   */
+  private ServerTls tls(List<String> problems) {
+    if (tlsCert == null && tlsKey == null) {
+      if (clientCa != null) {
+        problems.add("--client-ca " + clientCa + ": only with --tls-cert and --tls-key (expected mutual TLS on HTTPS)");
+      }
+      return null;
+    }
+    TlsContexts.check("--tls-cert", tlsCert, "--tls-key", tlsKey, problems);
+    TlsContexts.checkAuthorities("--client-ca", clientCa, problems);
+    return new ServerTls(tlsCert, tlsKey, clientCa);
   }
 
   /** The database of --database, or null for the embedded store; its problems added to {@code problems}. */

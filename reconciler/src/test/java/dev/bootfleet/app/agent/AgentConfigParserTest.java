@@ -164,6 +164,52 @@ class AgentConfigParserTest {
             Path.of("/etc/bootfleet/host.token"), null));
   }
 
+  @Test
+  void serverForm_readsTheTlsFiles_andPutsEachProblemOnItsLine(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    var ca = dev.bootfleet.testing.TestCa.create(tmp);
+    var one = ca.issueClient("one");
+    var two = ca.issueClient("two");
+    String yaml = """
+        server:
+          url: https://bootfleet.example:8443
+          caFile: %s
+          certFile: %s
+          keyFile: %s
+        """;
+
+    var good = AgentConfigParser.parse(yaml.formatted(ca.caFile(), one.certFile(), one.keyFile()), "agent.yaml",
+        "web-01", p -> true, true);
+    var bad = AgentConfigParser.parse(yaml.formatted(tmp.resolve("gone.pem"), one.certFile(), two.keyFile()),
+        "agent.yaml", "web-01", p -> true, true);
+
+    assertThat(good.problems()).isEmpty();
+    assertThat(bad.config()).isNull();
+    assertThat(bad.problems()).extracting(Problem::format).containsExactly(
+        "agent.yaml:3:11: error: server.caFile: \"" + tmp.resolve("gone.pem") + "\": no such file (expected"
+            + " certificates in PEM)",
+        "agent.yaml:5:12: error: server.keyFile: \"" + two.keyFile() + "\" is not the key of the first certificate"
+            + " in " + one.certFile() + " (expected the private key of server.certFile)");
+    String keyLine = java.nio.file.Files.readString(two.keyFile()).lines().skip(1).findFirst().orElseThrow();
+    assertThat(bad.problems().toString()).doesNotContain(keyLine.substring(0, 20));
+  }
+
+  @Test
+  void serverForm_readsAClientCertificate_forMutualTls() {
+    AgentConfigParser.Result r = AgentConfigParser.parse("""
+        server:
+          url: https://bootfleet.example:8443
+          caFile: /etc/bootfleet/ca.pem
+          certFile: /etc/bootfleet/host.crt
+          keyFile: /etc/bootfleet/host.key
+        """, "agent.yaml", "web-01", p -> true);
+
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.config().server()).isEqualTo(new AgentConfig.Server(URI.create("https://bootfleet.example:8443"),
+        Path.of("/etc/bootfleet/host.token"), Path.of("/etc/bootfleet/ca.pem"), Path.of("/etc/bootfleet/host.crt"),
+        Path.of("/etc/bootfleet/host.key")));
+  }
+
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
       fleet: {url: /srv/fleet.git}\\nserver: {url: "https://s.example"}   | agent.yaml:2:1: error: server: is set beside fleet: (expected exactly one: fleet: for standalone GitOps, or server: for a reconciler server)
@@ -172,9 +218,13 @@ class AgentConfigParserTest {
       server: {url: "ftp://s.example", tokenFile: /t}                 | agent.yaml:1:15: error: server.url: "ftp://s.example" is not an http(s) URL (expected e.g. https://bootfleet.example:8443)
       server: {url: "https://u:p@s.example", tokenFile: /t}           | agent.yaml:1:15: error: server.url: has a user, query or fragment (expected a base URL such as https://bootfleet.example:8443; the credential goes in server.tokenFile)
       server: {url: "https://s.example", tokenFile: host.token}       | agent.yaml:1:47: error: server.tokenFile: "host.token" is not an absolute path (expected e.g. /etc/bootfleet/host.token)
-      server: {url: "https://s.example", token: abc}                  | agent.yaml:1:36: error: server.token: is not a setting (expected one of caFile, tokenFile, url)
+      server: {url: "https://s.example", token: abc}                  | agent.yaml:1:36: error: server.token: is not a setting (expected one of caFile, certFile, keyFile, tokenFile, url)
       server: {url: "https://s.example", tokenFile: /gone/host.token} | agent.yaml:1:47: error: server.tokenFile: "/gone/host.token" does not exist (expected the host's credential; write it with bootfleet agent enroll --config FILE --token-file ENROLLMENT_TOKEN_FILE)
       server: https://s.example                                       | agent.yaml:1:9: error: server: is a string (expected a mapping)
+      server: {url: "https://s.example", certFile: /c.pem}            | agent.yaml:1:46: error: server.certFile: is set alone (expected both server.certFile and server.keyFile: the host's client certificate and its PKCS#8 key in PEM, for mutual TLS)
+      server: {url: "https://s.example", keyFile: /k.pem}             | agent.yaml:1:45: error: server.keyFile: is set alone (expected both server.certFile and server.keyFile: the host's client certificate and its PKCS#8 key in PEM, for mutual TLS)
+      server: {url: "http://s.example", certFile: /c, keyFile: /k}    | agent.yaml:1:45: error: server.certFile: is set for an http URL (expected an https server.url: a client certificate is for mutual TLS)
+      server: {url: "https://s.example", certFile: c.pem, keyFile: /k} | agent.yaml:1:46: error: server.certFile: "c.pem" is not an absolute path (expected e.g. /etc/bootfleet/host.crt)
       """)
   void serverForm_badInput_isOneLineOnItsPlace(String yaml, String expected) {
     var r = AgentConfigParser.parse(yaml.replace("\\n", "\n") + "\n", "agent.yaml", "web-01",

@@ -313,7 +313,7 @@ final class FleetService implements Backend {
     if (!served) {
       return null;
     }
-    Plan p = state.plan(clock);
+    Plan p = HostView.shown(state.plan(clock), lastReports(), clock.instant(), stale);
     return drift ? Report.drift(p) : Report.plan(p);
   }
 
@@ -348,5 +348,12 @@ final class FleetService implements Backend {
   /** Whether the served revision is {@code revision} (tests, logs). */
   String servedRevision() {
     return served ? state.fleet().revision() : null;
+  }
+
+  /** When each host last reported. */
+  private Map<String, Instant> lastReports() {
+    Map<String, Instant> at = new java.util.HashMap<>();
+    reports.forEach((host, r) -> at.put(host, r.at()));
+    return at;
   }
 }

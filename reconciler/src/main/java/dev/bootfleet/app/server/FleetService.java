@@ -350,6 +350,30 @@ final class FleetService implements Backend {
     return served ? state.fleet().revision() : null;
   }
 
+  /** Each host's last report, the documents as they came (not parsed again), sorted by host name. */
+  @Override
+  public ObjectNode observed() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("now", clock.instant().toString());
+    root.put("staleAfter", stale.toString());
+    ArrayNode a = root.putArray("hosts");
+    new java.util.TreeMap<>(reports).forEach((name, r) -> {
+      ObjectNode o = a.addObject().put("name", name).put("at", r.at().toString());
+      o.putRawValue("status", new tools.jackson.databind.util.RawValue(r.report().status()));
+      raw(o, "etc", r.report().etc());
+      raw(o, "agent", r.report().agent());
+    });
+    return root;
+  }
+
+  private static void raw(ObjectNode o, String key, String json) {
+    if (json == null) {
+      o.putNull(key);
+    } else {
+      o.putRawValue(key, new tools.jackson.databind.util.RawValue(json));
+    }
+  }
+
   /** When each host last reported. */
   private Map<String, Instant> lastReports() {
     Map<String, Instant> at = new java.util.HashMap<>();

@@ -45,7 +45,7 @@ public final class ServerClient {
     }
 
     /** The one-line {@code detail} of a problem answer, or the status alone. */
-    String detail() {
+    public String detail() {
       try {
         JsonNode d = JSON.readTree(body).path("detail");
         if (d.isString()) {
@@ -93,7 +93,12 @@ public final class ServerClient {
   }
 
   public Response get(String path) throws IOException {
-    return send(HttpRequest.newBuilder(uri(path)).GET(), token());
+    return send(HttpRequest.newBuilder(uri(path)).GET(), token(), MAX_BODY);
+  }
+
+  /** A GET with the given credential (an operator's) and answer cap, instead of the host's and {@link #MAX_BODY}. */
+  public Response get(String path, String credential, int maxBody) throws IOException {
+    return send(HttpRequest.newBuilder(uri(path)).GET(), credential, maxBody);
   }
 
   public Response post(String path, String json) throws IOException {
@@ -103,7 +108,7 @@ public final class ServerClient {
   /** A POST with the given credential (the enrollment token) instead of the host's. */
   public Response post(String path, String json, String credential) throws IOException {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)), credential);
+        .POST(HttpRequest.BodyPublishers.ofString(json)), credential, MAX_BODY);
   }
 
   /** One line for a refused credential (401, 403), naming the file and what to do. */
@@ -135,15 +140,15 @@ public final class ServerClient {
     }
   }
 
-  private Response send(HttpRequest.Builder b, String credential) throws IOException {
+  private Response send(HttpRequest.Builder b, String credential, int maxBody) throws IOException {
     HttpRequest req = b.timeout(timeout).header("Authorization", "Bearer " + credential)
         .header("Accept", "application/json").build();
     try {
       HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = r.body()) {
-        byte[] body = in.readNBytes(MAX_BODY + 1);
-        if (body.length > MAX_BODY) {
-          throw new IOException(describe() + ": the answer is larger than " + MAX_BODY / (1024 * 1024) + " MiB");
+        byte[] body = in.readNBytes(maxBody + 1);
+        if (body.length > maxBody) {
+          throw new IOException(describe() + ": the answer is larger than " + maxBody / (1024 * 1024) + " MiB");
         }
         return new Response(r.statusCode(), r.headers().firstValue("ETag").orElse(null), body);
       }

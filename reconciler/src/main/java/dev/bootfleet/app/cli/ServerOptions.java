@@ -1,0 +1,142 @@
+package dev.bootfleet.app.cli;
+
+import dev.bootfleet.adapters.agentclient.ServerClient;
+import dev.bootfleet.adapters.agentclient.ServerObserved;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Where {@code plan} and {@code drift} take the observed state from when it is a running server rather
+ * than a folder ({@code GET /v1/observed}, ADR 0022); the desired state stays the local {@code --repo}.
+ * The operator credential comes from a file or the environment, never from a flag's value.
+ */
+final class ServerOptions {
+  static final String TOKEN_ENV = "BOOTFLEET_TOKEN";
+  static final Duration CONNECT = Duration.ofSeconds(10);
+  static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+  @Option(names = "--server", paramLabel = "URL",
+      description = "Take the observed state from a running bootfleet server (every host's last report) instead of"
+          + " --observed; the desired state is still --repo's.")
+  String server;
+
+  @Option(names = "--token-file", paramLabel = "FILE",
+      description = "The operator credential for --server (default: the environment variable " + TOKEN_ENV + ").")
+  Path tokenFile;
+
+  @Option(names = "--ca", paramLabel = "FILE", description = "PEM certificates to trust for an https:// --server.")
+  Path ca;
+
+  /** The environment the credential may come from (tests give their own). */
+  Map<String, String> env = System.getenv();
+
+  boolean given() {
+    return server != null;
+  }
+
+  /** Checks that --token-file and --ca come with --server; one line for each that does not. */
+  List<String> usageProblems() {
+    List<String> problems = new ArrayList<>();
+    if (server == null) {
+      if (tokenFile != null) {
+        problems.add("--token-file goes with --server (the credential is the server's)");
+      }
+      if (ca != null) {
+        problems.add("--ca goes with --server (the certificates are the server's)");
+      }
+    }
+    return problems;
+  }
+
+  /** A server to ask, once the options check out: the client, the credential and where it came from. */
+  record Connection(ServerClient client, String token, String from) {
+    /** Every host's last report, read by the parsers the folder reader uses; one line if the server cannot answer. */
+    ServerObserved.Result read() {
+      try {
+        return ServerObserved.read(client, token, from);
+      } catch (IOException e) {
+        throw new UserError(e.getMessage());
+      }
+    }
+  }
+
+  /** Checks the URL, the credential and the certificates, every problem at once, before anything is asked. */
+  Connection connect() {
+    List<String> problems = new ArrayList<>();
+    URI base = base(problems);
+    String from = tokenFile != null ? "--token-file " + tokenFile : TOKEN_ENV;
+    String token = token(problems);
+    ServerClient client = null;
+    if (base != null && problems.isEmpty()) {
+      try {
+        client = new ServerClient(base, null, ca, CONNECT, TIMEOUT);
+      } catch (IOException e) {
+        problems.add("--ca " + e.getMessage());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new UserError(problems);
+    }
+    return new Connection(client, token, from);
+  }
+
+  private URI base(List<String> problems) {
+    String expected = " (expected the server's base URL, e.g. https://bootfleet.example:8443)";
+    URI uri;
+    try {
+      uri = URI.create(server);
+    } catch (IllegalArgumentException e) {
+      problems.add("--server " + dev.bootfleet.core.text.Quote.of(server) + ": not a URL" + expected);
+      return null;
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      problems.add("--server " + dev.bootfleet.core.text.Quote.of(server) + ": not an http(s) URL" + expected);
+    } else if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      // a user or password in the URL would end up in messages and logs
+      problems.add("--server: has a user, query or fragment" + expected + "; the credential goes in --token-file or "
+          + TOKEN_ENV);
+    } else if (ca != null && !"https".equals(uri.getScheme())) {
+      problems.add("--ca goes with an https:// --server (got " + uri.getScheme() + "://)");
+    }
+    return uri;
+  }
+
+  /** The operator's token from --token-file or the environment; never shown in a message. */
+  private String token(List<String> problems) {
+    String expected = " (expected one line: an operator token, such as the server's DATA/operator.token)";
+    String t;
+    if (tokenFile != null) {
+      try {
+        t = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+      } catch (NoSuchFileException e) {
+        problems.add("--token-file " + tokenFile + ": no such file" + expected);
+        return null;
+      } catch (IOException e) {
+        problems.add("--token-file " + tokenFile + ": cannot read (" + e.getClass().getSimpleName() + ")" + expected);
+        return null;
+      }
+    } else {
+      t = env.get(TOKEN_ENV);
+      if (t == null || t.isBlank()) {
+        problems.add("--server needs the operator credential: --token-file FILE or the environment variable "
+            + TOKEN_ENV + " (never a flag's value)");
+        return null;
+      }
+      t = t.strip();
+    }
+    if (t.isEmpty() || t.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+      problems.add((tokenFile != null ? "--token-file " + tokenFile : TOKEN_ENV) + ": is not a credential" + expected);
+      return null;
+    }
+    return t;
+  }
+}

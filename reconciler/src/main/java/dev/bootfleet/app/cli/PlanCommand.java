@@ -154,7 +154,7 @@ final class PlanCommand implements Callable<Integer> {
 
   private static Seen readServer(ServerOptions.Connection server) {
     ServerObserved.Result r = server.read();
-    return new Seen(r.observations(), List.of(), List.of(), r::shown);
+    return new Seen(r.observations(), List.of(), server.files(), r::shown);
   }
 
   /**

@@ -57,8 +57,11 @@ final class ServerOptions {
     return problems;
   }
 
-  /** A server to ask, once the options check out: the client, the credential and where it came from. */
-  record Connection(ServerClient client, String token, String from) {
+  /**
+   * A server to ask, once the options check out: the client, the credential, where it came from, and the
+   * files read (the credential's, the certificates': no report may be written over them).
+   */
+  record Connection(ServerClient client, String token, String from, List<Path> files) {
     /** Every host's last report, read by the parsers the folder reader uses; one line if the server cannot answer. */
     ServerObserved.Result read() {
       try {
@@ -86,7 +89,14 @@ final class ServerOptions {
     if (!problems.isEmpty()) {
       throw new UserError(problems);
     }
-    return new Connection(client, token, from);
+    List<Path> files = new ArrayList<>();
+    if (tokenFile != null) {
+      files.add(tokenFile);
+    }
+    if (ca != null) {
+      files.add(ca);
+    }
+    return new Connection(client, token, from, List.copyOf(files));
   }
 
   private URI base(List<String> problems) {

@@ -213,6 +213,12 @@ class ServerDriftIT {
     r = Cli.run("drift", "--repo", work.toString(), "--server", "ftp://x", "--token-file", tokenFile.toString());
     assertOneLine(r, "--server \"ftp://x\": not an http(s) URL");
 
+    String before = Files.readString(tokenFile);
+    r = Cli.run("drift", "--repo", work.toString(), "--server", base, "--token-file", tokenFile.toString(), "--out",
+        tokenFile.toString());
+    assertOneLine(r, "--out " + tokenFile + ": is a file this run reads");
+    assertThat(Files.readString(tokenFile)).isEqualTo(before);
+
     r = Cli.run("drift", "--repo", work.toString(), "--token-file", tokenFile.toString());
     assertThat(r.exit()).isEqualTo(Main.ERROR);
     assertThat(r.err()).contains("drift needs --observed DIR or --server URL", "--token-file goes with --server");

@@ -1,6 +1,7 @@
 package dev.bootfleet.adapters.agentclient;
 
 import dev.bootfleet.core.manifest.ManifestShape;
+import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.plan.Observation;
 import dev.bootfleet.core.plan.Plan;
 import dev.bootfleet.core.server.HostView;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -117,7 +119,8 @@ public final class ServerObserved {
     Map<String, Observation> observations = new TreeMap<>();
     Map<String, Instant> last = new TreeMap<>();
     // Each host's documents parse on their own (pure): the common pool may split them, order kept.
-    List<Observation> parsed = entries.parallelStream().map(e -> e.observation(server)).toList();
+    Map<String, ObservedHost> memo = new ConcurrentHashMap<>();
+    List<Observation> parsed = entries.parallelStream().map(e -> e.observation(server, memo)).toList();
     for (int i = 0; i < entries.size(); i++) {
       observations.put(entries.get(i).name(), parsed.get(i));
       last.put(entries.get(i).name(), entries.get(i).at());
@@ -130,9 +133,9 @@ public final class ServerObserved {
      * What the host reported, read as the folder reader reads it; a report this version no longer reads
      * makes the host {@code unknown}, naming it, and never stops the others.
      */
-    Observation observation(String server) {
+    Observation observation(String server, Map<String, ObservedHost> memo) {
       try {
-        return new StatusReport(name, status, etc, agent).observation();
+        return new StatusReport(name, status, etc, agent).observation(memo);
       } catch (IllegalArgumentException e) {
         return Observation.unreadable(server + ": host " + name + "'s report: " + e.getMessage());
       }

@@ -83,6 +83,31 @@ public final class ServerClient {
     this.http = b.build();
   }
 
+  /** What can be wrong with a server's base URL. */
+  public enum BaseUrlProblem {
+    /** Not a URL, or not http(s) with a host. */
+    NOT_HTTP,
+    /** A user (a credential would end up in messages and logs), a query or a fragment. */
+    USER_QUERY_OR_FRAGMENT
+  }
+
+  /** What is wrong with {@code url} as a server's base URL (the agent's server.url, the CLI's --server), or null. */
+  public static BaseUrlProblem baseUrlProblem(String url) {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      return BaseUrlProblem.NOT_HTTP;
+    }
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      return BaseUrlProblem.NOT_HTTP;
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      return BaseUrlProblem.USER_QUERY_OR_FRAGMENT;
+    }
+    return null;
+  }
+
   /** The server's URL, for logs. */
   public String describe() {
     return "server " + base;

@@ -101,20 +101,19 @@ final class ServerOptions {
 
   private URI base(List<String> problems) {
     String expected = " (expected the server's base URL, e.g. https://bootfleet.example:8443)";
-    URI uri;
-    try {
-      uri = URI.create(server);
-    } catch (IllegalArgumentException e) {
-      problems.add("--server " + dev.bootfleet.core.text.Quote.of(server) + ": not a URL" + expected);
+    ServerClient.BaseUrlProblem problem = ServerClient.baseUrlProblem(server);
+    if (problem == ServerClient.BaseUrlProblem.NOT_HTTP) {
+      problems.add("--server " + dev.bootfleet.core.text.Quote.of(server) + ": not an http(s) URL" + expected);
       return null;
     }
-    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-      problems.add("--server " + dev.bootfleet.core.text.Quote.of(server) + ": not an http(s) URL" + expected);
-    } else if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      // a user or password in the URL would end up in messages and logs
+    if (problem == ServerClient.BaseUrlProblem.USER_QUERY_OR_FRAGMENT) {
+      // not quoted: a password in the URL would end up in CI logs
       problems.add("--server: has a user, query or fragment" + expected + "; the credential goes in --token-file or "
           + TOKEN_ENV);
-    } else if (ca != null && !"https".equals(uri.getScheme())) {
+      return null;
+    }
+    URI uri = URI.create(server);
+    if (ca != null && !"https".equals(uri.getScheme())) {
       problems.add("--ca goes with an https:// --server (got " + uri.getScheme() + "://)");
     }
     return uri;

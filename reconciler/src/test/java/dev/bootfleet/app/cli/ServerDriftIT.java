@@ -210,6 +210,11 @@ class ServerDriftIT {
     assertOneLine(r, "--ca " + tokenFile + ": ");
     assertThat(r.err()).doesNotContain(operator);
 
+    r = Cli.run("drift", "--repo", work.toString(), "--server", "http://op:pa55word@127.0.0.1:" + closed,
+        "--token-file", tokenFile.toString());
+    assertOneLine(r, "--server: has a user, query or fragment");
+    assertThat(r.err()).doesNotContain("pa55word");
+
     r = Cli.run("drift", "--repo", work.toString(), "--server", "ftp://x", "--token-file", tokenFile.toString());
     assertOneLine(r, "--server \"ftp://x\": not an http(s) URL");
 

@@ -40,7 +40,7 @@ public final class ServerClient {
     }
 
     /** The one-line {@code detail} of a problem answer, or the status alone. */
-    String detail() {
+    public String detail() {
       try {
         JsonNode d = JSON.readTree(body).path("detail");
         if (d.isString()) {
@@ -89,6 +89,31 @@ public final class ServerClient {
     this.http = b.build();
   }
 
+  /** What can be wrong with a server's base URL. */
+  public enum BaseUrlProblem {
+    /** Not a URL, or not http(s) with a host. */
+    NOT_HTTP,
+    /** A user (a credential would end up in messages and logs), a query or a fragment. */
+    USER_QUERY_OR_FRAGMENT
+  }
+
+  /** What is wrong with {@code url} as a server's base URL (the agent's server.url, the CLI's --server), or null. */
+  public static BaseUrlProblem baseUrlProblem(String url) {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      return BaseUrlProblem.NOT_HTTP;
+    }
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+      return BaseUrlProblem.NOT_HTTP;
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      return BaseUrlProblem.USER_QUERY_OR_FRAGMENT;
+    }
+    return null;
+  }
+
   /** The server's URL, for logs. */
   public String describe() {
     return "server " + base;
@@ -99,7 +124,12 @@ public final class ServerClient {
   }
 
   public Response get(String path) throws IOException {
-    return send(HttpRequest.newBuilder(uri(path)).GET(), token());
+    return send(HttpRequest.newBuilder(uri(path)).GET(), token(), MAX_BODY);
+  }
+
+  /** A GET with the given credential (an operator's) and answer cap, instead of the host's and {@link #MAX_BODY}. */
+  public Response get(String path, String credential, int maxBody) throws IOException {
+    return send(HttpRequest.newBuilder(uri(path)).GET(), credential, maxBody);
   }
 
   public Response post(String path, String json) throws IOException {
@@ -109,7 +139,7 @@ public final class ServerClient {
   /** A POST with the given credential (the enrollment token) instead of the host's. */
   public Response post(String path, String json, String credential) throws IOException {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)), credential);
+        .POST(HttpRequest.BodyPublishers.ofString(json)), credential, MAX_BODY);
   }
 
   /** One line for a refused credential (401, 403), naming the file and what to do. */
@@ -141,15 +171,15 @@ public final class ServerClient {
     }
   }
 
-  private Response send(HttpRequest.Builder b, String credential) throws IOException {
+  private Response send(HttpRequest.Builder b, String credential, int maxBody) throws IOException {
     HttpRequest req = b.timeout(timeout).header("Authorization", "Bearer " + credential)
         .header("Accept", "application/json").build();
     try {
       HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = r.body()) {
-        byte[] body = in.readNBytes(MAX_BODY + 1);
-        if (body.length > MAX_BODY) {
-          throw new IOException(describe() + ": the answer is larger than " + MAX_BODY / (1024 * 1024) + " MiB");
+        byte[] body = in.readNBytes(maxBody + 1);
+        if (body.length > maxBody) {
+          throw new IOException(describe() + ": the answer is larger than " + maxBody / (1024 * 1024) + " MiB");
         }
         return new Response(r.statusCode(), r.headers().firstValue("ETag").orElse(null), body);
       }

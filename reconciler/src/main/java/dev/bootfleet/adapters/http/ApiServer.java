@@ -139,6 +139,10 @@ public final class ApiServer implements AutoCloseable {
       });
       route(config, "GET", "/v1/plan", ctx -> report(ctx, false));
       route(config, "GET", "/v1/drift", ctx -> report(ctx, true));
+      route(config, "GET", "/v1/observed", ctx -> {
+        operator(ctx);
+        json(ctx, 200, backend.observed());
+      });
       route(config, "GET", "/v1/revisions", ctx -> {
         operator(ctx);
         json(ctx, 200, backend.revisions());

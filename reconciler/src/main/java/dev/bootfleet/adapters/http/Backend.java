@@ -35,6 +35,12 @@ public interface Backend {
   /** The served revision's plan against the stored reports; null when no revision is served. */
   Report plan(boolean drift);
 
+  /**
+   * {@code GET /v1/observed}: every host's last report as it came (its documents and when), the server's
+   * time and its stale limit, for a CLI that plans against them ({@code plan --server}).
+   */
+  ObjectNode observed();
+
   /** {@code GET /v1/revisions}. */
   ObjectNode revisions();
 

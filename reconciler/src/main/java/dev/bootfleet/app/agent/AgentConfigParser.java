@@ -192,17 +192,13 @@ final class AgentConfigParser {
     if (url == null) {
       error(s.pos(), "server.url", "is missing (expected the reconciler server's base URL, e.g. https://bootfleet.example:8443)");
     } else {
-      try {
+      var problem = dev.bootfleet.adapters.agentclient.ServerClient.baseUrlProblem(url);
+      if (problem == null) {
         uri = URI.create(url);
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-          throw new IllegalArgumentException("no http(s) scheme");
-        }
-        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-          error(s.get("url").pos(), "server.url", "has a user, query or fragment (expected a base URL such as"
-              + " https://bootfleet.example:8443; the credential goes in server.tokenFile)");
-          uri = null;
-        }
-      } catch (IllegalArgumentException e) {
+      } else if (problem == dev.bootfleet.adapters.agentclient.ServerClient.BaseUrlProblem.USER_QUERY_OR_FRAGMENT) {
+        error(s.get("url").pos(), "server.url", "has a user, query or fragment (expected a base URL such as"
+            + " https://bootfleet.example:8443; the credential goes in server.tokenFile)");
+      } else {
         error(s.get("url").pos(), "server.url", Quote.of(url) + " is not an http(s) URL (expected e.g."
             + " https://bootfleet.example:8443)");
       }

@@ -406,7 +406,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     if (!served) {
       return null;
     }
-    Plan p = state.plan(clock);
+    Plan p = HostView.shown(state.plan(clock), lastReports(), clock.instant(), stale);
     return drift ? Report.drift(p) : Report.plan(p);
   }
 
@@ -441,5 +441,36 @@ final class FleetService implements Backend, ChangeFeed.Listener {
   /** Whether the served revision is {@code revision} (tests, logs). */
   String servedRevision() {
     return served ? state.fleet().revision() : null;
+  }
+
+  /** Each host's last report, the documents as they came (not parsed again), sorted by host name. */
+  @Override
+  public ObjectNode observed() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("now", clock.instant().toString());
+    root.put("staleAfter", stale.toString());
+    ArrayNode a = root.putArray("hosts");
+    new java.util.TreeMap<>(reports).forEach((name, r) -> {
+      ObjectNode o = a.addObject().put("name", name).put("at", r.at().toString());
+      o.putRawValue("status", new tools.jackson.databind.util.RawValue(r.report().status()));
+      raw(o, "etc", r.report().etc());
+      raw(o, "agent", r.report().agent());
+    });
+    return root;
+  }
+
+  private static void raw(ObjectNode o, String key, String json) {
+    if (json == null) {
+      o.putNull(key);
+    } else {
+      o.putRawValue(key, new tools.jackson.databind.util.RawValue(json));
+    }
+  }
+
+  /** When each host last reported. */
+  private Map<String, Instant> lastReports() {
+    Map<String, Instant> at = new java.util.HashMap<>();
+    reports.forEach((host, r) -> at.put(host, r.at()));
+    return at;
   }
 }

@@ -8,6 +8,9 @@ import dev.bootfleet.core.status.SyncStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import dev.bootfleet.core.plan.Plan;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,5 +29,22 @@ class HostViewTest {
       assertThat(shown.reason()).contains(NOW.minusSeconds(ago).toString());
       assertThat(shown.actions()).isEmpty();
     }
+  }
+
+  @Test
+  void shownPlan_turnsOnlyTheSilentHostsUnknown_andKeepsTheRest() {
+    String image = "quay.io/x@sha256:" + "a".repeat(64);
+    HostPlan fresh = new HostPlan("web-01", SyncStatus.IN_SYNC, "runs what Git names", List.of(), List.of(), image, image);
+    HostPlan silent = new HostPlan("web-02", SyncStatus.IN_SYNC, "runs what Git names", List.of(), List.of(), image, image);
+    HostPlan never = new HostPlan("web-03", SyncStatus.UNKNOWN, "no status document", List.of(), List.of(), image, null);
+    Plan plan = new Plan(Plan.Mode.OBSERVED, "main@sha1:x", null, NOW, List.of(fresh, silent, never), List.of("old-01"));
+    Plan shown = HostView.shown(plan, Map.of("web-01", NOW.minusSeconds(10), "web-02", NOW.minusSeconds(3600)), NOW,
+        Duration.ofSeconds(900));
+    assertThat(shown.hosts()).extracting(h -> h.status().id()).containsExactly("in-sync", "unknown", "unknown");
+    assertThat(shown.hosts().get(0)).isSameAs(fresh);
+    assertThat(shown.hosts().get(2)).isSameAs(never);
+    assertThat(shown.unmanagedHosts()).containsExactly("old-01");
+    assertThat(shown.revision()).isEqualTo(plan.revision());
+    assertThat(shown.generatedAt()).isEqualTo(NOW);
   }
 }

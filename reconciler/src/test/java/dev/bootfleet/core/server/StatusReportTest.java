@@ -27,6 +27,19 @@ class StatusReportTest {
     assertThat(r.agentField("lastAppliedRevision")).isEqualTo("main@sha1:1");
   }
 
+  @org.junit.jupiter.api.Test
+  void observation_withAMemo_isTheSame_andParsesEachDocumentOnce() throws Exception {
+    var memo = new java.util.concurrent.ConcurrentHashMap<String, dev.bootfleet.core.observed.ObservedHost>();
+    StatusReport web01 = new StatusReport("web-01", status(), etc(), null);
+    StatusReport web09 = new StatusReport("web-09", status(), null, null);
+    assertThat(web01.observation(memo)).isEqualTo(web01.observation());
+    assertThat(web09.observation(memo).status()).isSameAs(web01.observation(memo).status());
+    assertThat(memo).hasSize(1);
+    StatusReport bad = new StatusReport("web-02", "{\"apiVersion\": 3}", null, null);
+    assertThatThrownBy(() -> bad.observation(memo)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(memo).hasSize(1); // only documents that parse are kept
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       not JSON                | {"status":                                        | body: not JSON

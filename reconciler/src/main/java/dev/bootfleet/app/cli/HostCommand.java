@@ -20,14 +20,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** {@code bootfleet host ...}: operator actions on a running server. */
 @Command(name = "host", mixinStandardHelpOptions = true, description = "Operator actions on a running server.",
-    subcommands = HostCommand.Enroll.class)
+    subcommands = {HostCommand.Enroll.class, HostCommand.Revoke.class})
 final class HostCommand implements Runnable {
   @Spec
   CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command (enroll)");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command (enroll, revoke)");
   }
 
   @Command(name = "enroll", mixinStandardHelpOptions = true, sortOptions = false,
@@ -89,6 +89,32 @@ final class HostCommand implements Runnable {
       }
       spec.commandLine().getOut().println(json.get("token").asString());
       spec.commandLine().getOut().flush();
+      return Main.OK;
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"Revoke every credential of host NAME, its own and its enrollments"
+          + " (DELETE /v1/hosts/NAME/credential); it gets a new one only by a new enrollment."})
+  static final class Revoke implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "The host, as its manifest names it.")
+    String name;
+
+    @picocli.CommandLine.Mixin
+    OperatorCommand.Server server;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      if (!dev.bootfleet.core.manifest.ManifestShape.isDnsName(name)) {
+        throw new UserError("host " + name + ": not a host name (expected a DNS-1123 name, as its manifest has it)");
+      }
+      OperatorApi.call(server.url, server.tokenFile, "DELETE", "/v1/hosts/" + name + "/credential", 204,
+          "revoking " + name);
+      spec.commandLine().getErr().println("revoked every credential of host " + name);
+      spec.commandLine().getErr().flush();
       return Main.OK;
     }
   }

@@ -113,4 +113,21 @@ abstract class FleetStoreContract {
       assertThat(s.reachable()).isTrue();
     }
   }
+
+  @Test
+  void revokeOperator_removesThatOne_butNeverTheLast() {
+    try (FleetStore s = open()) {
+      s.addCredential(new Credential("1".repeat(64), Tokens.Kind.OPERATOR, null, null, T0));
+      s.addCredential(new Credential("2".repeat(64), Tokens.Kind.OPERATOR, null, null, T0.plusSeconds(1)));
+      s.addCredential(new Credential("a".repeat(64), Tokens.Kind.HOST, "web-01", null, T0));
+      assertThat(s.operators()).extracting(Credential::hash).containsExactly("1".repeat(64), "2".repeat(64));
+      assertThat(s.revokeOperator("a".repeat(64))).isFalse(); // a host's credential is not an operator's
+      assertThat(s.credential("a".repeat(64))).isPresent();
+      assertThat(s.revokeOperator("1".repeat(64))).isTrue();
+      assertThat(s.revokeOperator("1".repeat(64))).isFalse();
+      assertThat(s.revokeOperator("2".repeat(64))).isFalse(); // the last one
+      assertThat(s.operators()).extracting(Credential::hash).containsExactly("2".repeat(64));
+      assertThat(s.hasOperator()).isTrue();
+    }
+  }
 }

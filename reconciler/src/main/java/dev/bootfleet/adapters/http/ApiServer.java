@@ -85,6 +85,9 @@ public final class ApiServer implements AutoCloseable {
       config.jetty.host = settings.host();
       config.jetty.port = settings.port();
       config.startup.showJavalinBanner = false;
+      // Jetty's refusals before routing (an ambiguous path, say) as problem JSON, not its HTML page
+      config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+      config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new ProblemErrorHandler()));
       route(config, "GET", "/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
       route(config, "GET", "/readyz", this::readyz);
       route(config, "GET", "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")

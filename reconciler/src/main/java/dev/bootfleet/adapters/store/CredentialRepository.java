@@ -23,6 +23,7 @@ final class CredentialRepository {
   static final String ANY_OPERATOR = "SELECT COUNT(*) FROM credentials WHERE kind = 'operator'";
   static final String OPERATORS = "SELECT token_hash, kind, host, expires_ms, created_ms FROM credentials"
       + " WHERE kind = 'operator' ORDER BY created_ms, token_hash";
+  static final String LOCK_OPERATORS = "SELECT token_hash FROM credentials WHERE kind = 'operator' FOR UPDATE";
   /** One operator's credential, unless it is the last: a server never locks its operators out. */
   static final String DELETE_OPERATOR = "DELETE FROM credentials WHERE token_hash = :hash AND kind = 'operator'"
       + " AND (SELECT COUNT(*) FROM credentials WHERE kind = 'operator') > 1";
@@ -43,7 +44,12 @@ final class CredentialRepository {
     return h.createQuery(OPERATORS).map(CredentialRepository::row).list();
   }
 
+  /**
+   * In its caller's transaction: the operators' rows are locked first, so that two revocations of the last
+   * two at once cannot both pass the count (the second waits, then counts one).
+   */
   static boolean deleteOperator(Handle h, String hash) {
+    h.createQuery(LOCK_OPERATORS).mapTo(String.class).list();
     return h.createUpdate(DELETE_OPERATOR).bind("hash", hash).execute() == 1;
   }
 

@@ -130,4 +130,30 @@ abstract class FleetStoreContract {
       assertThat(s.hasOperator()).isTrue();
     }
   }
+
+  @Test
+  void revokeOperator_atOnceOfTheLastTwo_leavesOne() throws Exception {
+    try (FleetStore s = open(); var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+      String kept = "0".repeat(64);
+      s.addCredential(new Credential(kept, Tokens.Kind.OPERATOR, null, null, T0));
+      for (int round = 1; round <= 10; round++) {
+        String added = String.format("%064x", round);
+        s.addCredential(new Credential(added, Tokens.Kind.OPERATOR, null, null, T0));
+        var go = new java.util.concurrent.CountDownLatch(1);
+        String a = kept;
+        var first = pool.submit(() -> {
+          go.await();
+          return s.revokeOperator(a);
+        });
+        var second = pool.submit(() -> {
+          go.await();
+          return s.revokeOperator(added);
+        });
+        go.countDown();
+        assertThat(first.get() ^ second.get()).as("round %d: exactly one revoked", round).isTrue();
+        assertThat(s.operators()).hasSize(1);
+        kept = s.operators().getFirst().hash();
+      }
+    }
+  }
 }

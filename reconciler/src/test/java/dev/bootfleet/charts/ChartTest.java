@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.bootfleet.app.server.ServeCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,14 +41,13 @@ final class ChartTest {
   private static final Path HA_VALUES = CHART.resolve("ci/ha-values.yaml");
   private static final Path TLS_VALUES = CHART.resolve("ci/tls-values.yaml");
 
-  /**
-   * The options of {@code bootfleet serve} (app/server/ServeCommand on the server branch): the chart
-   * may pass no other, and must pass the required ones.
-   */
-  private static final Set<String> SERVE_OPTIONS = Set.of("--repo", "--branch", "--path", "--listen", "--data",
-      "--poll-seconds", "--long-poll-seconds", "--stale-seconds", "--webhook-secret-file", "--tls-cert", "--tls-key",
-      "--client-ca");
-  private static final Set<String> SERVE_REQUIRED = Set.of("--repo", "--data", "--listen");
+  /** The options {@code bootfleet serve} has, from its command: the chart may pass no other. */
+  private static final Set<String> SERVE_OPTIONS = new picocli.CommandLine(new ServeCommand()).getCommandSpec()
+      .options().stream().flatMap(o -> Stream.of(o.names())).collect(java.util.stream.Collectors.toSet());
+  /** What the chart must pass: these options, and the repository (BOOTFLEET_REPO, which serve reads). */
+  private static final Set<String> SERVE_REQUIRED = Set.of("--data", "--listen");
+  /** Read by the JVM itself, not by serve. */
+  private static final Set<String> JVM_ENVIRONMENT = Set.of("JAVA_TOOL_OPTIONS");
   private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
   private static Rendered render(Path values) {
@@ -156,10 +156,10 @@ final class ChartTest {
 
     Map<String, String> options = rendered.serveOptions();
 
-    assertThat(options).containsOnlyKeys("--repo", "--branch", "--listen", "--data", "--poll-seconds",
+    assertThat(options).containsOnlyKeys("--branch", "--listen", "--data", "--poll-seconds",
         "--long-poll-seconds", "--stale-seconds");
-    assertThat(options).containsEntry("--repo", "https://git.example.com/fleet/fleet.git")
-        .containsEntry("--branch", "main")
+    assertThat(rendered.env()).containsEntry("BOOTFLEET_REPO", "https://git.example.com/fleet/fleet.git");
+    assertThat(options).containsEntry("--branch", "main")
         .containsEntry("--listen", "0.0.0.0:8080")
         .containsEntry("--data", "/var/lib/bootfleet")
         .containsEntry("--poll-seconds", "60")
@@ -174,8 +174,7 @@ final class ChartTest {
 
     Map<String, String> options = rendered.serveOptions();
 
-    assertThat(options).containsEntry("--repo", "secret fleet-git/url")
-        .containsEntry("--branch", "production")
+    assertThat(options).containsEntry("--branch", "production")
         .containsEntry("--path", "fleet");
     assertThat(rendered.secretEnv()).containsOnly(
         Map.entry("BOOTFLEET_REPO", "fleet-git/url"),
@@ -183,8 +182,28 @@ final class ChartTest {
         Map.entry("BOOTFLEET_OPERATOR_TOKEN", "bootfleet-operator/token"),
         Map.entry("BOOTFLEET_DATABASE_URL", "bootfleet-db/url"),
         Map.entry("BOOTFLEET_DATABASE_PASSWORD", "bootfleet-db/password"));
+    assertThat(rendered.secretEnv().keySet()).as("every variable serve reads, each from a Secret")
+        .containsExactlyInAnyOrderElementsOf(ServeCommand.ENVIRONMENT);
     assertThat(rendered.kinds()).doesNotContain("Secret");
     assertThat(rendered.one("ConfigMap").get("data")).asString().doesNotContain("fleet-git");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ci/default-values.yaml", "ci/ha-values.yaml"})
+  void template_setsOnlyVariablesServeReadsOrItsArgumentsUse_withEachValuesFile(String values) {
+    Rendered rendered = render(CHART.resolve(values));
+    Set<String> referenced = rendered.argumentReferences();
+
+    for (String name : rendered.env().keySet()) {
+      assertThat(ServeCommand.ENVIRONMENT.contains(name) || referenced.contains(name) || JVM_ENVIRONMENT.contains(name))
+          .as("%s is read by bootfleet serve (ServeCommand.ENVIRONMENT %s), used by an argument, or the JVM's", name,
+              ServeCommand.ENVIRONMENT).isTrue();
+    }
+    for (String name : rendered.secretEnv().keySet()) {
+      assertThat(ServeCommand.ENVIRONMENT).as("%s, from a Secret, is read by the server itself", name).contains(name);
+      assertThat(referenced).as("%s, from a Secret, never reaches the command line", name).doesNotContain(name);
+    }
+    assertThat(rendered.env()).as("the repository, which serve needs").containsKey("BOOTFLEET_REPO");
   }
 
   @Test
@@ -397,11 +416,10 @@ final class ChartTest {
     }
 
     /**
-     * The options the container passes {@code bootfleet serve}, with each {@code $(NAME)} resolved as the
-     * kubelet does: from the ConfigMap's value, or {@code secret NAME/KEY} for one read from a Secret.
-     * Fails unless the first argument is {@code serve} and every option is one serve has.
+     * Each variable the container sets, by value: the ConfigMap's, or {@code secret NAME/KEY} for one read
+     * from a Secret.
      */
-    Map<String, String> serveOptions() {
+    Map<String, String> env() {
       Map<String, Object> container = container();
       Map<String, Object> configMap = asMap(one("ConfigMap").get("data"));
       Map<String, String> env = new HashMap<>();
@@ -419,6 +437,29 @@ final class ChartTest {
           env.put(name, String.valueOf(path(entry, "value")));
         }
       }
+      return env;
+    }
+
+    /** The variables the container's arguments refer to as {@code $(NAME)}. */
+    Set<String> argumentReferences() {
+      Set<String> names = new java.util.TreeSet<>();
+      for (Object arg : (List<?>) container().get("args")) {
+        Matcher m = ENV_REFERENCE.matcher((String) arg);
+        while (m.find()) {
+          names.add(m.group(1));
+        }
+      }
+      return names;
+    }
+
+    /**
+     * The options the container passes {@code bootfleet serve}, with each {@code $(NAME)} resolved as the
+     * kubelet does: from the ConfigMap's value, or {@code secret NAME/KEY} for one read from a Secret.
+     * Fails unless the first argument is {@code serve} and every option is one serve has.
+     */
+    Map<String, String> serveOptions() {
+      Map<String, Object> container = container();
+      Map<String, String> env = env();
       List<?> args = (List<?>) container.get("args");
       assertThat(args.getFirst()).isEqualTo("serve");
       Map<String, String> options = new LinkedHashMap<>();

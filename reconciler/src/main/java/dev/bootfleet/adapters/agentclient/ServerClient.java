@@ -142,6 +142,11 @@ public final class ServerClient {
         .POST(HttpRequest.BodyPublishers.ofString(json)), credential, MAX_BODY);
   }
 
+  /** A DELETE with the given credential (an operator's). */
+  public Response delete(String path, String credential) throws IOException {
+    return send(HttpRequest.newBuilder(uri(path)).DELETE(), credential, MAX_BODY);
+  }
+
   /** One line for a refused credential (401, 403), naming the file and what to do. */
   String refused(Response r) {
     return describe() + " refused the credential in " + tokenFile + ": " + r.status() + " " + r.detail()

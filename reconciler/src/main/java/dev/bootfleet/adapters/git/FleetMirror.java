@@ -89,7 +89,7 @@ public final class FleetMirror {
   }
 
   /** The URL without a password, for logs. */
-  static String redact(String url) {
+  public static String redact(String url) {
     try {
       URI u = URI.create(url);
       if (u.getUserInfo() != null) {

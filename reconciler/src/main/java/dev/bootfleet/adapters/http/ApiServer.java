@@ -50,6 +50,8 @@ public final class ApiServer implements AutoCloseable {
   public static final long MAX_REPORT = 4L * 1024 * 1024;
   static final long MAX_SMALL = 64 * 1024;
   static final long MAX_TTL_SECONDS = 7L * 24 * 3600;
+  /** Hex digits of an operator credential's hash that name it (64 bits). */
+  static final int OPERATOR_ID = 16;
   static final String PROBLEM_JSON = "application/problem+json";
   private static final JsonMapper JSON = JsonMapper.shared();
 
@@ -114,6 +116,9 @@ public final class ApiServer implements AutoCloseable {
       config.jetty.host = settings.host();
       config.jetty.port = settings.port();
       config.startup.showJavalinBanner = false;
+      // Jetty's refusals before routing (an ambiguous path, say) as problem JSON, not its HTML page
+      config.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+      config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new ProblemErrorHandler()));
       route(config, "GET", "/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
       route(config, "GET", "/readyz", this::readyz);
       route(config, "GET", "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -124,6 +129,9 @@ public final class ApiServer implements AutoCloseable {
       route(config, "POST", "/v1/hosts/{name}/credential", this::exchange);
       route(config, "DELETE", "/v1/hosts/{name}/credential", this::revoke);
       route(config, "POST", "/v1/enrollments", this::enroll);
+      route(config, "GET", "/v1/operators", this::operators);
+      route(config, "POST", "/v1/operators", this::addOperator);
+      route(config, "DELETE", "/v1/operators/{id}", this::revokeOperator);
       route(config, "GET", "/v1/hosts", ctx -> {
         operator(ctx);
         json(ctx, 200, backend.hosts());
@@ -290,6 +298,47 @@ public final class ApiServer implements AutoCloseable {
     String name = name(ctx);
     operator(ctx);
     store.revokeHost(name);
+    ctx.status(204);
+  }
+
+  /** An operator credential's id: the start of its hash, which names it without revealing the token. */
+  static String operatorId(Credential c) {
+    return c.hash().substring(0, OPERATOR_ID);
+  }
+
+  private void operators(Context ctx) {
+    operator(ctx);
+    ObjectNode o = JSON.createObjectNode();
+    var a = o.putArray("operators");
+    for (Credential c : store.operators()) {
+      a.addObject().put("id", operatorId(c)).put("created", c.created().toString());
+    }
+    json(ctx, 200, o);
+  }
+
+  private void addOperator(Context ctx) {
+    operator(ctx);
+    String token = Tokens.generate(Tokens.Kind.OPERATOR, random);
+    Credential c = new Credential(Tokens.hash(token), Tokens.Kind.OPERATOR, null, null, clock.instant());
+    store.addCredential(c);
+    log.accept("an operator credential was added: " + operatorId(c));
+    json(ctx, 201, JSON.createObjectNode().put("id", operatorId(c)).put("token", token));
+  }
+
+  private void revokeOperator(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (!id.matches("[0-9a-f]{" + OPERATOR_ID + "}")) {
+      throw HttpError.badRequest("operator id \"" + id.replaceAll("[^\\x20-\\x7e]", "?") + "\" is not one (expected "
+          + OPERATOR_ID + " lower-case hex digits, as GET /v1/operators lists them)");
+    }
+    operator(ctx);
+    Credential c = store.operators().stream().filter(x -> operatorId(x).equals(id)).findFirst()
+        .orElseThrow(() -> HttpError.notFound("no operator credential " + id));
+    if (!store.revokeOperator(c.hash())) {
+      throw new HttpError(409, "Conflict", "operator credential " + id + " is the last one (add another first:"
+          + " POST /v1/operators)");
+    }
+    log.accept("an operator credential was revoked: " + id);
     ctx.status(204);
   }
 

@@ -190,6 +190,16 @@ public final class SqlFleetStore implements FleetStore {
   }
 
   @Override
+  public List<Credential> operators() {
+    return jdbi.withHandle(CredentialRepository::operators);
+  }
+
+  @Override
+  public boolean revokeOperator(String hash) {
+    return jdbi.inTransaction(h -> CredentialRepository.deleteOperator(h, hash));
+  }
+
+  @Override
   public boolean hasOperator() {
     return jdbi.withHandle(CredentialRepository::anyOperator);
   }

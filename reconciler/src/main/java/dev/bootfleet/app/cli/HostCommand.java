@@ -1,9 +1,5 @@
 package dev.bootfleet.app.cli;
 
-import dev.bootfleet.adapters.agentclient.ServerClient;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,14 +12,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** {@code bootfleet host ...}: operator actions on a running server. */
 @Command(name = "host", mixinStandardHelpOptions = true, description = "Operator actions on a running server.",
-    subcommands = HostCommand.Enroll.class)
+    subcommands = {HostCommand.Enroll.class, HostCommand.Revoke.class})
 final class HostCommand implements Runnable {
   @Spec
   CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command (enroll)");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command (enroll, revoke)");
   }
 
   @Command(name = "enroll", mixinStandardHelpOptions = true, sortOptions = false,
@@ -45,32 +41,39 @@ final class HostCommand implements Runnable {
 
     @Override
     public Integer call() {
-      List<String> problems = new ArrayList<>(server.usageProblems());
-      if (!server.given()) {
-        problems.add("missing --server URL (expected the server's base URL, e.g. https://bootfleet.example:8443)");
-      }
-      if (!problems.isEmpty()) {
-        throw new UserError(problems);
-      }
-      ServerOptions.Connection c = server.connect();
       String body = JsonMapper.shared().createObjectNode().put("host", name).put("ttlSeconds", ttlSeconds).toString();
-      ServerClient.Response r;
-      try {
-        r = c.client().post("/v1/enrollments", body, c.token());
-      } catch (IOException e) {
-        throw new UserError(e.getMessage());
-      }
-      JsonNode json;
-      try {
-        json = r.json();
-      } catch (IOException | RuntimeException e) {
-        json = null;
-      }
-      if (r.status() != 201 || json == null || !json.has("token")) {
-        throw new UserError(c.client().describe() + ": enrollment refused: " + r.detail());
+      JsonNode json = OperatorApi.call(server, "POST", "/v1/enrollments", body, 201, "enrollment").json();
+      if (json == null || !json.has("token")) {
+        throw new UserError("--server " + server.server + ": the enrollment's answer has no token");
       }
       spec.commandLine().getOut().println(json.get("token").asString());
       spec.commandLine().getOut().flush();
+      return Main.OK;
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true, sortOptions = false,
+      description = {"Revoke every credential of host NAME, its own and its enrollments"
+          + " (DELETE /v1/hosts/NAME/credential); it gets a new one only by a new enrollment."})
+  static final class Revoke implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "The host, as its manifest names it.")
+    String name;
+
+    @Mixin
+    ServerOptions server;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      if (!dev.bootfleet.core.manifest.ManifestShape.isDnsName(name)) {
+        throw new UserError("host " + name + ": not a host name (expected a DNS-1123 name, as its manifest has it)");
+      }
+      OperatorApi.call(server, "DELETE", "/v1/hosts/" + name + "/credential", null, 204,
+          "revoking " + name);
+      spec.commandLine().getErr().println("revoked every credential of host " + name);
+      spec.commandLine().getErr().flush();
       return Main.OK;
     }
   }

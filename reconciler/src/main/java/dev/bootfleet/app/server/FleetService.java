@@ -352,9 +352,15 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     return root;
   }
 
+  /** {@code plan} as shown at {@code now}: unknown once its host's reports stopped ({@link HostView}). */
+  private HostPlan shown(HostPlan plan, Instant now) {
+    FleetStore.StoredReport r = reports.get(plan.name());
+    return HostView.shown(plan, r == null ? null : r.at(), now, stale);
+  }
+
   private ObjectNode summary(String name, HostPlan plan, Instant now) {
     FleetStore.StoredReport r = reports.get(name);
-    HostPlan shown = HostView.shown(plan, r == null ? null : r.at(), now, stale);
+    HostPlan shown = shown(plan, now);
     ObjectNode o = JSON.createObjectNode();
     o.put("name", name);
     o.put("status", shown.status().id());
@@ -391,7 +397,8 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       seen.set("etc", r.report().etc() == null ? null : JSON.readTree(r.report().etc()));
       seen.set("agent", r.report().agent() == null ? null : JSON.readTree(r.report().agent()));
     }
-    Plan one = new Plan(Plan.Mode.OBSERVED, s.fleet().revision(), null, clock.instant(), List.of(e.plan()), List.of());
+    Instant now = clock.instant();
+    Plan one = new Plan(Plan.Mode.OBSERVED, s.fleet().revision(), null, now, List.of(shown(e.plan(), now)), List.of());
     o.set("plan", JsonRenderer.toJson(Report.plan(one)).get("hosts").get(0));
     ArrayNode t = o.putArray("timeline");
     for (FleetStore.Event ev : store.events(name, TIMELINE)) {

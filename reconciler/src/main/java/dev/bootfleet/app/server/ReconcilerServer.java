@@ -55,14 +55,22 @@ public final class ReconcilerServer implements AutoCloseable {
    *
    * @param database the PostgreSQL store, or null for the embedded store in {@code data}
    * @param tls HTTPS (and mutual TLS) from PEM files, or null for plain HTTP (ADR 0019)
+   * @param operatorToken an operator credential to take into a store that has none (only its hash is
+   *     stored, and no {@code operator.token} is written), or null
    */
   public record Config(String repo, String branch, String path, String host, int port, Path data,
       Duration poll, Duration jitter, Duration longPoll, Duration stale, byte[] webhookSecret,
-      SqlFleetStore.Database database, ServerTls tls) {
-    /** Plain HTTP. */
+      SqlFleetStore.Database database, ServerTls tls, String operatorToken) {
+    /** Plain HTTP, no preset operator. */
     public Config(String repo, String branch, String path, String host, int port, Path data, Duration poll,
         Duration jitter, Duration longPoll, Duration stale, byte[] webhookSecret, SqlFleetStore.Database database) {
-      this(repo, branch, path, host, port, data, poll, jitter, longPoll, stale, webhookSecret, database, null);
+      this(repo, branch, path, host, port, data, poll, jitter, longPoll, stale, webhookSecret, database, null, null);
+    }
+
+    @Override
+    public String toString() {
+      return "Config[repo=" + FleetMirror.redact(repo) + ", data=" + data + ", database=" + database
+          + ", operatorToken=" + (operatorToken == null ? "none" : "***") + "]";
     }
   }
 
@@ -96,7 +104,9 @@ public final class ReconcilerServer implements AutoCloseable {
       store = SqlFleetStore.embedded(config.data());
     }
     SecureRandom random = new SecureRandom();
-    if (!store.hasOperator()) {
+    if (config.operatorToken() != null) {
+      seedOperator(config.operatorToken());
+    } else if (!store.hasOperator()) {
       String token = Tokens.generate(Tokens.Kind.OPERATOR, random);
       writePrivate(config.data().resolve(OPERATOR_TOKEN), token + "\n");
       store.addCredential(new FleetStore.Credential(Tokens.hash(token), Tokens.Kind.OPERATOR, null, null,
@@ -205,6 +215,30 @@ public final class ReconcilerServer implements AutoCloseable {
     q.setProperty("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(CHECKIN_MS));
     q.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
     return q;
+  }
+
+  /**
+   * Takes the preset operator credential into a store that has no operator (its hash only). Into a store
+   * that has one it is not added: a credential revoked there stays revoked whatever the environment says.
+   */
+  private void seedOperator(String token) {
+    String hash = Tokens.hash(token);
+    if (store.credential(hash).isPresent()) {
+      return;
+    }
+    if (store.hasOperator()) {
+      log.accept("warning: BOOTFLEET_OPERATOR_TOKEN is not an operator credential of the store, which has others:"
+          + " it is only taken into a store without one (a revoked credential stays revoked)");
+      return;
+    }
+    try {
+      store.addCredential(new FleetStore.Credential(hash, Tokens.Kind.OPERATOR, null, null, CLOCK.instant()));
+    } catch (RuntimeException e) {
+      if (store.credential(hash).isEmpty()) { // not a replica that stored the same one first
+        throw e;
+      }
+    }
+    log.accept("took the operator credential of BOOTFLEET_OPERATOR_TOKEN (its hash only; no " + OPERATOR_TOKEN + ")");
   }
 
   /** The routes the API registered (the OpenAPI test). */

@@ -4,6 +4,7 @@ import dev.bootfleet.adapters.store.SqlFleetStore;
 import dev.bootfleet.adapters.tls.Pem;
 import dev.bootfleet.adapters.tls.ServerTls;
 import dev.bootfleet.adapters.tls.TlsContexts;
+import dev.bootfleet.core.server.Tokens;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -23,9 +24,27 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run the reconciler server (preview): watch the fleet repository, serve each host its target,"
         + " store what hosts report, and answer operators (ADR 0016, schema/openapi.yaml).",
-        "On first start it writes an operator credential to DIR/operator.token (mode 0600)."})
+        "On first start it writes an operator credential to DIR/operator.token (mode 0600), unless"
+            + " BOOTFLEET_OPERATOR_TOKEN gives one."},
+    footerHeading = "%nEnvironment (what a container passes from its Secrets; a flag wins over its variable):%n",
+    footer = {
+        "  BOOTFLEET_REPO               the repository's URL, instead of --repo; may carry a credential,",
+        "                               https://USER:TOKEN@HOST/fleet.git, kept out of the command line and logs",
+        "  BOOTFLEET_WEBHOOK_SECRET     the secret of POST /hooks/git, instead of --webhook-secret-file",
+        "  BOOTFLEET_OPERATOR_TOKEN     an operator credential (bfo_ and 43 base64url characters) the server takes",
+        "                               into a store that has none, storing only its hash; no operator.token then",
+        "  BOOTFLEET_DATABASE_URL       the PostgreSQL JDBC URL, instead of --database",
+        "  BOOTFLEET_DATABASE_PASSWORD  the PostgreSQL password, instead of --database-password-file"})
 public final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--repo", required = true, paramLabel = "URL", description = "The fleet repository's Git URL.")
+  /**
+   * The environment variables {@code serve} reads, each documented in its help's footer (a test holds the
+   * two together, and the Helm chart's test holds the chart to these): every read goes through {@link #env}.
+   */
+  public static final List<String> ENVIRONMENT = List.of("BOOTFLEET_REPO", "BOOTFLEET_WEBHOOK_SECRET",
+      "BOOTFLEET_OPERATOR_TOKEN", "BOOTFLEET_DATABASE_URL", "BOOTFLEET_DATABASE_PASSWORD");
+
+  @Option(names = "--repo", paramLabel = "URL",
+      description = "The fleet repository's Git URL (or the environment's BOOTFLEET_REPO).")
   String repo;
 
   @Option(names = "--branch", defaultValue = "main", paramLabel = "BRANCH", description = "The branch to serve (default: ${DEFAULT-VALUE}).")
@@ -73,8 +92,8 @@ public final class ServeCommand implements Callable<Integer> {
   Path webhookSecretFile;
 
   @Option(names = "--database", paramLabel = "JDBC-URL",
-      description = "Keep the store in PostgreSQL (jdbc:postgresql://HOST:PORT/DB) instead of the embedded store in --data;"
-          + " the URL carries no password.")
+      description = "Keep the store in PostgreSQL (jdbc:postgresql://HOST:PORT/DB; or the environment's"
+          + " BOOTFLEET_DATABASE_URL) instead of the embedded store in --data; the URL carries no password.")
   String database;
 
   @Option(names = "--database-user", paramLabel = "USER", description = "The PostgreSQL user (with --database).")
@@ -87,9 +106,31 @@ public final class ServeCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /** Reads the environment: by tests, a map in its place. */
+  java.util.function.UnaryOperator<String> environment = System::getenv;
+
+  /** Where the database URL came from, for messages: the flag or its variable. */
+  private String databaseFrom = "--database";
+
   @Override
   public Integer call() throws Exception {
     List<String> problems = new ArrayList<>();
+    if (repo == null) {
+      repo = env("BOOTFLEET_REPO");
+      if (repo == null) {
+        problems.add("--repo: missing (expected the fleet repository's Git URL, or the environment's BOOTFLEET_REPO)");
+      }
+    }
+    if (database == null) {
+      database = env("BOOTFLEET_DATABASE_URL");
+      databaseFrom = database == null ? "--database" : "BOOTFLEET_DATABASE_URL";
+    }
+    String operatorToken = env("BOOTFLEET_OPERATOR_TOKEN");
+    if (operatorToken != null && Tokens.kindOf(operatorToken) != Tokens.Kind.OPERATOR) {
+      problems.add("BOOTFLEET_OPERATOR_TOKEN: not an operator credential (not repeated here; expected bfo_ and 43"
+          + " base64url characters, e.g. printf bfo_%s \"$(openssl rand -base64 32 | tr '+/' '-_' | tr -d =)\")");
+      operatorToken = null;
+    }
     String host = null;
     int port = -1;
     int colon = listen.lastIndexOf(':');
@@ -130,7 +171,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ReconcilerServer server = new ReconcilerServer(new ReconcilerServer.Config(repo, branch, path, host, port, data,
         Duration.ofSeconds(pollSeconds), Duration.ofSeconds(Math.min(10, pollSeconds)), Duration.ofSeconds(longPollSeconds),
-        Duration.ofSeconds(staleSeconds), secret, db, tls), log);
+        Duration.ofSeconds(staleSeconds), secret, db, tls, operatorToken), log);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -140,7 +181,7 @@ public final class ServeCommand implements Callable<Integer> {
       server.start();
     } catch (SqlFleetStore.Unavailable e) {
       server.close();
-      err.println("bootfleet: error: " + (database == null ? "--data " + data : "--database " + database) + ": "
+      err.println("bootfleet: error: " + (database == null ? "--data " + data : databaseFrom + " " + withoutPassword(database)) + ": "
           + e.getMessage());
       err.flush();
       return 1;
@@ -158,7 +199,7 @@ public final class ServeCommand implements Callable<Integer> {
    * A secret from {@code file} (its content, stripped) or else the environment's {@code env}; null when
    * neither has one. A file that cannot be read or is empty is a problem; the secret never appears in one.
    */
-  private static String secret(List<String> problems, String option, Path file, String env) {
+  private String secret(List<String> problems, String option, Path file, String env) {
     if (file != null) {
       try {
         String s = Files.readString(file, StandardCharsets.UTF_8).strip();
@@ -172,7 +213,15 @@ public final class ServeCommand implements Callable<Integer> {
         return null;
       }
     }
-    String value = System.getenv(env);
+    return env(env);
+  }
+
+  /** The environment's {@code name} (one of {@link #ENVIRONMENT}), stripped; null when unset or blank. */
+  String env(String name) {
+    if (!ENVIRONMENT.contains(name)) {
+      throw new IllegalArgumentException(name + " is not in ServeCommand.ENVIRONMENT");
+    }
+    String value = environment.apply(name);
     return value == null || value.isBlank() ? null : value.strip();
   }
 
@@ -205,10 +254,10 @@ public final class ServeCommand implements Callable<Integer> {
     String password = secret(problems, "--database-password-file", databasePasswordFile, "BOOTFLEET_DATABASE_PASSWORD");
     String shown = withoutPassword(database);
     if (!shown.equals(database)) {
-      problems.add("--database " + shown + ": the URL carries a password (expected it in --database-password-file FILE"
+      problems.add(databaseFrom + " " + shown + ": the URL carries a password (expected it in --database-password-file FILE"
           + " or the environment's BOOTFLEET_DATABASE_PASSWORD)");
     } else if (!database.matches("jdbc:postgresql://[^/?#\\s]+/[^/?#\\s]+(\\?\\S*)?")) {
-      problems.add("--database " + database + ": not a PostgreSQL JDBC URL (expected jdbc:postgresql://HOST:PORT/DB)");
+      problems.add(databaseFrom + " " + database + ": not a PostgreSQL JDBC URL (expected jdbc:postgresql://HOST:PORT/DB)");
     }
     return new SqlFleetStore.Database(database, databaseUser, password);
   }

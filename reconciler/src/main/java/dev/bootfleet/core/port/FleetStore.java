@@ -79,6 +79,15 @@ public interface FleetStore extends AutoCloseable {
   /** Revokes every credential of a host (its own and its enrollments); how many there were. */
   int revokeHost(String host);
 
+  /** The operators' credentials, oldest first. */
+  List<Credential> operators();
+
+  /**
+   * Revokes the operator credential {@code hash}; false, and nothing changed, when there is no such
+   * operator credential or it is the last one (a server never locks its operators out).
+   */
+  boolean revokeOperator(String hash);
+
   boolean hasOperator();
 
   /** Whether the store answers (readiness). */

@@ -116,4 +116,47 @@ abstract class FleetStoreContract {
       assertThat(s.reachable()).isTrue();
     }
   }
+
+  @Test
+  void revokeOperator_removesThatOne_butNeverTheLast() {
+    try (FleetStore s = open()) {
+      s.addCredential(new Credential("1".repeat(64), Tokens.Kind.OPERATOR, null, null, T0));
+      s.addCredential(new Credential("2".repeat(64), Tokens.Kind.OPERATOR, null, null, T0.plusSeconds(1)));
+      s.addCredential(new Credential("a".repeat(64), Tokens.Kind.HOST, "web-01", null, T0));
+      assertThat(s.operators()).extracting(Credential::hash).containsExactly("1".repeat(64), "2".repeat(64));
+      assertThat(s.revokeOperator("a".repeat(64))).isFalse(); // a host's credential is not an operator's
+      assertThat(s.credential("a".repeat(64))).isPresent();
+      assertThat(s.revokeOperator("1".repeat(64))).isTrue();
+      assertThat(s.revokeOperator("1".repeat(64))).isFalse();
+      assertThat(s.revokeOperator("2".repeat(64))).isFalse(); // the last one
+      assertThat(s.operators()).extracting(Credential::hash).containsExactly("2".repeat(64));
+      assertThat(s.hasOperator()).isTrue();
+    }
+  }
+
+  @Test
+  void revokeOperator_atOnceOfTheLastTwo_leavesOne() throws Exception {
+    try (FleetStore s = open(); var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+      String kept = "0".repeat(64);
+      s.addCredential(new Credential(kept, Tokens.Kind.OPERATOR, null, null, T0));
+      for (int round = 1; round <= 10; round++) {
+        String added = String.format("%064x", round);
+        s.addCredential(new Credential(added, Tokens.Kind.OPERATOR, null, null, T0));
+        var go = new java.util.concurrent.CountDownLatch(1);
+        String a = kept;
+        var first = pool.submit(() -> {
+          go.await();
+          return s.revokeOperator(a);
+        });
+        var second = pool.submit(() -> {
+          go.await();
+          return s.revokeOperator(added);
+        });
+        go.countDown();
+        assertThat(first.get() ^ second.get()).as("round %d: exactly one revoked", round).isTrue();
+        assertThat(s.operators()).hasSize(1);
+        kept = s.operators().getFirst().hash();
+      }
+    }
+  }
 }

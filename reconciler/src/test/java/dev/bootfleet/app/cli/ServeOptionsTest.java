@@ -90,6 +90,6 @@ class ServeOptionsTest {
     Cli.Run r = Cli.run("host", "enroll", "web-01", "--server", "http://127.0.0.1:9", "--token-file", token.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().lines().toList()).hasSize(1);
-    assertThat(r.err()).startsWith("bootfleet: error: --server http://127.0.0.1:9: cannot reach").doesNotContain("bfo_secret");
+    assertThat(r.err()).startsWith("bootfleet: error: server http://127.0.0.1:9 is unreachable: ").doesNotContain("bfo_secret");
   }
 }

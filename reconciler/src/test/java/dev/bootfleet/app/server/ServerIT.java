@@ -116,6 +116,13 @@ class ServerIT {
     hosts.forEach(x -> shown.merge(x.get("status").asString(), 1, Integer::sum));
     String metrics = h.get("/metrics", null).body();
     assertThat(shown).containsOnlyKeys("unknown"); // web-01 reported, but too long ago: never in sync
+    // nor in /v1/hosts/web-01's plan, /v1/plan or /v1/drift
+    assertThat(json(h.get("/v1/hosts/web-01", operator)).get("plan").get("status").asString()).isEqualTo("unknown");
+    for (String route : List.of("/v1/plan", "/v1/drift")) {
+      JsonNode report = json(h.get(route, operator));
+      assertThat(report.toString()).as(route).doesNotContain("\"in-sync\"");
+      report.get("hosts").forEach(x -> assertThat(x.get("status").asString()).as(route).isEqualTo("unknown"));
+    }
     for (String status : List.of("in-sync", "drifted", "held", "unknown")) {
       assertThat(metrics).as(status).contains("bootfleet_hosts{status=\"" + status + "\"} "
           + shown.getOrDefault(status, 0) + ".0");

@@ -108,7 +108,7 @@ class ServerTlsIT {
     Result refused = bootfleet("host", "enroll", "web-01", "--server", base, "--token-file", operator.toString(),
         "--server-ca", ca.caFile().toString());
     assertThat(refused.exit()).isEqualTo(1);
-    assertThat(refused.output()).startsWith("bootfleet: error: --server " + base + ": cannot reach (");
+    assertThat(refused.output()).startsWith("bootfleet: error: server " + base + " is unreachable: ");
     assertThat(Files.readString(tmp.resolve("server.log"))).contains("listening on " + base
         + " (client certificates required)").doesNotContain("beyond loopback");
   }

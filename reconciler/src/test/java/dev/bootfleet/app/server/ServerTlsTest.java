@@ -49,7 +49,7 @@ class ServerTlsTest {
     ServerHarness h = new ServerHarness(tmp);
     server = new ReconcilerServer(new ReconcilerServer.Config(h.url(), "main", "", "127.0.0.1", 0, tmp.resolve("data"),
         Duration.ofHours(1), Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(900), null, null,
-        new ServerTls(serverCert.certFile(), serverCert.keyFile(), clientCa)), log::add);
+        new ServerTls(serverCert.certFile(), serverCert.keyFile(), clientCa), null), log::add);
     base = "https://127.0.0.1:" + server.start();
     operatorToken = tmp.resolve("data").resolve(ReconcilerServer.OPERATOR_TOKEN);
   }

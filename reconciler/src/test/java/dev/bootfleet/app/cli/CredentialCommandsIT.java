@@ -121,7 +121,7 @@ class CredentialCommandsIT {
     // The last one stays: 409, and it still works.
     Cli.Run last = Cli.run("operator", "revoke", secondId, "--server", base, "--token-file", secondFile.toString());
     assertThat(last.exit()).isEqualTo(1);
-    assertThat(last.err()).isEqualTo("bootfleet: error: --server " + base + ": revoking " + secondId + " refused:"
+    assertThat(last.err()).isEqualTo("bootfleet: error: server " + base + ": revoking " + secondId + " refused:"
         + " operator credential " + secondId + " is the last one (add another first: POST /v1/operators)\n");
     assertProblem(send("DELETE", "/v1/operators/" + secondId, second, null), 409);
     assertThat(send("GET", "/v1/hosts", second, null).statusCode()).isEqualTo(200);

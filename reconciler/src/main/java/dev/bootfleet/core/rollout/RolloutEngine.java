@@ -63,6 +63,7 @@ final class RolloutEngine {
       boolean down = phase == HostPhase.REBOOTING || phase == HostPhase.UNKNOWN;
       entries.add(new Entry(h, wave, phase, down));
     }
+    entries.sort(Comparator.comparingInt(Entry::wave)); // stable: by wave, then name
 
     // Waves: counts, the threshold, and how far the run has got.
     Map<String, Instant> done = new HashMap<>(run.wavesDone());
@@ -257,7 +258,7 @@ final class RolloutEngine {
     }
     List<Reboot> out = new ArrayList<>();
     Map<java.time.ZoneId, RebootWindows> windows = new HashMap<>();
-    for (Entry e : entries) { // by wave, then name: entries are sorted by name
+    for (Entry e : entries) { // by wave, then name
       if (e.wave() >= started || e.phase() != HostPhase.STAGED) {
         continue;
       }
@@ -292,11 +293,6 @@ final class RolloutEngine {
         }
       }
     }
-    out.sort(Comparator.comparingInt((Reboot r) -> waveIndex(entries, r.host())));
     return out;
-  }
-
-  private static int waveIndex(List<Entry> entries, String host) {
-    return entries.stream().filter(e -> e.host().name().equals(host)).findFirst().map(Entry::wave).orElse(0);
   }
 }

@@ -69,7 +69,8 @@ final class RolloutEngine {
     Map<String, Instant> done = new HashMap<>(run.wavesDone());
     Set<Digest> rejected = new HashSet<>(run.rejected());
     List<Digest> rejectNow = new ArrayList<>();
-    boolean halted = run.halted();
+    // A run whose target is rejected (a restart, a digest an operator has not cleared) stays halted.
+    boolean halted = run.halted() || governed.stream().anyMatch(h -> rejected.contains(h.desired()));
     List<WaveStatus> status = new ArrayList<>();
     int started = 0; // waves [0, started) have started
     Phase waiting = null; // why the first wave not started waits

@@ -40,6 +40,7 @@ class RolloutEngineTest {
   static final Instant NOW = Instant.parse("2026-12-05T12:00:00Z");
   static final Digest OLD = new Digest("a".repeat(64));
   static final Digest NEW = new Digest("b".repeat(64));
+  static final Digest NEWER = new Digest("c".repeat(64));
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
@@ -66,7 +67,8 @@ class RolloutEngineTest {
       failures below the threshold: held, on      | threshold=50%   | -                    | r1::failed r2::done r3::staged                                  | PROGRESSING       | -         | r3           | -
       rollback is told once                       | -               | halted rejected      | c1:ring=canary:failed-told e1:ring=early:pending               | HALTED            | -         | -            | -
       a rejected digest is not staged             | -               | halted rejected      | c1:ring=canary:onrejected r1::pending                          | HALTED            | -         | -            | c1
-      a new run keeps it rejected                 | -               | rejected             | c1:ring=canary:pending                                          | PROGRESSING       | -         | -            | -
+      a new run keeps it rejected, and halted     | -               | rejected             | c1:ring=canary:pending                                          | HALTED            | -         | -            | -
+      a new digest moves on: the old stays rejected | -             | rejected             | c1:ring=canary:pending-other                                    | PROGRESSING       | c1        | -            | -
       offline: counts against maxUnavailable      | -               | -                    | r1::offline r2::staged                                          | PROGRESSING       | -         | -            | -
       offline too long: skipped                   | -               | -                    | r1::offline-long r2::staged                                     | PROGRESSING       | -         | r2           | -
       a skipped host does not block its wave      | -               | -                    | c1:ring=canary:offline-long e1:ring=early:pending              | PROGRESSING       | e1        | -            | -
@@ -217,6 +219,7 @@ class RolloutEngineTest {
     ZoneId utc = ZoneId.of("UTC");
     return switch (state) {
       case "pending" -> new HostState(name, labels, utc, NEW, OLD, null, seen, null, null, false, Set.of());
+      case "pending-other" -> new HostState(name, labels, utc, NEWER, OLD, null, seen, null, null, false, Set.of());
       case "staged" -> new HostState(name, labels, utc, NEW, OLD, NEW, seen, null, null, false, Set.of());
       case "staged-soft" -> new HostState(name, labels, utc, NEW, OLD, NEW, seen, null, null, true, Set.of());
       case "rebooting" -> new HostState(name, labels, utc, NEW, OLD, NEW, seen, granted, null, false, Set.of());

@@ -128,14 +128,14 @@ final class RolloutReader {
     if (text == null || parser.reported("spec.windows.time_zone")) {
       return Optional.of(ZoneId.of("UTC"));
     }
-    if (text.equals("host")) {
+    if (text.equals("host") || text.equals("localtime")) { // Zincati's word for the node's own zone
       return Optional.empty();
     }
     try {
       return Optional.of(ZoneId.of(text));
     } catch (DateTimeException e) {
       error(node.pos(), "spec.windows.time_zone", Quote.of(text) + " is not a time zone (expected an IANA zone"
-          + " such as \"Europe/Berlin\", \"UTC\", or \"host\" for each host's own zone)");
+          + " such as \"Europe/Berlin\", \"UTC\", or \"host\" (Zincati's \"localtime\") for each host's own zone)");
       return Optional.of(ZoneId.of("UTC"));
     }
   }

@@ -112,12 +112,13 @@ class RolloutManifestTest {
         RebootMode.REBOOT, false, Optional.of(ZoneId.of("UTC")), List.of()));
   }
 
-  @Test
-  void hostTimeZone_isEmpty_soEachHostsOwnZoneCounts() throws IOException {
+  @ParameterizedTest
+  @CsvSource({"host", "localtime"})
+  void hostTimeZone_isEmpty_soEachHostsOwnZoneCounts(String zone) throws IOException {
     Fleet fleet = load(Map.of("rollouts/os.yaml", rollout("os", """
         waves: [{name: canary, selector: {}}]
-        windows: {time_zone: host, weekly: [{days: [Mon], start_time: "01:00", length_minutes: 30}]}
-        """)));
+        windows: {time_zone: %s, weekly: [{days: [Mon], start_time: "01:00", length_minutes: 30}]}
+        """.formatted(zone))));
 
     assertThat(fleet.problems()).isEmpty();
     assertThat(fleet.rollouts().get(0).policy().timeZone()).isEmpty();
@@ -158,7 +159,8 @@ class RolloutManifestTest {
         "rollouts/os.yaml:14:18: error: spec.healthTimeout: \"0s\" is zero (expected a duration longer than 0s)",
         "rollouts/os.yaml:15:15: error: spec.rebootMode: \"kexec\" is not one of (reboot, soft-reboot)",
         "rollouts/os.yaml:17:16: error: spec.windows.time_zone: \"Mars/Olympus\" is not a time zone (expected"
-            + " an IANA zone such as \"Europe/Berlin\", \"UTC\", or \"host\" for each host's own zone)",
+            + " an IANA zone such as \"Europe/Berlin\", \"UTC\", or \"host\" (Zincati's \"localtime\") for"
+            + " each host's own zone)",
         "rollouts/os.yaml:18:22: error: spec.windows.weekly[0].days[0]: \"Caturday\" is not one of (Mon, Tue,"
             + " Wed, Thu, Fri, Sat, Sun, Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday)",
         "rollouts/os.yaml:18:45: error: spec.windows.weekly[0].start_time: \"24:00\" is not a time of day as"

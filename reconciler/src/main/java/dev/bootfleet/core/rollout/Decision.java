@@ -13,16 +13,19 @@ import java.util.Optional;
  * @param stage hosts that may stage their desired image now (staging ignores windows)
  * @param reboot hosts that may reboot now, in wave order
  * @param rollback hosts to tell to roll back: they boot a rejected digest and were never told for it
+ * @param unstage hosts that have a rejected digest staged (not booted): the staged deployment must go
+ *     before any reboot finalises it
  * @param rejectNow digests this decision rejects fleet-wide (already in {@code next.rejected()})
  * @param next the run state to keep for the next decision
  * @param hosts every governed host's phase, by name
  */
 record Decision(Phase phase, List<String> stage, List<Reboot> reboot, List<String> rollback,
-    List<Digest> rejectNow, RunState next, List<WaveStatus> waves, Map<String, HostPhase> hosts) {
+    List<String> unstage, List<Digest> rejectNow, RunState next, List<WaveStatus> waves, Map<String, HostPhase> hosts) {
   public Decision {
     stage = List.copyOf(stage);
     reboot = List.copyOf(reboot);
     rollback = List.copyOf(rollback);
+    unstage = List.copyOf(unstage);
     rejectNow = List.copyOf(rejectNow);
     waves = List.copyOf(waves);
     hosts = Map.copyOf(hosts);

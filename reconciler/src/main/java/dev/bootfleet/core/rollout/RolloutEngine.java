@@ -43,7 +43,8 @@ import java.util.TreeSet;
  *       reboot has failed.
  *   <li>Paused: nothing new stages or reboots. Aborted: the same, for good. Halted: the same until Git
  *       names another digest (a new run) or an operator clears the rejected digest.
- *   <li>Hosts booting a rejected digest are told to roll back, once per digest, whatever the windows.
+ *   <li>Hosts booting a rejected digest are told to roll back, once per digest, whatever the windows;
+ *       hosts that only staged it are told to drop it, so that no reboot finalises it.
  * </ul>
  */
 final class RolloutEngine {
@@ -149,9 +150,13 @@ final class RolloutEngine {
       reboot = reboots(policy, waves, entries, started, now);
     }
     List<String> rollback = new ArrayList<>();
+    List<String> unstage = new ArrayList<>();
     for (HostState h : governed) {
-      if (h.booted() != null && rejected.contains(h.booted()) && !h.rollbackToldFor().contains(h.booted())) {
+      boolean bootsRejected = h.booted() != null && rejected.contains(h.booted());
+      if (bootsRejected && !h.rollbackToldFor().contains(h.booted())) {
         rollback.add(h.name());
+      } else if (!bootsRejected && h.staged() != null && rejected.contains(h.staged())) {
+        unstage.add(h.name());
       }
     }
     Map<String, HostPhase> phases = new LinkedHashMap<>();
@@ -161,7 +166,7 @@ final class RolloutEngine {
       phases.put(e.host().name(), rebooting.contains(e.host().name()) ? HostPhase.REBOOTING : e.phase());
     }
     RunState next = new RunState(done, run.approved(), halted, rejected);
-    return new Decision(phase, stage, reboot, rollback, rejectNow, next, status, phases);
+    return new Decision(phase, stage, reboot, rollback, unstage, rejectNow, next, status, phases);
   }
 
   /**

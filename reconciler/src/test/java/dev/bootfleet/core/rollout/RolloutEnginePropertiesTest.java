@@ -193,6 +193,12 @@ class RolloutEnginePropertiesTest {
         h.bootsAt = now.plus(Duration.ofMinutes(1 + random.nextInt(trouble ? 25 : 10)));
         h.bootsInto = h.staged;
       }
+      for (String u : d.unstage()) {
+        SimHost h = find(hosts, u);
+        if (h.online(now)) {
+          h.staged = null;
+        }
+      }
       for (String r : d.rollback()) {
         SimHost h = find(hosts, r);
         h.told.add(h.booted);
@@ -270,6 +276,10 @@ class RolloutEnginePropertiesTest {
         assertThat(down).as("hosts down with %s=%s", b.labelKey(), v)
             .isLessThanOrEqualTo(b.maxUnavailable().of(in.size()));
       }
+    }
+    for (SimHost h : hosts) {
+      boolean mustGo = h.staged != null && rejected.contains(h.staged) && !rejected.contains(h.booted);
+      assertThat(d.unstage().contains(h.name)).as("%s staged a rejected digest", h.name).isEqualTo(mustGo);
     }
     for (String r : d.rollback()) {
       SimHost h = find(hosts, r);

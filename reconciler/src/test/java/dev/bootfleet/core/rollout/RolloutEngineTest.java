@@ -67,6 +67,7 @@ class RolloutEngineTest {
       failures below the threshold: held, on      | threshold=50%   | -                    | r1::failed r2::done r3::staged                                  | PROGRESSING       | -         | r3           | -
       rollback is told once                       | -               | halted rejected      | c1:ring=canary:failed-told e1:ring=early:pending               | HALTED            | -         | -            | -
       a rejected digest is not staged             | -               | halted rejected      | c1:ring=canary:onrejected r1::pending                          | HALTED            | -         | -            | c1
+      staged, not booted: dropped, not rolled back | -              | halted rejected      | r1::staged                                                      | HALTED            | -         | -            | -
       a new run keeps it rejected, and halted     | -               | rejected             | c1:ring=canary:pending                                          | HALTED            | -         | -            | -
       a new digest moves on: the old stays rejected | -             | rejected             | c1:ring=canary:pending-other                                    | PROGRESSING       | c1        | -            | -
       offline: counts against maxUnavailable      | -               | -                    | r1::offline r2::staged                                          | PROGRESSING       | -         | -            | -
@@ -96,6 +97,15 @@ class RolloutEngineTest {
     assertThat(d.next().halted()).isTrue();
     assertThat(d.next().rejected()).containsExactly(NEW);
     assertThat(d.hosts()).containsEntry("c1", HostPhase.REJECTED).containsEntry("e1", HostPhase.REJECTED);
+  }
+
+  @Test
+  void aRejectedDigestStaged_isToldToGo_notRolledBack() {
+    Decision d = RolloutEngine.decide(policy("-"), hosts("c1:ring=canary:failed r1::staged r2::pending"),
+        RunState.NEW, NOW);
+
+    assertThat(d.rollback()).containsExactly("c1");
+    assertThat(d.unstage()).containsExactly("r1");
   }
 
   @Test

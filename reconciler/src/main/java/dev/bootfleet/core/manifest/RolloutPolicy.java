@@ -65,19 +65,13 @@ public record RolloutPolicy(LabelSelector selector, List<Wave> waves, Amount max
     }
   }
 
-  /** A policy with every default: one canary wave named {@code canary} matching {@code canary}, then the rest. */
-  public static RolloutPolicy of(List<Wave> waves) {
-    return new RolloutPolicy(LabelSelector.ALL, waves, DEFAULT_MAX_UNAVAILABLE, List.of(), 100, Duration.ZERO,
-        DEFAULT_HEALTH_TIMEOUT, DEFAULT_OFFLINE_AFTER, DEFAULT_OFFLINE_COUNT_FOR, false, false, RebootMode.REBOOT,
-        false, Optional.empty(), List.of());
-  }
-
-  /** The declared waves and, last, {@link #REST} (every host, the rollout's maxUnavailable, no approval). */
+  /**
+   * The declared waves and, last, {@link #REST} (every host, the rollout's maxUnavailable, no approval):
+   * a host goes to the first that matches it. The loader refuses a declared wave of that name.
+   */
   public List<Wave> wavesWithRest() {
     List<Wave> all = new java.util.ArrayList<>(waves);
-    if (waves.stream().noneMatch(w -> w.name().equals(REST))) {
-      all.add(new Wave(REST, LabelSelector.ALL, Optional.empty(), false));
-    }
+    all.add(new Wave(REST, LabelSelector.ALL, Optional.empty(), false));
     return List.copyOf(all);
   }
 

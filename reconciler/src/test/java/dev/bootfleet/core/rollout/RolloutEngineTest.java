@@ -122,6 +122,18 @@ class RolloutEngineTest {
   }
 
   @Test
+  void aNewRun_keepsTheRejectedDigests_andAnOperatorClearsOne() {
+    RunState halted = new RunState(Map.of("canary", NOW), Set.of("early"), true, Set.of(NEW));
+
+    assertThat(halted.start()).isEqualTo(new RunState(Map.of(), Set.of(), false, Set.of(NEW)));
+    RunState cleared = halted.clear(NEW);
+    assertThat(cleared.halted()).isFalse();
+    assertThat(cleared.rejected()).isEmpty();
+    assertThat(RolloutEngine.decide(policy("-"), hosts("c1:ring=canary:pending"), cleared.start(), NOW).stage())
+        .containsExactly("c1");
+  }
+
+  @Test
   void offlineHost_comingBack_convergesInItsWave() {
     HostState back = host("r1", Map.of(), "pending");
     Decision d = RolloutEngine.decide(policy("-"), List.of(back), RunState.NEW, NOW);

@@ -1,5 +1,8 @@
 package dev.bootfleet;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -38,10 +41,18 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule serverFrameworksStayInTheirAdapters = noClasses().that()
       .resideOutsideOfPackages("dev.bootfleet.adapters.http..", "dev.bootfleet.adapters.store..", "dev.bootfleet.app.server..")
-      .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.jdbi..", "org.flywaydb..",
+      .should().dependOnClassesThat(resideInAnyPackage("io.javalin..", "org.jdbi..", "org.flywaydb..",
           "com.zaxxer.hikari..", "org.h2..", "org.postgresql..", "org.quartz..", "io.micrometer..")
+          .and(not(name("org.quartz.CronExpression"))))
       .because("the server's frameworks sit behind core.port.FleetStore and the HTTP adapter (ADR 0016):"
-          + " the core, the CLI and the agent never load them");
+          + " the core, the CLI and the agent never load them; Quartz's CronExpression is the exception, a"
+          + " pure parser the maintenance windows use (ADR 0021)");
+
+  @ArchTest
+  static final ArchRule onlyTheRolloutRulesUseCron = noClasses().that()
+      .resideOutsideOfPackages("dev.bootfleet.core.manifest..", "dev.bootfleet.core.rollout..", "dev.bootfleet.app.server..")
+      .should().dependOnClassesThat().haveFullyQualifiedName("org.quartz.CronExpression")
+      .because("Quartz's cron parser is admitted to the core for the maintenance windows only (ADR 0021)");
 
   @ArchTest
   static final ArchRule httpAndStoreStayApart = noClasses().that().resideInAPackage("dev.bootfleet.adapters.http..")

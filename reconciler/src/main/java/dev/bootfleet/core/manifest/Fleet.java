@@ -19,15 +19,29 @@ import java.util.Optional;
  * @param declaredHosts how many hosts the revision declares (distinct names), those with errors included:
  *     what {@code validate} counts, where {@code hosts} would say 0 of a two-host fleet with one error
  * @param sources by host name: which layer gave each of its values, as {@link HostMerger} chose them
+ * @param rollouts the rollouts without errors, by name (ADR 0021)
  */
 public record Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems, ImageLock images,
-    List<Manifest.HostGroup> groups, int declaredHosts, Map<String, List<Provenance>> sources) {
+    List<Manifest.HostGroup> groups, int declaredHosts, Map<String, List<Provenance>> sources,
+    List<Manifest.Rollout> rollouts) {
   public Fleet {
+    rollouts = rollouts == null ? List.of() : List.copyOf(rollouts);
     hosts = List.copyOf(hosts);
     problems = List.copyOf(problems);
     images = images == null ? ImageLock.EMPTY : images;
     groups = groups == null ? List.of() : List.copyOf(groups);
     sources = sources == null ? Map.of() : Map.copyOf(sources);
+  }
+
+  /** A fleet without rollouts. */
+  public Fleet(String revision, List<DesiredHost> hosts, List<Problem> problems, ImageLock images,
+      List<Manifest.HostGroup> groups, int declaredHosts, Map<String, List<Provenance>> sources) {
+    this(revision, hosts, problems, images, groups, declaredHosts, sources, List.of());
+  }
+
+  /** The rollout that governs {@code host}, if one does (at most one: two are an error). */
+  public Optional<Manifest.Rollout> rolloutOf(DesiredHost host) {
+    return rollouts.stream().filter(r -> r.policy().selector().matches(host.labels())).findFirst();
   }
 
   /** A fleet without a lock file or groups. */

@@ -111,6 +111,7 @@ public final class FleetLoader {
     List<HostGroup> groups = new ArrayList<>();
     List<HostGroup> broken = new ArrayList<>(); // groups with errors: their hosts cannot be merged
     List<Host> hosts = new ArrayList<>();
+    List<Manifest.Rollout> rollouts = new ArrayList<>();
     EtcTotals etc = new EtcTotals(options.limits());
     for (Manifest m : all) {
       // Sources are read for a manifest with errors too: a source that is a folder is one more problem
@@ -135,6 +136,11 @@ public final class FleetLoader {
             hosts.add((Host) filled);
           }
         }
+        case Manifest.Rollout r -> {
+          if (filled != null) {
+            rollouts.add(r);
+          }
+        }
       }
     }
     if (!etc.within(problems)) {
@@ -157,9 +163,32 @@ public final class FleetLoader {
         provenance.put(m.host().name(), m.sources());
       }
     }
+    rollouts.sort(Comparator.comparing(Manifest.Rollout::name));
+    overlaps(rollouts, desired, problems);
     ImageLock lock = readLock(problems);
     problems.sort(Problem.ORDER);
-    return new Fleet(repo.revision(), desired, problems, lock, groups, declared(all), provenance);
+    return new Fleet(repo.revision(), desired, problems, lock, groups, declared(all), provenance, rollouts);
+  }
+
+  /**
+   * A host follows one rollout: for each pair of rollouts that both govern a host, one problem at the
+   * later one's name, naming a host and how many there are (not one line per host of a large fleet).
+   */
+  private static void overlaps(List<Manifest.Rollout> rollouts, List<DesiredHost> hosts, List<Problem> problems) {
+    for (int i = 0; i < rollouts.size(); i++) {
+      for (int j = i + 1; j < rollouts.size(); j++) {
+        Manifest.Rollout a = rollouts.get(i);
+        Manifest.Rollout b = rollouts.get(j);
+        List<String> both = hosts.stream().filter(h -> a.policy().selector().matches(h.labels())
+            && b.policy().selector().matches(h.labels())).map(DesiredHost::name).toList();
+        if (!both.isEmpty()) {
+          problems.add(Problem.error(b.origin().file(), b.namePos(), "spec.selector", "Rollout " + Quote.of(b.name())
+              + " governs host " + Quote.of(both.get(0)) + (both.size() > 1 ? " and " + (both.size() - 1) + " more"
+              : "") + " that Rollout " + Quote.of(a.name()) + " (" + a.origin().file() + ":" + a.namePos().line()
+              + ") governs already (a host follows one rollout: narrow spec.selector)"));
+        }
+      }
+    }
   }
 
   /**
@@ -205,7 +234,11 @@ public final class FleetLoader {
       Manifest.Spec spec = switch (m) {
         case Host h -> h.spec();
         case HostGroup g -> g.spec();
+        case Manifest.Rollout r -> null;
       };
+      if (spec == null) {
+        return;
+      }
       long bytes = 0;
       for (EtcEntry e : spec.etc()) {
         bytes += e.content() == null ? 0 : e.content().size();
@@ -260,7 +293,11 @@ public final class FleetLoader {
   }
 
   private static String kind(Manifest m) {
-    return m instanceof Host ? "Host" : "HostGroup";
+    return switch (m) {
+      case Host h -> "Host";
+      case HostGroup g -> "HostGroup";
+      case Manifest.Rollout r -> "Rollout";
+    };
   }
 
   private static String key(Manifest m) {
@@ -351,8 +388,9 @@ public final class FleetLoader {
       Manifest.Spec spec = switch (m) {
         case Host h -> h.spec();
         case HostGroup g -> g.spec();
+        case Manifest.Rollout r -> null;
       };
-      if (spec.etc().stream().noneMatch(e -> e.source() != null)) {
+      if (spec == null || spec.etc().stream().noneMatch(e -> e.source() != null)) {
         return m;
       }
       List<EtcEntry> etc = new ArrayList<>();
@@ -379,6 +417,7 @@ public final class FleetLoader {
       return switch (m) {
         case Host h -> new Host(h.name(), h.labels(), h.annotations(), filled, h.origin(), h.namePos());
         case HostGroup g -> new HostGroup(g.name(), g.priority(), g.selector(), filled, g.origin(), g.namePos());
+        case Manifest.Rollout r -> r;
       };
     }
 

@@ -7,6 +7,9 @@ import java.util.Map;
 public record LabelSelector(Map<String, String> matchLabels, List<Requirement> matchExpressions) {
   public enum Operator { In, NotIn, Exists, DoesNotExist }
 
+  /** Matches every host. */
+  public static final LabelSelector ALL = new LabelSelector(Map.of(), List.of());
+
   public record Requirement(String key, Operator operator, List<String> values) {
     public Requirement {
       values = List.copyOf(values);

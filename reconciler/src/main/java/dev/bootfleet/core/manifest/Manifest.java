@@ -4,8 +4,8 @@ import dev.bootfleet.core.yaml.Pos;
 import java.util.List;
 import java.util.Map;
 
-/** A document of the fleet repository: a {@link Host} or a {@link HostGroup}. */
-public sealed interface Manifest permits Manifest.Host, Manifest.HostGroup {
+/** A document of the fleet repository: a {@link Host}, a {@link HostGroup} or a {@link Rollout}. */
+public sealed interface Manifest permits Manifest.Host, Manifest.HostGroup, Manifest.Rollout {
   String API_VERSION = "bootfleet.dev/v1alpha1";
   String GROUP = "bootfleet.dev";
 
@@ -76,4 +76,7 @@ public sealed interface Manifest permits Manifest.Host, Manifest.HostGroup {
 
   record HostGroup(String name, int priority, LabelSelector selector, Spec spec, Origin origin, Pos namePos)
       implements Manifest {}
+
+  /** How a new image reaches the hosts its policy's selector matches (ADR 0021). */
+  record Rollout(String name, RolloutPolicy policy, Origin origin, Pos namePos) implements Manifest {}
 }

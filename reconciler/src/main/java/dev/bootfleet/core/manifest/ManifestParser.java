@@ -30,6 +30,7 @@ import java.util.Set;
  * files are named here and read by {@link FleetLoader}.
  */
 final class ManifestParser {
+  private static final Set<String> KINDS = Set.of("Host", "HostGroup", "Rollout");
   private final String file;
   private final boolean requireDigests;
   private final List<Problem> problems = new ArrayList<>();
@@ -62,7 +63,7 @@ final class ManifestParser {
     String apiVersion = text(map.get("apiVersion"));
     String kind = text(map.get("kind"));
     if (apiVersion == null || !apiVersion.startsWith(Manifest.GROUP + "/")) {
-      if ("Host".equals(kind) || "HostGroup".equals(kind)) {
+      if (kind != null && KINDS.contains(kind)) {
         YNode at = map.get("apiVersion") == null ? map : map.get("apiVersion");
         problems.add(Problem.warning(file, at.pos(), "apiVersion", "document skipped: " + (apiVersion == null
             ? "a " + kind + " without apiVersion (expected " + Manifest.API_VERSION + ")"
@@ -75,10 +76,10 @@ final class ManifestParser {
           + Manifest.API_VERSION + ")");
       return done(null);
     }
-    if (!"Host".equals(kind) && !"HostGroup".equals(kind)) {
+    if (kind == null || !KINDS.contains(kind)) {
       YNode k = map.get("kind");
       error(k == null ? map.pos() : k.pos(), "kind", (k == null ? "missing" : SchemaCheck.describe(k)
-          + " is not a known kind") + " (expected Host or HostGroup)");
+          + " is not a known kind") + " (expected Host, HostGroup or Rollout)");
       return done(null);
     }
     for (Problem p : SchemaCheck.check(kind, root, file)) {
@@ -89,6 +90,11 @@ final class ManifestParser {
     YMap specNode = map.get("spec") instanceof YMap m ? m : null;
     String name = metadata == null ? null : text(metadata.get("name"));
     Origin origin = new Origin(file, map.pos());
+    if (kind.equals("Rollout")) {
+      RolloutPolicy policy = specNode == null ? null : new RolloutReader(this).policy(specNode);
+      return done(name == null || policy == null ? null
+          : new Manifest.Rollout(name, policy, origin, metadata.get("name").pos()));
+    }
     Spec spec = specNode == null ? new Spec(null, List.of(), List.of()) : spec(specNode, origin);
     Manifest manifest = null;
     if (name != null) {
@@ -98,7 +104,7 @@ final class ManifestParser {
             stringMap(metadata.get("annotations")), spec, origin, namePos);
       } else if (specNode != null) {
         manifest = new Manifest.HostGroup(name, priority(specNode.get("priority")),
-            selector(specNode.get("selector")), spec, origin, namePos);
+            selector(specNode.get("selector"), "spec.selector"), spec, origin, namePos);
       }
     }
     return done(manifest);
@@ -362,7 +368,7 @@ final class ManifestParser {
   }
 
   /** Whether the schema already reported {@code field} or anything inside it. */
-  private boolean reported(String field) {
+  boolean reported(String field) {
     return reportedFields.stream().anyMatch(f -> f.equals(field) || f.startsWith(field + ".")
         || f.startsWith(field + "["));
   }
@@ -535,7 +541,7 @@ final class ManifestParser {
     return 0;
   }
 
-  private LabelSelector selector(YNode node) {
+  LabelSelector selector(YNode node, String selectorField) {
     if (!(node instanceof YMap m)) {
       return new LabelSelector(Map.of(), List.of());
     }
@@ -557,7 +563,7 @@ final class ManifestParser {
           continue; // the schema has said so
         }
         List<String> values = strings(r.get("values"));
-        String field = "spec.selector.matchExpressions[" + i + "]";
+        String field = selectorField + ".matchExpressions[" + i + "]";
         boolean needsValues = operator == LabelSelector.Operator.In || operator == LabelSelector.Operator.NotIn;
         if (needsValues && values.isEmpty()) {
           error(r.get("values") == null ? r.pos() : r.get("values").pos(), field + ".values", "operator " + op
@@ -571,7 +577,7 @@ final class ManifestParser {
     return new LabelSelector(stringMap(m.get("matchLabels")), reqs);
   }
 
-  private void error(Pos pos, String field, String message) {
+  void error(Pos pos, String field, String message) {
     if (reportedFields.add(field) || field.isEmpty()) {
       problems.add(Problem.error(file, pos, field, message));
     }
@@ -585,7 +591,7 @@ final class ManifestParser {
     return null;
   }
 
-  private static List<String> strings(YNode node) {
+  static List<String> strings(YNode node) {
     List<String> out = new ArrayList<>();
     if (node instanceof YSeq seq) {
       for (YNode n : seq.items()) {

@@ -164,9 +164,14 @@ final class SchemaCheck {
     return switch (pointer) {
       case "" -> List.of("apiVersion", "kind", "metadata", "spec");
       case "/metadata" -> List.of("name", "labels", "annotations");
-      case "/spec" -> "HostGroup".equals(kind)
-          ? List.of("selector", "priority", "image", "etc", "kargs", "driver", "packages", "flatpak")
-          : List.of("image", "etc", "kargs", "driver", "packages", "flatpak");
+      case "/spec" -> switch (kind) {
+        case "HostGroup" -> List.of("selector", "priority", "image", "etc", "kargs", "driver", "packages", "flatpak");
+        case "Rollout" -> List.of("selector", "waves", "maxUnavailable", "disruptionBudgets", "successThreshold",
+            "soak", "healthTimeout", "offline", "paused", "aborted", "rebootMode", "urgent", "windows");
+        default -> List.of("image", "etc", "kargs", "driver", "packages", "flatpak");
+      };
+      case "/spec/offline" -> List.of("after", "countFor");
+      case "/spec/windows" -> List.of("time_zone", "weekly", "cron");
       case "/spec/image" -> List.of("ref", "transport", "enforceSignaturePolicy");
       case "/spec/kargs" -> List.of("append", "delete");
       case "/spec/packages" -> List.of("install", "remove");
@@ -176,11 +181,26 @@ final class SchemaCheck {
         if (pointer.matches("/spec/etc/\\d+")) {
           yield List.of("path", "content", "source", "template", "mode", "owner", "group", "state");
         }
-        if (pointer.matches("/spec/selector/matchExpressions/\\d+")) {
+        if (pointer.matches("/spec(/waves/\\d+)?/selector/matchExpressions/\\d+")) {
           yield List.of("key", "operator", "values");
         }
         if (pointer.matches("/spec/flatpak/remotes/\\d+")) {
           yield List.of("name", "url", "installation");
+        }
+        if (pointer.matches("/spec/waves/\\d+")) {
+          yield List.of("name", "selector", "maxUnavailable", "approval");
+        }
+        if (pointer.matches("/spec/waves/\\d+/selector")) {
+          yield List.of("matchLabels", "matchExpressions");
+        }
+        if (pointer.matches("/spec/disruptionBudgets/\\d+")) {
+          yield List.of("labelKey", "maxUnavailable");
+        }
+        if (pointer.matches("/spec/windows/weekly/\\d+")) {
+          yield List.of("days", "start_time", "length_minutes");
+        }
+        if (pointer.matches("/spec/windows/cron/\\d+")) {
+          yield List.of("schedule", "duration");
         }
         if (pointer.matches("/spec/flatpak/apps/\\d+")) {
           yield List.of("ref", "id", "branch", "arch", "remote", "installation", "commit", "state");
@@ -192,7 +212,7 @@ final class SchemaCheck {
 
   /** Why a value does not match its pattern, with the form expected. */
   private static String patternMessage(String pointer, String last, YNode node) {
-    if (pointer.matches("/metadata/labels/[^/]+|/spec/selector/matchLabels/[^/]+")) {
+    if (pointer.matches("/metadata/labels/[^/]+|/spec(/waves/\\d+)?/selector/matchLabels/[^/]+")) {
       return describe(node) + " is not " + LABEL_VALUE;
     }
     if (pointer.matches("/spec/etc/\\d+/path") && node instanceof YNode.YScalar s) {
@@ -216,7 +236,23 @@ final class SchemaCheck {
       };
       return describe(node) + " is not " + form;
     }
-    return describe(node) + " is not " + FORMS.getOrDefault(last, "of the expected form");
+    switch (last) {
+      case "soak", "healthTimeout", "after", "countFor", "duration" -> {
+        return describe(node) + " is not " + DurationText.FORM;
+      }
+      case "maxUnavailable" -> {
+        return describe(node) + " is not a count from 1 or a percentage such as \"25%\"";
+      }
+      case "successThreshold" -> {
+        return describe(node) + " is not a percentage from 1% to 100% such as \"90%\"";
+      }
+      case "start_time" -> {
+        return describe(node) + " is not a time of day as hh:mm, 24 h (\"23:30\")";
+      }
+      default -> {
+        return describe(node) + " is not " + FORMS.getOrDefault(last, "of the expected form");
+      }
+    }
   }
 
   /** A hint when quotes are the whole difference: {@code "true"} for a boolean, {@code 1} for a string. */

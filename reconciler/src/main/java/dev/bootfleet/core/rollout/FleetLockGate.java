@@ -1,0 +1,105 @@
+package dev.bootfleet.core.rollout;
+
+import dev.bootfleet.core.rollout.Decision.HostPhase;
+import dev.bootfleet.core.rollout.FleetLockWire.ClientParams;
+import dev.bootfleet.core.rollout.FleetLockWire.Kind;
+import dev.bootfleet.core.rollout.FleetLockWire.Request;
+import dev.bootfleet.core.rollout.RebootLeases.Full;
+import dev.bootfleet.core.rollout.RebootLeases.Granted;
+import dev.bootfleet.core.rollout.RebootLeases.Outcome;
+import java.time.Instant;
+
+/**
+ * What a FleetLock request gets (ADR 0021), decided from the request, who sent it, the rollout's
+ * decision for that moment and the leases: the server's handler reads the request, calls this, stores
+ * the leases and writes the answer. Pure.
+ *
+ * <p>In order: a malformed request is 400 (every problem listed, the first one's kind); a caller
+ * without the host's credential 401; an id other than the caller's own host 403. Then, for
+ * {@code pre-reboot}: a host whose rollout does not let it reboot now 423 ({@code
+ * outside_maintenance_window} when only the window stands in the way, else {@code rollout_not_ready});
+ * a full group 409; else the lease, 200. For {@code steady-state}: the caller's lease goes back, 200,
+ * held or not (UnlockIfHeld).
+ */
+final class FleetLockGate {
+  private FleetLockGate() {}
+
+  /**
+   * The answer: 200 with the lease ({@code error} null), or the error; {@code leases} to store either
+   * way (expired leases dropped).
+   */
+  record Answer(int status, FleetLockWire.Error error, RebootLeases.Lease lease, RebootLeases leases) {
+    boolean ok() {
+      return status == 200;
+    }
+  }
+
+  /**
+   * @param caller the host the request's credential belongs to, or null when it carries none valid
+   * @param rollout the rollout's decision at {@code now} for the caller's rollout, or null when no rollout
+   *     governs the host (then only the leases decide)
+   * @param windowOpen whether the caller's maintenance window is open now (true without windows)
+   */
+  static Answer preReboot(Request request, String caller, Decision rollout, boolean windowOpen,
+      RebootLeases leases, Instant now) {
+    Answer refused = identity(request, caller, leases, now);
+    if (refused != null) {
+      return refused;
+    }
+    ClientParams p = request.params();
+    if (rollout != null) {
+      HostPhase phase = rollout.hosts().get(p.id());
+      boolean allowed = phase == HostPhase.REBOOTING
+          || rollout.reboot().stream().anyMatch(r -> r.host().equals(p.id()));
+      if (!allowed) {
+        boolean onlyTheWindow = phase == HostPhase.STAGED && !windowOpen && rollout.phase() == Decision.Phase.PROGRESSING;
+        return refuse(onlyTheWindow ? Kind.OUTSIDE_MAINTENANCE_WINDOW : Kind.ROLLOUT_NOT_READY, onlyTheWindow
+            ? "host " + p.id() + " may reboot inside its maintenance window only"
+            : "the rollout does not let host " + p.id() + " reboot now (rollout " + word(rollout.phase())
+                + ", host " + (phase == null ? "not in it" : word(phase)) + ")", leases.expire(now));
+      }
+    }
+    Outcome o = leases.acquire(p.id(), p.group(), now);
+    return switch (o) {
+      case Granted g -> new Answer(200, null, g.lease(), g.leases());
+      case Full f -> refuse(Kind.FAILED_LOCK_SEMAPHORE_FULL, "all " + f.holders().size() + " reboot slots of group "
+          + p.group() + " are held", f.leases());
+      default -> throw new IllegalStateException("acquire answered " + o);
+    };
+  }
+
+  static Answer steadyState(Request request, String caller, RebootLeases leases, Instant now) {
+    Answer refused = identity(request, caller, leases, now);
+    if (refused != null) {
+      return refused;
+    }
+    return new Answer(200, null, null, leases.release(request.params().id(), now).leases());
+  }
+
+  private static Answer identity(Request request, String caller, RebootLeases leases, Instant now) {
+    if (!request.ok()) {
+      FleetLockWire.Error first = request.errors().get(0);
+      String all = String.join("; ", request.errors().stream().map(FleetLockWire.Error::value).toList());
+      return new Answer(first.status(), new FleetLockWire.Error(first.kind(), all, first.status()), null,
+          leases.expire(now));
+    }
+    if (caller == null) {
+      return refuse(Kind.UNAUTHORIZED, "a FleetLock caller authenticates as its host (the base URL's"
+          + " user-info: host name and host token)", leases.expire(now));
+    }
+    if (!caller.equals(request.params().id())) {
+      // The id the caller sent is not echoed: it may be any text, and a value is shown to people.
+      return refuse(Kind.FORBIDDEN_CLIENT_ID, "client_params.id must be the authenticated host's name ("
+          + caller + ")", leases.expire(now));
+    }
+    return null;
+  }
+
+  private static Answer refuse(Kind kind, String value, RebootLeases leases) {
+    return new Answer(kind.status, FleetLockWire.Error.of(kind, value), null, leases);
+  }
+
+  private static String word(Enum<?> e) {
+    return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+}

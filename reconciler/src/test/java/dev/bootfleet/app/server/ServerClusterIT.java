@@ -3,7 +3,7 @@ package dev.bootfleet.app.server;
 import static dev.bootfleet.app.server.ServerHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bootfleet.testing.Example;
+import dev.bootfleet.testing.BootfleetProcesses;
 import dev.bootfleet.testing.PostgresExtension;
 import dev.bootfleet.testing.PostgresServer;
 import java.io.IOException;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +32,6 @@ import tools.jackson.databind.JsonNode;
  * SIGKILL, the survivor serves the next commit within 20 s and still has every acknowledged report.
  */
 class ServerClusterIT {
-  static final Path ROOT = Example.projectRoot();
   static final Duration TAKE_OVER = Duration.ofSeconds(20); // what issue 15 asks of a take-over
   @RegisterExtension
   static final PostgresExtension PG = new PostgresExtension();
@@ -41,15 +39,8 @@ class ServerClusterIT {
   @TempDir
   Path tmp;
 
-  final List<Process> started = new ArrayList<>();
-
-  @AfterEach
-  void stopAll() {
-    for (Process p : started) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
-  }
+  @RegisterExtension
+  final BootfleetProcesses bootfleet = new BootfleetProcesses();
 
   record Replica(String name, String base, Process process, Path log) {
     String text() throws IOException {
@@ -60,18 +51,11 @@ class ServerClusterIT {
   Replica serve(String name, ServerHarness h, String database) throws IOException {
     int port = ServerDurabilityIT.freePort();
     Path log = tmp.resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/bootfleet").toString(), "serve", "--repo", h.url(),
-        "--data", tmp.resolve("data-" + name).toString(), "--listen", "127.0.0.1:" + port, "--poll-seconds", "1",
-        "--database", database, "--database-user", PostgresServer.USER);
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    ProcessBuilder pb = BootfleetProcesses.command(List.of("serve", "--repo", h.url(), "--data",
+        tmp.resolve("data-" + name).toString(), "--listen", "127.0.0.1:" + port, "--poll-seconds", "1", "--database",
+        database, "--database-user", PostgresServer.USER));
     pb.environment().put("BOOTFLEET_DATABASE_PASSWORD", PG.server().password());
-    String jar = System.getProperty("bootfleet.jar");
-    if (jar != null) {
-      pb.environment().put("BOOTFLEET_JAR", jar);
-    }
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    Process p = pb.start();
-    started.add(p);
+    Process p = bootfleet.start(pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
     return new Replica(name, "http://127.0.0.1:" + port, p, log);
   }
 
@@ -166,8 +150,7 @@ class ServerClusterIT {
     }
 
     // SIGKILL the poller; the survivor takes the schedule over and serves the next commit
-    poller.process().descendants().forEach(ProcessHandle::destroyForcibly);
-    poller.process().destroyForcibly();
+    BootfleetProcesses.kill(poller.process());
     assertThat(poller.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
     h.commit("hosts/web-01.yaml", Files.readString(h.work.resolve("hosts/web-01.yaml")).replace("site: fra2", "site: fra3"));
     String third = "sha1:" + head(h);

@@ -3,7 +3,7 @@ package dev.bootfleet.app.server;
 import static dev.bootfleet.app.server.ServerHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bootfleet.testing.Example;
+import dev.bootfleet.testing.BootfleetProcesses;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -14,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -25,33 +25,16 @@ import tools.jackson.databind.JsonNode;
  * enroll} prints a token the host can exchange.
  */
 class ServerDurabilityIT {
-  static final Path ROOT = Example.projectRoot();
 
   @TempDir
   Path tmp;
 
-  final List<Process> started = new ArrayList<>();
-
-  @AfterEach
-  void stopAll() {
-    for (Process p : started) { // the launcher's own children too, should it leave any
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
-  }
+  @RegisterExtension
+  final BootfleetProcesses bootfleet = new BootfleetProcesses();
 
   Process serve(ServerHarness h, int port) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/bootfleet").toString(), "serve", "--repo", h.url(),
-        "--data", tmp.resolve("data").toString(), "--listen", "127.0.0.1:" + port, "--poll-seconds", "3600");
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    String jar = System.getProperty("bootfleet.jar");
-    if (jar != null) {
-      pb.environment().put("BOOTFLEET_JAR", jar);
-    }
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("server.log").toFile()));
-    Process p = pb.start();
-    started.add(p);
-    return p;
+    return bootfleet.start(tmp.resolve("server.log"), List.of("serve", "--repo", h.url(), "--data",
+        tmp.resolve("data").toString(), "--listen", "127.0.0.1:" + port, "--poll-seconds", "3600"));
   }
 
   static int freePort() throws IOException {
@@ -71,13 +54,9 @@ class ServerDurabilityIT {
     assertThat(Files.getPosixFilePermissions(tmp.resolve("data/operator.token")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
 
     // bootfleet host enroll prints the one-time token
-    var enroll = new ProcessBuilder(ROOT.resolve("bin/bootfleet").toString(), "host", "enroll", "web-01", "--server",
-        h.base, "--token-file", tmp.resolve("data/operator.token").toString()).redirectErrorStream(true);
-    enroll.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    if (System.getProperty("bootfleet.jar") != null) {
-      enroll.environment().put("BOOTFLEET_JAR", System.getProperty("bootfleet.jar"));
-    }
-    Process e = enroll.start();
+    var enroll = BootfleetProcesses.command(List.of("host", "enroll", "web-01", "--server", h.base, "--token-file",
+        tmp.resolve("data/operator.token").toString())).redirectErrorStream(true);
+    Process e = bootfleet.start(enroll);
     assertThat(e.waitFor(120, TimeUnit.SECONDS)).isTrue();
     String printed = new String(e.getInputStream().readAllBytes()).strip();
     assertThat(e.exitValue()).as(printed).isZero();
@@ -105,7 +84,7 @@ class ServerDurabilityIT {
     }
     assertThat(lastApplied).hasSize(hosts.size());
 
-    first.destroyForcibly(); // SIGKILL: bin/bootfleet execs the JVM, so this is the server itself
+    BootfleetProcesses.kill(first); // SIGKILL: bin/bootfleet execs the JVM, so this is the server itself
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(first.exitValue()).isEqualTo(137);
 

@@ -3,6 +3,7 @@ package dev.bootfleet.app.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootfleet.adapters.tls.TlsContexts;
+import dev.bootfleet.testing.BootfleetProcesses;
 import dev.bootfleet.testing.TestCa;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,45 +30,21 @@ class ServerTlsIT {
   @TempDir
   Path tmp;
 
-  final List<Process> started = new ArrayList<>();
-
-  @AfterEach
-  void stopAll() {
-    for (Process p : started) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-    }
-  }
+  @RegisterExtension
+  final BootfleetProcesses bootfleet = new BootfleetProcesses();
 
   Process serve(String repo, String... more) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(ServerDurabilityIT.ROOT.resolve("bin/bootfleet").toString(), "serve",
-        "--repo", repo, "--data", tmp.resolve("data").toString(), "--poll-seconds", "3600"));
-    cmd.addAll(List.of(more));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    String jar = System.getProperty("bootfleet.jar");
-    if (jar != null) {
-      pb.environment().put("BOOTFLEET_JAR", jar);
-    }
-    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("server.log").toFile()));
-    Process p = pb.start();
-    started.add(p);
-    return p;
+    List<String> args = new ArrayList<>(List.of("serve", "--repo", repo, "--data", tmp.resolve("data").toString(),
+        "--poll-seconds", "3600"));
+    args.addAll(List.of(more));
+    return bootfleet.start(tmp.resolve("server.log"), args);
   }
 
   record Result(int exit, String output) {}
 
   /** Runs {@code bin/bootfleet args} to its end (bounded): its exit and its output, both streams. */
   Result bootfleet(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(ServerDurabilityIT.ROOT.resolve("bin/bootfleet").toString()));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-    if (System.getProperty("bootfleet.jar") != null) {
-      pb.environment().put("BOOTFLEET_JAR", System.getProperty("bootfleet.jar"));
-    }
-    Process p = pb.start();
-    started.add(p);
+    Process p = bootfleet.start(BootfleetProcesses.command(List.of(args)).redirectErrorStream(true));
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("bootfleet " + String.join(" ", args) + " ends").isTrue();
     return new Result(p.exitValue(), output);

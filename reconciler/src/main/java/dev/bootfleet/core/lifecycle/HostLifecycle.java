@@ -217,6 +217,9 @@ public final class HostLifecycle {
 
   static ImageSpec spec(HostRecord.Staged s) {
     Transport t = Transport.of(s.transport());
+    if (t == Transport.OSTREE) {
+      return ImageSpec.of(dev.bootfleet.core.manifest.OstreeTarget.parse(s.ref()));
+    }
     return new ImageSpec(s.ref(), t, s.enforce(), t == Transport.OCI ? null : ImageRef.parse(s.ref()));
   }
 

@@ -21,7 +21,7 @@ public final class ManifestShape {
   static final String API_VERSION = "bootfleet.dev/v1alpha1";
   private static final Set<String> TRANSPORTS = Set.of("registry", "oci", "containers-storage");
   private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
-  private static final Set<String> DRIVERS = Set.of("auto", "bootc", "rpm-ostree");
+  private static final Set<String> DRIVERS = Set.of("auto", "bootc", "rpm-ostree", "ostree");
   private static final Set<String> INSTALLATIONS = Set.of("system", "user");
   private static final Set<String> STATES = Set.of("present", "absent");
 

@@ -114,7 +114,7 @@ class CliIT {
     Run r = runIn(tmp, Map.of(), cmd.toArray(String[]::new));
 
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).startsWith("valid: 11 hosts").contains("HEAD@sha1:");
+    assertThat(r.out()).startsWith("valid: 12 hosts").contains("HEAD@sha1:");
   }
 
   @Test
@@ -135,7 +135,7 @@ class CliIT {
     Run r = bootfleet("validate", "--repo", REPO);
 
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).startsWith("valid: 11 hosts, 0 errors, 3 warnings");
+    assertThat(r.out()).startsWith("valid: 12 hosts, 0 errors, 3 warnings");
     assertThat(r.err().lines()).as("bootc's advice, once per manifest").containsExactly(
         "groups/defaults.yaml:21:3: warning: spec.kargs: host-local kernel arguments: bootc advises shipping them in"
             + " the image instead (/usr/lib/bootc/kargs.d/*.toml), where every switch and upgrade applies them",
@@ -153,7 +153,7 @@ class CliIT {
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("HOST     STATUS   ACTIONS", "web-02   drifted  stage, reboot",
         "edge-01  held", "ws-02    drifted  write-file, flatpak x4, rebase, remove-packages, finalize",
-        "Plan: 2 to stage, 5 to reboot, 4 /etc changes, 1 kargs change, 2 package changes, 4 Flatpak changes,"
+        "Plan: 3 to stage, 6 to reboot, 4 /etc changes, 1 kargs change, 2 package changes, 4 Flatpak changes,"
             + " 2 in sync, 2 held, 1 unknown");
     assertThat(r.out()).as("no colour when not a terminal").doesNotContain("\u001b[");
   }

@@ -232,8 +232,14 @@ public final class HostLifecycle {
     }
   }
 
-  /** The image reference of a deployment, or null (none, or not a container image). */
+  /**
+   * The image reference of a deployment, or {@code REMOTE:REF@COMMIT} of one that follows an ostree ref
+   * (the form of an ostree target's name); null when it has neither.
+   */
   public static String imageOf(BootEntry e) {
+    if (e != null && e.image() == null && e.origin() != null) {
+      return e.origin().target();
+    }
     return e == null || e.image() == null ? null : e.image().image().image();
   }
 }

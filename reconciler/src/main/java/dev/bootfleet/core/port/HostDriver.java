@@ -71,6 +71,18 @@ public sealed interface HostDriver permits HostDriver.Bootc, HostDriver.RpmOstre
      */
     boolean rebase(String ref, List<String> install, List<String> uninstall) throws HostException;
 
+    /**
+     * {@code rebase --lock-finalization [--install P]… [--uninstall P]… REF REVISION}: an ostree ref at the
+     * commit Git pins ({@code revision} null: the ref's head), as {@link #rebase(String, List, List)}.
+     */
+    boolean rebase(String ref, String revision, List<String> install, List<String> uninstall) throws HostException;
+
+    /**
+     * {@code deploy --lock-finalization --unchanged-exit-77 [--install P]… [--uninstall P]… revision=COMMIT}:
+     * the same ostree ref at another commit; false when the first deployment already is that commit.
+     */
+    boolean deploy(String commit, List<String> install, List<String> uninstall) throws HostException;
+
     /** {@code install --idempotent --unchanged-exit-77 --lock-finalization P…}. */
     boolean install(List<String> packages) throws HostException;
 

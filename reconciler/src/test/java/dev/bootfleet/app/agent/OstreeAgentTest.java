@@ -181,6 +181,9 @@ class OstreeAgentTest {
     CycleReport back = agent.cycle();
     assertThat(back.bootOutcome()).isEqualTo("converged");
     assertThat(back.status()).isEqualTo("in-sync");
+    for (CycleReport r : java.util.List.of(first, toB, onB, back)) {
+      assertThat(AgentReportSchemaTest.errors(r)).isEmpty();
+    }
     assertThat(Files.readAllLines(sim.resolve("commands.log"))).containsExactly("reboot", "reboot");
   }
 

@@ -177,8 +177,8 @@ class CliIT {
         .isEqualTo(Files.getPosixFilePermissions(plain));
     Files.delete(plain);
     var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile());
-    assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(11);
-    assertThat(doc.getElementsByTagName("failure").getLength()).isEqualTo(8);
+    assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(12);
+    assertThat(doc.getElementsByTagName("failure").getLength()).isEqualTo(9);
     assertThat(doc.getElementsByTagName("skipped").getLength()).isEqualTo(1);
     try (Stream<Path> s = Files.list(tmp)) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactly("drift.xml");
@@ -301,10 +301,10 @@ class CliIT {
     assertThat(md.err().lines().toList()).as("the head's warnings, each once").hasSize(3).doesNotHaveDuplicates()
         .allSatisfy(l -> assertThat(l).contains(": warning: "));
     assertThat(md.out()).startsWith("<!-- bootfleet:plan -->").contains("`sha1:" + base + "` → `main@sha1:",
-        "**Plan: 3 to stage, 0 /etc changes, 0 added, 0 removed, 3 changed, 8 unchanged**",
+        "**Plan: 3 to stage, 0 /etc changes, 0 added, 0 removed, 3 changed, 9 unchanged**",
         "3 hosts: <code>web-01</code>, <code>web-02</code>, <code>web-03</code>");
     assertThat(same.exit()).isZero();
-    assertThat(same.out()).contains("0 changed, 11 unchanged");
+    assertThat(same.out()).contains("0 changed, 12 unchanged");
   }
 
   /**

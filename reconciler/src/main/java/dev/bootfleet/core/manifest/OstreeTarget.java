@@ -20,7 +20,9 @@ public record OstreeTarget(String remote, String ref, String commit, String url)
   public OstreeTarget {
     Objects.requireNonNull(remote, "remote");
     Objects.requireNonNull(ref, "ref");
-    if (remote.isEmpty() || remote.contains(":") || ref.isEmpty() || ref.contains("@")) {
+    // Never an option to ostree: these become command-line arguments on the host.
+    if (remote.isEmpty() || remote.contains(":") || ref.isEmpty() || ref.contains("@")
+        || remote.startsWith("-") || ref.startsWith("-") || (remote + ref).chars().anyMatch(c -> c <= ' ')) {
       throw new IllegalArgumentException("ostree ref " + remote + ":" + ref + " is not REMOTE:REF");
     }
     if (commit != null && !isCommit(commit)) {

@@ -108,6 +108,14 @@ class OstreeImageManifestTest {
         .isEqualTo("fedora:fedora/x86_64/coreos/stable@" + COMMIT);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"-o:ref", "fedora:--sysroot=/", "fedora:a b", ":ref",
+      "fedora:", "fedora:r@" + "0123456789abcdef"})
+  void target_thatCouldBeAnOptionOrIsNotRemoteRef_isRefused(String target) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OstreeTarget.parse(target))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void target_roundTrips() {
     OstreeTarget t = new OstreeTarget("fedora", "fedora/x86_64/coreos/stable", COMMIT, null);

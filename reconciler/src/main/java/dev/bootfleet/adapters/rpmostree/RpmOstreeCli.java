@@ -106,6 +106,22 @@ public final class RpmOstreeCli implements HostDriver.RpmOstree {
 
   @Override
   public boolean rebase(String ref, List<String> install, List<String> uninstall) throws HostException {
+    return rebase(ref, null, install, uninstall);
+  }
+
+  @Override
+  public boolean deploy(String commit, List<String> install, List<String> uninstall) throws HostException {
+    First first = first();
+    List<String> args = new ArrayList<>(List.of("deploy", "--lock-finalization", "--unchanged-exit-77"));
+    install.stream().filter(p -> !first.requested().contains(p)).forEach(p -> args.addAll(List.of("--install", p)));
+    uninstall.stream().filter(first.requested()::contains).forEach(p -> args.addAll(List.of("--uninstall", p)));
+    args.add("revision=" + commit);
+    return changed(args.toArray(String[]::new));
+  }
+
+  @Override
+  public boolean rebase(String ref, String revision, List<String> install, List<String> uninstall)
+      throws HostException {
     First first = first();
     List<String> add = install.stream().filter(p -> !first.requested().contains(p)).toList();
     List<String> drop = uninstall.stream().filter(first.requested()::contains).toList();
@@ -118,6 +134,9 @@ public final class RpmOstreeCli implements HostDriver.RpmOstree {
     add.forEach(p -> args.addAll(List.of("--install", p)));
     drop.forEach(p -> args.addAll(List.of("--uninstall", p)));
     args.add(ref);
+    if (revision != null) {
+      args.add(revision);
+    }
     rpmOstree.check(args.toArray(String[]::new));
     return true;
   }

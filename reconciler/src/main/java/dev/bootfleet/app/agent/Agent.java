@@ -144,8 +144,11 @@ final class Agent {
       keepFallback(st, rep);
     }
     StepContext c = new StepContext(want, host, bootId, rep, st, store, clock, policy);
-    OsSteps steps = driver instanceof HostDriver.RpmOstree r ? new RpmOstreeSteps(r, c, now -> kargs = now)
-        : new BootcSteps((HostDriver.Bootc) driver, power, config.reboot().defers(), c);
+    OsSteps steps = switch (driver) {
+      case HostDriver.RpmOstree r -> new RpmOstreeSteps(r, c, now -> kargs = now);
+      case HostDriver.Ostree o -> new OstreeSteps(o, power, c);
+      case HostDriver.Bootc b -> new BootcSteps(b, power, config.reboot().defers(), c);
+    };
     steps.run(v.run());
   }
 

@@ -14,6 +14,7 @@ import dev.bootfleet.core.port.RebootCoordinator;
 import dev.bootfleet.adapters.fs.EtcTree;
 import dev.bootfleet.adapters.git.GitDesiredState;
 import dev.bootfleet.adapters.flatpak.FlatpakCli;
+import dev.bootfleet.adapters.ostree.OstreeCli;
 import dev.bootfleet.adapters.rpmostree.RpmOstreeCli;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.text.ByteSize;
@@ -121,7 +122,8 @@ public final class AgentCommand implements Callable<Integer> {
       sink = ReportSink.NONE;
     }
     HostDrivers drivers = new HostDrivers(new BootcCli(c.bootc(), c.bootcTimeout()),
-        new RpmOstreeCli(c.rpmOstree(), c.bootcTimeout()));
+        new RpmOstreeCli(c.rpmOstree(), c.bootcTimeout()), new OstreeCli(c.ostree(), c.ostreeSysroot(),
+            c.ostreeSysroot() == null ? java.util.List.of("/usr/bin/systemctl") : null, c.bootcTimeout()));
     RebootCoordinator coordinator = c.reboot().fleetLock() == null ? RebootCoordinator.NONE
         : new FleetLockCoordinator(new FleetLockClient(c.reboot().fleetLock().url(), c.reboot().fleetLock().id(),
             c.reboot().fleetLock().group(), Duration.ofSeconds(30)));

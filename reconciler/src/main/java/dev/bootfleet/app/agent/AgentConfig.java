@@ -26,10 +26,12 @@ import java.util.List;
  * @param flatpak the flatpak command and any leading arguments (hosts whose manifest lists Flatpaks;
  *     {@code bootcTimeout} bounds its calls too)
  * @param server the reconciler server the desired state comes from and reports go to, or null with {@code fleet}
+ * @param ostree the ostree command (plain ostree hosts; {@code bootcTimeout} bounds its calls too)
+ * @param ostreeSysroot a sysroot other than the running one for the ostree driver (a test sysroot), or null
  */
 record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
     Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot,
-    List<String> rpmOstree, List<String> flatpak, Server server) {
+    List<String> rpmOstree, List<String> flatpak, Server server, List<String> ostree, Path ostreeSysroot) {
 
   public static final Path DEFAULT_FILE = Path.of("/etc/bootfleet/agent.yaml");
 
@@ -77,18 +79,20 @@ record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, P
 
   public static final List<String> DEFAULT_RPM_OSTREE = List.of("/usr/bin/rpm-ostree");
   public static final List<String> DEFAULT_FLATPAK = List.of("/usr/bin/flatpak");
+  public static final List<String> DEFAULT_OSTREE = List.of("/usr/bin/ostree");
 
   public AgentConfig {
     bootc = List.copyOf(bootc);
     rpmOstree = List.copyOf(rpmOstree == null ? DEFAULT_RPM_OSTREE : rpmOstree);
     flatpak = List.copyOf(flatpak == null ? DEFAULT_FLATPAK : flatpak);
+    ostree = List.copyOf(ostree == null ? DEFAULT_OSTREE : ostree);
   }
 
   /** A configuration with rpm-ostree and flatpak at their default places. */
   public AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
       Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot) {
     this(host, fleet, interval, stateDir, root, bootc, bootcTimeout, reportDir, bootIdFile, localChanges, reboot,
-        DEFAULT_RPM_OSTREE, DEFAULT_FLATPAK, null);
+        DEFAULT_RPM_OSTREE, DEFAULT_FLATPAK, null, DEFAULT_OSTREE, null);
   }
 
   /** Standalone GitOps with rpm-ostree and flatpak where the file says. */
@@ -96,6 +100,6 @@ record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, P
       Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot,
       List<String> rpmOstree, List<String> flatpak) {
     this(host, fleet, interval, stateDir, root, bootc, bootcTimeout, reportDir, bootIdFile, localChanges, reboot,
-        rpmOstree, flatpak, null);
+        rpmOstree, flatpak, null, DEFAULT_OSTREE, null);
   }
 }

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
 final class AgentConfigParser {
   private static final Pattern HHMM = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
   private static final Set<String> TOP = Set.of("host", "fleet", "server", "interval", "stateDir", "root", "bootc",
-      "rpmOstree", "flatpak", "bootcTimeout", "reportDir", "bootIdFile", "etc", "reboot");
+      "rpmOstree", "flatpak", "ostree", "ostreeSysroot", "bootcTimeout", "reportDir", "bootIdFile", "etc", "reboot");
 
   /** The configuration, or the problems that prevent one (in the order of the file, as a reader fixes them). */
   public record Result(AgentConfig config, List<Problem> problems) {
@@ -128,6 +128,8 @@ final class AgentConfigParser {
     List<String> bootc = command(root, "bootc", List.of("/usr/bin/bootc"));
     List<String> rpmOstree = command(root, "rpmOstree", AgentConfig.DEFAULT_RPM_OSTREE);
     List<String> flatpak = command(root, "flatpak", AgentConfig.DEFAULT_FLATPAK);
+    List<String> ostree = command(root, "ostree", AgentConfig.DEFAULT_OSTREE);
+    Path ostreeSysroot = root.get("ostreeSysroot") == null ? null : path(root, "ostreeSysroot", "/");
     Duration bootcTimeout = seconds(root, "bootcTimeout", 3600, 1, 86400);
     Path reportDir = path(root, "reportDir", (stateDir == null ? "/var/lib/bootfleet" : stateDir.toString())
         + "/reports");
@@ -149,7 +151,7 @@ final class AgentConfigParser {
       return new Result(null, problems);
     }
     return new Result(new AgentConfig(host, fleet, interval, stateDir, rootDir, bootc, bootcTimeout, reportDir,
-        bootIdFile, local, reboot, rpmOstree, flatpak, server), problems);
+        bootIdFile, local, reboot, rpmOstree, flatpak, server, ostree, ostreeSysroot), problems);
   }
 
   private AgentConfig.Fleet fleet(YMap root) {

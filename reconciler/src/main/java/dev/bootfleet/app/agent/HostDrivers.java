@@ -9,18 +9,21 @@ import dev.bootfleet.core.port.HostDriver.HostException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The two drivers an agent may use and how it picks one per cycle (README, "rpm-ostree hosts"): the
+ * The three drivers an agent may use and how it picks one per cycle (README, "rpm-ostree hosts"): the
  * driver Git names for the host wins; with {@code auto} (the default) it runs {@code bootc status}
  * and uses rpm-ostree when bootc is not installed, or reports the booted or staged deployment {@code
- * incompatible} (rpm-ostree layering), or fails where {@code rpm-ostree status} works; else bootc.
+ * incompatible} (rpm-ostree layering), or fails where {@code rpm-ostree status} works; plain ostree when
+ * neither bootc nor rpm-ostree is installed; else bootc.
  */
 final class HostDrivers {
   private final HostDriver.Bootc bootc;
   private final HostDriver.RpmOstree rpmOstree;
+  private final HostDriver.Ostree ostree;
 
-  HostDrivers(HostDriver.Bootc bootc, HostDriver.RpmOstree rpmOstree) {
+  HostDrivers(HostDriver.Bootc bootc, HostDriver.RpmOstree rpmOstree, HostDriver.Ostree ostree) {
     this.bootc = bootc;
     this.rpmOstree = rpmOstree;
+    this.ostree = ostree;
   }
 
   /**
@@ -35,6 +38,7 @@ final class HostDrivers {
     return switch (wanted) {
       case BOOTC -> read(bootc, "named by Git");
       case RPM_OSTREE -> read(rpmOstree, "named by Git");
+      case OSTREE -> read(ostree, "named by Git");
       case AUTO -> detect();
     };
   }
@@ -45,7 +49,14 @@ final class HostDrivers {
       text = bootc.status();
     } catch (HostException e) {
       if (e.cannotStart()) {
-        return read(rpmOstree, "detected: bootc is not installed");
+        try {
+          return read(rpmOstree, "detected: bootc is not installed");
+        } catch (HostException again) {
+          if (!again.cannotStart()) {
+            throw again;
+          }
+          return read(ostree, "detected: neither bootc nor rpm-ostree is installed");
+        }
       }
       try {
         return read(rpmOstree, "detected: bootc status failed, rpm-ostree status works");

@@ -43,9 +43,13 @@ final class RpmOstreeSteps implements OsSteps {
         switch (a) {
           case Action.WriteFile w -> { }
           case Action.RemoveFile r -> { }
-          case Action.Rebase r -> done("rebase", r.ref(), driver.rebase(r.ref(), r.install(), r.uninstall()),
-              "rpm-ostree rebase --lock-finalization" + packages(" --install ", r.install())
-                  + packages(" --uninstall ", r.uninstall()) + (r.from() == null ? "" : "; from " + r.from()));
+          case Action.Rebase r -> done("rebase", r.ref(), driver.rebase(r.ref(), r.revision(), r.install(),
+                  r.uninstall()), "rpm-ostree rebase --lock-finalization" + packages(" --install ", r.install())
+                  + packages(" --uninstall ", r.uninstall()) + (r.revision() == null ? "" : " (revision "
+                  + r.revision() + ")") + (r.from() == null ? "" : "; from " + r.from()));
+          case Action.Deploy d -> done("deploy", d.commit(), driver.deploy(d.commit(), d.install(), d.uninstall()),
+              "rpm-ostree deploy --lock-finalization" + packages(" --install ", d.install())
+                  + packages(" --uninstall ", d.uninstall()) + (d.from() == null ? "" : "; from " + d.from()));
           case Action.InstallPackages p -> done("install-packages", String.join(" ", p.packages()),
               driver.install(p.packages()), "rpm-ostree install --idempotent --lock-finalization");
           case Action.RemovePackages p -> {

@@ -217,6 +217,9 @@ public final class HostLifecycle {
 
   static ImageSpec spec(HostRecord.Staged s) {
     Transport t = Transport.of(s.transport());
+    if (t == Transport.OSTREE) {
+      return ImageSpec.of(dev.bootfleet.core.manifest.OstreeTarget.parse(s.ref()));
+    }
     return new ImageSpec(s.ref(), t, s.enforce(), t == Transport.OCI ? null : ImageRef.parse(s.ref()));
   }
 
@@ -229,8 +232,14 @@ public final class HostLifecycle {
     }
   }
 
-  /** The image reference of a deployment, or null (none, or not a container image). */
+  /**
+   * The image reference of a deployment, or {@code REMOTE:REF@COMMIT} of one that follows an ostree ref
+   * (the form of an ostree target's name); null when it has neither.
+   */
   public static String imageOf(BootEntry e) {
+    if (e != null && e.image() == null && e.origin() != null) {
+      return e.origin().target();
+    }
     return e == null || e.image() == null ? null : e.image().image().image();
   }
 }

@@ -30,8 +30,16 @@ public final class DesiredHostReader {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("host.image.transport: " + e.getMessage());
     }
-    ImageRef parsed = transport == Transport.OCI ? null : ImageRef.parse(ref);
-    ImageSpec image = new ImageSpec(ref, transport, img.path("enforceSignaturePolicy").asBoolean(false), parsed);
+    ImageSpec image;
+    if (transport == Transport.OSTREE) {
+      JsonNode t = object(img.get("ostree"), "host.image.ostree");
+      image = ImageSpec.of(new OstreeTarget(text(t, "remote", "host.image.ostree"), text(t, "ref", "host.image.ostree"),
+          t.path("commit").isString() ? t.get("commit").stringValue() : null,
+          t.path("url").isString() ? t.get("url").stringValue() : null));
+    } else {
+      ImageRef parsed = transport == Transport.OCI ? null : ImageRef.parse(ref);
+      image = new ImageSpec(ref, transport, img.path("enforceSignaturePolicy").asBoolean(false), parsed);
+    }
     List<EtcFile> etc = new ArrayList<>();
     int i = 0;
     for (JsonNode e : array(o.get("etc"), "host.etc")) {

@@ -3,14 +3,16 @@ package dev.bootfleet.core.manifest;
 /**
  * Which tool changes a host's OS: {@code spec.driver} in a manifest. {@link #AUTO} lets the agent
  * detect it: bootc, unless bootc is missing or reports the booted deployment {@code incompatible}
- * (rpm-ostree layering), in which case rpm-ostree.
+ * (rpm-ostree layering), in which case rpm-ostree; plain {@code ostree} when neither is installed.
+ * {@link #OSTREE} deploys ostree commits only ({@code spec.image.ostree}); bootc OCI images only.
  */
 public enum HostDriverKind {
   AUTO("auto"),
   BOOTC("bootc"),
-  RPM_OSTREE("rpm-ostree");
+  RPM_OSTREE("rpm-ostree"),
+  OSTREE("ostree");
 
-  public static final String FORM = "auto, bootc or rpm-ostree";
+  public static final String FORM = "auto, bootc, rpm-ostree or ostree";
 
   private final String id;
 

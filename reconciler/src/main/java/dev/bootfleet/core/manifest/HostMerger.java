@@ -137,6 +137,13 @@ final class HostMerger {
     if (driverDecl != null) {
       sources.add(new Provenance("spec.driver", driver.id(), where(driverDecl)));
     }
+    if (image != null && driverDecl != null && driverCannotDeploy(driver, image.value().spec())) {
+      problems.add(Problem.error(host.origin().file(), host.origin().pos(), "spec.driver", "host \""
+          + host.name() + "\" gets driver " + driver.id() + " from " + where(driverDecl) + " and "
+          + (image.value().spec().isOstree() ? "an ostree commit" : "an OCI image") + " from " + where(image)
+          + (driver == HostDriverKind.BOOTC ? " (bootc deploys OCI images only; use driver rpm-ostree or ostree)"
+          : " (the ostree driver deploys ostree commits only; use driver bootc or rpm-ostree)")));
+    }
     Packages packages = packages(host, layers, driver, driverDecl, problems, sources);
     Flatpaks flatpak = flatpak(host, layers, conflicts, problems, sources);
     if (problems.stream().anyMatch(Problem::isError) || image == null) {
@@ -173,17 +180,22 @@ final class HostMerger {
         ok = false;
       }
     }
-    if (driver == HostDriverKind.BOOTC) {
+    if (driver == HostDriverKind.BOOTC || driver == HostDriverKind.OSTREE) {
       Decl<Manifest.PackageDecl> any = !install.isEmpty() ? install.firstEntry().getValue()
           : remove.firstEntry().getValue();
       problems.add(Problem.error(host.origin().file(), host.origin().pos(), "spec.driver", "host \""
-          + host.name() + "\" gets driver bootc from " + where(driverDecl) + ", which cannot layer packages, and"
+          + host.name() + "\" gets driver " + driver.id() + " from " + where(driverDecl) + ", which cannot layer packages, and"
           + " packages from " + where(any) + " (install them in the image, or use driver rpm-ostree)"));
       ok = false;
     }
     install.forEach((name, d) -> sources.add(new Provenance("spec.packages[" + name + "]", "install", where(d))));
     remove.forEach((name, d) -> sources.add(new Provenance("spec.packages[" + name + "]", "remove", where(d))));
     return ok ? new Packages(new TreeSet<>(install.keySet()), new TreeSet<>(remove.keySet())) : Packages.NONE;
+  }
+
+  /** bootc cannot deploy an ostree commit; the ostree driver cannot deploy an OCI image. */
+  private static boolean driverCannotDeploy(HostDriverKind driver, ImageSpec image) {
+    return driver == HostDriverKind.BOOTC && image.isOstree() || driver == HostDriverKind.OSTREE && !image.isOstree();
   }
 
   /** {@code group "desktop" (groups/desktop.yaml:14)}: a layer and the line of one of its values. */

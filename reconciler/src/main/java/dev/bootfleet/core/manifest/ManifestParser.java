@@ -166,8 +166,8 @@ final class ManifestParser {
    */
   private void advise(YMap spec, DriverDecl driver, List<PackageDecl> packages, List<KargDecl> kargs) {
     if (!packages.isEmpty()) {
-      if (driver != null && driver.kind() == HostDriverKind.BOOTC) {
-        error(spec.get("driver").pos(), "spec.driver", "bootc cannot layer packages (spec.packages at line "
+      if (driver != null && (driver.kind() == HostDriverKind.BOOTC || driver.kind() == HostDriverKind.OSTREE)) {
+        error(spec.get("driver").pos(), "spec.driver", driver.kind().id() + " cannot layer packages (spec.packages at line "
             + spec.keyPos("packages").line() + "): install them in the image, or use driver rpm-ostree");
       } else {
         problems.add(Problem.warning(file, spec.keyPos("packages"), "spec.packages", "layered packages: bootc"
@@ -374,6 +374,9 @@ final class ManifestParser {
   }
 
   private ImageDecl image(YMap m) {
+    if (m.get("ostree") != null) {
+      return m.get("ref") != null ? null : ostree(m); // both: the schema's oneOf has said so
+    }
     String ref = text(m.get("ref"));
     if (ref == null || reportedFields.contains("spec.image.ref")) {
       return null;
@@ -409,6 +412,50 @@ final class ManifestParser {
       }
     }
     return new ImageDecl(new ImageSpec(ref, transport, enforce, parsed), new Origin(file, m.pos()));
+  }
+
+  /**
+   * {@code spec.image.ostree}: the ref and commit (an unpinned ref is a warning, an error with {@code
+   * requireDigests}, as an unpinned tag is), and the remote's URL when declared. GPG verification is never
+   * turned off by bootfleet: {@code gpgVerify: false} is refused.
+   */
+  private ImageDecl ostree(YMap image) {
+    boolean ok = true;
+    for (String key : List.of("transport", "enforceSignaturePolicy")) {
+      if (image.get(key) != null) {
+        error(image.keyPos(key), "spec.image." + key, "applies to an OCI image (spec.image.ref) only; an ostree"
+            + " commit is pulled from its remote and checked with the remote's GPG keys");
+        ok = false;
+      }
+    }
+    if (!(image.get("ostree") instanceof YMap m) || reported("spec.image.ostree")) {
+      return null;
+    }
+    if (m.get("gpgVerify") instanceof YScalar g && "false".equalsIgnoreCase(g.text())) {
+      error(g.pos(), "spec.image.ostree.gpgVerify", "false is refused: bootfleet never turns GPG verification"
+          + " off (leave gpgVerify out, and sign the commits with a key the host trusts)");
+      ok = false;
+    }
+    String remote = text(m.get("remote"));
+    String ref = text(m.get("ref"));
+    String commit = text(m.get("commit"));
+    if (!ok || remote == null || ref == null) {
+      return null;
+    }
+    if (commit == null) {
+      String msg = Quote.of(remote + ":" + ref) + " is not pinned to a commit; hosts would follow whatever the"
+          + " ref points to (add commit: <64 hex>, from ostree log " + remote + ":" + ref + ")";
+      problems.add(requireDigests ? Problem.error(file, m.keyPos("ref"), "spec.image.ostree.commit", msg)
+          : Problem.warning(file, m.keyPos("ref"), "spec.image.ostree.commit", msg));
+    }
+    OstreeTarget target;
+    try {
+      target = new OstreeTarget(remote, ref, commit, text(m.get("url")));
+    } catch (IllegalArgumentException e) { // what the schema's patterns let through
+      error(m.pos(), "spec.image.ostree", e.getMessage());
+      return null;
+    }
+    return new ImageDecl(ImageSpec.of(target), new Origin(file, image.pos()));
   }
 
   private EtcEntry etcEntry(YMap m, String field) {

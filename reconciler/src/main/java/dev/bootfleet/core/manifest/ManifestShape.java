@@ -21,7 +21,7 @@ public final class ManifestShape {
   static final String API_VERSION = "bootfleet.dev/v1alpha1";
   private static final Set<String> TRANSPORTS = Set.of("registry", "oci", "containers-storage");
   private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
-  private static final Set<String> DRIVERS = Set.of("auto", "bootc", "rpm-ostree");
+  private static final Set<String> DRIVERS = Set.of("auto", "bootc", "rpm-ostree", "ostree");
   private static final Set<String> INSTALLATIONS = Set.of("system", "user");
   private static final Set<String> STATES = Set.of("present", "absent");
 
@@ -115,19 +115,59 @@ public final class ManifestShape {
       return false;
     }
     boolean ref = false;
+    boolean ostree = false;
     for (Map.Entry<String, JsonNode> e : i.properties()) {
       JsonNode v = e.getValue();
       boolean ok = switch (e.getKey()) {
         case "ref" -> ref = text(v) != null && !v.stringValue().isEmpty();
         case "transport" -> oneOf(TRANSPORTS, text(v));
         case "enforceSignaturePolicy" -> v.isBoolean();
+        case "ostree" -> ostree = ostree(v);
         default -> false;
       };
       if (!ok) {
         return false;
       }
     }
-    return ref;
+    return ref != ostree; // the schema's oneOf: exactly one of the two
+  }
+
+  /** {@code image.ostree}: remote and ref required, commit, url and gpgVerify optional. */
+  private static boolean ostree(JsonNode o) {
+    if (!o.isObject()) {
+      return false;
+    }
+    int required = 0;
+    for (Map.Entry<String, JsonNode> e : o.properties()) {
+      JsonNode v = e.getValue();
+      boolean ok = switch (e.getKey()) {
+        case "remote" -> FlatpakNames.isRemoteName(text(v)) && ++required > 0;
+        case "ref" -> isOstreeRef(text(v)) && ++required > 0;
+        case "commit" -> FlatpakNames.isCommit(text(v));
+        case "url" -> FlatpakNames.isPlainUrl(text(v));
+        case "gpgVerify" -> v.isBoolean();
+        default -> false;
+      };
+      if (!ok) {
+        return false;
+      }
+    }
+    return required == 2;
+  }
+
+  /** An ostree ref as the schema's pattern {@code ^[A-Za-z0-9_][A-Za-z0-9_./-]*$} takes it. */
+  static boolean isOstreeRef(String s) {
+    if (s == null || s.isEmpty() || s.charAt(0) == '.' || s.charAt(0) == '/' || s.charAt(0) == '-') {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.'
+          || c == '/' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean etc(JsonNode list) {

@@ -172,7 +172,8 @@ final class SchemaCheck {
       };
       case "/spec/offline" -> List.of("after", "countFor");
       case "/spec/windows" -> List.of("time_zone", "weekly", "cron");
-      case "/spec/image" -> List.of("ref", "transport", "enforceSignaturePolicy");
+      case "/spec/image" -> List.of("ref", "transport", "enforceSignaturePolicy", "ostree");
+      case "/spec/image/ostree" -> List.of("remote", "ref", "commit", "url", "gpgVerify");
       case "/spec/kargs" -> List.of("append", "delete");
       case "/spec/packages" -> List.of("install", "remove");
       case "/spec/flatpak" -> List.of("remotes", "apps");
@@ -212,6 +213,9 @@ final class SchemaCheck {
 
   /** Why a value does not match its pattern, with the form expected. */
   private static String patternMessage(String pointer, String last, YNode node) {
+    if (pointer.equals("/spec/image")) {
+      return "needs exactly one of ref (an OCI image) and ostree (an ostree remote, ref and commit)";
+    }
     if (pointer.matches("/metadata/labels/[^/]+|/spec(/waves/\\d+)?/selector/matchLabels/[^/]+")) {
       return describe(node) + " is not " + LABEL_VALUE;
     }
@@ -223,6 +227,16 @@ final class SchemaCheck {
     }
     if (pointer.startsWith("/spec/packages/")) {
       return describe(node) + " is not " + FlatpakNames.PACKAGE_FORM;
+    }
+    if (pointer.startsWith("/spec/image/ostree/")) {
+      String form = switch (last) {
+        case "remote" -> "an ostree remote name: letters, digits, '_', '.' and '-', e.g. fedora";
+        case "ref" -> "an ostree ref: letters, digits, '_', '.', '-' and '/', e.g. fedora/x86_64/coreos/stable";
+        case "commit" -> "an ostree commit: 64 lower-case hex digits";
+        case "url" -> FlatpakNames.URL_FORM;
+        default -> "of the expected form";
+      };
+      return describe(node) + " is not " + form;
     }
     if (pointer.startsWith("/spec/flatpak/")) {
       String form = switch (last) {

@@ -1,10 +1,14 @@
 package dev.bootfleet.core.manifest;
 
-/** How bootc fetches an image: the value of {@code bootc switch --transport}. */
+/**
+ * How bootc fetches an image: the value of {@code bootc switch --transport}; {@link #OSTREE} is an ostree
+ * commit pulled from an ostree remote ({@code spec.image.ostree}), never written as a transport in Git.
+ */
 public enum Transport {
   REGISTRY("registry"),
   OCI("oci"),
-  CONTAINERS_STORAGE("containers-storage");
+  CONTAINERS_STORAGE("containers-storage"),
+  OSTREE("ostree");
 
   private final String id;
 

@@ -15,6 +15,8 @@ package dev.bootfleet.core.observed;
  * @param deploySerial counts redeployments of the same commit, or {@code null} without ostree state
  * @param stateroot the stateroot (own /etc and /var), or {@code null} without ostree state
  * @param layering rpm-ostree package requests of this deployment ({@link Layering#NONE} for bootc)
+ * @param origin the ostree refspec and base commit of a deployment that follows an ostree ref rather than
+ *     a container image, or {@code null}
  */
 public record BootEntry(
     ImageStatus image,
@@ -26,7 +28,8 @@ public record BootEntry(
     String ostreeChecksum,
     Integer deploySerial,
     String stateroot,
-    Layering layering) {
+    Layering layering,
+    OstreeOrigin origin) {
   public BootEntry {
     layering = layering == null ? Layering.NONE : layering;
     boolean anyOstree = ostreeChecksum != null || deploySerial != null || stateroot != null;
@@ -48,11 +51,19 @@ public record BootEntry(
     }
   }
 
+  /** A deployment without an ostree origin. */
+  public BootEntry(ImageStatus image, ImageStatus cachedUpdate, boolean incompatible, boolean pinned,
+      boolean softRebootCapable, boolean downloadOnly, String ostreeChecksum, Integer deploySerial,
+      String stateroot, Layering layering) {
+    this(image, cachedUpdate, incompatible, pinned, softRebootCapable, downloadOnly, ostreeChecksum,
+        deploySerial, stateroot, layering, null);
+  }
+
   /** A deployment without rpm-ostree package requests (what bootc reports). */
   public BootEntry(ImageStatus image, ImageStatus cachedUpdate, boolean incompatible, boolean pinned,
       boolean softRebootCapable, boolean downloadOnly, String ostreeChecksum, Integer deploySerial,
       String stateroot) {
     this(image, cachedUpdate, incompatible, pinned, softRebootCapable, downloadOnly, ostreeChecksum,
-        deploySerial, stateroot, Layering.NONE);
+        deploySerial, stateroot, Layering.NONE, null);
   }
 }

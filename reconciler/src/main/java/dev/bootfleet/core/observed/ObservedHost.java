@@ -55,6 +55,11 @@ public record ObservedHost(
         usrOverlay, readOnly, null);
   }
 
+  /** Whether this was read from a plain ostree host's {@code ostree admin status}. */
+  public boolean fromOstree() {
+    return OstreeStatusParser.API_VERSION.equals(apiVersion);
+  }
+
   /** Whether this was read from {@code rpm-ostree status --json} rather than {@code bootc status}. */
   public boolean fromRpmOstree() {
     return RpmOstreeStatusParser.API_VERSION.equals(apiVersion);

@@ -164,8 +164,27 @@ public final class RpmOstreeStatusParser {
     // rebases such a deployment, and the planner holds a bootc-driven one on `incompatible`.
     ImageStatus image = optImage(f);
     Layering layering = new Layering(names(f.get("requested-packages")), names(f.get("requested-base-removals")));
+    OstreeOrigin origin = image == null ? origin(f, checksum) : null;
     return f.build(() -> new BootEntry(image, null, incompatible, pinned, false, downloadOnly, checksum,
-        serial, stateroot, layering));
+        serial, stateroot, layering, origin));
+  }
+
+  /**
+   * A plain ostree {@code origin} (a refspec; a bare checksum, or none, gives no origin to follow) with
+   * its base commit: {@code base-checksum} under layering, else the deployment's own checksum.
+   */
+  private static OstreeOrigin origin(Field f, String checksum) throws ObservedStateException {
+    String refspec = f.get("origin").optText("an ostree refspec such as fedora:fedora/x86_64/coreos/stable");
+    if (refspec == null || refspec.isEmpty() || Formats.isSha256Hex(refspec)) {
+      return null;
+    }
+    Field b = f.get("base-checksum");
+    String base = b.optText("an ostree checksum of " + Formats.SHA256_FORM);
+    if (base != null && !Formats.isSha256Hex(base)) {
+      throw b.fail("found " + Field.quote(base), "an ostree checksum of " + Formats.SHA256_FORM);
+    }
+    String commit = base == null ? checksum : base;
+    return f.build(() -> new OstreeOrigin(refspec, commit));
   }
 
   /** An optional array of package names (strings); missing is empty. */

@@ -4,8 +4,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A host's status document as either tool prints it: {@code bootc status} or {@code rpm-ostree status
- * --json}, told apart by their keys once the document is read, then parsed by {@link
- * BootcStatusParser} or {@link RpmOstreeStatusParser}.
+ * --json}, or bootfleet's report of {@code ostree admin status} ({@code kind: OstreeStatus}), told apart
+ * by their keys once the document is read, then parsed by {@link BootcStatusParser}, {@link
+ * RpmOstreeStatusParser} or {@link OstreeStatusParser}.
  */
 public final class StatusDocuments {
   private StatusDocuments() {}
@@ -14,6 +15,9 @@ public final class StatusDocuments {
   public static ObservedHost parse(byte[] utf8, String origin) throws ObservedStateException {
     // Read as bootc's: anything that is not plainly rpm-ostree's gets bootc's errors, as before.
     JsonNode tree = SourceDocument.read(utf8, origin, BootcStatusParser.DOCUMENT);
+    if (OstreeStatusParser.isOstree(tree)) {
+      return OstreeStatusParser.parse(tree, origin);
+    }
     return isRpmOstree(tree) ? RpmOstreeStatusParser.parse(tree, origin) : BootcStatusParser.parse(tree, origin);
   }
 

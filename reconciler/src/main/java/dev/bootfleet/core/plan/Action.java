@@ -81,22 +81,51 @@ public sealed interface Action {
   // --- rpm-ostree hosts (see docs/adr/0009-rpm-ostree-and-flatpak.md) ---
 
   /**
-   * {@code rpm-ostree rebase --lock-finalization [--install P]… [--uninstall P]… REF}: the rpm-ostree form
-   * of {@link Stage}, carrying the package changes so that one deployment holds them all.
+   * {@code rpm-ostree rebase --lock-finalization [--install P]… [--uninstall P]… REF [REVISION]}: the
+   * rpm-ostree form of {@link Stage}, carrying the package changes so that one deployment holds them all.
    *
-   * @param ref the ostree-ext reference, e.g. {@code ostree-unverified-registry:quay.io/org/os@sha256:…}
-   * @param image the reference as Git writes it
-   * @param from the image the host boots now, or null
+   * @param ref the ostree-ext reference, e.g. {@code ostree-unverified-registry:quay.io/org/os@sha256:…},
+   *     or an ostree {@code REMOTE:REF}
+   * @param image the reference as Git writes it ({@code REMOTE:REF@COMMIT} for ostree)
+   * @param from the image (or ostree ref and commit) the host boots now, or null
+   * @param revision the ostree commit to rebase to ({@code REVISION}), or null (images; an unpinned ref)
    */
   record Rebase(String ref, String image, String digest, String from, List<String> install,
-      List<String> uninstall) implements Action {
+      List<String> uninstall, String revision) implements Action {
     public Rebase {
       install = List.copyOf(install);
       uninstall = List.copyOf(uninstall);
     }
 
+    /** A rebase to an image. */
+    public Rebase(String ref, String image, String digest, String from, List<String> install,
+        List<String> uninstall) {
+      this(ref, image, digest, from, install, uninstall, null);
+    }
+
     public String type() {
       return "rebase";
+    }
+  }
+
+  /**
+   * {@code rpm-ostree deploy --lock-finalization [--install P]… [--uninstall P]… revision=COMMIT}: the
+   * deployment already follows the ostree ref Git names, only the commit differs (rpm-ostree refuses a
+   * rebase to the same ref).
+   *
+   * @param commit the ostree commit Git pins
+   * @param image {@code REMOTE:REF@COMMIT} as Git names it
+   * @param from what the host boots now, or null
+   */
+  record Deploy(String commit, String image, String from, List<String> install, List<String> uninstall)
+      implements Action {
+    public Deploy {
+      install = List.copyOf(install);
+      uninstall = List.copyOf(uninstall);
+    }
+
+    public String type() {
+      return "deploy";
     }
   }
 

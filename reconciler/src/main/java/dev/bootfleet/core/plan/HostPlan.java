@@ -43,7 +43,8 @@ public record HostPlan(String name, PlanStatus status, String reason, List<Actio
       case IN_SYNC -> Reason.RECONCILIATION_SUCCEEDED;
       case HELD -> Reason.UPDATE_BLOCKED;
       case UNKNOWN -> Reason.NO_OBSERVED_STATE;
-      case DRIFTED -> actions.stream().anyMatch(a -> a instanceof Action.Stage || a instanceof Action.Rebase)
+      case DRIFTED -> actions.stream().anyMatch(a -> a instanceof Action.Stage || a instanceof Action.Rebase
+          || a instanceof Action.Deploy)
           ? Reason.STAGE_PENDING : actions.stream().allMatch(a -> a instanceof Action.Reboot
               || a instanceof Action.Finalize || a instanceof Action.UnlockStaged)
           ? Reason.REBOOT_PENDING : Reason.DRIFT_DETECTED;

@@ -9,6 +9,8 @@ import dev.bootfleet.core.manifest.HostDriverKind;
 import dev.bootfleet.core.image.ImageLock;
 import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.manifest.ImageSpec;
+import dev.bootfleet.core.manifest.OstreeTarget;
+import dev.bootfleet.core.observed.OstreeOrigin;
 import dev.bootfleet.core.manifest.Transport;
 import dev.bootfleet.core.observed.BootEntry;
 import dev.bootfleet.core.observed.EtcFileState;
@@ -89,21 +91,29 @@ public final class Planner {
           "the host reports no booted deployment (not a bootc host?)", List.of(), List.of(), want, null);
     }
     Findings f = new Findings();
-    boolean rpmOstree = driverOf(desired, host) == HostDriverKind.RPM_OSTREE;
-    if (rpmOstree) {
+    HostDriverKind driver = driverOf(desired, host);
+    boolean rpmOstree = driver == HostDriverKind.RPM_OSTREE;
+    if (driver == HostDriverKind.BOOTC && desired.image().isOstree()) {
+      f.hold(Reason.UPDATE_BLOCKED, "Git names the ostree commit " + shortRef(want) + ", and bootc deploys OCI"
+          + " images only; fix: set spec.driver: rpm-ostree (or ostree on a host without rpm-ostree)");
+    } else if (driver == HostDriverKind.OSTREE && !desired.image().isOstree()) {
+      f.hold(Reason.UPDATE_BLOCKED, "Git names the image " + shortRef(want) + ", and the ostree driver deploys"
+          + " ostree commits only; fix: name an ostree ref and commit (spec.image.ostree), or drive the host with"
+          + " bootc or rpm-ostree");
+    } else if (rpmOstree) {
       RpmOstreePlans.plan(this, desired, host, observation.history(), f);
     } else {
       planImage(desired.image(), host, observation.history(), f);
       if (!desired.packages().isEmpty()) {
-        f.notes.add("Git lists packages to layer or remove, but bootc drives this host and cannot layer them;"
-            + " install them in the image, or set spec.driver: rpm-ostree");
+        f.notes.add("Git lists packages to layer or remove, but " + driver.id() + " drives this host and cannot"
+            + " layer them; install them in the image, or set spec.driver: rpm-ostree");
       }
     }
     planEtc(desired, observation.etc(), f);
     FlatpakPlans.plan(desired.flatpak(), observation.etc(), f);
     planKargs(desired, observation.etc(), f);
-    if (rpmOstree) {
-      RpmOstreePlans.blockedBy(host.updateDriver(), f);
+    if (driver != HostDriverKind.BOOTC) {
+      RpmOstreePlans.blockedBy(host.updateDriver(), driver, f);
     }
     if (host.usrOverlay() != null) {
       f.notes.add("/usr has a " + host.usrOverlay().persistence() + " " + host.usrOverlay().accessMode()
@@ -130,12 +140,15 @@ public final class Planner {
   }
 
   /**
-   * The tool that changes this host's OS: what Git names, else rpm-ostree when the host reported {@code
-   * rpm-ostree status --json}, else bootc.
+   * The tool that changes this host's OS: what Git names, else ostree when the host reported {@code ostree
+   * admin status}, rpm-ostree when it reported {@code rpm-ostree status --json}, else bootc.
    */
   static HostDriverKind driverOf(DesiredHost desired, ObservedHost host) {
     if (desired.driver() != HostDriverKind.AUTO) {
       return desired.driver();
+    }
+    if (host.fromOstree()) {
+      return HostDriverKind.OSTREE;
     }
     return host.fromRpmOstree() ? HostDriverKind.RPM_OSTREE : HostDriverKind.BOOTC;
   }
@@ -252,6 +265,9 @@ public final class Planner {
    * ostree-remote signature never matches: manifests cannot ask for one).
    */
   boolean matches(ImageSpec want, BootEntry entry) {
+    if (want.isOstree()) {
+      return entry != null && entry.origin() != null && matchesOstree(want.ostree(), entry.origin());
+    }
     if (entry == null || entry.image() == null || entry.image().image() == null) {
       return false;
     }
@@ -272,6 +288,14 @@ public final class Planner {
     }
     ImageRef ref = parsedOrNull(got.image());
     return ref != null && (want.parsed().sameImage(ref) || sameContent(want.parsed(), ref, entry.image()));
+  }
+
+  /**
+   * Whether a deployment follows the ostree ref Git names and, when Git pins one, runs its commit: the
+   * commit is authoritative, the refspec is what later upgrades follow.
+   */
+  static boolean matchesOstree(OstreeTarget want, OstreeOrigin got) {
+    return want.refspec().equals(got.refspec()) && (want.commit() == null || want.commit().equals(got.commit()));
   }
 
   /**
@@ -375,11 +399,19 @@ public final class Planner {
     }
   }
 
+  /** The image digest of a deployment, or the commit of an ostree one; null when it has neither. */
   static String digestOf(BootEntry e) {
+    if (e != null && e.image() == null && e.origin() != null) {
+      return e.origin().commit();
+    }
     return e == null || e.image() == null ? null : e.image().imageDigest();
   }
 
+  /** The image reference of a deployment, or {@code REMOTE:REF@COMMIT} of an ostree one; else null. */
   static String imageOf(BootEntry e) {
+    if (e != null && e.image() == null && e.origin() != null) {
+      return e.origin().target();
+    }
     return e == null || e.image() == null || e.image().image() == null ? null : e.image().image().image();
   }
 
@@ -393,12 +425,18 @@ public final class Planner {
     return image == null ? "a staged non-container deployment" : lead + shortRef(image);
   }
 
-  /** {@code quay.io/org/os@sha256:0123456789ab} — the repository and the first 12 digits. */
+  /**
+   * {@code quay.io/org/os@sha256:0123456789ab} — the repository and the first 12 digits; an ostree
+   * {@code REMOTE:REF@COMMIT} likewise keeps 12 digits of the commit.
+   */
   static String shortRef(String ref) {
     if (ref == null) {
       return "(none)";
     }
     int at = ref.indexOf("@sha256:");
+    if (at < 0 && ref.lastIndexOf('@') >= 0 && OstreeTarget.isCommit(ref.substring(ref.lastIndexOf('@') + 1))) {
+      return ref.substring(0, ref.lastIndexOf('@') + 1 + 12);
+    }
     return at >= 0 && ref.length() >= at + 8 + 12 ? ref.substring(0, at + 8 + 12) : ref;
   }
 }

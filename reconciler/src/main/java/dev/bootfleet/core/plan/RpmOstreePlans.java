@@ -2,6 +2,7 @@ package dev.bootfleet.core.plan;
 
 import dev.bootfleet.core.status.Reason;
 import dev.bootfleet.core.manifest.DesiredHost;
+import dev.bootfleet.core.manifest.HostDriverKind;
 import dev.bootfleet.core.manifest.ImageSpec;
 import dev.bootfleet.core.manifest.Packages;
 import dev.bootfleet.core.manifest.Transport;
@@ -61,8 +62,15 @@ final class RpmOstreePlans {
 
     if (!bootedOk && !stagedOk) {
       String from = Planner.imageOf(booted);
-      f.image.add(new Action.Rebase(rpmOstreeRef(want), want.switchTarget(),
-          want.digest().map(Object::toString).orElse(null), from, delta.install, delta.uninstall));
+      if (want.isOstree() && base.origin() != null && base.origin().refspec().equals(want.ostree().refspec())) {
+        // Same ref, another commit: rpm-ostree refuses a rebase to the ref the deployment already has.
+        f.image.add(new Action.Deploy(want.ostree().commit(), want.switchTarget(), from, delta.install,
+            delta.uninstall));
+      } else {
+        f.image.add(new Action.Rebase(rpmOstreeRef(want), want.switchTarget(),
+            want.digest().map(Object::toString).orElse(null), from, delta.install, delta.uninstall,
+            want.isOstree() ? want.ostree().commit() : null));
+      }
       if (!delta.baseRemovals.isEmpty()) {
         f.image.add(new Action.RemovePackages(List.of(), delta.baseRemovals));
       }
@@ -99,11 +107,15 @@ final class RpmOstreePlans {
   }
 
   /**
-   * The ostree-ext reference rpm-ostree takes: {@code ostree-image-signed:docker://IMAGE} when Git asks
+   * The reference rpm-ostree rebases to: an ostree {@code REMOTE:REF} as it is; for an image the ostree-ext
+   * reference: {@code ostree-image-signed:docker://IMAGE} when Git asks
    * for the signature policy, else {@code ostree-unverified-registry:IMAGE}; other transports as {@code
    * ostree-unverified-image:TRANSPORT:IMAGE}.
    */
   static String rpmOstreeRef(ImageSpec want) {
+    if (want.isOstree()) {
+      return want.ostree().refspec();
+    }
     String image = want.switchTarget();
     if (want.transport() == Transport.REGISTRY) {
       return want.enforceSignaturePolicy() ? "ostree-image-signed:docker://" + image
@@ -118,22 +130,33 @@ final class RpmOstreePlans {
    * Holds a host whose OS needs a change while another update driver is registered: rpm-ostree would
    * refuse it. A host already in sync stays so, with a note.
    */
-  static void blockedBy(UpdateDriver other, Planner.Findings f) {
+  static void blockedBy(UpdateDriver other, HostDriverKind driver, Planner.Findings f) {
     if (other == null || f.hold != null) {
       return;
     }
-    String who = other.name() + " (" + other.unit() + ") is registered as this host's update driver";
+    boolean rpmOstree = driver == HostDriverKind.RPM_OSTREE;
+    String who = other.name() + " (" + other.unit() + ") is " + (rpmOstree
+        ? "registered as this host's update driver" : "active on this host and updates it on its own");
     if (f.image.isEmpty() && f.kargs == null && !f.rebootNeeded) {
       f.notes.add(who + "; bootfleet could not change the OS while it is");
       return;
     }
-    f.hold(Reason.UPDATE_BLOCKED, who + ", so rpm-ostree refuses changes from anyone else; fix: " + fix(other));
+    f.hold(Reason.UPDATE_BLOCKED, who + (rpmOstree ? ", so rpm-ostree refuses changes from anyone else"
+        : ", and would replace what bootfleet deploys") + "; fix: " + fix(other));
   }
 
   private static String fix(UpdateDriver other) {
     if (other.name().equalsIgnoreCase("zincati")) {
       return "disable Zincati's updates (/etc/zincati/config.d/90-disable-auto-updates.toml with [updates]"
           + " enabled = false), then systemctl restart zincati.service";
+    }
+    if (other.unit().equals("eos-autoupdater.timer")) {
+      return "stop Endless OS's automatic updates (systemctl disable --now eos-autoupdater.timer"
+          + " eos-autoupdater.service), so that bootfleet alone drives updates";
+    }
+    if (other.unit().equals("rpm-ostreed-automatic.timer")) {
+      return "set AutomaticUpdatePolicy=none in /etc/rpm-ostreed.conf, then systemctl disable --now"
+          + " rpm-ostreed-automatic.timer and rpm-ostree reload";
     }
     return "stop and disable " + other.unit() + " (systemctl disable --now " + other.unit() + ") so that"
         + " bootfleet alone drives updates";

@@ -16,7 +16,7 @@ public record Summary(int toStage, int toReboot, int etcChanges, int kargsChange
     java.util.Map<PlanStatus, Integer> by = new java.util.HashMap<>();
     for (HostPlan h : hosts) {
       by.merge(h.status(), 1, Integer::sum);
-      if (h.has(Action.Stage.class) || h.has(Action.Rebase.class)) {
+      if (h.has(Action.Stage.class) || h.has(Action.Rebase.class) || h.has(Action.Deploy.class)) {
         stage++;
       }
       if (h.has(Action.Reboot.class) || h.has(Action.Finalize.class)) { // a host that stages then reboots: both
@@ -30,6 +30,8 @@ public record Summary(int toStage, int toReboot, int etcChanges, int kargsChange
         } else if (a instanceof Action.InstallPackages || a instanceof Action.RemovePackages) {
           packages++;
         } else if (a instanceof Action.Rebase r && !(r.install().isEmpty() && r.uninstall().isEmpty())) {
+          packages++;
+        } else if (a instanceof Action.Deploy d && !(d.install().isEmpty() && d.uninstall().isEmpty())) {
           packages++;
         } else if (a.isFlatpak()) {
           flatpaks++;

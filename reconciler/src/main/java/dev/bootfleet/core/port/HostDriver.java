@@ -5,15 +5,16 @@ import java.util.List;
 
 /**
  * The image-based OS tooling of one host, as the agent drives it: bootc ({@link Bootc}, {@code
- * adapters.bootc.BootcCli}) or rpm-ostree ({@link RpmOstree}, {@code adapters.rpmostree.RpmOstreeCli}).
+ * adapters.bootc.BootcCli}), rpm-ostree ({@link RpmOstree}, {@code adapters.rpmostree.RpmOstreeCli}) or
+ * plain ostree ({@link Ostree}, {@code adapters.ostree.OstreeCli}).
  * What both tools do is here; what only one does is in its own interface, so that no driver has
  * methods it cannot honour. Only {@link RpmOstree#finalizeStaged()} reboots (rpm-ostree's documented
  * way to apply a finalization-locked deployment); bootc reboots go through the agent's reboot policy
  * and systemd.
  */
-public sealed interface HostDriver permits HostDriver.Bootc, HostDriver.RpmOstree {
+public sealed interface HostDriver permits HostDriver.Bootc, HostDriver.RpmOstree, HostDriver.Ostree {
 
-  /** {@link HostDriverKind#BOOTC} or {@link HostDriverKind#RPM_OSTREE}. */
+  /** {@link HostDriverKind#BOOTC}, {@link HostDriverKind#RPM_OSTREE} or {@link HostDriverKind#OSTREE}. */
   HostDriverKind kind();
 
   /**
@@ -70,6 +71,18 @@ public sealed interface HostDriver permits HostDriver.Bootc, HostDriver.RpmOstre
      */
     boolean rebase(String ref, List<String> install, List<String> uninstall) throws HostException;
 
+    /**
+     * {@code rebase --lock-finalization [--install P]… [--uninstall P]… REF REVISION}: an ostree ref at the
+     * commit Git pins ({@code revision} null: the ref's head), as {@link #rebase(String, List, List)}.
+     */
+    boolean rebase(String ref, String revision, List<String> install, List<String> uninstall) throws HostException;
+
+    /**
+     * {@code deploy --lock-finalization --unchanged-exit-77 [--install P]… [--uninstall P]… revision=COMMIT}:
+     * the same ostree ref at another commit; false when the first deployment already is that commit.
+     */
+    boolean deploy(String commit, List<String> install, List<String> uninstall) throws HostException;
+
     /** {@code install --idempotent --unchanged-exit-77 --lock-finalization P…}. */
     boolean install(List<String> packages) throws HostException;
 
@@ -89,6 +102,30 @@ public sealed interface HostDriver permits HostDriver.Bootc, HostDriver.RpmOstre
      * @return the checksum it was finalized with
      */
     String finalizeStaged() throws HostException;
+  }
+
+  /**
+   * Plain ostree: pull a commit from a remote, deploy it with the origin following the ref ({@code --stage}
+   * where the host is booted into ostree), drop a deployment. GPG verification is never turned off.
+   */
+  non-sealed interface Ostree extends HostDriver {
+    /**
+     * {@code ostree remote add --if-not-exists NAME URL}, verification on; false when the remote was there.
+     * A remote that exists with another URL is refused rather than changed.
+     */
+    boolean addRemote(String name, String url) throws HostException;
+
+    /** {@code ostree pull REMOTE COMMIT}, or {@code REMOTE REF} when {@code commit} is null. */
+    void pull(String remote, String ref, String commit) throws HostException;
+
+    /**
+     * {@code ostree admin deploy [--stage] --os=STATEROOT} of {@code commit} (the ref's head when null) with an
+     * origin that follows {@code REMOTE:REF}; /etc is merged three ways from the deployment it builds on.
+     */
+    void deploy(String stateroot, String remote, String ref, String commit) throws HostException;
+
+    /** {@code ostree admin undeploy} of the staged deployment; false when none is staged. */
+    boolean cancelStaged() throws HostException;
   }
 
   /** A command that failed, timed out or could not start: one line, no secrets. */

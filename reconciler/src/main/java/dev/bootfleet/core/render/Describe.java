@@ -20,10 +20,14 @@ final class Describe {
       case Action.RemoveFile r -> "remove-file " + r.path();
       case Action.SetKargs k -> "set-kargs" + (k.append().isEmpty() ? "" : " append " + String.join(" ", k.append()))
           + (k.delete().isEmpty() ? "" : " delete " + String.join(" ", k.delete()));
-      case Action.Rebase r -> "rebase " + r.ref()
+      case Action.Rebase r -> "rebase " + r.ref() + (r.revision() == null ? "" : " " + r.revision())
           + (r.install().isEmpty() ? "" : " install " + String.join(" ", r.install()))
           + (r.uninstall().isEmpty() ? "" : " uninstall " + String.join(" ", r.uninstall()))
           + (r.from() == null ? "" : "  (from " + r.from() + ")");
+      case Action.Deploy d -> "deploy " + d.commit()
+          + (d.install().isEmpty() ? "" : " install " + String.join(" ", d.install()))
+          + (d.uninstall().isEmpty() ? "" : " uninstall " + String.join(" ", d.uninstall()))
+          + (d.from() == null ? "" : "  (from " + d.from() + ")");
       case Action.InstallPackages p -> "install-packages " + String.join(" ", p.packages());
       case Action.RemovePackages p -> "remove-packages"
           + (p.layered().isEmpty() ? "" : " uninstall " + String.join(" ", p.layered()))

@@ -31,6 +31,13 @@ public final class DesiredHostJson {
     image.put("ref", h.image().ref());
     image.put("transport", h.image().transport().id());
     image.put("enforceSignaturePolicy", h.image().enforceSignaturePolicy());
+    if (h.image().isOstree()) {
+      ObjectNode ostree = image.putObject("ostree");
+      ostree.put("remote", h.image().ostree().remote());
+      ostree.put("ref", h.image().ostree().ref());
+      ostree.put("commit", h.image().ostree().commit());
+      ostree.put("url", h.image().ostree().url());
+    }
     ArrayNode etc = o.putArray("etc");
     for (EtcFile f : h.etc()) {
       ObjectNode e = etc.addObject();

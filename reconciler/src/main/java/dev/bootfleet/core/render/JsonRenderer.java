@@ -186,6 +186,14 @@ public final class JsonRenderer {
         putIfSet(o, "from", r.from());
         strings(o, "install", r.install());
         strings(o, "uninstall", r.uninstall());
+        putIfSet(o, "revision", r.revision());
+      }
+      case Action.Deploy d -> {
+        o.put("commit", d.commit());
+        o.put("image", d.image());
+        putIfSet(o, "from", d.from());
+        strings(o, "install", d.install());
+        strings(o, "uninstall", d.uninstall());
       }
       case Action.InstallPackages p -> strings(o, "packages", p.packages());
       case Action.RemovePackages p -> {

@@ -107,7 +107,7 @@ class AgentConfigParserTest {
         "agent.yaml:4:8: error: bootc: \"/usr/bin/bootc --verbose\" is not one program (expected a path, or a list such"
             + " as [systemctl, reboot]; no shell is used)",
         "agent.yaml:5:1: error: colour: is not a setting (expected one of bootIdFile, bootc, bootcTimeout, etc,"
-            + " flatpak, fleet, host, interval, reboot, reportDir, root, rpmOstree, server, stateDir)",
+            + " flatpak, fleet, host, interval, ostree, ostreeSysroot, reboot, reportDir, root, rpmOstree, server, stateDir)",
         "agent.yaml:6:21: error: etc.localChanges: \"merge\" is not a policy (expected overwrite or keep)",
         "agent.yaml:8:13: error: reboot.timeZone: \"Mars/Olympus\" is not a time zone (expected an IANA name such as"
             + " Europe/Berlin, UTC or localtime)",

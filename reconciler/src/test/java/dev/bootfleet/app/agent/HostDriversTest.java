@@ -38,8 +38,27 @@ class HostDriversTest {
   }
 
   HostDrivers drivers(List<String> bootc, List<String> rpmOstree) {
+    return drivers(bootc, rpmOstree, List.of(dir.resolve("missing-ostree").toString()));
+  }
+
+  HostDrivers drivers(List<String> bootc, List<String> rpmOstree, List<String> ostree) {
     return new HostDrivers(new BootcCli(bootc, Duration.ofSeconds(10)), new RpmOstreeCli(rpmOstree,
+        Duration.ofSeconds(10)), new dev.bootfleet.adapters.ostree.OstreeCli(ostree, null, null,
         Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void auto_withoutBootcOrRpmOstree_isPlainOstree() throws Exception {
+    Path status = dir.resolve("ostree-status.txt");
+    Files.writeString(status, "* eos " + "a".repeat(64) + ".0\n    Version: 6.0.1\n"
+        + "    origin refspec: eos:os/eos/amd64/latest1\n");
+    HostDrivers.Seen s = drivers(List.of(dir.resolve("missing-bootc").toString()),
+        List.of(dir.resolve("missing-rpm-ostree").toString()), tool("ostree", status)).observe(
+            dev.bootfleet.core.manifest.HostDriverKind.AUTO);
+
+    assertThat(s.how()).isEqualTo("detected: neither bootc nor rpm-ostree is installed");
+    assertThat(s.host().fromOstree()).isTrue();
+    assertThat(s.host().booted().origin().refspec()).isEqualTo("eos:os/eos/amd64/latest1");
   }
 
   List<String> rpmOstree() throws Exception {

@@ -114,7 +114,7 @@ class CliIT {
     Run r = runIn(tmp, Map.of(), cmd.toArray(String[]::new));
 
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).startsWith("valid: 11 hosts").contains("HEAD@sha1:");
+    assertThat(r.out()).startsWith("valid: 12 hosts").contains("HEAD@sha1:");
   }
 
   @Test
@@ -135,7 +135,7 @@ class CliIT {
     Run r = bootfleet("validate", "--repo", REPO);
 
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).startsWith("valid: 11 hosts, 0 errors, 3 warnings");
+    assertThat(r.out()).startsWith("valid: 12 hosts, 0 errors, 3 warnings");
     assertThat(r.err().lines()).as("bootc's advice, once per manifest").containsExactly(
         "groups/defaults.yaml:21:3: warning: spec.kargs: host-local kernel arguments: bootc advises shipping them in"
             + " the image instead (/usr/lib/bootc/kargs.d/*.toml), where every switch and upgrade applies them",
@@ -153,7 +153,7 @@ class CliIT {
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("HOST     STATUS   ACTIONS", "web-02   drifted  stage, reboot",
         "edge-01  held", "ws-02    drifted  write-file, flatpak x4, rebase, remove-packages, finalize",
-        "Plan: 2 to stage, 5 to reboot, 4 /etc changes, 1 kargs change, 2 package changes, 4 Flatpak changes,"
+        "Plan: 3 to stage, 6 to reboot, 4 /etc changes, 1 kargs change, 2 package changes, 4 Flatpak changes,"
             + " 2 in sync, 2 held, 1 unknown");
     assertThat(r.out()).as("no colour when not a terminal").doesNotContain("\u001b[");
   }
@@ -177,8 +177,8 @@ class CliIT {
         .isEqualTo(Files.getPosixFilePermissions(plain));
     Files.delete(plain);
     var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(report.toFile());
-    assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(11);
-    assertThat(doc.getElementsByTagName("failure").getLength()).isEqualTo(8);
+    assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(12);
+    assertThat(doc.getElementsByTagName("failure").getLength()).isEqualTo(9);
     assertThat(doc.getElementsByTagName("skipped").getLength()).isEqualTo(1);
     try (Stream<Path> s = Files.list(tmp)) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactly("drift.xml");
@@ -301,10 +301,10 @@ class CliIT {
     assertThat(md.err().lines().toList()).as("the head's warnings, each once").hasSize(3).doesNotHaveDuplicates()
         .allSatisfy(l -> assertThat(l).contains(": warning: "));
     assertThat(md.out()).startsWith("<!-- bootfleet:plan -->").contains("`sha1:" + base + "` → `main@sha1:",
-        "**Plan: 3 to stage, 0 /etc changes, 0 added, 0 removed, 3 changed, 8 unchanged**",
+        "**Plan: 3 to stage, 0 /etc changes, 0 added, 0 removed, 3 changed, 9 unchanged**",
         "3 hosts: <code>web-01</code>, <code>web-02</code>, <code>web-03</code>");
     assertThat(same.exit()).isZero();
-    assertThat(same.out()).contains("0 changed, 11 unchanged");
+    assertThat(same.out()).contains("0 changed, 12 unchanged");
   }
 
   /**

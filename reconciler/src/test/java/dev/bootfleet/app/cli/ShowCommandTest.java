@@ -56,6 +56,6 @@ class ShowCommandTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).isEqualTo("bootfleet: error: show host web-99: no such host in worktree:" + REPO
-        + " (expected one of: core-01, db-01, db-02, edge-01, edge-02, edge-03, web-01, web-02, web-03, ws-01, ws-02)\n");
+        + " (expected one of: core-01, db-01, db-02, edge-01, edge-02, edge-03, iot-01, web-01, web-02, web-03, ws-01, ws-02)\n");
   }
 }

@@ -54,6 +54,28 @@ final class RpmOstreeDoc {
     return this;
   }
 
+  /** Adds a deployment of an ostree ref (rpm-ostree's {@code origin}) at {@code commit}, in bootloader order. */
+  RpmOstreeDoc ostree(String refspec, String commit, boolean booted, boolean staged) {
+    ObjectNode d = deployments.addObject();
+    d.put("id", "fedora-" + commit + "." + serial);
+    d.put("osname", "fedora");
+    d.put("checksum", commit);
+    d.put("serial", serial++);
+    d.put("booted", booted);
+    d.put("staged", staged);
+    d.put("pinned", false);
+    d.put("unlocked", "none");
+    d.put("origin", refspec);
+    d.put("gpg-enabled", true);
+    d.put("timestamp", 1732500577);
+    d.putArray("requested-packages");
+    d.putArray("requested-base-removals");
+    d.putArray("requested-local-packages");
+    d.putArray("packages");
+    d.putArray("base-removals");
+    return this;
+  }
+
   RpmOstreeDoc booted(String image, String... packages) {
     return deployment(image, true, false, false, List.of(packages), List.of());
   }

@@ -108,10 +108,10 @@ class RenderGoldenTest {
   @Test
   void summaryLine_ofExample() {
     assertThat(Report.plan(observedPlan).summaryLine())
-        .isEqualTo("Plan: 2 to stage, 5 to reboot, 4 /etc changes, 1 kargs change, 2 package changes, 4 Flatpak changes,"
+        .isEqualTo("Plan: 3 to stage, 6 to reboot, 4 /etc changes, 1 kargs change, 2 package changes, 4 Flatpak changes,"
             + " 2 in sync, 2 held, 1 unknown");
     assertThat(Report.drift(observedPlan).summaryLine())
-        .isEqualTo("Drift: 9 of 11 hosts differ from Git (6 drifted, 2 held, 1 unknown)");
+        .isEqualTo("Drift: 10 of 12 hosts differ from Git (7 drifted, 2 held, 1 unknown)");
   }
 
   @Test

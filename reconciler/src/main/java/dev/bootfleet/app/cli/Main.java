@@ -38,6 +38,7 @@ public final class Main implements Runnable {
     m.put("agent", dev.bootfleet.app.agent.AgentCommand::new);
     m.put("serve", dev.bootfleet.app.server.ServeCommand::new);
     m.put("host", HostCommand::new);
+    m.put("sim", dev.bootfleet.app.sim.SimRootCommand::new);
     m.put("show", ShowCommand::new);
     m.put("init", InitCommand::new);
     m.put("completion", CompletionCommand::new);

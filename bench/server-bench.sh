@@ -11,7 +11,8 @@
 # images pushed by curl, a Git repository (git), `bin/bootfleet serve` with its embedded store, and `bin/bootfleet
 # sim fleet` in one process, its hosts' folders on /dev/shm. Each figure is printed with the load average.
 # Needs the built jar (./mvnw -q -DskipTests package), curl, git, openssl, python3, jcmd. Temporary files are
-# removed at the end.
+# removed at the end. SERVER_JAVA_OPTS and SIM_JAVA_OPTS add JVM options to the server and the simulator
+# (e.g. a JFR recording); QUIET_SECONDS (30) bounds the wait for a quiet machine before each round.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -107,7 +108,7 @@ commit() { git -C "$1" add -A && git -C "$1" -c user.name=bench -c user.email=be
 serve() { # serve REPO DATA: starts bin/bootfleet serve, sets $url and $server_pid
   local port; port="$(free_port)"
   head -c 32 /dev/urandom | base64 >"$work/webhook.secret"
-  "$bin" serve --repo "file://$1" --data "$2" --listen "127.0.0.1:$port" --poll-seconds 3600 \
+  BOOTFLEET_JAVA_OPTS="${SERVER_JAVA_OPTS:-}" "$bin" serve --repo "file://$1" --data "$2" --listen "127.0.0.1:$port" --poll-seconds 3600 \
     --webhook-secret-file "$work/webhook.secret" >"$2.log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
@@ -124,24 +125,24 @@ latency() {
   local sizes=("$@") n round digest t0 img
   ((${#sizes[@]})) || sizes=(100 1000)
   registry
-  local d1 d2 d3
-  d1="$(push_image 42.1)"; d2="$(push_image 42.2)"; d3="$(push_image 42.3)"
+  local d1 d2 d3 d4
+  d1="$(push_image 42.1)"; d2="$(push_image 42.2)"; d3="$(push_image 42.3)"; d4="$(push_image 42.4)"
   for n in "${sizes[@]}"; do
     local repo="$work/fleet-$n" data="$work/data-$n" out="$work/sim-$n.out"
     mkdir -p "$repo" && git -C "$repo" init -q -b main
     write_hosts "$repo" "$n" "$reg/fleet/web-os:42.1@$d1" && commit "$repo" "v1"
     serve "$repo" "$data"
-    "$bin" sim fleet --server "$url" --hosts "$n" --operator-token-file "$data/operator.token" \
+    BOOTFLEET_JAVA_OPTS="${SIM_JAVA_OPTS:-}" "$bin" sim fleet --server "$url" --hosts "$n" --operator-token-file "$data/operator.token" \
       --image "$reg/fleet/web-os:42.1@$d1" --dir "$shm/$n" --interval-seconds 3600 --events >"$out" 2>&1 &
     local sim_pid=$!
     pids+=("$sim_pid")
     # every host has reported its first cycle (its status line is printed once)
     watch=$sim_pid watch_log="$out" wait_for 600 "$n simulated hosts' first cycle" bash -c "[[ \$(grep -cE '^sim-[0-9]+: ' '$out') -ge $n ]]"
     round=0
-    for img in "42.2@$d2" "42.3@$d3" "42.1@$d1"; do
+    for img in "42.2@$d2" "42.3@$d3" "42.4@$d4"; do # each round a new image (bootc cannot unstage)
       round=$((round + 1))
       digest="${img#*@}"
-      wait_for_quiet 30 "server-bench"
+      wait_for_quiet "${QUIET_SECONDS:-30}" "server-bench"
       write_hosts "$repo" "$n" "$reg/fleet/web-os:$img" && commit "$repo" "$img"
       t0="$(date +%s%3N)"
       webhook

@@ -224,8 +224,8 @@ final class FleetService implements Backend {
     if (e == null) {
       return null;
     }
-    DesiredHost h = f.host(host).orElseThrow();
-    return HostTarget.of(f.revision(), h, f.problems(), f.images());
+    // the entry's own DesiredHost: Fleet.host scans the list, which made N long polls waking at once O(N²)
+    return HostTarget.of(f.revision(), e.desired(), f.problems(), f.images());
   }
 
   @Override

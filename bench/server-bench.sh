@@ -182,7 +182,9 @@ heap() {
   echo "heap: $n declared hosts served $((SECONDS - t)) s after start"
   jcmd "$server_pid" GC.run >/dev/null
   jcmd "$server_pid" GC.heap_info | sed 's/^/  /'
-  echo "heap: used after a full GC: $(jcmd "$server_pid" GC.heap_info | grep -oE 'used [0-9]+K' | head -1) (load $(load))"
+  # every generation's "total …K, used …K" line, summed
+  echo "heap: used after a full GC: $(jcmd "$server_pid" GC.heap_info | grep -E 'total [0-9]+K, used [0-9]+K' \
+    | sed -E 's/.*used ([0-9]+)K.*/\1/' | awk '{s += $1} END {printf "%.0f MiB", s / 1024}') (load $(load))"
   echo "heap: RSS $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$server_pid/status")"
 }
 

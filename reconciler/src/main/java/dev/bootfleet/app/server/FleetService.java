@@ -65,6 +65,9 @@ final class FleetService implements Backend {
   /** The newest fetched revision when it has errors (then not served), with them; else null. */
   private volatile FleetStore.Revision stalled;
   private volatile Runnable fetchNow = () -> { };
+  /** Reports put into {@link #observed} so far, and how many of them the last re-plan read (under the lock). */
+  private final java.util.concurrent.atomic.AtomicLong reportsSeen = new java.util.concurrent.atomic.AtomicLong();
+  private long reportsPlanned;
 
   FleetService(FleetStore store, FleetMirror mirror, Clock clock, Duration stale, ServerMetrics metrics,
       Consumer<String> log) {
@@ -202,11 +205,15 @@ final class FleetService implements Backend {
     store.saveReport(report, at); // committed: the answer may now say so
     metrics.reports.increment();
     Replanner.Observed seen = new Replanner.Observed(report.observation(), report.fingerprint()); // parsed unlocked
+    reports.put(report.host(), new FleetStore.StoredReport(report, at));
+    observed.put(report.host(), seen);
+    long mine = reportsSeen.incrementAndGet();
     lock.lock();
     try {
-      reports.put(report.host(), new FleetStore.StoredReport(report, at));
-      observed.put(report.host(), seen);
-      if (served) {
+      // Reports that came in while another re-plan ran are planned together: a re-plan reads every
+      // host's observation, so one that started after this report was put has planned it already.
+      if (served && reportsPlanned < mine) {
+        reportsPlanned = reportsSeen.get();
         replan(state.fleet());
       }
     } finally {

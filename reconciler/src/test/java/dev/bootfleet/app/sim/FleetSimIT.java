@@ -57,9 +57,14 @@ class FleetSimIT {
   @AfterEach
   void stop() throws Exception {
     if (sim != null) {
-      sim.destroy();
-      if (!sim.waitFor(30, TimeUnit.SECONDS)) {
-        sim.destroyForcibly();
+      // the launcher may run the JVM as its child (while it records its start-up cache): end both
+      List<ProcessHandle> all = new ArrayList<>(sim.descendants().toList());
+      all.add(sim.toHandle());
+      all.forEach(ProcessHandle::destroy);
+      for (ProcessHandle p : all) {
+        if (!p.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).thenApply(x -> !p.isAlive()).get()) {
+          p.destroyForcibly();
+        }
       }
     }
     if (server != null) {

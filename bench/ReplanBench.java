@@ -77,6 +77,6 @@ public class ReplanBench {
       }
       hosts.add(h);
     }
-    return new Fleet(f.revision() + value, hosts, f.problems(), f.images(), f.groups());
+    return new Fleet(f.revision() + value, hosts, f.problems(), f.images(), f.groups(), f.declaredHosts(), f.sources());
   }
 }

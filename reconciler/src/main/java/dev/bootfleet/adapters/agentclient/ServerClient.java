@@ -114,6 +114,22 @@ public final class ServerClient {
     return null;
   }
 
+  private ServerClient(ServerClient shared, Path tokenFile) {
+    this.base = shared.base;
+    this.tokenFile = tokenFile;
+    this.timeout = shared.timeout;
+    this.connectTimeout = shared.connectTimeout;
+    this.http = shared.http;
+  }
+
+  /**
+   * A client of the same server with another host's credential, sharing this one's connections (the fleet
+   * simulator's many hosts in one process).
+   */
+  public ServerClient withCredential(Path tokenFile) {
+    return new ServerClient(this, tokenFile);
+  }
+
   /** The server's URL, for logs. */
   public String describe() {
     return "server " + base;
@@ -130,6 +146,14 @@ public final class ServerClient {
   /** A GET with the given credential (an operator's) and answer cap, instead of the host's and {@link #MAX_BODY}. */
   public Response get(String path, String credential, int maxBody) throws IOException {
     return send(HttpRequest.newBuilder(uri(path)).GET(), credential, maxBody);
+  }
+
+  /**
+   * A GET with {@code If-None-Match: etag} that the server may hold until what it names changes (a long
+   * poll): the request may take {@code wait}, beyond the usual timeout.
+   */
+  public Response getIfNoneMatch(String path, String etag, Duration wait) throws IOException {
+    return send(HttpRequest.newBuilder(uri(path)).GET().header("If-None-Match", etag), token(), wait);
   }
 
   public Response post(String path, String json) throws IOException {
@@ -177,6 +201,14 @@ public final class ServerClient {
   }
 
   private Response send(HttpRequest.Builder b, String credential, int maxBody) throws IOException {
+    return send(b, credential, timeout, maxBody);
+  }
+
+  private Response send(HttpRequest.Builder b, String credential, Duration timeout) throws IOException {
+    return send(b, credential, timeout, MAX_BODY);
+  }
+
+  private Response send(HttpRequest.Builder b, String credential, Duration timeout, int maxBody) throws IOException {
     HttpRequest req = b.timeout(timeout).header("Authorization", "Bearer " + credential)
         .header("Accept", "application/json").build();
     try {
@@ -191,16 +223,21 @@ public final class ServerClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException(describe() + ": interrupted");
+    } catch (java.net.http.HttpTimeoutException e) {
+      if (e instanceof java.net.http.HttpConnectTimeoutException) {
+        throw new IOException(describe() + " is unreachable: " + why(e, timeout), e);
+      }
+      throw new TimedOut(describe() + " is unreachable: " + why(e, timeout), e);
     } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().startsWith(describe())) {
         throw e;
       }
-      throw new IOException(describe() + " is unreachable: " + why(e), e);
+      throw new IOException(describe() + " is unreachable: " + why(e, timeout), e);
     }
   }
 
   /** Why a request failed, in words: the JDK leaves some of its exceptions without a message. */
-  private String why(IOException e) {
+  private String why(IOException e, Duration timeout) {
     if (e instanceof java.net.http.HttpConnectTimeoutException) {
       return "no connection within " + connectTimeout.toSeconds() + " s";
     }
@@ -211,5 +248,14 @@ public final class ServerClient {
       return "connection refused";
     }
     return Text.oneLine(e.getMessage(), e.getClass().getSimpleName());
+  }
+
+  /** No answer within the request's time (the connection was made): a long poll the server held longer. */
+  public static final class TimedOut extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TimedOut(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

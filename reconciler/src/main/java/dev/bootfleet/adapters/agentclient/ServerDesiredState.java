@@ -29,6 +29,8 @@ public final class ServerDesiredState implements DesiredStateSource {
   private final ServerClient client;
   private String etag;
   private Desired last;
+  /** A target a long poll read, for the next {@link #fetch} to return without asking again. */
+  private Desired pending;
 
   public ServerDesiredState(ServerClient client) {
     this.client = client;
@@ -46,6 +48,11 @@ public final class ServerDesiredState implements DesiredStateSource {
 
   @Override
   public Desired fetch(String hostName) throws IOException {
+    if (pending != null) {
+      Desired d = pending;
+      pending = null;
+      return d;
+    }
     ServerClient.Response r;
     try {
       r = client.get("/v1/hosts/" + hostName + "/target");
@@ -70,6 +77,38 @@ public final class ServerDesiredState implements DesiredStateSource {
       return keep(client.failed("GET target", r));
     }
     throw new IOException(client.failed("GET /v1/hosts/" + hostName + "/target", r));
+  }
+
+  /**
+   * Waits up to {@code wait} for this host's target to change: a GET with {@code If-None-Match} and the
+   * last entity tag, which the server holds until the target changes or its long poll ends (304). With
+   * no target read yet it asks once, without waiting.
+   *
+   * @return true when a new target was read (the next {@link #fetch} returns it), false when none came
+   * @throws IOException when the server cannot be reached, fails or refuses: the caller backs off
+   */
+  public boolean awaitChange(String hostName, java.time.Duration wait) throws IOException {
+    String path = "/v1/hosts/" + hostName + "/target";
+    ServerClient.Response r;
+    try {
+      r = etag == null ? client.get(path) : client.getIfNoneMatch(path, etag, wait);
+    } catch (ServerClient.TimedOut e) {
+      return false; // the server held the poll longer than this agent waits: no change
+    }
+    if (r.status() == 304) {
+      return false;
+    }
+    if (r.status() == 200) {
+      Desired d = read(r.json());
+      etag = r.etag();
+      last = d;
+      pending = d;
+      return true;
+    }
+    if (r.status() == 401 || r.status() == 403) {
+      throw new IOException(client.refused(r));
+    }
+    throw new IOException(client.failed("GET " + path, r));
   }
 
   /** The last target with a warning saying why; without one, the fetch fails. */

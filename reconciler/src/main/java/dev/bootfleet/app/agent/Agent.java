@@ -88,6 +88,11 @@ final class Agent {
     this.log = log;
   }
 
+  /** Where this agent's desired state comes from. */
+  DesiredStateSource source() {
+    return source;
+  }
+
   /** Runs one cycle; problems are in the report, only an unwritable state folder throws. */
   public CycleReport cycle() throws IOException {
     long started = System.nanoTime(); // the cycle's duration: a monotonic clock, not the agent's Clock

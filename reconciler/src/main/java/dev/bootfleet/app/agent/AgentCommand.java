@@ -32,7 +32,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -77,8 +76,11 @@ public final class AgentCommand implements Callable<Integer> {
         return 1;
       }
       Agent agent = build(config, out);
-      out.println("bootfleet-agent: host " + config.host() + ", " + (once ? "one cycle" : "every "
-          + config.interval().toSeconds() + " s"));
+      ServerDesiredState server = agent.source() instanceof ServerDesiredState s ? s : null;
+      out.println("bootfleet-agent: host " + config.host() + ", " + (once ? "one cycle" : server != null
+          ? "when its target changes on " + server.describe() + " (long poll), at least every "
+              + config.interval().toSeconds() + " s" : "every " + config.interval().toSeconds() + " s"));
+      AgentLoop loop = new AgentLoop(config.host(), config.interval(), server, out);
       while (true) {
         CycleReport r = agent.cycle();
         out.println("bootfleet-agent: " + r.status() + ": " + r.reason() + (r.durationMs() < 0 ? ""
@@ -89,8 +91,7 @@ public final class AgentCommand implements Callable<Integer> {
         // Collect now, while the cycle's garbage is fresh, so that the heap shrinks back for the idle wait
         // (SerialGC gives memory back after a full collection; docs/benchmarks.md has the figures).
         System.gc();
-        long jitter = ThreadLocalRandom.current().nextLong(config.interval().toMillis() / 10 + 1);
-        Thread.sleep(config.interval().toMillis() + jitter);
+        loop.awaitNext();
       }
     }
   }

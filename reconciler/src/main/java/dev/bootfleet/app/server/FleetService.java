@@ -73,6 +73,9 @@ final class FleetService implements Backend, ChangeFeed.Listener {
   private volatile ChangeFeed feed = ChangeFeed.NONE;
   /** One fetch and load of the clone at a time: the schedule's, a webhook's, another replica's news. */
   private final ReentrantLock fetching = new ReentrantLock();
+  /** Reports put into {@link #observed} so far, and how many of them the last re-plan read (under the lock). */
+  private final java.util.concurrent.atomic.AtomicLong reportsSeen = new java.util.concurrent.atomic.AtomicLong();
+  private long reportsPlanned;
 
   FleetService(FleetStore store, FleetMirror mirror, Clock clock, Duration stale, ServerMetrics metrics,
       Consumer<String> log) {
@@ -288,19 +291,41 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     feed.publish(new ChangeFeed.Change(ChangeFeed.Kind.REPORT, report.host()));
   }
 
-  /** Holds a stored report as the host's latest and plans that host again; {@code record}: this replica took it. */
+  /**
+   * Holds a stored report as the host's latest and plans it. This replica's own reports ({@code record})
+   * are planned in batches: a re-plan reads every host's observation, so one that started after a report
+   * was put has planned it already, and the reports that came in meanwhile wait for one re-plan, not one
+   * each. Another replica's report (its status change recorded there) is put and planned under the lock,
+   * so that no recording re-plan here sees it first and records it twice.
+   */
   private void take(FleetStore.StoredReport r, boolean record) {
     Replanner.Observed seen = new Replanner.Observed(r.report().observation(), r.report().fingerprint()); // parsed unlocked
+    String host = r.report().host();
+    if (record) {
+      reports.put(host, r);
+      observed.put(host, seen);
+      long mine = reportsSeen.incrementAndGet();
+      lock.lock();
+      try {
+        if (served && reportsPlanned < mine) {
+          reportsPlanned = reportsSeen.get();
+          replan(state.fleet(), true);
+        }
+      } finally {
+        lock.unlock();
+      }
+      return;
+    }
     lock.lock();
     try {
-      FleetStore.StoredReport held = reports.get(r.report().host());
+      FleetStore.StoredReport held = reports.get(host);
       if (held != null && held.at().isAfter(r.at())) {
         return; // news of an older report, from another replica: the newer one stays
       }
-      reports.put(r.report().host(), r);
-      observed.put(r.report().host(), seen);
+      reports.put(host, r);
+      observed.put(host, seen);
       if (served) {
-        replan(state.fleet(), record);
+        replan(state.fleet(), false);
       }
     } finally {
       lock.unlock();
@@ -317,8 +342,8 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     if (e == null) {
       return null;
     }
-    DesiredHost h = f.host(host).orElseThrow();
-    return HostTarget.of(f.revision(), h, f.problems(), f.images());
+    // the entry's own DesiredHost: Fleet.host scans the list, which made N long polls waking at once O(N²)
+    return HostTarget.of(f.revision(), e.desired(), f.problems(), f.images());
   }
 
   @Override

@@ -1,14 +1,8 @@
 package dev.bootfleet.app.sim;
 
-import dev.bootfleet.core.manifest.FileContent;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -72,128 +66,18 @@ public final class BootcSimCommand extends SimCommand<SimState> {
   SimState.Deployment pull(SimState s, String ref, String transport, String signature, boolean downloadOnly) {
     ImageLookup.Image img = lookUp(ref, transport, s.arch, "error: Switching: Pulling: ");
     slowDownload(s, s.faults);
-    String checksum = FileContent.sha256((img.imageDigest() + "\n" + ref).getBytes(StandardCharsets.UTF_8));
-    int serial = 0;
-    for (SimState.Deployment d : new SimState.Deployment[] {s.booted, s.rollback}) {
-      if (d != null && d.checksum().equals(checksum)) {
-        serial = Math.max(serial, d.deploySerial() + 1);
-      }
-    }
-    return new SimState.Deployment(ref, transport, signature, img.imageDigest(), img.architecture(), img.version(),
-        img.created(), checksum, serial, downloadOnly);
+    return BootcSim.deployment(s, img, ref, transport, signature, downloadOnly);
   }
 
   /** A simulated reboot: what ostree and the bootloader do across a shutdown and the next boot. */
   @Override
   List<String> reboot(SimState s) {
-    List<String> said = new ArrayList<>();
-    s.bootId = UUID.randomUUID().toString();
-    s.reboots++;
-    if (s.faults.loseStaged > 0 && s.staged != null) {
-      s.faults.loseStaged--;
-      s.staged = null;
-      said.add("fault: the staged deployment was lost (ostree-finalize-staged failed)");
-    }
-    if (s.rollbackQueued) {
-      SimState.Deployment b = s.booted;
-      s.booted = s.rollback;
-      s.rollback = b;
-      s.rollbackQueued = false;
-      s.staged = null;
-      said.add("booted the rollback deployment");
-      return said;
-    }
-    if (s.staged == null) {
-      said.add("booted the same deployment");
-      return said;
-    }
-    if (s.staged.downloadOnly()) {
-      s.staged = null;
-      said.add("discarded the download-only staged deployment");
-      return said;
-    }
-    SimState.Deployment fresh = s.staged;
-    SimState.Deployment old = s.booted;
-    s.staged = null;
-    if (s.faults.bootloaderFallback) {
-      s.faults.bootloaderFallback = false;
-      s.booted = old;
-      s.rollback = fresh;
-      s.rollbackQueued = true;
-      said.add("fault: the new deployment failed to boot; the bootloader fell back to the previous one");
-      return said;
-    }
-    s.booted = fresh;
-    s.rollback = old;
-    said.add("finalized and booted the staged deployment");
-    if (s.faults.explicitRollback) {
-      s.faults.explicitRollback = false;
-      s.booted = old;
-      s.rollback = fresh;
-      s.bootId = UUID.randomUUID().toString();
-      s.reboots++;
-      said.add("fault: a health check ran bootc rollback and rebooted into the previous deployment");
-    }
-    return said;
+    return BootcSim.reboot(s);
   }
 
-  /** The status document, as bootc status --format=json prints it: RFC 8785-style sorted keys, one line. */
+  /** The status document, as bootc status --format=json prints it. */
   static String statusJson(SimState s, boolean bootedOnly) {
-    SimState.Deployment staged = bootedOnly ? null : s.staged;
-    SimState.Deployment rollback = bootedOnly ? null : s.rollback;
-    Map<String, Object> root = new TreeMap<>();
-    root.put("apiVersion", "org.containers.bootc/v1");
-    root.put("kind", "BootcHost");
-    root.put("metadata", Map.of("name", "host"));
-    Map<String, Object> spec = new TreeMap<>();
-    SimState.Deployment specOf = s.staged != null ? s.staged : s.booted;
-    spec.put("image", specOf == null ? null : reference(specOf));
-    spec.put("bootOrder", s.rollbackQueued ? "rollback" : "default");
-    root.put("spec", spec);
-    Map<String, Object> status = new TreeMap<>();
-    status.put("staged", entry(staged));
-    status.put("booted", entry(s.booted));
-    status.put("rollback", entry(rollback));
-    status.put("rollbackQueued", s.rollbackQueued);
-    status.put("type", s.booted == null ? null : "bootcHost");
-    root.put("status", status);
-    return SimJson.SORTED.writeValueAsString(root);
-  }
-
-  private static Map<String, Object> reference(SimState.Deployment d) {
-    Map<String, Object> m = new TreeMap<>();
-    m.put("image", d.image());
-    m.put("transport", d.transport());
-    if (d.signature() != null) {
-      m.put("signature", d.signature());
-    }
-    return m;
-  }
-
-  private static Map<String, Object> entry(SimState.Deployment d) {
-    if (d == null) {
-      return null;
-    }
-    Map<String, Object> image = new TreeMap<>();
-    image.put("image", reference(d));
-    image.put("version", d.version());
-    image.put("timestamp", d.timestamp());
-    image.put("imageDigest", d.imageDigest());
-    image.put("architecture", d.architecture());
-    Map<String, Object> e = new TreeMap<>();
-    e.put("image", image);
-    e.put("cachedUpdate", null);
-    e.put("incompatible", false);
-    e.put("pinned", false);
-    e.put("softRebootCapable", false);
-    e.put("downloadOnly", d.downloadOnly());
-    e.put("store", "ostreeContainer");
-    Map<String, Object> ostree = new LinkedHashMap<>();
-    ostree.put("checksum", d.checksum());
-    ostree.put("deploySerial", d.deploySerial());
-    ostree.put("stateroot", "default");
-    e.put("ostree", ostree);
-    return e;
+    return BootcSim.statusJson(s, bootedOnly);
   }
 
   // --- subcommands ---
@@ -276,23 +160,8 @@ public final class BootcSimCommand extends SimCommand<SimState> {
     @Override
     public Integer call() {
       String sig = enforce ? "containerPolicy" : null;
-      return sim.mutate(s -> {
-        SimState.Deployment current = s.staged != null ? s.staged : s.booted;
-        if (current != null && current.sameSpec(target, transport, sig)) {
-          sim.out().println("Image specification is unchanged.");
-          return sim.apply(s, apply && s.staged != null);
-        }
-        if (s.faults.switchFailures > 0) {
-          s.faults.switchFailures--;
-          sim.save(s);
-          throw new SimError(1, "error: Switching: Pulling: Importing: (simulated fault) failed to fetch layer:"
-              + " connection reset by peer");
-        }
-        s.staged = sim.pull(s, target, transport, sig, false);
-        s.rollbackQueued = false;
-        sim.out().println("Queued for next boot: " + target);
-        return sim.apply(s, apply);
-      });
+      return sim.mutate(s -> sim.apply(s, BootcSim.switchTo(s, target, transport, sig, sim::pull, sim.out(), sim::save)
+          && apply));
     }
   }
 
@@ -321,31 +190,9 @@ public final class BootcSimCommand extends SimCommand<SimState> {
       }
       return sim.mutate(s -> {
         if (fromDownloaded) {
-          if (s.staged == null) {
-            sim.out().println("No staged deployment.");
-          } else if (s.staged.downloadOnly()) {
-            s.staged = s.staged.locked(false);
-            sim.out().println("Unlocked the staged deployment: it will be applied at the next boot.");
-          } else {
-            sim.out().println("Staged update present, not changed.");
-          }
+          BootcSim.fromDownloaded(s, sim.out());
         } else {
-          SimState.Deployment spec = s.staged != null ? s.staged : s.booted;
-          SimState.Deployment fetched = sim.pull(s, spec.image(), spec.transport(), spec.signature(), downloadOnly);
-          if (check) {
-            boolean same = fetched.imageDigest().equals(spec.imageDigest());
-            sim.out().println((same ? "No changes in: " : "Update available for: ") + spec.image());
-            return 0;
-          }
-          if (s.staged != null && fetched.imageDigest().equals(s.staged.imageDigest())) {
-            s.staged = s.staged.locked(downloadOnly);
-            sim.out().println("Staged update present, not changed." + (downloadOnly ? " (download-only)" : ""));
-          } else if (s.staged == null && fetched.imageDigest().equals(s.booted.imageDigest())) {
-            sim.out().println("No update available.");
-          } else {
-            s.staged = fetched;
-            sim.out().println("Queued for next boot: " + fetched.image());
-          }
+          BootcSim.upgrade(s, check, downloadOnly, sim::pull, sim.out());
         }
         return sim.apply(s, apply && s.staged != null);
       });
@@ -363,20 +210,7 @@ public final class BootcSimCommand extends SimCommand<SimState> {
 
     @Override
     public Integer call() {
-      return sim.mutate(s -> {
-        if (s.rollbackQueued) {
-          s.rollbackQueued = false;
-          sim.out().println("notice: Reverting queued rollback state");
-          return 0;
-        }
-        if (s.rollback == null) {
-          throw new SimError(1, "error: No rollback available");
-        }
-        s.staged = null;
-        s.rollbackQueued = true;
-        sim.out().println("Next boot: rollback deployment");
-        return sim.apply(s, apply);
-      });
+      return sim.mutate(s -> sim.apply(s, BootcSim.rollback(s, sim.out()) && apply));
     }
   }
 
@@ -394,12 +228,7 @@ public final class BootcSimCommand extends SimCommand<SimState> {
 
     @Override
     void arm(SimState s) {
-      switch (fault) {
-        case "switch-fails" -> s.faults.switchFailures = times;
-        case "clear" -> s.faults = new SimState.Faults();
-        default -> armShared(s.faults, new SimError(2, "error: unknown fault " + fault + " (expected switch-fails,"
-            + " lose-staged, bootloader-fallback, explicit-rollback, slow-download or clear)"));
-      }
+      BootcSim.arm(s, fault, times, seconds);
     }
   }
 

@@ -201,12 +201,8 @@ abstract class SimCommand<S> implements Callable<Integer> {
 
     /** Arms {@link #fault} when both simulators know it; else throws {@code unknown}, the tool's usage error. */
     final void armShared(SimFaults f, SimError unknown) {
-      switch (fault) {
-        case "lose-staged" -> f.loseStaged = times;
-        case "bootloader-fallback" -> f.bootloaderFallback = true;
-        case "explicit-rollback" -> f.explicitRollback = true;
-        case "slow-download" -> f.slowDownloadSeconds = seconds;
-        default -> throw unknown;
+      if (!f.arm(fault, times, seconds)) {
+        throw unknown;
       }
     }
 

@@ -42,6 +42,8 @@ class ServerDesiredStateTest {
   volatile int status = 200;
   volatile String body;
   final List<String> seen = new CopyOnWriteArrayList<>();
+  /** The If-None-Match header of each request ("-" without one). */
+  final List<String> conditions = new CopyOnWriteArrayList<>();
   Path tokenFile;
   ServerClient client;
   HostTarget target;
@@ -55,6 +57,8 @@ class ServerDesiredStateTest {
     server.createContext("/", ex -> {
       seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " "
           + ex.getRequestHeaders().getFirst("Authorization"));
+      String inm = ex.getRequestHeaders().getFirst("If-None-Match");
+      conditions.add(inm == null ? "-" : inm);
       ex.getRequestBody().readAllBytes();
       byte[] b = body.getBytes(StandardCharsets.UTF_8);
       if (status == 200) {
@@ -92,6 +96,35 @@ class ServerDesiredStateTest {
     assertThat(seen).containsExactly("GET /v1/hosts/web-01/target Bearer " + TOKEN);
     assertThat(source.describe()).isEqualTo("server " + client.describe().substring("server ".length()))
         .doesNotContain(TOKEN);
+  }
+
+  @Test
+  void awaitChange_sendsTheLastEtag_andHandsTheNewTargetToTheNextFetch() throws Exception {
+    ServerDesiredState source = new ServerDesiredState(client);
+    source.fetch("web-01");
+    status = 304;
+    body = "";
+
+    assertThat(source.awaitChange("web-01", Duration.ofSeconds(5))).isFalse(); // the server's poll ended: no change
+    assertThat(conditions).containsExactly("-", target.etag());
+
+    status = 200;
+    body = target.json().toString();
+    assertThat(source.awaitChange("web-01", Duration.ofSeconds(5))).isTrue();
+    Desired d = source.fetch("web-01"); // the target the long poll read, without asking again
+
+    assertThat(d.host()).isEqualTo(Example.fleet().host("web-01").orElseThrow());
+    assertThat(seen).hasSize(3);
+  }
+
+  @Test
+  void awaitChange_fails_whileTheServerIsUnreachable_soTheLoopBacksOff() throws Exception {
+    ServerDesiredState source = new ServerDesiredState(client);
+    source.fetch("web-01");
+    server.stop(0);
+
+    assertThatThrownBy(() -> source.awaitChange("web-01", Duration.ofSeconds(5))).isInstanceOf(IOException.class)
+        .hasMessageStartingWith(client.describe() + " is unreachable").hasMessageNotContaining(TOKEN);
   }
 
   @ParameterizedTest

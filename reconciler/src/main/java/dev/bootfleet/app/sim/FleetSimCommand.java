@@ -1,0 +1,306 @@
+package dev.bootfleet.app.sim;
+
+import dev.bootfleet.adapters.agentclient.ServerClient;
+import dev.bootfleet.adapters.fs.AtomicFiles;
+import dev.bootfleet.app.agent.SimulatedAgent;
+import dev.bootfleet.core.port.HostDriver;
+import dev.bootfleet.core.text.Text;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code bootfleet sim fleet}: a FLEET SIMULATOR for tests, benchmarks and demos. N simulated hosts in
+ * one process, each enrolled with the server through its API (the operator's credential asks for an
+ * enrollment token, the host exchanges it for its own credential) and each run by the real agent in
+ * server mode ({@link SimulatedAgent}: long poll, reports, backoff) over an in-memory bootc simulator
+ * ({@link MemoryBootc}, bootc-sim's semantics and faults). One virtual thread per host; enrollment
+ * runs at most {@value #ENROLLING} at a time. Nothing on the machine it runs on is changed but its folder.
+ */
+@Command(name = "fleet", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run a FLEET SIMULATOR: N simulated bootc hosts in this process, each enrolled with the server"
+        + " and run by the real agent in server mode over an in-memory bootc simulator (bootc-sim's semantics and"
+        + " faults). For tests, benchmarks and demos; it changes nothing on this machine but --dir.",
+        "Hosts are named PREFIX-001 ... PREFIX-N (zero-padded to the width of N, at least 3 digits); the fleet"
+            + " repository must declare them. Runs until stopped."},
+    footer = {"", "Prints 'staged HOST DIGEST EPOCH_MS' as each simulated host stages an image (with --events), and"
+        + " 'fleet simulator: all N simulated hosts staged DIGEST' when every host has."})
+final class FleetSimCommand implements Callable<Integer> {
+  static final int ENROLLING = 32;
+  private static final JsonMapper JSON = JsonMapper.shared();
+
+  @Option(names = "--server", required = true, paramLabel = "URL", description = "The reconciler server, e.g."
+      + " http://127.0.0.1:8080.")
+  URI server;
+
+  @Option(names = "--hosts", required = true, paramLabel = "N", description = "How many simulated hosts (1 to"
+      + " 100000).")
+  int hosts;
+
+  @Option(names = "--prefix", defaultValue = "sim", paramLabel = "NAME", description = "The hosts' name prefix"
+      + " (default: ${DEFAULT-VALUE}).")
+  String prefix;
+
+  @Option(names = "--operator-token-file", required = true, paramLabel = "FILE", description = "The operator"
+      + " credential the hosts are enrolled with (the server writes one to DATA/operator.token).")
+  Path operatorTokenFile;
+
+  @Option(names = "--ca", paramLabel = "FILE", description = "PEM certificates to trust for an https server.")
+  Path ca;
+
+  @Option(names = "--image", required = true, paramLabel = "REF", description = "The image every simulated host"
+      + " booted at the start (looked up in its registry).")
+  String image;
+
+  @Option(names = "--arch", defaultValue = "amd64", paramLabel = "ARCH", description = "The hosts' architecture"
+      + " (default: ${DEFAULT-VALUE}).")
+  String arch;
+
+  @Option(names = "--dir", paramLabel = "DIR", description = "Where the simulated hosts keep their agent state,"
+      + " reports and /etc (default: a new temporary folder).")
+  Path dir;
+
+  @Option(names = "--interval-seconds", defaultValue = "300", paramLabel = "S", description = "A host's cycle"
+      + " interval when its target does not change (default: ${DEFAULT-VALUE}).")
+  int intervalSeconds;
+
+  @Option(names = "--reboot-any-time", description = "Reboot (simulated) as soon as an image is staged; by default"
+      + " hosts stage and wait for a daily maintenance window twelve hours away.")
+  boolean rebootAnyTime;
+
+  @Option(names = "--fault", paramLabel = "FAULT[:HOSTS]", description = "Arm a bootc-sim fault (switch-fails,"
+      + " lose-staged, bootloader-fallback, explicit-rollback, slow-download) on the first HOSTS hosts (default:"
+      + " all); repeatable.")
+  List<String> faults = new ArrayList<>();
+
+  @Option(names = "--events", description = "Print 'staged HOST DIGEST EPOCH_MS' as each host stages an image.")
+  boolean events;
+
+  @Option(names = "--verbose", description = "Print every agent's cycle log (long).")
+  boolean verbose;
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  private final Map<String, Integer> stagedCounts = new ConcurrentHashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<String> problems = check();
+    if (!problems.isEmpty()) {
+      problems.forEach(p -> err.println("bootfleet: error: " + p));
+      err.flush();
+      return 1;
+    }
+    String operator = Files.readString(operatorTokenFile, StandardCharsets.UTF_8).strip();
+    if (dir == null) {
+      dir = Files.createTempDirectory("bootfleet-sim-fleet-");
+    }
+    ServerClient shared = new ServerClient(server, null, ca, Duration.ofSeconds(10), Duration.ofSeconds(30));
+    ImageLookup lookup = new SharedImageLookup(new RegistryImageLookup());
+    int width = Math.max(3, String.valueOf(hosts).length());
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= hosts; i++) {
+      names.add(prefix + "-" + String.format("%0" + width + "d", i));
+    }
+    out.println("fleet simulator: enrolling " + hosts + " simulated hosts with " + shared.describe() + "; their"
+        + " folders are in " + dir);
+    out.flush();
+    List<Host> fleet;
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Semaphore enrolling = new Semaphore(ENROLLING);
+      List<Future<Host>> made = new ArrayList<>();
+      for (String name : names) {
+        made.add(pool.submit(() -> {
+          enrolling.acquire();
+          try {
+            return host(name, shared, operator, lookup);
+          } finally {
+            enrolling.release();
+          }
+        }));
+      }
+      fleet = new ArrayList<>();
+      List<String> failed = new ArrayList<>();
+      for (Future<Host> f : made) {
+        try {
+          fleet.add(f.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          failed.add(Text.oneLine(e.getCause().getMessage(), e.getCause().getClass().getSimpleName()));
+        }
+      }
+      if (!failed.isEmpty()) {
+        failed.stream().distinct().limit(20).forEach(p -> err.println("bootfleet: error: " + p));
+        err.println("bootfleet: error: " + failed.size() + " of " + hosts + " simulated hosts could not start");
+        err.flush();
+        return 1;
+      }
+    }
+    armFaults(fleet);
+    out.println("fleet simulator: " + hosts + " simulated hosts running (long poll, at least every " + intervalSeconds
+        + " s)");
+    out.flush();
+    AtomicInteger running = new AtomicInteger(fleet.size());
+    try (ExecutorService agents = Executors.newVirtualThreadPerTaskExecutor()) {
+      Thread main = Thread.currentThread();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        agents.shutdownNow();
+        main.interrupt();
+      }));
+      for (Host h : fleet) {
+        agents.submit(() -> {
+          String[] last = {null};
+          try {
+            h.agent().run(line -> {
+              if (!line.equals(last[0])) {
+                last[0] = line;
+                say(h.bootc().name() + ": " + line);
+              }
+            });
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            running.decrementAndGet();
+          }
+          return null;
+        });
+      }
+      agents.awaitTermination(Long.MAX_VALUE, java.util.concurrent.TimeUnit.DAYS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private record Host(MemoryBootc bootc, SimulatedAgent agent) {}
+
+  /** Enrolls {@code name} and makes its simulated host and agent. */
+  private Host host(String name, ServerClient shared, String operator, ImageLookup lookup) throws Exception {
+    ServerClient.Response r = shared.post("/v1/enrollments", JSON.createObjectNode().put("host", name)
+        .put("ttlSeconds", 600).toString(), operator);
+    if (r.status() != 201) {
+      throw new IOException(shared.describe() + " refused to enroll " + name + " with the operator credential in "
+          + operatorTokenFile + ": HTTP " + r.status());
+    }
+    String enrollment = r.json().path("token").asString("");
+    ServerClient.Response own = shared.post("/v1/hosts/" + name + "/credential", "", enrollment);
+    if (own.status() != 201) {
+      throw new IOException(shared.describe() + " refused the enrollment token of " + name + ": HTTP " + own.status());
+    }
+    Path hostDir = Files.createDirectories(dir.resolve(name));
+    Path token = hostDir.resolve("host.token");
+    AtomicFiles.write(token, (own.json().path("token").asString("") + "\n").getBytes(StandardCharsets.UTF_8),
+        AtomicFiles.Attributes.mode(0600));
+    MemoryBootc bootc;
+    try {
+      bootc = new MemoryBootc(name, image, arch, lookup, this::staged);
+    } catch (HostDriver.HostException e) {
+      throw new IOException(e.getMessage());
+    }
+    PrintStream log = verbose ? new PrintStream(new Prefixed(name + ": "), true, StandardCharsets.UTF_8)
+        : new PrintStream(OutputStream.nullOutputStream());
+    return new Host(bootc, new SimulatedAgent(name, shared.withCredential(token), bootc, bootc, hostDir,
+        Duration.ofSeconds(intervalSeconds), rebootAnyTime, log));
+  }
+
+  private void staged(MemoryBootc host) {
+    String digest = host.stagedDigest();
+    if (events) {
+      say("staged " + host.name() + " " + digest + " " + System.currentTimeMillis());
+    }
+    if (stagedCounts.merge(digest, 1, Integer::sum) == hosts) {
+      say("fleet simulator: all " + hosts + " simulated hosts staged " + digest);
+    }
+  }
+
+  private void armFaults(List<Host> fleet) {
+    for (String f : faults) {
+      String[] parts = f.split(":", 2);
+      int n = parts.length == 2 ? Integer.parseInt(parts[1]) : fleet.size();
+      for (Host h : fleet.subList(0, Math.min(n, fleet.size()))) {
+        h.bootc().fault(parts[0], 1, 5);
+      }
+    }
+  }
+
+  private synchronized void say(String line) {
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(line);
+    out.flush();
+  }
+
+  /** Every problem with the options, each one line. */
+  private List<String> check() {
+    List<String> p = new ArrayList<>();
+    if (hosts < 1 || hosts > 100_000) {
+      p.add("--hosts " + hosts + ": expected 1 to 100000");
+    }
+    if (!dev.bootfleet.core.manifest.ManifestShape.isDnsName(prefix + "-1")) {
+      p.add("--prefix " + prefix + ": not the start of a host name (expected lower-case letters, digits and '-')");
+    }
+    if (!Files.isReadable(operatorTokenFile)) {
+      p.add("--operator-token-file " + operatorTokenFile + ": cannot read (expected the operator credential, e.g."
+          + " DATA/operator.token)");
+    }
+    String scheme = server.getScheme();
+    if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || server.getHost() == null) {
+      p.add("--server " + server + ": not a server URL (expected http://HOST:PORT or https://HOST:PORT)");
+    }
+    if (intervalSeconds < 1) {
+      p.add("--interval-seconds " + intervalSeconds + ": expected 1 or more");
+    }
+    for (String f : faults) {
+      String[] parts = f.split(":", 2);
+      if (!List.of("switch-fails", "lose-staged", "bootloader-fallback", "explicit-rollback", "slow-download")
+          .contains(parts[0]) || parts.length == 2 && !parts[1].matches("[1-9][0-9]{0,5}")) {
+        p.add("--fault " + f + ": expected FAULT or FAULT:HOSTS (switch-fails, lose-staged, bootloader-fallback,"
+            + " explicit-rollback or slow-download; HOSTS a count)");
+      }
+    }
+    return p;
+  }
+
+  /** A simulated host's agent log, each line prefixed with its name. */
+  private final class Prefixed extends OutputStream {
+    private final String prefix;
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+    Prefixed(String prefix) {
+      this.prefix = prefix;
+    }
+
+    @Override
+    public void write(int b) {
+      if (b == '\n') {
+        say(prefix + line.toString(StandardCharsets.UTF_8));
+        line.reset();
+      } else {
+        line.write(b);
+      }
+    }
+  }
+}

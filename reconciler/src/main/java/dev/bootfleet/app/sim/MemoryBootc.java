@@ -1,0 +1,181 @@
+package dev.bootfleet.app.sim;
+
+import dev.bootfleet.core.manifest.HostDriverKind;
+import dev.bootfleet.core.port.HostDriver;
+import dev.bootfleet.core.port.HostPower;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * A SIMULATED bootc host kept in memory, for the fleet simulator: the agent drives it through the same
+ * {@link HostDriver.Bootc} and {@link HostPower} ports as a real host, and it answers with the bootc
+ * simulator's semantics and faults ({@link BootcSim}, shared with {@code bin/bootc-sim}), without a
+ * process or a file per call. Images are looked up in a real registry through {@link ImageLookup}.
+ * Thread-safe: the agent's thread and the simulator's own calls (faults, checks) may meet.
+ */
+final class MemoryBootc implements HostDriver.Bootc, HostPower {
+  private static final PrintWriter QUIET = new PrintWriter(OutputStream.nullOutputStream());
+
+  private final SimState s = new SimState();
+  private final ImageLookup lookup;
+  private final Consumer<MemoryBootc> onStaged;
+  private final String name;
+
+  /**
+   * A host named {@code name} that booted {@code image}; {@code onStaged} hears of each deployment
+   * staged (under this host's lock: it must be quick).
+   */
+  MemoryBootc(String name, String image, String arch, ImageLookup lookup, Consumer<MemoryBootc> onStaged)
+      throws HostException {
+    this.name = name;
+    this.lookup = lookup;
+    this.onStaged = onStaged;
+    s.arch = arch;
+    s.bootId = UUID.randomUUID().toString();
+    try {
+      s.booted = pull(s, image, "registry", null, false);
+    } catch (SimError e) {
+      throw new HostException("simulated host " + name + ": " + e.getMessage());
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The digest of the staged deployment, or null. */
+  public synchronized String stagedDigest() {
+    return s.staged == null ? null : s.staged.imageDigest();
+  }
+
+  /** The digest of the booted deployment. */
+  public synchronized String bootedDigest() {
+    return s.booted.imageDigest();
+  }
+
+  /** Arms a fault as {@code bootc-sim fault} does; a {@link SimError} names a fault it does not know. */
+  synchronized void fault(String fault, int times, int seconds) {
+    BootcSim.arm(s, fault, times, seconds);
+  }
+
+  @Override
+  public HostDriverKind kind() {
+    return HostDriverKind.BOOTC;
+  }
+
+  @Override
+  public synchronized String status() {
+    return BootcSim.statusJson(s, false);
+  }
+
+  @Override
+  public List<String> kargs() {
+    return null;
+  }
+
+  @Override
+  public void switchTo(String ref, String transport, boolean enforce) throws HostException {
+    String staged = verb(() -> BootcSim.switchTo(s, ref, transport, enforce ? "containerPolicy" : null, this::pull,
+        QUIET, kept -> {}));
+    if (staged != null) {
+      onStaged.accept(this);
+    }
+  }
+
+  @Override
+  public void lockStaged() throws HostException {
+    verb(() -> {
+      BootcSim.upgrade(s, false, true, this::pull, QUIET);
+      return true;
+    });
+  }
+
+  @Override
+  public void unlockStaged() throws HostException {
+    verb(() -> {
+      BootcSim.fromDownloaded(s, QUIET);
+      return true;
+    });
+  }
+
+  @Override
+  public boolean revertQueuedRollback() throws HostException {
+    synchronized (this) {
+      if (!s.rollbackQueued) {
+        return false;
+      }
+    }
+    verb(() -> BootcSim.rollback(s, QUIET));
+    return true;
+  }
+
+  @Override
+  public boolean supportsKargs() {
+    return false;
+  }
+
+  @Override
+  public boolean setKargs(List<String> append, List<String> delete) throws HostException {
+    throw new HostException("changing kernel arguments is not supported with bootc yet; set them in the image"
+        + " (/usr/lib/bootc/kargs.d)");
+  }
+
+  @Override
+  public synchronized String bootId() {
+    return s.bootId;
+  }
+
+  /** A simulated reboot, at once: what ostree and the bootloader do across a shutdown and the next boot. */
+  @Override
+  public synchronized void reboot() {
+    BootcSim.reboot(s);
+  }
+
+  @Override
+  public String describeReboot() {
+    return "simulated reboot (fleet simulator)";
+  }
+
+  private interface Verb {
+    boolean run() throws IOException;
+  }
+
+  /** Runs a verb under this host's lock; returns the staged digest after it, or throws bootc's error. */
+  private synchronized String verb(Verb v) throws HostException {
+    String before = s.staged == null ? null : s.staged.imageDigest();
+    try {
+      v.run();
+    } catch (SimError | IOException e) {
+      throw new HostException("bootc (simulated) failed: " + e.getMessage());
+    }
+    String after = s.staged == null ? null : s.staged.imageDigest();
+    return after != null && !after.equals(before) ? after : null;
+  }
+
+  /**
+   * What the simulator's pull does, in memory: looks {@code ref} up, then waits out an armed slow download
+   * (the fault's own pause, disarmed first as the file simulator does).
+   */
+  private SimState.Deployment pull(SimState st, String ref, String transport, String sig, boolean downloadOnly) {
+    ImageLookup.Image img;
+    try {
+      img = lookup.resolve(ref, transport, st.arch);
+    } catch (ImageLookup.PullFailed e) {
+      throw new SimError(1, "error: Switching: Pulling: " + e.getMessage());
+    }
+    int seconds = st.faults.slowDownloadSeconds;
+    if (seconds > 0) {
+      st.faults.slowDownloadSeconds = 0;
+      try {
+        Thread.sleep(seconds * 1000L); // the fault is a slow pull; nothing waits on it but this host
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return BootcSim.deployment(st, img, ref, transport, sig, downloadOnly);
+  }
+}

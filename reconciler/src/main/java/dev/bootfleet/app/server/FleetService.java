@@ -73,9 +73,8 @@ final class FleetService implements Backend, ChangeFeed.Listener {
   private volatile ChangeFeed feed = ChangeFeed.NONE;
   /** One fetch and load of the clone at a time: the schedule's, a webhook's, another replica's news. */
   private final ReentrantLock fetching = new ReentrantLock();
-  /** Reports put into {@link #observed} so far, and how many of them the last re-plan read (under the lock). */
-  private final java.util.concurrent.atomic.AtomicLong reportsSeen = new java.util.concurrent.atomic.AtomicLong();
-  private long reportsPlanned;
+  /** Hosts whose new report is in {@link #observed} but not yet planned: the next re-plan takes them all. */
+  private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
 
   FleetService(FleetStore store, FleetMirror mirror, Clock clock, Duration stale, ServerMetrics metrics,
       Consumer<String> log) {
@@ -250,8 +249,33 @@ final class FleetService implements Backend, ChangeFeed.Listener {
    */
   private void replan(Fleet f, boolean record) {
     long start = System.nanoTime();
-    Replanner.State before = state;
-    Replanner.Result r = replanner.update(before, f, Map.copyOf(observed));
+    java.util.Set<String> mine = drainPending(); // before reading: a report put later is planned next time
+    apply(replanner.update(state, f, Map.copyOf(observed)), f.revision(), h -> record || mine.contains(h), start);
+  }
+
+  /** Plans the hosts whose reports this replica took and has not planned (the revision unchanged); under the lock. */
+  private void replanReported() {
+    long start = System.nanoTime();
+    java.util.Set<String> batch = drainPending();
+    if (!batch.isEmpty()) {
+      apply(replanner.reported(state, observed, batch), state.fleet().revision(), h -> true, start);
+    }
+  }
+
+  private java.util.Set<String> drainPending() {
+    java.util.Set<String> batch = new java.util.HashSet<>();
+    for (var it = pending.iterator(); it.hasNext(); ) {
+      batch.add(it.next());
+      it.remove();
+    }
+    return batch;
+  }
+
+  /**
+   * Takes a re-plan's result and notes each replanned host's status; a change is added to the timeline for
+   * the hosts {@code record} names (this replica's own reports and revisions, ADR 0018).
+   */
+  private void apply(Replanner.Result r, String revision, java.util.function.Predicate<String> record, long start) {
     state = r.state();
     metrics.reconcile.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     List<FleetStore.Event> events = new ArrayList<>();
@@ -261,11 +285,12 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       String message = p.status().id() + ": " + p.reason();
       // a change from what was last recorded, not from what this process planned: a restart adds nothing
       if (!message.equals(recordedStatus.get(host))) {
-        events.add(new FleetStore.Event(host, f.revision(), STATUS, message, now));
+        events.add(new FleetStore.Event(host, revision, STATUS, message, now));
       }
     }
-    if (record) {
-      store.addEvents(events);
+    List<FleetStore.Event> recorded = events.stream().filter(e -> record.test(e.host())).toList();
+    if (!recorded.isEmpty()) {
+      store.addEvents(recorded);
     }
     events.forEach(e -> recordedStatus.put(e.host(), e.message()));
   }
@@ -304,12 +329,11 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     if (record) {
       reports.put(host, r);
       observed.put(host, seen);
-      long mine = reportsSeen.incrementAndGet();
+      pending.add(host);
       lock.lock();
       try {
-        if (served && reportsPlanned < mine) {
-          reportsPlanned = reportsSeen.get();
-          replan(state.fleet(), true);
+        if (served) {
+          replanReported();
         }
       } finally {
         lock.unlock();
@@ -325,7 +349,8 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       reports.put(host, r);
       observed.put(host, seen);
       if (served) {
-        replan(state.fleet(), false);
+        apply(replanner.reported(state, observed, java.util.Set.of(host)), state.fleet().revision(), h -> false,
+            System.nanoTime());
       }
     } finally {
       lock.unlock();

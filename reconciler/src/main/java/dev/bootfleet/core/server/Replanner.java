@@ -97,6 +97,42 @@ public final class Replanner {
     return new Result(new State(fleet, lock, hosts, List.copyOf(unmanaged)), replanned);
   }
 
+  /**
+   * After new reports of {@code hosts} alone, the revision unchanged: plans just those hosts (a declared
+   * one whose documents differ) and updates which reporting hosts the revision does not declare. The same
+   * state as {@link #update}{@code (last, last.fleet(), observed)} would give, without visiting every host.
+   */
+  public Result reported(State last, Map<String, Observed> observed, Set<String> hosts) {
+    Planner planner = null;
+    Map<String, Entry> next = new java.util.LinkedHashMap<>(last.hosts());
+    TreeSet<String> replanned = new TreeSet<>();
+    TreeSet<String> unmanaged = new TreeSet<>(last.unmanaged());
+    for (String name : hosts) {
+      Observed o = observed.get(name);
+      Entry before = last.hosts().get(name);
+      if (before == null) {
+        if (o == null) {
+          unmanaged.remove(name);
+        } else {
+          unmanaged.add(name);
+        }
+        continue;
+      }
+      String seen = o == null ? null : o.fingerprint();
+      if (java.util.Objects.equals(before.observed(), seen)) {
+        continue;
+      }
+      planner = planner == null ? new Planner(clock, last.fleet().images()) : planner;
+      next.put(name, new Entry(before.desired(), seen, planner.planHost(before.desired(), o == null ? null
+          : o.observation())));
+      replanned.add(name);
+    }
+    if (replanned.isEmpty() && unmanaged.equals(new TreeSet<>(last.unmanaged()))) {
+      return new Result(last, replanned);
+    }
+    return new Result(new State(last.fleet(), last.lock(), next, List.copyOf(unmanaged)), replanned);
+  }
+
   /** Hex SHA-256 of a text. */
   public static String fingerprint(String text) {
     return HexFormat.of().formatHex(Tokens.sha256(text.getBytes(StandardCharsets.UTF_8)));

@@ -92,6 +92,34 @@ class ReplannerTest {
     assertThat(json(Report.plan(second.state().plan(CLOCK)))).isEqualTo(full);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("reports")
+  void reported_isWhatAFullUpdateGives_forTheReportingHostsAlone(String what, Map<String, Replanner.Observed> after,
+      Set<String> reporting, Set<String> expected) throws Exception {
+    Inputs before = example();
+    Replanner r = new Replanner(CLOCK);
+    Replanner.State first = r.update(Replanner.State.EMPTY, before.fleet, before.observed).state();
+
+    Replanner.Result one = r.reported(first, after, reporting);
+    Replanner.Result all = r.update(first, before.fleet, after);
+
+    assertThat(one.replanned()).isEqualTo(expected).isEqualTo(all.replanned());
+    assertThat(one.state().unmanaged()).isEqualTo(all.state().unmanaged());
+    assertThat(json(Report.plan(one.state().plan(CLOCK)))).isEqualTo(json(Report.plan(all.state().plan(CLOCK))));
+  }
+
+  static List<Arguments> reports() throws Exception {
+    Map<String, Replanner.Observed> seen = example().observed;
+    Map<String, Replanner.Observed> stranger = new TreeMap<>(seen);
+    stranger.put("stranger-01", seen.get("db-01"));
+    Map<String, Replanner.Observed> two = reported(reported(seen, "db-01", false), "web-01", false);
+    return List.of(
+        Arguments.of("the same documents again", seen, Set.of("db-01"), Set.of()),
+        Arguments.of("one host's new report", reported(seen, "db-01", false), Set.of("db-01"), Set.of("db-01")),
+        Arguments.of("two hosts' reports in one batch", two, Set.of("db-01", "web-01"), Set.of("db-01", "web-01")),
+        Arguments.of("a host the revision does not declare", stranger, Set.of("stranger-01"), Set.of()));
+  }
+
   private static String json(Report r) throws Exception {
     StringBuilder b = new StringBuilder();
     new JsonRenderer().render(r, b);

@@ -166,6 +166,12 @@ public final class ServerClient {
         .POST(HttpRequest.BodyPublishers.ofString(json)), credential, MAX_BODY);
   }
 
+  /** A FleetLock POST ({@code fleet-lock-protocol: true}) with the host's credential. */
+  Response fleetLock(String path, String json) throws IOException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .header("fleet-lock-protocol", "true").POST(HttpRequest.BodyPublishers.ofString(json)), token(), MAX_BODY);
+  }
+
   /** A DELETE with the given credential (an operator's). */
   public Response delete(String path, String credential) throws IOException {
     return send(HttpRequest.newBuilder(uri(path)).DELETE(), credential, MAX_BODY);

@@ -27,6 +27,10 @@ public final class FleetLockClient {
   private static final JsonMapper JSON = JsonMapper.shared();
 
   private final URI base;
+  /** HTTP Basic from the base URL's user-info (as Zincati sends it), or null; never logged. */
+  private final String authorization;
+  /** The base URL without its user-info: what messages show. */
+  private final String shown;
   private final String id;
   private final String group;
   private final HttpClient http;
@@ -46,8 +50,19 @@ public final class FleetLockClient {
     if (group == null || !GROUP.matcher(group).matches()) {
       throw new IllegalArgumentException("the FleetLock group " + group + " does not match " + GROUP.pattern());
     }
-    String b = base.toString();
+    String info = base.getRawUserInfo();
+    this.authorization = info == null ? null : "Basic " + java.util.Base64.getEncoder().encodeToString(
+        java.net.URLDecoder.decode(info, java.nio.charset.StandardCharsets.UTF_8)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    URI bare;
+    try {
+      bare = new URI(base.getScheme(), null, base.getHost(), base.getPort(), base.getPath(), null, null);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("the FleetLock URL is not one: " + e.getReason());
+    }
+    String b = bare.toString();
     this.base = URI.create(b.endsWith("/") ? b : b + "/");
+    this.shown = this.base.toString();
     this.id = id;
     this.group = group;
     this.timeout = timeout;
@@ -65,16 +80,20 @@ public final class FleetLockClient {
   }
 
   public String describe() {
-    return base + " (group " + group + ", id " + id + ")";
+    return shown + " (group " + group + ", id " + id + ")";
   }
 
   private Answer post(String path) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     body.putObject("client_params").put("id", id).put("group", group);
-    HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
         .header("fleet-lock-protocol", "true")
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    HttpRequest req = b.build();
     HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
     if (resp.statusCode() == 200) {
       return new Answer(true, 200, null, null);

@@ -79,6 +79,8 @@ public final class ApiServer implements AutoCloseable {
   private final List<Route> routes = new ArrayList<>();
   private final Consumer<String> log;
   private Javalin app;
+  private volatile RebootLocks locks;
+  private volatile Runnable beforeScrape = () -> { };
 
   public ApiServer(Backend backend, FleetStore store, PrometheusMeterRegistry metrics, Clock clock,
       RandomGenerator random, Settings settings, Consumer<String> log) {
@@ -89,6 +91,18 @@ public final class ApiServer implements AutoCloseable {
     this.random = random;
     this.settings = settings;
     this.log = log;
+  }
+
+  /** The reboot leases behind the FleetLock routes; without them those routes answer 503. Before {@link #start}. */
+  public ApiServer locks(RebootLocks locks) {
+    this.locks = locks;
+    return this;
+  }
+
+  /** Runs before each scrape of {@code /metrics} (gauges read from the store). Before {@link #start}. */
+  public ApiServer beforeScrape(Runnable r) {
+    this.beforeScrape = r;
+    return this;
   }
 
   /**
@@ -121,8 +135,10 @@ public final class ApiServer implements AutoCloseable {
       config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new ProblemErrorHandler()));
       route(config, "GET", "/healthz", ctx -> ctx.contentType("text/plain").result("ok\n"));
       route(config, "GET", "/readyz", this::readyz);
-      route(config, "GET", "/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-          .result(metrics.scrape()));
+      route(config, "GET", "/metrics", ctx -> {
+        beforeScrape.run();
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+      });
       route(config, "POST", "/hooks/git", this::webhook);
       route(config, "GET", "/v1/hosts/{name}/target", this::target);
       route(config, "POST", "/v1/hosts/{name}/status", this::status);
@@ -155,6 +171,9 @@ public final class ApiServer implements AutoCloseable {
         operator(ctx);
         json(ctx, 200, backend.revisions());
       });
+      route(config, "POST", "/v1/pre-reboot", ctx -> fleetLock(ctx, RebootLocks::preReboot));
+      route(config, "POST", "/v1/steady-state", ctx -> fleetLock(ctx, RebootLocks::steadyState));
+      route(config, "POST", "/v1/reboot-lease/heartbeat", ctx -> fleetLock(ctx, RebootLocks::heartbeat));
       config.routes.exception(HttpError.class, (e, ctx) -> problem(ctx, e.status, e.title, e.getMessage()));
       // Javalin's own answers (no such route, a method not served, ...) in the same form
       config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(),
@@ -383,6 +402,74 @@ public final class ApiServer implements AutoCloseable {
     StringBuilder b = new StringBuilder();
     new JsonRenderer().render(r, b);
     ctx.status(200).contentType("application/json").result(b.toString());
+  }
+
+  /** One FleetLock call. */
+  @FunctionalInterface
+  private interface LockCall {
+    RebootLocks.Answer call(RebootLocks locks, String caller, String header, String body);
+  }
+
+  /**
+   * A FleetLock route: the body read up to one byte past the protocol's cap (a longer one is refused by the
+   * wire format, unread), the caller authenticated, and the answer in FleetLock's own shape.
+   */
+  private void fleetLock(Context ctx, LockCall call) throws IOException {
+    RebootLocks l = locks;
+    if (l == null) {
+      fleetLockAnswer(ctx, new RebootLocks.Answer(503, "{\"kind\":\"internal_error\",\"value\":\"this server"
+          + " grants no reboot leases\"}"));
+      return;
+    }
+    int cap = dev.bootfleet.core.rollout.FleetLockWire.MAX_BODY;
+    byte[] b = ctx.bodyInputStream().readNBytes(cap + 1);
+    String body = b.length == 0 && ctx.header("Content-Length") == null ? null
+        : new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    fleetLockAnswer(ctx, call.call(l, fleetLockCaller(ctx), ctx.header("fleet-lock-protocol"), body));
+  }
+
+  private static void fleetLockAnswer(Context ctx, RebootLocks.Answer a) {
+    ctx.status(a.status()).contentType("application/json").result(a.json());
+  }
+
+  /**
+   * The host a FleetLock request comes from (ADR 0021), or null: HTTP Basic with the host's name and its own
+   * token (what Zincati sends from its base URL's user-info), or the host's token as a bearer (bootfleet's
+   * agent). The token is looked up by its hash, never compared as text; an expired, revoked or other host's
+   * credential names no one.
+   */
+  private String fleetLockCaller(Context ctx) {
+    String auth = ctx.header("Authorization");
+    if (auth == null) {
+      return null;
+    }
+    String user = null;
+    String token;
+    if (auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+      try {
+        String pair = new String(java.util.Base64.getDecoder().decode(auth.substring(6).strip()),
+            java.nio.charset.StandardCharsets.UTF_8);
+        int colon = pair.indexOf(':');
+        if (colon < 0) {
+          return null;
+        }
+        user = java.net.URLDecoder.decode(pair.substring(0, colon), java.nio.charset.StandardCharsets.UTF_8);
+        token = java.net.URLDecoder.decode(pair.substring(colon + 1), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        return null; // not base64, or a bad %-escape
+      }
+    } else {
+      token = Tokens.bearer(auth);
+    }
+    if (Tokens.kindOf(token) != Tokens.Kind.HOST) {
+      return null;
+    }
+    Credential c = store.credential(Tokens.hash(token)).orElse(null);
+    if (c == null || c.kind() != Tokens.Kind.HOST || c.host() == null
+        || c.expires() != null && !clock.instant().isBefore(c.expires())) {
+      return null;
+    }
+    return user == null || user.equals(c.host()) ? c.host() : null;
   }
 
   // --- checks

@@ -205,6 +205,22 @@ public final class SqlFleetStore implements FleetStore {
   }
 
   @Override
+  public <T> T changeLeases(java.util.function.Function<Leases, LeaseChange<T>> change) {
+    return jdbi.inTransaction(h -> {
+      LeaseChange<T> c = change.apply(LeaseRepository.lock(h));
+      if (c.next() != null) {
+        LeaseRepository.write(h, c.next());
+      }
+      return c.result();
+    });
+  }
+
+  @Override
+  public Leases leases() {
+    return jdbi.withHandle(LeaseRepository::read);
+  }
+
+  @Override
   public boolean reachable() {
     try {
       return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);

@@ -2,6 +2,7 @@ package dev.bootfleet.app.agent;
 
 import dev.bootfleet.adapters.agentclient.ServerClient;
 import dev.bootfleet.adapters.agentclient.ServerDesiredState;
+import dev.bootfleet.adapters.agentclient.ServerLeaseCoordinator;
 import dev.bootfleet.adapters.agentclient.ServerReportSink;
 import dev.bootfleet.adapters.bootc.BootcCli;
 import dev.bootfleet.adapters.fs.AtomicFiles;
@@ -125,9 +126,16 @@ public final class AgentCommand implements Callable<Integer> {
     HostDrivers drivers = new HostDrivers(new BootcCli(c.bootc(), c.bootcTimeout()),
         new RpmOstreeCli(c.rpmOstree(), c.bootcTimeout()), new OstreeCli(c.ostree(), c.ostreeSysroot(),
             c.ostreeSysroot() == null ? java.util.List.of("/usr/bin/systemctl") : null, c.bootcTimeout()));
-    RebootCoordinator coordinator = c.reboot().fleetLock() == null ? RebootCoordinator.NONE
-        : new FleetLockCoordinator(new FleetLockClient(c.reboot().fleetLock().url(), c.reboot().fleetLock().id(),
-            c.reboot().fleetLock().group(), Duration.ofSeconds(30)));
+    AgentConfig.FleetLock lock = c.reboot().fleetLock();
+    RebootCoordinator coordinator;
+    if (lock == null) {
+      coordinator = RebootCoordinator.NONE;
+    } else if (lock.url() == null) { // server mode: the server's own leases, with the host's credential
+      coordinator = new ServerLeaseCoordinator(client(c.server()), lock.id(), lock.group());
+    } else {
+      coordinator = new FleetLockCoordinator(new FleetLockClient(lock.url(), lock.id(), lock.group(),
+          Duration.ofSeconds(30)));
+    }
     FlatpakApplier flatpak = new FlatpakApplier(new FlatpakCli(c.flatpak(), java.util.Map.of(), c.bootcTimeout()));
     return new Agent(c, source, drivers, new EtcApplier(new EtcTree(c.root()), c.localChanges()), flatpak,
         new RebootPolicy(c.reboot().windows(), coordinator), new SystemPower(c.bootIdFile(), c.reboot().command()),

@@ -66,7 +66,8 @@ record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, P
   /**
    * @param command what reboots the host (systemd's reboot by default; the agent never waits on bootc --apply)
    * @param windows when reboots are allowed (none: any time)
-   * @param fleetLock the FleetLock server to take a slot from before rebooting, or null
+   * @param fleetLock the FleetLock server to take a slot from before rebooting (in server mode by default the
+   *     server's own leases), or null
    */
   public record Reboot(List<String> command, MaintenanceWindows windows, FleetLock fleetLock) {
     /** Whether a staged image may wait for a later reboot, so the agent locks it meanwhile. */
@@ -75,6 +76,10 @@ record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, P
     }
   }
 
+  /**
+   * Where reboot slots come from: a FleetLock server at {@code url}, or, with {@code url} null (server mode
+   * only), the reconciler server's own leases with the host's credential.
+   */
   public record FleetLock(URI url, String group, String id) {}
 
   public static final List<String> DEFAULT_RPM_OSTREE = List.of("/usr/bin/rpm-ostree");

@@ -146,7 +146,7 @@ final class AgentConfigParser {
             + " overwrite or keep)");
       }
     }
-    AgentConfig.Reboot reboot = reboot(root, host);
+    AgentConfig.Reboot reboot = reboot(root, host, root.get("server") != null);
     if (problems.stream().anyMatch(Problem::isError)) {
       return new Result(null, problems);
     }
@@ -261,11 +261,17 @@ final class AgentConfigParser {
     return s.get(key) == null || isNull(s.get(key)) ? null : path(s, key, example, "server.");
   }
 
-  private AgentConfig.Reboot reboot(YMap root, String host) {
+  /**
+   * {@code reboot:}. In server mode the reboot slot comes from the server's own leases unless {@code
+   * fleetLock.url} names another FleetLock server ({@code fleetLock.group} and {@code .id} still apply).
+   */
+  private AgentConfig.Reboot reboot(YMap root, String host, boolean serverMode) {
     YMap r = map(root, "reboot", "");
     List<String> command = List.of("systemctl", "reboot", "--message=bootfleet: booting the staged image");
+    AgentConfig.FleetLock serverLeases = serverMode ? new AgentConfig.FleetLock(null, "default",
+        host == null ? "" : host) : null;
     if (r == null) {
-      return new AgentConfig.Reboot(command, MaintenanceWindows.ANY_TIME, null);
+      return new AgentConfig.Reboot(command, MaintenanceWindows.ANY_TIME, serverLeases);
     }
     unknownKeys(r, "reboot.", Set.of("command", "timeZone", "windows", "fleetLock"));
     command = command(r, "command", command);
@@ -295,8 +301,10 @@ final class AgentConfigParser {
       unknownKeys(fl, "reboot.fleetLock.", Set.of("url", "group", "id"));
       String url = text(fl, "url", "reboot.fleetLock.", null);
       URI uri = null;
-      if (url == null) {
+      if (url == null && !serverMode) {
         error(fl.pos(), "reboot.fleetLock.url", "is missing (expected the FleetLock server's base URL)");
+      } else if (url == null) {
+        // server mode: the server's own leases
       } else {
         try {
           uri = URI.create(url);
@@ -319,7 +327,7 @@ final class AgentConfigParser {
       }
       lock = new AgentConfig.FleetLock(uri, group, id);
     }
-    return new AgentConfig.Reboot(command, new MaintenanceWindows(windows, zone), lock);
+    return new AgentConfig.Reboot(command, new MaintenanceWindows(windows, zone), lock == null ? serverLeases : lock);
   }
 
   private MaintenanceWindows.Window window(YNode n, String field) {

@@ -103,6 +103,11 @@ final class BootcSteps implements OsSteps {
       c.record(c.record().withStaged(c.record().staged().withLocked(false)));
       c.rep.step("unlock-staged", c.target, "done", "bootc upgrade --from-downloaded");
     }
+    String lost = c.confirmSlot();
+    if (lost != null) {
+      c.rep.step("reboot", c.target, "waiting", lost);
+      return;
+    }
     c.rebootAsked();
     try {
       power.reboot();

@@ -30,6 +30,11 @@ final class RebootPolicy {
     return coordinator.acquire();
   }
 
+  /** Right before the reboot: null when the slot is still the host's, else why not (it is gone). */
+  String confirm() {
+    return coordinator.confirm();
+  }
+
   /** Reports steady state (gives back any slot); null on success, else why not. */
   String release() {
     return coordinator.release();

@@ -81,6 +81,24 @@ final class StepContext {
     return null;
   }
 
+  /**
+   * Right before the reboot: null when the slot is still this host's (a lease renewed for the reboot), else
+   * why not, in the report, and the slot no longer recorded as held (the server fenced it).
+   */
+  String confirmSlot() {
+    HostRecord.Lock slot = st.record.rebootSlot();
+    if (slot == null || !slot.held()) {
+      return null;
+    }
+    String why = policy.confirm();
+    if (why != null) {
+      st.record = st.record.withRebootSlot(null);
+      rep.reboot = "waiting: " + why;
+      rep.fleetLock = "slot lost";
+    }
+    return why;
+  }
+
   /** Records, durably, that the reboot is asked for now: the next boot tells what became of it. */
   void rebootAsked() throws IOException {
     record(HostLifecycle.rebootAsked(st.record, bootId, now()));

@@ -81,6 +81,10 @@ public final class ReconcilerServer implements AutoCloseable {
   private Scheduler scheduler;
   private ApiServer api;
   private FleetService service;
+  private LeaseService leases;
+  private Duration leaseTtl = LeaseService.DEFAULT_TTL;
+  private java.util.Map<String, Integer> leaseSlots = java.util.Map.of();
+  private int defaultSlots = LeaseService.DEFAULT_SLOTS;
   private int port;
 
   public ReconcilerServer(Config config, Consumer<String> log) {
@@ -143,11 +147,24 @@ public final class ReconcilerServer implements AutoCloseable {
     api = new ApiServer(service, store, metrics.registry, CLOCK, random,
         new ApiServer.Settings(config.host(), config.port(), config.webhookSecret(), config.longPoll(), config.tls()),
         log);
+    leases = new LeaseService(store, CLOCK, leaseTtl, leaseSlots, defaultSlots, metrics, log);
+    api.locks(leases).beforeScrape(leases::refreshMetrics);
     port = api.start();
     log.accept("listening on " + (config.tls() == null ? "http" : "https") + "://" + config.host() + ":" + port
         + (config.tls() != null && config.tls().clientCaFile() != null ? " (client certificates required)" : "")
         + " for " + mirror.describe());
     return port;
+  }
+
+  /**
+   * The reboot leases' TTL and slots (ADR 0021): how long a lease lives without a heartbeat, how many hosts
+   * of a group may hold one at once ({@code slots} by group, else {@code defaultSlots}). Before {@link #start}.
+   */
+  public ReconcilerServer leases(Duration ttl, java.util.Map<String, Integer> slots, int defaultSlots) {
+    this.leaseTtl = ttl;
+    this.leaseSlots = java.util.Map.copyOf(slots);
+    this.defaultSlots = defaultSlots;
+    return this;
   }
 
   public int port() {

@@ -86,6 +86,20 @@ public final class ServeCommand implements Callable<Integer> {
       description = "A host silent this long is shown unknown (default: ${DEFAULT-VALUE}).")
   long staleSeconds;
 
+  @Option(names = "--lease-ttl-seconds", defaultValue = "900", paramLabel = "N",
+      description = "How long a reboot lease lives without a heartbeat: a host that dies holding one frees its slot"
+          + " after this (default: ${DEFAULT-VALUE}).")
+  long leaseTtlSeconds;
+
+  @Option(names = "--reboot-slots", paramLabel = "GROUP=N",
+      description = "How many hosts of a FleetLock group may hold a reboot lease at once (repeatable; other groups:"
+          + " --default-reboot-slots).")
+  List<String> rebootSlots = new java.util.ArrayList<>();
+
+  @Option(names = "--default-reboot-slots", defaultValue = "1", paramLabel = "N",
+      description = "Reboot slots of a group not named by --reboot-slots (default: ${DEFAULT-VALUE}).")
+  int defaultRebootSlots;
+
   @Option(names = "--webhook-secret-file", paramLabel = "FILE",
       description = "The secret of POST /hooks/git (or the environment's BOOTFLEET_WEBHOOK_SECRET); without one,"
           + " webhooks are refused.")
@@ -148,6 +162,8 @@ public final class ServeCommand implements Callable<Integer> {
     positive(problems, "--poll-seconds", pollSeconds);
     positive(problems, "--long-poll-seconds", longPollSeconds);
     positive(problems, "--stale-seconds", staleSeconds);
+    positive(problems, "--lease-ttl-seconds", leaseTtlSeconds);
+    java.util.Map<String, Integer> slots = slots(problems);
     String webhook = secret(problems, "--webhook-secret-file", webhookSecretFile, "BOOTFLEET_WEBHOOK_SECRET");
     byte[] secret = webhook == null ? null : webhook.getBytes(StandardCharsets.UTF_8);
     SqlFleetStore.Database db = database(problems);
@@ -171,7 +187,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ReconcilerServer server = new ReconcilerServer(new ReconcilerServer.Config(repo, branch, path, host, port, data,
         Duration.ofSeconds(pollSeconds), Duration.ofSeconds(Math.min(10, pollSeconds)), Duration.ofSeconds(longPollSeconds),
-        Duration.ofSeconds(staleSeconds), secret, db, tls, operatorToken), log);
+        Duration.ofSeconds(staleSeconds), secret, db, tls, operatorToken), log)
+        .leases(Duration.ofSeconds(leaseTtlSeconds), slots, defaultRebootSlots);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -265,6 +282,31 @@ public final class ServeCommand implements Callable<Integer> {
   /** {@code url} with the value of any password in it (user:password@ or a password= parameter) as ***. */
   static String withoutPassword(String url) {
     return url.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***").replaceAll("(//[^/@:]*):[^/@]*@", "$1:***@");
+  }
+
+  /** {@code --reboot-slots GROUP=N} by group; each bad one is a problem. */
+  private java.util.Map<String, Integer> slots(List<String> problems) {
+    if (defaultRebootSlots < 0) {
+      problems.add("--default-reboot-slots " + defaultRebootSlots + ": not a number of slots (expected 0 or more)");
+    }
+    java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    for (String s : rebootSlots) {
+      int eq = s.indexOf('=');
+      Integer n = null;
+      try {
+        n = eq < 0 ? null : Integer.valueOf(s.substring(eq + 1).strip());
+      } catch (NumberFormatException e) {
+        n = null;
+      }
+      String group = eq < 0 ? "" : s.substring(0, eq).strip();
+      if (n == null || n < 0 || !group.matches("[a-zA-Z0-9.-]{1,253}")) {
+        problems.add("--reboot-slots " + s + ": not GROUP=N (expected a FleetLock group, letters, digits, '.' and"
+            + " '-', and 0 or more slots, for example web=2)");
+      } else {
+        out.put(group, n);
+      }
+    }
+    return out;
   }
 
   private static void positive(List<String> problems, String option, long n) {

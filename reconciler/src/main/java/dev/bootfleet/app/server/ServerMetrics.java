@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The server's metrics, Prometheus names per the conventions: {@code bootfleet_hosts{status}}, {@code
  * bootfleet_reconcile_duration_seconds}, {@code bootfleet_git_fetch_errors_total}, {@code
- * bootfleet_revision_stalled}, {@code bootfleet_status_reports_total}, and the JVM's. No label carries a
+ * bootfleet_revision_stalled}, {@code bootfleet_status_reports_total}, {@code bootfleet_reboot_leases{group}},
+ * and the JVM's. No label carries a
  * host name, a revision or a secret.
  */
 final class ServerMetrics {
@@ -34,6 +36,8 @@ final class ServerMetrics {
   final Timer reconcile;
   final Counter fetchErrors;
   final Counter reports;
+  private final MultiGauge leaseGauge;
+  private final java.util.Set<String> leaseGroups = new java.util.TreeSet<>();
 
   ServerMetrics() {
     // promtool check metrics lints two of Micrometer's names: a unit abbreviated (process_cpu_time_ns_total,
@@ -57,6 +61,8 @@ final class ServerMetrics {
         .register(registry);
     fetchErrors = Counter.builder("bootfleet.git.fetch.errors").description("Git fetches that failed").register(registry);
     reports = Counter.builder("bootfleet.status.reports").description("Status reports stored").register(registry);
+    leaseGauge = MultiGauge.builder("bootfleet.reboot.leases")
+        .description("Reboot leases held now, per group (FleetLock and the agents' leases)").register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -66,6 +72,19 @@ final class ServerMetrics {
       FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
           .description("CPU time the process used").register(registry);
     }
+  }
+
+  /**
+   * Sets {@code bootfleet_reboot_leases{group}}: the live reboot leases per group. A group seen once stays,
+   * at 0 when none is held (a series that vanished would read as "no data", not "free").
+   */
+  synchronized void leases(Map<String, Integer> byGroup) {
+    leaseGroups.addAll(byGroup.keySet());
+    java.util.List<MultiGauge.Row<?>> rows = new java.util.ArrayList<>();
+    for (String g : leaseGroups) {
+      rows.add(MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("group", g), byGroup.getOrDefault(g, 0)));
+    }
+    leaseGauge.register(rows, true);
   }
 
   /** Where the hosts' counts come from: read at each scrape, so a host that fell silent counts as unknown. */

@@ -40,6 +40,19 @@ public interface FleetStore extends AutoCloseable {
    */
   record Credential(String hash, Tokens.Kind kind, String host, Instant expires, Instant created) {}
 
+  /** A reboot lease as stored (ADR 0021): who holds a slot of which group, under which fencing token, until when. */
+  record Lease(String holder, String group, long token, Instant granted, Instant expires) {}
+
+  /** Every stored lease (expired ones too, until a change drops them) and the largest token ever granted. */
+  record Leases(List<Lease> held, long lastToken) {
+    public Leases {
+      held = List.copyOf(held);
+    }
+  }
+
+  /** What a change of the leases returns: the leases to store (null: leave them) and its result. */
+  record LeaseChange<T>(Leases next, T result) {}
+
   void recordRevision(Revision r);
 
   /** The revision served last, if any. */
@@ -89,6 +102,16 @@ public interface FleetStore extends AutoCloseable {
   boolean revokeOperator(String hash);
 
   boolean hasOperator();
+
+  /**
+   * Reads the leases, applies {@code change} (pure: it may run again) and stores what it returns, in one
+   * transaction that excludes every other change of the leases, on any replica sharing the store: two
+   * takers of one slot are decided one after the other. Committed on return; the change's result.
+   */
+  <T> T changeLeases(java.util.function.Function<Leases, LeaseChange<T>> change);
+
+  /** The stored leases, as the last change left them. */
+  Leases leases();
 
   /** Whether the store answers (readiness). */
   boolean reachable();

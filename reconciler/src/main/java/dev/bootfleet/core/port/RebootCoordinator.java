@@ -36,6 +36,15 @@ public interface RebootCoordinator {
   /** Asks for a reboot slot. Never throws: what goes wrong is a {@link Denied}. */
   Answer acquire();
 
+  /**
+   * Right before the reboot, after what the host did since {@link #acquire} (applying the staged image):
+   * whether the slot is still this host's, renewing it for the reboot. Null: go ahead; else why not (one
+   * line), and the slot is gone (a lease that expired and was fenced). Without leases, always null.
+   */
+  default String confirm() {
+    return null;
+  }
+
   /** Says the host is in steady state, giving back any slot: null when done, else why not (one line). */
   String release();
 

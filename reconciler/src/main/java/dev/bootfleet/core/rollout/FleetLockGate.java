@@ -21,15 +21,15 @@ import java.time.Instant;
  * a full group 409; else the lease, 200. For {@code steady-state}: the caller's lease goes back, 200,
  * held or not (UnlockIfHeld).
  */
-final class FleetLockGate {
+public final class FleetLockGate {
   private FleetLockGate() {}
 
   /**
    * The answer: 200 with the lease ({@code error} null), or the error; {@code leases} to store either
    * way (expired leases dropped).
    */
-  record Answer(int status, FleetLockWire.Error error, RebootLeases.Lease lease, RebootLeases leases) {
-    boolean ok() {
+  public record Answer(int status, FleetLockWire.Error error, RebootLeases.Lease lease, RebootLeases leases) {
+    public boolean ok() {
       return status == 200;
     }
   }
@@ -40,7 +40,7 @@ final class FleetLockGate {
    *     governs the host (then only the leases decide)
    * @param windowOpen whether the caller's maintenance window is open now (true without windows)
    */
-  static Answer preReboot(Request request, String caller, Decision rollout, boolean windowOpen,
+  public static Answer preReboot(Request request, String caller, Decision rollout, boolean windowOpen,
       RebootLeases leases, Instant now) {
     Answer refused = identity(request, caller, leases, now);
     if (refused != null) {
@@ -68,12 +68,59 @@ final class FleetLockGate {
     };
   }
 
-  static Answer steadyState(Request request, String caller, RebootLeases leases, Instant now) {
+  public static Answer steadyState(Request request, String caller, RebootLeases leases, Instant now) {
+    return steadyState(request, caller, 0, leases, now);
+  }
+
+  /**
+   * {@code steady-state}: the caller's lease goes back, 200, held or not (UnlockIfHeld). With a {@code
+   * token} (bootfleet's agent; 0 for none, -1 for one that is not a positive integer: 400), a token that is
+   * not the caller's live lease's is fenced: 409 {@code fenced_lease}, and nothing changes (the slot may be
+   * another holder's by now).
+   */
+  public static Answer steadyState(Request request, String caller, long token, RebootLeases leases, Instant now) {
     Answer refused = identity(request, caller, leases, now);
     if (refused != null) {
       return refused;
     }
+    if (token < 0) {
+      return badToken(leases, now);
+    }
+    if (token != 0 && !leases.permits(request.params().id(), token, now)) {
+      return fenced(request.params().id(), token, leases.expire(now));
+    }
     return new Answer(200, null, null, leases.release(request.params().id(), now).leases());
+  }
+
+  /**
+   * A heartbeat of bootfleet's agent: the lease {@code token} names kept for another TTL, 200 with it; a
+   * token that is not the caller's live lease's (expired, released, replaced) is 409 {@code fenced_lease},
+   * and its holder must not act on it. A heartbeat never takes a slot.
+   */
+  public static Answer heartbeat(Request request, String caller, long token, RebootLeases leases, Instant now) {
+    Answer refused = identity(request, caller, leases, now);
+    if (refused != null) {
+      return refused;
+    }
+    if (token <= 0) {
+      return badToken(leases, now);
+    }
+    Outcome o = leases.heartbeat(request.params().id(), token, now);
+    return switch (o) {
+      case RebootLeases.Renewed r -> new Answer(200, null, r.lease(), r.leases());
+      case RebootLeases.Fenced f -> fenced(request.params().id(), token, f.leases());
+      default -> throw new IllegalStateException("heartbeat answered " + o);
+    };
+  }
+
+  private static Answer badToken(RebootLeases leases, Instant now) {
+    return refuse(Kind.INVALID_CLIENT_PARAMS, "token: not a positive integer (expected the token the"
+        + " pre-reboot answer gave)", leases.expire(now));
+  }
+
+  private static Answer fenced(String host, long token, RebootLeases leases) {
+    return refuse(Kind.FENCED_LEASE, "lease token " + token + " is not host " + host + "'s live lease (it expired"
+        + " or was replaced); take a new one with pre-reboot", leases);
   }
 
   private static Answer identity(Request request, String caller, RebootLeases leases, Instant now) {

@@ -17,12 +17,12 @@ import tools.jackson.databind.node.ObjectNode;
  * on success, and errors as {@code {"kind": …, "value": …}} with a kind from a fixed, small set (Zincati
  * uses it as a metric label). Pure: the HTTP adapter reads and writes the bytes.
  */
-final class FleetLockWire {
+public final class FleetLockWire {
   static final String PRE_REBOOT = "/v1/pre-reboot";
   static final String STEADY_STATE = "/v1/steady-state";
   static final String HEADER = "fleet-lock-protocol";
   /** Bodies are a few dozen bytes; anything past this is refused unread. */
-  static final int MAX_BODY = 4096;
+  public static final int MAX_BODY = 4096;
   private static final Pattern GROUP = Pattern.compile("[a-zA-Z0-9.-]+");
   private static final int MAX_FIELD = 253;
   private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -30,10 +30,10 @@ final class FleetLockWire {
   private FleetLockWire() {}
 
   /** The client's identity: its persisted id and its reboot group. */
-  record ClientParams(String id, String group) {}
+  public record ClientParams(String id, String group) {}
 
   /** The error kinds bootfleet answers with, and the HTTP status of each. */
-  enum Kind {
+  public enum Kind {
     MISSING_PROTOCOL_HEADER("missing_protocol_header", 400),
     INVALID_CLIENT_PARAMS("invalid_client_params", 400),
     BODY_TOO_LARGE("body_too_large", 413),
@@ -42,6 +42,8 @@ final class FleetLockWire {
     FAILED_LOCK_SEMAPHORE_FULL("failed_lock_semaphore_full", 409),
     OUTSIDE_MAINTENANCE_WINDOW("outside_maintenance_window", 423),
     ROLLOUT_NOT_READY("rollout_not_ready", 423),
+    /** bootfleet's own: the lease token sent is not the caller's live lease's (it expired or was replaced). */
+    FENCED_LEASE("fenced_lease", 409),
     INTERNAL("internal_error", 500);
 
     final String id;
@@ -54,19 +56,19 @@ final class FleetLockWire {
   }
 
   /** A FleetLock error: {@code kind} from {@link Kind}, {@code value} one sentence for people. */
-  record Error(String kind, String value, int status) {
-    Error {
+  public record Error(String kind, String value, int status) {
+    public Error {
       if (kind == null || kind.isEmpty() || value == null || value.isEmpty()) {
         throw new IllegalArgumentException("a FleetLock error has a non-empty kind and value");
       }
     }
 
-    static Error of(Kind kind, String value) {
+    public static Error of(Kind kind, String value) {
       return new Error(kind.id, value, kind.status);
     }
 
     /** {@code {"kind":"…","value":"…"}}. */
-    String toJson() {
+    public String toJson() {
       ObjectNode o = JSON.createObjectNode();
       o.put("kind", kind);
       o.put("value", value);
@@ -75,8 +77,8 @@ final class FleetLockWire {
   }
 
   /** A request read: its params, or every error found in it (at least one). */
-  record Request(ClientParams params, List<Error> errors) {
-    boolean ok() {
+  public record Request(ClientParams params, List<Error> errors) {
+    public boolean ok() {
       return errors.isEmpty();
     }
   }
@@ -85,7 +87,7 @@ final class FleetLockWire {
    * Reads a lock or unlock request: the protocol header's value (null when missing) and the body.
    * Reports every problem at once, the first one's kind and status being the answer's.
    */
-  static Request read(String headerValue, String body) {
+  public static Request read(String headerValue, String body) {
     List<Error> errors = new ArrayList<>();
     if (headerValue == null || !headerValue.trim().equals("true")) {
       errors.add(Error.of(Kind.MISSING_PROTOCOL_HEADER, "the header " + HEADER + ": true is required"
@@ -122,6 +124,36 @@ final class FleetLockWire {
           + " (expected letters, digits, '.' and '-', as ^[a-zA-Z0-9.-]+$)"));
     }
     return new Request(errors.isEmpty() ? new ClientParams(id, group) : null, errors);
+  }
+
+  /**
+   * The lease's fencing token a bootfleet agent adds to a request ({@code "token": N}, as the 200 of
+   * {@code pre-reboot} gave it): 0 when the body has none (Zincati's requests), -1 when it is there but not
+   * a positive integer.
+   */
+  public static long token(String body) {
+    if (body == null || body.length() > MAX_BODY) {
+      return 0;
+    }
+    try {
+      JsonNode root = JSON.readTree(body);
+      JsonNode t = root == null ? null : root.get("token");
+      if (t == null || t.isNull()) {
+        return 0;
+      }
+      return t.isIntegralNumber() && t.canConvertToLong() && t.asLong() > 0 ? t.asLong() : -1;
+    } catch (JacksonException e) {
+      return 0; // read() reports the body
+    }
+  }
+
+  /** The body of a 200 that granted or renewed a lease: its token and when it expires. */
+  public static String leaseJson(RebootLeases.Lease lease) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("group", lease.group());
+    o.put("token", lease.token());
+    o.put("expiresAt", lease.expiresAt().toString());
+    return JSON.writeValueAsString(o);
   }
 
   /** The body a client sends. */

@@ -24,36 +24,36 @@ import java.util.Objects;
  * @param held by holder (a holder holds one lease)
  * @param lastToken the largest token granted so far
  */
-record RebootLeases(Duration ttl, Map<String, Integer> slots, int defaultSlots, Map<String, Lease> held,
+public record RebootLeases(Duration ttl, Map<String, Integer> slots, int defaultSlots, Map<String, Lease> held,
     long lastToken) {
   /** A lease on a reboot slot. */
-  record Lease(String holder, String group, long token, Instant grantedAt, Instant expiresAt) {
-    boolean liveAt(Instant now) {
+  public record Lease(String holder, String group, long token, Instant grantedAt, Instant expiresAt) {
+    public boolean liveAt(Instant now) {
       return now.isBefore(expiresAt);
     }
   }
 
   /** What an operation did, and the leases after it. */
-  sealed interface Outcome permits Granted, Full, Renewed, Fenced, Released {
+  public sealed interface Outcome permits Granted, Full, Renewed, Fenced, Released {
     RebootLeases leases();
   }
 
   /** The holder has the lease (a new one, or its own renewed when it asked again). */
-  record Granted(Lease lease, boolean renewed, RebootLeases leases) implements Outcome {}
+  public record Granted(Lease lease, boolean renewed, RebootLeases leases) implements Outcome {}
 
   /** Every slot of the group is held by others, live. */
-  record Full(String group, List<Lease> holders, RebootLeases leases) implements Outcome {}
+  public record Full(String group, List<Lease> holders, RebootLeases leases) implements Outcome {}
 
   /** A heartbeat kept the lease. */
-  record Renewed(Lease lease, RebootLeases leases) implements Outcome {}
+  public record Renewed(Lease lease, RebootLeases leases) implements Outcome {}
 
   /** The token is not the holder's live lease's: it expired, was released, or was replaced. */
-  record Fenced(String holder, long token, RebootLeases leases) implements Outcome {}
+  public record Fenced(String holder, long token, RebootLeases leases) implements Outcome {}
 
   /** The holder holds nothing now; {@code lease} is what it released, or null when it held nothing. */
-  record Released(Lease lease, RebootLeases leases) implements Outcome {}
+  public record Released(Lease lease, RebootLeases leases) implements Outcome {}
 
-  RebootLeases {
+  public RebootLeases {
     Objects.requireNonNull(ttl, "ttl");
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("a lease's TTL must be positive: " + ttl);
@@ -70,7 +70,7 @@ record RebootLeases(Duration ttl, Map<String, Integer> slots, int defaultSlots, 
   }
 
   /** FleetLock's RecursiveLock: the holder's live lease renewed, or a new one if a slot is free. */
-  Outcome acquire(String holder, String group, Instant now) {
+  public Outcome acquire(String holder, String group, Instant now) {
     RebootLeases live = expire(now);
     Lease mine = live.held.get(holder);
     if (mine != null && mine.group().equals(group)) {
@@ -87,7 +87,7 @@ record RebootLeases(Duration ttl, Map<String, Integer> slots, int defaultSlots, 
   }
 
   /** Keeps the lease {@code token} names alive for another TTL, if it is the holder's live lease. */
-  Outcome heartbeat(String holder, long token, Instant now) {
+  public Outcome heartbeat(String holder, long token, Instant now) {
     RebootLeases live = expire(now);
     Lease mine = live.held.get(holder);
     if (mine == null || mine.token() != token) {
@@ -98,7 +98,7 @@ record RebootLeases(Duration ttl, Map<String, Integer> slots, int defaultSlots, 
   }
 
   /** FleetLock's UnlockIfHeld: the holder's lease goes back; holding none is not an error. */
-  Outcome release(String holder, Instant now) {
+  public Outcome release(String holder, Instant now) {
     RebootLeases live = expire(now);
     Lease mine = live.held.get(holder);
     if (mine == null) {
@@ -110,13 +110,13 @@ record RebootLeases(Duration ttl, Map<String, Integer> slots, int defaultSlots, 
   }
 
   /** Whether {@code holder} may act under {@code token} now: the fencing check before a reboot. */
-  boolean permits(String holder, long token, Instant now) {
+  public boolean permits(String holder, long token, Instant now) {
     Lease l = held.get(holder);
     return l != null && l.token() == token && l.liveAt(now);
   }
 
   /** The live leases of {@code group}, oldest first. */
-  List<Lease> holders(String group) {
+  public List<Lease> holders(String group) {
     List<Lease> out = new ArrayList<>();
     for (Lease l : held.values()) {
       if (l.group().equals(group)) {
@@ -128,7 +128,7 @@ record RebootLeases(Duration ttl, Map<String, Integer> slots, int defaultSlots, 
   }
 
   /** The leases without those that expired by {@code now}. */
-  RebootLeases expire(Instant now) {
+  public RebootLeases expire(Instant now) {
     if (held.values().stream().allMatch(l -> l.liveAt(now))) {
       return this;
     }

@@ -6,7 +6,11 @@ import dev.bootfleet.core.port.FleetStore;
 import dev.bootfleet.core.port.FleetStore.Credential;
 import dev.bootfleet.core.server.StatusReport;
 import dev.bootfleet.core.server.Tokens;
+import dev.bootfleet.core.rollout.RebootLeases;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +38,7 @@ abstract class FleetStoreContract {
     try (FleetStore s = open()) {
       assertThat(s.revisions(10)).isEmpty();
     }
-    assertThat(appliedMigrations()).containsExactly("1", "2");
+    assertThat(appliedMigrations()).containsExactly("1", "2", "4");
   }
 
   @Test
@@ -157,6 +161,82 @@ abstract class FleetStoreContract {
         assertThat(s.operators()).hasSize(1);
         kept = s.operators().getFirst().hash();
       }
+    }
+  }
+
+  /** One taker's try at a slot through the pure leases, as the server's service does it. */
+  static RebootLeases.Outcome take(FleetStore s, String holder, String group, int slots, Instant now) {
+    return s.changeLeases(stored -> {
+      Map<String, RebootLeases.Lease> held = new LinkedHashMap<>();
+      stored.held().forEach(l -> held.put(l.holder(), new RebootLeases.Lease(l.holder(), l.group(), l.token(),
+          l.granted(), l.expires())));
+      RebootLeases.Outcome o = new RebootLeases(Duration.ofMinutes(5), Map.of(), slots, held, stored.lastToken())
+          .acquire(holder, group, now);
+      List<FleetStore.Lease> rows = o.leases().held().values().stream().map(l -> new FleetStore.Lease(l.holder(),
+          l.group(), l.token(), l.grantedAt(), l.expiresAt())).toList();
+      return new FleetStore.LeaseChange<>(new FleetStore.Leases(rows, o.leases().lastToken()), o);
+    });
+  }
+
+  /**
+   * Takers at once on {@code stores} (one store's pool, or two replicas on one database): each round, 8
+   * hosts race for a group of {@code slots}; exactly that many are granted, each with its own token.
+   */
+  static void concurrentTakers_neverGrantOneSlotTwice(List<FleetStore> stores, int slots) throws Exception {
+    int takers = 8;
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(takers)) {
+      for (int round = 1; round <= 10; round++) {
+        String group = "g" + round;
+        var go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<RebootLeases.Outcome>> tries = new java.util.ArrayList<>();
+        for (int i = 0; i < takers; i++) {
+          FleetStore s = stores.get(i % stores.size());
+          String holder = "r" + round + "-host-" + i;
+          tries.add(pool.submit(() -> {
+            go.await();
+            return take(s, holder, group, slots, T0);
+          }));
+        }
+        go.countDown();
+        List<Long> tokens = new java.util.ArrayList<>();
+        for (var t : tries) {
+          if (t.get() instanceof RebootLeases.Granted g) {
+            tokens.add(g.lease().token());
+          }
+        }
+        assertThat(tokens).as("round %d: granted", round).hasSize(slots).doesNotHaveDuplicates();
+        assertThat(stores.getFirst().leases().held()).filteredOn(l -> l.group().equals(group)).hasSize(slots);
+      }
+      assertThat(stores.getFirst().leases().lastToken()).isEqualTo(10L * slots);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1", "3"})
+  void changeLeases_concurrentTakers_getExactlyTheSlots(int slots) throws Exception {
+    try (FleetStore s = open()) {
+      concurrentTakers_neverGrantOneSlotTwice(List.of(s), slots);
+    }
+  }
+
+  @Test
+  void leases_outliveTheStore_andTokensOnlyGrow() {
+    try (FleetStore s = open()) {
+      assertThat(s.leases()).isEqualTo(new FleetStore.Leases(List.of(), 0));
+      assertThat(take(s, "web-01", "web", 1, T0)).isInstanceOf(RebootLeases.Granted.class);
+    }
+    try (FleetStore s = open()) {
+      assertThat(s.leases().held()).containsExactly(new FleetStore.Lease("web-01", "web", 1, T0,
+          T0.plus(Duration.ofMinutes(5))));
+      assertThat(take(s, "web-02", "web", 1, T0.plusSeconds(1))).isInstanceOf(RebootLeases.Full.class);
+      // expired: the slot is free, and the new holder's token is larger than any before it
+      var later = take(s, "web-02", "web", 1, T0.plus(Duration.ofMinutes(6)));
+      assertThat(later).isInstanceOfSatisfying(RebootLeases.Granted.class, g -> assertThat(g.lease().token())
+          .isEqualTo(2));
+      assertThat(s.leases().held()).extracting(FleetStore.Lease::holder).containsExactly("web-02");
+      String unchanged = s.changeLeases(stored -> new FleetStore.LeaseChange<>(null, "read only"));
+      assertThat(unchanged).isEqualTo("read only");
+      assertThat(s.leases().lastToken()).isEqualTo(2);
     }
   }
 }

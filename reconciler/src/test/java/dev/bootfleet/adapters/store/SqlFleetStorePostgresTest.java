@@ -36,6 +36,13 @@ class SqlFleetStorePostgresTest extends FleetStoreContract {
   }
 
   @Test
+  void changeLeases_twoReplicasAtOnce_neverGrantOneSlotTwice() throws Exception {
+    try (FleetStore one = open(); FleetStore two = open()) {
+      concurrentTakers_neverGrantOneSlotTwice(List.of(one, two), 1);
+    }
+  }
+
+  @Test
   void open_isOneLineWithoutThePassword_whenThePasswordIsWrong() {
     assertThatThrownBy(() -> SqlFleetStore.open(new SqlFleetStore.Database(url, PostgresServer.USER, "wrong-hunter2")))
         .isInstanceOf(SqlFleetStore.Unavailable.class)

@@ -165,6 +165,25 @@ class AgentConfigParserTest {
   }
 
   @Test
+  void serverForm_takesRebootSlotsFromTheServersLeases_unlessAFleetLockUrlIsGiven() {
+    var byDefault = AgentConfigParser.parse("server: {url: \"http://127.0.0.1:8080\"}\n", "agent.yaml", "web-01",
+        p -> true);
+    var grouped = AgentConfigParser.parse("server: {url: \"http://127.0.0.1:8080\"}\nreboot:\n  fleetLock:\n"
+        + "    group: web\n", "agent.yaml", "web-01", p -> true);
+    var elsewhere = AgentConfigParser.parse("server: {url: \"http://127.0.0.1:8080\"}\nreboot:\n  fleetLock:\n"
+        + "    url: http://airlock:3333/\n", "agent.yaml", "web-01", p -> true);
+    var standalone = AgentConfigParser.parse("fleet: {url: /srv/fleet}\nreboot:\n  fleetLock:\n    group: web\n",
+        "agent.yaml", "web-01", p -> true);
+
+    assertThat(byDefault.config().reboot().fleetLock()).isEqualTo(new AgentConfig.FleetLock(null, "default", "web-01"));
+    assertThat(byDefault.config().reboot().defers()).isTrue();
+    assertThat(grouped.config().reboot().fleetLock()).isEqualTo(new AgentConfig.FleetLock(null, "web", "web-01"));
+    assertThat(elsewhere.config().reboot().fleetLock().url()).isEqualTo(URI.create("http://airlock:3333/"));
+    assertThat(standalone.problems()).extracting(Problem::format).singleElement().asString()
+        .contains("reboot.fleetLock.url: is missing");
+  }
+
+  @Test
   void serverForm_readsTheTlsFiles_andPutsEachProblemOnItsLine(@org.junit.jupiter.api.io.TempDir Path tmp)
       throws Exception {
     var ca = dev.bootfleet.testing.TestCa.create(tmp);

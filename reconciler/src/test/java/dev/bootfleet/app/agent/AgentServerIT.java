@@ -184,6 +184,112 @@ class AgentServerIT {
     }
   }
 
+  /** The host's own credential from the server: an enrollment, exchanged. */
+  String hostToken(String host) throws Exception {
+    String enrollment = json(post("/v1/enrollments", operator, "{\"host\":\"" + host + "\",\"ttlSeconds\":600}"))
+        .get("token").asString();
+    return json(send(HttpRequest.newBuilder(URI.create(base + "/v1/hosts/" + host + "/credential"))
+        .header("Authorization", "Bearer " + enrollment).POST(HttpRequest.BodyPublishers.noBody()))).get("token")
+        .asString();
+  }
+
+  /** A FleetLock request to the server as {@code host}, with its token as a bearer. */
+  int lock(String path, String host, String token, String group) throws Exception {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+        .header("fleet-lock-protocol", "true").POST(HttpRequest.BodyPublishers.ofString(
+            "{\"client_params\": {\"id\": \"" + host + "\", \"group\": \"" + group + "\"}}"))).statusCode();
+  }
+
+  /** {@code bootfleet_reboot_leases{group}} as the server's /metrics shows it, or -1 when absent. */
+  int leasesHeld(String group) throws Exception {
+    String prefix = "bootfleet_reboot_leases{group=\"" + group + "\"} ";
+    return get("/metrics", null).body().lines().filter(l -> l.startsWith(prefix))
+        .mapToInt(l -> (int) Double.parseDouble(l.substring(prefix.length()))).findFirst().orElse(-1);
+  }
+
+  /** Commits {@code image} and waits until the server serves it (a signed webhook asks it to fetch). */
+  void commitAndServe(AgentWorld w, String image, String motd) throws Exception {
+    w.commit(image, motd);
+    String head = w.git.getRepository().resolve("refs/heads/main").name();
+    byte[] hook = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + "/hooks/git"))
+        .header("X-Hub-Signature-256", "sha256=" + HexFormat.of().formatHex(WebhookSignature.hmac(
+            SECRET.getBytes(StandardCharsets.UTF_8), hook)))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(hook))).statusCode()).isEqualTo(202);
+    await("the server serves " + head, Duration.ofSeconds(60),
+        () -> json(get("/v1/revisions", operator)).path("served").asString("").contains(head));
+  }
+
+  @Test
+  void agentInServerMode_rebootsUnderTheServersOwnLease_byDefault() throws Exception {
+    try (AgentWorld w = new AgentWorld(tmp.resolve("host"))) {
+      assertThat(w.sim.run("init", v1.byDigest()).exit()).isZero();
+      w.commit(v1.pinned(), "hello v1");
+      serve(w.repo);
+      Path tokenFile = Files.writeString(tmp.resolve("host.token"), hostToken("web-01") + "\n");
+      String web02 = hostToken("web-02");
+      // no reboot.fleetLock: in server mode the slot comes from the server's leases
+      w.startServer(AgentWorld.MONDAY_WINDOW, "url: " + base + "\ntokenFile: " + tokenFile + "\n");
+      assertThat(w.cycle().status()).isEqualTo("in-sync");
+
+      commitAndServe(w, v2.pinned(), "hello v2");
+      CycleReport staged = w.cycle();
+      assertThat(staged.reboot()).startsWith("waiting: outside the maintenance windows");
+      assertThat(w.host().staged().downloadOnly()).as("locked while it waits for a slot").isTrue();
+
+      w.clock.set(Instant.parse("2026-11-30T02:10:00Z")); // Monday, inside the window
+      assertThat(lock("/v1/pre-reboot", "web-02", web02, "default")).isEqualTo(200); // the group's only slot
+      CycleReport denied = w.cycle();
+      assertThat(denied.reboot()).startsWith("waiting: the reboot leases of server " + base + " (group default) gave"
+          + " no reboot slot: 409 failed_lock_semaphore_full: ");
+      assertThat(w.reboots()).isZero();
+      assertThat(lock("/v1/steady-state", "web-02", web02, "default")).isEqualTo(200);
+
+      CycleReport reboot = w.cycle();
+      assertThat(reboot.reboot()).isEqualTo("requested");
+      assertThat(w.reboots()).isEqualTo(1);
+      assertThat(w.booted()).isEqualTo(v2.byDigest());
+      assertThat(leasesHeld("default")).isEqualTo(1);
+      assertThat(lock("/v1/pre-reboot", "web-02", web02, "default")).as("web-01 holds the slot").isEqualTo(409);
+
+      CycleReport after = w.cycle();
+      assertThat(after.bootOutcome()).isEqualTo("converged");
+      assertThat(after.status()).isEqualTo("in-sync");
+      assertThat(leasesHeld("default")).as("given back at steady state").isZero();
+    }
+  }
+
+  @Test
+  void agentWithFleetLockUrl_usesTheServerAsItsLockServer_asZincatiWould() throws Exception {
+    try (AgentWorld w = new AgentWorld(tmp.resolve("host"))) {
+      assertThat(w.sim.run("init", v1.byDigest()).exit()).isZero();
+      w.commit(v1.pinned(), "hello v1");
+      serve(w.repo);
+      String web01 = hostToken("web-01");
+      String web02 = hostToken("web-02");
+      // standalone GitOps, the server only as the FleetLock server; the credential in the URL's user-info
+      String url = base.replace("http://", "http://web-01:" + web01 + "@") + "/";
+      w.start("fleetLock:\n  url: " + url + "\n  group: web\n", "");
+      assertThat(w.cycle().status()).isEqualTo("in-sync");
+      w.commit(v2.pinned(), "hello v2");
+      assertThat(lock("/v1/pre-reboot", "web-02", web02, "web")).isEqualTo(200);
+
+      CycleReport denied = w.cycle();
+      assertThat(denied.reboot()).startsWith("waiting: FleetLock " + base + "/ (group web, id web-01) gave no reboot"
+          + " slot: 409 failed_lock_semaphore_full: ");
+      assertThat(denied.toString() + w.log).doesNotContain(web01);
+      assertThat(w.reboots()).isZero();
+
+      assertThat(lock("/v1/steady-state", "web-02", web02, "web")).isEqualTo(200);
+      CycleReport reboot = w.cycle();
+      assertThat(reboot.reboot()).isEqualTo("requested");
+      assertThat(w.booted()).isEqualTo(v2.byDigest());
+      assertThat(leasesHeld("web")).isEqualTo(1);
+      assertThat(w.cycle().bootOutcome()).isEqualTo("converged");
+      assertThat(leasesHeld("web")).isZero();
+    }
+  }
+
   /** Starts the server on a free loopback port over {@code repo}, and waits until it serves a revision. */
   void serve(Path repo) throws Exception {
     server = new ReconcilerServer(new ReconcilerServer.Config(repo.toUri().toString(), "main", "", "127.0.0.1", 0,

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,13 +59,17 @@ class MetricsLintIT {
 
   @Test
   void metrics_passPromtoolCheck_withNoLintComplaint() throws Exception {
+    assertThat(h.send(h.req("/v1/pre-reboot", web01).header("fleet-lock-protocol", "true").POST(HttpRequest
+        .BodyPublishers.ofString("{\"client_params\": {\"id\": \"web-01\", \"group\": \"web\"}}"))).statusCode())
+        .isEqualTo(200);
     HttpResponse<String> r = h.get("/metrics", null);
     assertThat(r.statusCode()).isEqualTo(200);
     String scrape = r.body();
     assertThat(scrape).contains("bootfleet_hosts{status=\"in-sync\"}", "bootfleet_reconcile_duration_seconds_count",
         "bootfleet_git_fetch_errors_total", "bootfleet_revision_stalled 0.0", "bootfleet_status_reports_total 1.0",
         "jvm_memory_used_bytes", "jvm_threads_live_threads",
-        "bootfleet_reconcile_duration_seconds_bucket", "process_cpu_seconds_total", "system_cpus ");
+        "bootfleet_reconcile_duration_seconds_bucket", "process_cpu_seconds_total", "system_cpus ",
+        "bootfleet_reboot_leases{group=\"web\"} 1.0");
 
     Checked c = promtool(scrape);
     assertThat(c.exit).as("promtool check metrics: " + c.output).isZero();

@@ -42,6 +42,18 @@ class ServeCommandTest {
   }
 
   @Test
+  void leases_reportEveryBadOptionAtOnce() throws Exception {
+    assertThat(refused("--lease-ttl-seconds", "0", "--reboot-slots", "web", "--reboot-slots", "a b=2",
+        "--reboot-slots", "db=2", "--default-reboot-slots", "-1")).containsExactly(
+        "bootfleet: error: --lease-ttl-seconds 0: not a number of seconds (expected 1 or more)",
+        "bootfleet: error: --default-reboot-slots -1: not a number of slots (expected 0 or more)",
+        "bootfleet: error: --reboot-slots web: not GROUP=N (expected a FleetLock group, letters, digits, '.' and '-',"
+            + " and 0 or more slots, for example web=2)",
+        "bootfleet: error: --reboot-slots a b=2: not GROUP=N (expected a FleetLock group, letters, digits, '.' and"
+            + " '-', and 0 or more slots, for example web=2)");
+  }
+
+  @Test
   void tls_reportsEveryBadFileAtOnce_namingTheOptionAndTheFile() throws Exception {
     Path missing = tmp.resolve("missing.crt");
     Path garbage = Files.writeString(tmp.resolve("garbage.key"), "not a key\n");

@@ -48,12 +48,14 @@ class ServerClusterIT {
     }
   }
 
-  Replica serve(String name, ServerHarness h, String database) throws IOException {
+  Replica serve(String name, ServerHarness h, String database, String... more) throws IOException {
     int port = ServerDurabilityIT.freePort();
     Path log = tmp.resolve(name + ".log");
-    ProcessBuilder pb = BootfleetProcesses.command(List.of("serve", "--repo", h.url(), "--data",
+    List<String> args = new ArrayList<>(List.of("serve", "--repo", h.url(), "--data",
         tmp.resolve("data-" + name).toString(), "--listen", "127.0.0.1:" + port, "--poll-seconds", "1", "--database",
         database, "--database-user", PostgresServer.USER));
+    args.addAll(List.of(more));
+    ProcessBuilder pb = BootfleetProcesses.command(args);
     pb.environment().put("BOOTFLEET_DATABASE_PASSWORD", PG.server().password());
     Process p = bootfleet.start(pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
     return new Replica(name, "http://127.0.0.1:" + port, p, log);
@@ -72,6 +74,55 @@ class ServerClusterIT {
   static String head(ServerHarness h) throws Exception {
     try (var git = org.eclipse.jgit.api.Git.open(h.work.toFile())) {
       return git.getRepository().resolve("HEAD").name();
+    }
+  }
+
+  @Test
+  void twoReplicas_hostsRacingForRebootSlots_getExactlyTheSlots() throws Exception {
+    ServerHarness h = new ServerHarness(tmp);
+    String database = PG.server().newDatabase();
+    Replica a = serve("a", h, database, "--reboot-slots", "web=2");
+    h.base = a.base();
+    ServerHarness.await("replica a ready", Duration.ofSeconds(90), h::ready);
+    String operator = Files.readString(tmp.resolve("data-a/operator.token")).strip();
+    Replica b = serve("b", h, database, "--reboot-slots", "web=2");
+    h.base = b.base();
+    ServerHarness.await("replica b ready", Duration.ofSeconds(90), h::ready);
+    List<String> hosts = List.of("web-01", "web-02", "web-03", "edge-01", "edge-02", "edge-03", "db-01", "db-02");
+    Map<String, String> tokens = new LinkedHashMap<>();
+    for (String host : hosts) {
+      tokens.put(host, h.hostToken(operator, host));
+    }
+
+    for (String group : List.of("web", "db")) {
+      List<CompletableFuture<HttpResponse<String>>> tries = new ArrayList<>();
+      for (int i = 0; i < hosts.size(); i++) {
+        String host = hosts.get(i);
+        String base = (i % 2 == 0 ? a : b).base();
+        tries.add(h.http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/pre-reboot"))
+            .header("Authorization", "Bearer " + tokens.get(host)).header("fleet-lock-protocol", "true")
+            .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(
+                "{\"client_params\": {\"id\": \"" + host + "\", \"group\": \"" + group + "\"}}")).build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      List<Integer> statuses = new ArrayList<>();
+      List<Long> granted = new ArrayList<>();
+      for (var t : tries) {
+        HttpResponse<String> r = t.get(60, TimeUnit.SECONDS);
+        statuses.add(r.statusCode());
+        if (r.statusCode() == 200) {
+          granted.add(json(r).get("token").asLong());
+        } else {
+          assertThat(json(r).get("kind").asString()).as(r.body()).isEqualTo("failed_lock_semaphore_full");
+        }
+      }
+      int slots = group.equals("web") ? 2 : 1;
+      assertThat(granted).as(group + ": " + statuses).hasSize(slots).doesNotHaveDuplicates();
+      for (Replica r : List.of(a, b)) {
+        h.base = r.base();
+        assertThat(h.get("/metrics", null).body()).contains("bootfleet_reboot_leases{group=\"" + group + "\"} "
+            + slots + ".0");
+      }
     }
   }
 

@@ -93,4 +93,35 @@ class FleetLockGateTest {
         + " \"\" is not valid (expected a non-empty string of at most 253 characters); client_params.group:"
         + " missing (expected letters, digits, '.' and '-', as ^[a-zA-Z0-9.-]+$)");
   }
+
+  @Test
+  void heartbeat_renewsTheLiveLease_andFencesAnExpiredOnesToken() {
+    Answer granted = FleetLockGate.preReboot(lock("web-01"), "web-01", null, true, FREE, NOW);
+    long token = granted.lease().token();
+
+    Answer renewed = FleetLockGate.heartbeat(lock("web-01"), "web-01", token, granted.leases(), NOW.plusSeconds(300));
+    assertThat(renewed.status()).isEqualTo(200);
+    assertThat(renewed.lease().expiresAt()).isEqualTo(NOW.plusSeconds(300).plus(Duration.ofMinutes(10)));
+
+    // the lease expires, another host takes the slot: the old token is fenced, and frees nothing
+    Instant late = NOW.plusSeconds(300).plus(Duration.ofMinutes(11));
+    RebootLeases taken = FleetLockGate.preReboot(lock("web-02"), "web-02", null, true, renewed.leases(), late).leases();
+    Answer hb = FleetLockGate.heartbeat(lock("web-01"), "web-01", token, taken, late);
+    Answer unlock = FleetLockGate.steadyState(lock("web-01"), "web-01", token, taken, late);
+
+    assertThat(hb.status()).isEqualTo(409);
+    assertThat(hb.error().kind()).isEqualTo("fenced_lease");
+    assertThat(unlock.error().kind()).isEqualTo("fenced_lease");
+    assertThat(unlock.leases().holders("default")).extracting(RebootLeases.Lease::holder).containsExactly("web-02");
+  }
+
+  @Test
+  void steadyState_withoutAToken_isFleetLocksUnlockIfHeld() {
+    Answer a = FleetLockGate.steadyState(lock("web-01"), "web-01", 0, FREE, NOW);
+    Answer bad = FleetLockGate.heartbeat(lock("web-01"), "web-01", -1, FREE, NOW);
+
+    assertThat(a.status()).isEqualTo(200);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.error().kind()).isEqualTo("invalid_client_params");
+  }
 }

@@ -73,6 +73,8 @@ final class FleetService implements Backend, ChangeFeed.Listener {
   private volatile ChangeFeed feed = ChangeFeed.NONE;
   /** One fetch and load of the clone at a time: the schedule's, a webhook's, another replica's news. */
   private final ReentrantLock fetching = new ReentrantLock();
+  /** The rollouts' runs, decided on every replan and tick (ADR 0021, "Server"). */
+  private final RolloutRunner rollouts;
 
   FleetService(FleetStore store, FleetMirror mirror, Clock clock, Duration stale, ServerMetrics metrics,
       Consumer<String> log) {
@@ -83,11 +85,14 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     this.metrics = metrics;
     this.log = log;
     this.replanner = new Replanner(clock);
+    this.rollouts = new RolloutRunner(store);
     metrics.hosts(this::shownCounts);
+    metrics.rollouts(rollouts::hostCounts);
   }
 
   /** Reads the stored reports (they were checked when they came in) and each host's last recorded status. */
   void loadReports() {
+    rollouts.load();
     store.latestEvents(STATUS).forEach((host, e) -> recordedStatus.put(host, e.message()));
     store.reports().forEach((host, r) -> {
       try {
@@ -265,6 +270,41 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       store.addEvents(events);
     }
     events.forEach(e -> recordedStatus.put(e.host(), e.message()));
+    decideRollouts(f, record);
+  }
+
+  /** Runs the rollout engine on {@code f} now; wakes the long polls when a target may have changed. Under the lock. */
+  private void decideRollouts(Fleet f, boolean record) {
+    rollouts.fleet(f);
+    Map<String, dev.bootfleet.core.observed.ObservedHost> seen = new java.util.HashMap<>();
+    observed.forEach((host, o) -> {
+      if (o.observation().status() != null) {
+        seen.put(host, o.observation().status());
+      }
+    });
+    try {
+      if (rollouts.decide(f, Map.copyOf(reports), seen, clock.instant(), record)) {
+        changed.signalAll();
+        metrics.refreshRollouts();
+      }
+    } catch (RuntimeException e) {
+      log.accept("error: the rollouts of " + f.revision() + " were not decided: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The rollouts' time-driven decisions (soak, windows, health timeouts, the offline rule): Quartz's tick,
+   * on one replica at a time, which records what it decides.
+   */
+  void tickRollouts() {
+    lock.lock();
+    try {
+      if (served) {
+        decideRollouts(state.fleet(), true);
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The hosts by status as {@link #hosts()} shows them: a host silent past the stale time is unknown. */
@@ -318,7 +358,9 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       return null;
     }
     DesiredHost h = f.host(host).orElseThrow();
-    return HostTarget.of(f.revision(), h, f.problems(), f.images());
+    RolloutRunner.Targeted t = rollouts.target(h);
+    return t == null ? HostTarget.of(f.revision(), h, f.problems(), f.images())
+        : HostTarget.of(f.revision(), t.host(), f.problems(), f.images(), t.rollout());
   }
 
   @Override
@@ -479,5 +521,49 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     Map<String, Instant> at = new java.util.HashMap<>();
     reports.forEach((host, r) -> at.put(host, r.at()));
     return at;
+  }
+
+  // --- rollouts (ADR 0021, "Server")
+
+  static final int ROLLOUT_EVENTS = 100;
+
+  @Override
+  public ObjectNode rollouts() {
+    lock.lock();
+    try {
+      return rollouts.list(served ? state.fleet().revision() : null);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public ObjectNode rollout(String id) {
+    lock.lock();
+    try {
+      return served ? rollouts.show(id, ROLLOUT_EVENTS) : null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public ObjectNode rolloutAction(String id, String action, String arg, String who) {
+    RolloutRunner.Action a = RolloutRunner.Action.valueOf(action.toUpperCase(java.util.Locale.ROOT));
+    lock.lock();
+    try {
+      if (!served) {
+        throw new Backend.Refused(503, "no revision is served yet");
+      }
+      try {
+        rollouts.act(id, a, arg, who, state.fleet().revision(), clock.instant());
+      } catch (RolloutRunner.Refused e) {
+        throw new Backend.Refused(e.status, e.getMessage());
+      }
+      decideRollouts(state.fleet(), true);
+      return rollouts.show(id, ROLLOUT_EVENTS);
+    } finally {
+      lock.unlock();
+    }
   }
 }

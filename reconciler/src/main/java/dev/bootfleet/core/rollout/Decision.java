@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param next the run state to keep for the next decision
  * @param hosts every governed host's phase, by name
  */
-record Decision(Phase phase, List<String> stage, List<Reboot> reboot, List<String> rollback,
+public record Decision(Phase phase, List<String> stage, List<Reboot> reboot, List<String> rollback,
     List<String> unstage, List<Digest> rejectNow, RunState next, List<WaveStatus> waves, Map<String, HostPhase> hosts) {
   public Decision {
     stage = List.copyOf(stage);

@@ -124,13 +124,17 @@ final class RolloutRunner {
       RolloutHost rec = hosts.get(h.name());
       if (rec == null || !rec.rollout().equals(r.name()) || !rec.desired().equals(want.toString())) {
         List<String> told = rec == null ? List.of() : rec.rollbackTold();
-        rec = new RolloutHost(h.name(), r.name(), want.toString(), null, want.equals(booted), null, told,
+        // the run's from-image: what it kept, or the digest Git named before in the same repository
+        String keep = rec == null ? null : !rec.released() && rec.keepRef() != null ? rec.keepRef()
+            : h.image().parsed().repository() + "@" + rec.desired();
+        rec = new RolloutHost(h.name(), r.name(), want.toString(), keep, want.equals(booted), null, told,
             HostPhase.PENDING.name());
       }
-      if (rec.keepRef() == null && seen != null && seen.booted() != null && seen.booted().image() != null
-          && !want.equals(booted)) {
-        rec = with(rec, seen.booted().image().image().image(), rec.released(), rec.grantedAt(), rec.rollbackTold(),
-            rec.phase());
+      if (!rec.released() && booted != null && !want.equals(booted)) { // what it boots, as it reports it
+        String ref = seen.booted().image().image().image();
+        if (!ref.equals(rec.keepRef())) {
+          rec = with(rec, ref, rec.released(), rec.grantedAt(), rec.rollbackTold(), rec.phase());
+        }
       }
       recs.put(h.name(), rec);
       HostState.Health health = HostState.Health.NONE;
@@ -263,7 +267,7 @@ final class RolloutRunner {
 
   /**
    * {@code h} as its rollout lets it be now, and the target's {@code rollout} part; null when no rollout governs
-   * it. A host its wave has not released keeps the image it booted when the run started; a host whose desired
+   * it. A host its wave has not released keeps the image it boots (or Git's earlier digest); a host whose desired
    * digest is rejected too; a host booting a rejected digest is told to roll back from it.
    */
   Targeted target(DesiredHost h) {
@@ -313,14 +317,19 @@ final class RolloutRunner {
   /** A host's desired state as served, and the target's rollout part. */
   record Targeted(DesiredHost host, ObjectNode rollout) {}
 
+  /**
+   * {@code h} with the image {@code ref}; {@code h} itself when there is none to keep (a host the server never
+   * heard from and never served before has nothing to keep: it is served Git's image, ADR 0021 "Server").
+   */
   private static DesiredHost withImage(DesiredHost h, String ref) {
-    ImageSpec image = null;
-    if (ref != null && h.image() != null) {
-      try {
-        image = new ImageSpec(ref, h.image().transport(), h.image().enforceSignaturePolicy(), ImageRef.parse(ref));
-      } catch (IllegalArgumentException e) {
-        image = null;
-      }
+    if (ref == null) {
+      return h;
+    }
+    ImageSpec image;
+    try {
+      image = new ImageSpec(ref, h.image().transport(), h.image().enforceSignaturePolicy(), ImageRef.parse(ref));
+    } catch (IllegalArgumentException e) {
+      return h;
     }
     return new DesiredHost(h.name(), h.labels(), image, h.etc(), h.kargs(), h.driver(), h.packages(), h.flatpak(),
         h.groups(), h.file());

@@ -72,8 +72,17 @@ final class RolloutRepository {
             .bind("type", e.type()).bind("who", e.who()).bind("message", m).bind("at", e.at().toEpochMilli()).add();
       }
       batch.execute();
+      // a host's own events join its timeline (GET /v1/hosts/{name}), tied to the same revision
+      List<dev.bootfleet.core.port.FleetStore.Event> own = events.stream().filter(e -> e.host() != null)
+          .map(e -> new dev.bootfleet.core.port.FleetStore.Event(e.host(), e.revision(), TIMELINE_TYPE,
+              e.rollout() + " " + e.type() + ": " + e.message() + " (" + e.who() + ")", e.at()))
+          .toList();
+      EventRepository.insert(h, own);
     }
   }
+
+  /** The type of a rollout's event in its host's timeline. */
+  static final String TIMELINE_TYPE = "rollout";
 
   static List<RolloutEvent> events(Handle h, String rollout, int limit) {
     return h.createQuery("SELECT rollout, host, revision, type, who, message, at_ms FROM rollout_events"

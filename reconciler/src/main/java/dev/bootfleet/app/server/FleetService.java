@@ -251,6 +251,14 @@ final class FleetService implements Backend, ChangeFeed.Listener {
    * to the timeline (by the replica that caused them, so each is recorded once). Under the lock.
    */
   private void replan(Fleet f, boolean record) {
+    replan(f, record, null);
+  }
+
+  /**
+   * As above; {@code reporter}: the host whose report caused it, or null for a revision. A report decides the
+   * rollouts again only when a rollout governs its host (which rollout does changes with Git alone).
+   */
+  private void replan(Fleet f, boolean record, String reporter) {
     long start = System.nanoTime();
     Replanner.State before = state;
     Replanner.Result r = replanner.update(before, f, Map.copyOf(observed));
@@ -270,7 +278,9 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       store.addEvents(events);
     }
     events.forEach(e -> recordedStatus.put(e.host(), e.message()));
-    decideRollouts(f, record);
+    if (reporter == null || rollouts.rolloutOf(reporter).isPresent()) {
+      decideRollouts(f, record);
+    }
   }
 
   /** Runs the rollout engine on {@code f} now; wakes the long polls when a target may have changed. Under the lock. */
@@ -340,7 +350,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       reports.put(r.report().host(), r);
       observed.put(r.report().host(), seen);
       if (served) {
-        replan(state.fleet(), record);
+        replan(state.fleet(), record, r.report().host());
       }
     } finally {
       lock.unlock();

@@ -57,6 +57,8 @@ abstract class FleetStoreContract {
       assertThat(s.rolloutHosts().get("web-02")).isEqualTo(b);
       assertThat(s.rolloutEvents("web", 1)).extracting(FleetStore.RolloutEvent::type).containsExactly("reboot");
       assertThat(s.rolloutEvents("web", 10).get(1).host()).isNull();
+      assertThat(s.events("web-02", 10)).singleElement().isEqualTo(new FleetStore.Event("web-02", "main@sha1:1",
+          "rollout", "web reboot: may reboot (server)", T0.plusSeconds(5))); // in the host's own timeline
       var paused = new FleetStore.RolloutRun("web", run.target(), "{\"paused\":true}", T0);
       s.saveRollout(paused, List.of(b), List.of());
       assertThat(s.rolloutRuns().get("web")).isEqualTo(paused);

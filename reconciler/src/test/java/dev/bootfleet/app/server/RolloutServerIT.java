@@ -209,6 +209,8 @@ class RolloutServerIT {
     java.time.Instant at = java.time.Instant.parse(find(doc.get("events"), "stage", "web-01").get("at").asString());
     assertThat(at).isAfterOrEqualTo(java.time.Instant.parse(canaryDone).plusSeconds(3));
     assertThat(events("healthy")).anyMatch(e -> e.contains("web-03"));
+    JsonNode timeline = json(h.get("/v1/hosts/web-03", operator)).get("timeline");
+    assertThat(timeline.toString()).contains("web stage: may stage " + NEW, "web reboot: may reboot", "web healthy:");
     assertThat(h.get("/metrics", null).body())
         .contains("bootfleet_rollout_hosts{rollout=\"web\",state=\"healthy\",wave=\"canary\"} 1.0");
   }

@@ -140,7 +140,10 @@ final class RolloutRunner {
       HostState.Health health = HostState.Health.NONE;
       if (rep != null && rec.grantedAt() != null && !rep.at().isBefore(rec.grantedAt())) {
         String said = rep.report().agentField("health");
-        health = "healthy".equals(said) ? HostState.Health.HEALTHY
+        boolean silent = rep.report().agent() == null || !JSON.readTree(rep.report().agent()).has("health");
+        // A report that says nothing of health (an agent without checks) passes the gate by booting the
+        // desired digest alone; one that says anything but healthy or failed is still awaited.
+        health = "healthy".equals(said) || silent && want.equals(booted) ? HostState.Health.HEALTHY
             : "failed".equals(said) ? HostState.Health.FAILED : HostState.Health.NONE;
       }
       boolean soft = seen != null && seen.staged() != null && seen.staged().softRebootCapable();

@@ -213,6 +213,26 @@ class RolloutServerIT {
     assertThat(timeline.toString()).contains("web stage: may stage " + NEW, "web reboot: may reboot", "web healthy:");
     assertThat(h.get("/metrics", null).body())
         .contains("bootfleet_rollout_hosts{rollout=\"web\",state=\"healthy\",wave=\"canary\"} 1.0");
+
+    // a report that says nothing of health (an agent without checks): booting the new digest passes the gate
+    report("web-01", OLD, NEW, null);
+    await("web-01 let reboot", () -> target("web-01").get("rollout").get("reboot").asBoolean());
+    report("web-01", NEW, null, null);
+    await("web-01 healthy", () -> find(rolloutDoc().get("hosts"), "web-01").get("phase").asString().equals("done"));
+    // one that says it is still checking is awaited
+    report("web-02", OLD, NEW, null);
+    await("web-02 let reboot", () -> target("web-02").get("rollout").get("reboot").asBoolean());
+    report("web-02", NEW, null, "checking");
+    assertThat(find(rolloutDoc().get("hosts"), "web-02").get("phase").asString()).isEqualTo("rebooting");
+  }
+
+  static JsonNode find(JsonNode hosts, String name) {
+    for (JsonNode x : hosts) {
+      if (x.get("name").asString().equals(name)) {
+        return x;
+      }
+    }
+    throw new AssertionError("no host " + name + " in " + hosts);
   }
 
   static JsonNode find(JsonNode events, String type, String host) {

@@ -160,21 +160,22 @@ final class RolloutRunner {
           policy.rebootMode(), policy.urgent(), policy.timeZone(), policy.windows());
     }
     Decision d = RolloutEngine.decide(policy, states, run.state(), now);
-    // carry it out: release, grant, tell to roll back; record each once
-    for (String host : d.stage()) {
+    // carry it out: release, grant, tell to roll back; record each once. Only the replica that records does:
+    // another one serves what the store says was released and granted (it re-read it above).
+    for (String host : record ? d.stage() : List.<String>of()) {
       RolloutHost rec = recs.get(host);
       if (!rec.released()) {
         recs.put(host, with(rec, rec.keepRef(), true, rec.grantedAt(), rec.rollbackTold(), rec.phase()));
         events.add(new RolloutEvent(r.name(), host, revision, "stage", SERVER, "may stage " + rec.desired(), now));
       }
     }
-    for (Decision.Reboot rb : d.reboot()) {
+    for (Decision.Reboot rb : record ? d.reboot() : List.<Decision.Reboot>of()) {
       RolloutHost rec = recs.get(rb.host());
       recs.put(rb.host(), with(rec, rec.keepRef(), true, now, rec.rollbackTold(), rec.phase()));
       events.add(new RolloutEvent(r.name(), rb.host(), revision, "reboot", SERVER, "may " + rb.mode().id()
           + (rb.overridesWindow() ? " outside every window (urgent)" : ""), now));
     }
-    for (String host : d.rollback()) {
+    for (String host : record ? d.rollback() : List.<String>of()) {
       RolloutHost rec = recs.get(host);
       HostState s = states.stream().filter(x -> x.name().equals(host)).findFirst().orElseThrow();
       List<String> told = new ArrayList<>(rec.rollbackTold());

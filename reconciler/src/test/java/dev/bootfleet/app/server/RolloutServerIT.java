@@ -103,6 +103,13 @@ class RolloutServerIT {
 
   /** Posts what bootc shows on {@code host}: booted and staged digests, and the agent's health verdict. */
   void report(String host, String booted, String staged, String health) throws Exception {
+    HttpResponse<String> r = h.post("/v1/hosts/" + host + "/status", tokens.get(host),
+        reportBody(host, booted, staged, health));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+  }
+
+  /** The report body of {@code host} booting {@code booted}, with {@code staged} (or null) and a health verdict (or none). */
+  static String reportBody(String host, String booted, String staged, String health) throws Exception {
     ObjectNode status = (ObjectNode) ServerHarness.JSON.readTree(
         Files.readString(Example.fleetRepo().resolve("observed/" + host + ".json")));
     ObjectNode st = (ObjectNode) status.get("status");
@@ -115,9 +122,7 @@ class RolloutServerIT {
     }
     ((ObjectNode) status.get("spec").get("image")).put("image", REPO + "@" + (staged != null ? staged : booted));
     String agent = health == null ? "null" : "{\"kind\":\"AgentReport\",\"health\":\"" + health + "\"}";
-    HttpResponse<String> r = h.post("/v1/hosts/" + host + "/status", tokens.get(host),
-        "{\"status\": " + status + ", \"agent\": " + agent + "}");
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+    return "{\"status\": " + status + ", \"agent\": " + agent + "}";
   }
 
   private static void image(ObjectNode entry, String digest) {

@@ -21,10 +21,11 @@ class VisibilityTest {
 
   /**
    * Public for another reason than a package of ours: the launcher starts Main, LabelSelector is
-   * Manifest.HostGroup's, and Quartz instantiates GitPollJob by reflection.
+   * Manifest.HostGroup's, and Quartz instantiates GitPollJob and RolloutTickJob by reflection.
    */
   private static final Set<String> PUBLIC_ANYWAY = Set.of("dev.bootfleet.app.cli.Main",
-      "dev.bootfleet.core.manifest.LabelSelector", "dev.bootfleet.app.server.GitPollJob");
+      "dev.bootfleet.core.manifest.LabelSelector", "dev.bootfleet.app.server.GitPollJob",
+      "dev.bootfleet.app.server.RolloutTickJob");
 
   @ArchTest
   static void publicTypes_areUsedFromAnotherPackage(JavaClasses classes) {

@@ -174,6 +174,25 @@ public final class ApiServer implements AutoCloseable {
       route(config, "POST", "/v1/pre-reboot", ctx -> fleetLock(ctx, RebootLocks::preReboot));
       route(config, "POST", "/v1/steady-state", ctx -> fleetLock(ctx, RebootLocks::steadyState));
       route(config, "POST", "/v1/reboot-lease/heartbeat", ctx -> fleetLock(ctx, RebootLocks::heartbeat));
+      route(config, "GET", "/v1/rollouts", ctx -> {
+        operator(ctx);
+        json(ctx, 200, backend.rollouts());
+      });
+      route(config, "GET", "/v1/rollouts/{id}", ctx -> {
+        String id = rolloutId(ctx);
+        operator(ctx);
+        ObjectNode r = backend.rollout(id);
+        if (r == null) {
+          throw HttpError.notFound("no rollout \"" + id + "\" in the served revision");
+        }
+        json(ctx, 200, r);
+      });
+      for (String action : List.of("pause", "resume", "abort", "approve")) {
+        route(config, "POST", "/v1/rollouts/{id}/" + action, ctx -> rolloutAction(ctx, action));
+      }
+      route(config, "DELETE", "/v1/rollouts/{id}/rejected/{digest}", ctx -> rolloutAction(ctx, "clear"));
+      config.routes.exception(Backend.Refused.class, (e, ctx) -> problem(ctx, e.status(),
+          io.javalin.http.HttpStatus.forStatus(e.status()).getMessage(), e.getMessage()));
       config.routes.exception(HttpError.class, (e, ctx) -> problem(ctx, e.status, e.title, e.getMessage()));
       // Javalin's own answers (no such route, a method not served, ...) in the same form
       config.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> problem(ctx, e.getStatus(),
@@ -536,5 +555,61 @@ public final class ApiServer implements AutoCloseable {
     ObjectNode o = JSON.createObjectNode().put("type", "about:blank").put("title", title).put("status", status)
         .put("detail", detail);
     ctx.status(status).contentType(PROBLEM_JSON).result(JSON.writeValueAsString(o));
+  }
+
+  // --- rollouts (ADR 0021, "Server")
+
+  /** A rollout's name from the path, checked against the manifest name rule before any lookup. */
+  private static String rolloutId(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (!ManifestShape.isDnsName(id)) {
+      throw HttpError.badRequest("rollout name \"" + id.replaceAll("[^\\x20-\\x7e]", "?")
+          + "\" is not a DNS-1123 name (expected lower-case letters, digits, '-' and '.')");
+    }
+    return id;
+  }
+
+  /**
+   * {@code POST /v1/rollouts/{id}/pause|resume|abort|approve} and {@code DELETE /v1/rollouts/{id}/rejected/{digest}}:
+   * recorded with who (the operator credential's id) and when. {@code approve} takes an optional body
+   * {@code {"wave": NAME}}.
+   */
+  private void rolloutAction(Context ctx, String action) {
+    String id = rolloutId(ctx);
+    Credential c = authenticate(ctx);
+    if (c.kind() != Tokens.Kind.OPERATOR) {
+      throw HttpError.forbidden("this route needs an operator's credential");
+    }
+    String arg = null;
+    if (action.equals("clear")) {
+      arg = ctx.pathParam("digest");
+    } else {
+      byte[] raw = body(ctx, MAX_SMALL);
+      if (raw.length > 0) {
+        JsonNode body;
+        try {
+          body = JSON.readTree(raw);
+        } catch (JacksonException e) {
+          throw HttpError.badRequest("body: not JSON (expected {\"wave\": NAME} or nothing)");
+        }
+        if (body != null && !body.isNull()) {
+          if (!body.isObject()) {
+            throw HttpError.badRequest("body: not a JSON object (expected {\"wave\": NAME} or nothing)");
+          }
+          for (String key : body.propertyNames()) {
+            if (!key.equals("wave") || !action.equals("approve")) {
+              throw HttpError.badRequest(key + ": unknown field (expected " + (action.equals("approve")
+                  ? "wave" : "no body") + ")");
+            }
+          }
+          JsonNode wave = body.get("wave");
+          if (wave != null && (!wave.isString() || !ManifestShape.isDnsName(wave.asString()))) {
+            throw HttpError.badRequest("wave: " + wave + " is not a wave name (expected a DNS-1123 name)");
+          }
+          arg = wave == null ? null : wave.asString();
+        }
+      }
+    }
+    json(ctx, 200, backend.rolloutAction(id, action, arg, "operator:" + operatorId(c)));
   }
 }

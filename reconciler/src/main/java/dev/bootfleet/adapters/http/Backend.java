@@ -49,4 +49,34 @@ public interface Backend {
 
   /** Whether the store answers and a revision is served. */
   boolean ready();
+
+  /** {@code GET /v1/rollouts}: each rollout of the served revision and where its run stands (ADR 0021). */
+  ObjectNode rollouts();
+
+  /** {@code GET /v1/rollouts/{id}}: waves, counts, budget in use, rejected digests, events; null when none. */
+  ObjectNode rollout(String id);
+
+  /**
+   * An operator's {@code action} on rollout {@code id} ({@code pause}, {@code resume}, {@code abort},
+   * {@code approve} with an optional wave as {@code arg}, {@code clear} with a digest), recorded with {@code
+   * who}; returns the rollout as {@link #rollout} shows it.
+   *
+   * @throws Refused with a 4xx status when the rollout, wave or digest is not there, or the action is not now
+   */
+  ObjectNode rolloutAction(String id, String action, String arg, String who);
+
+  /** An operator's request the server refuses: its HTTP status and a one-line reason. */
+  final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    public Refused(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+
+    public int status() {
+      return status;
+    }
+  }
 }

@@ -157,6 +157,26 @@ public final class SqlFleetStore implements FleetStore {
   }
 
   @Override
+  public Map<String, RolloutRun> rolloutRuns() {
+    return jdbi.withHandle(RolloutRepository::runs);
+  }
+
+  @Override
+  public Map<String, RolloutHost> rolloutHosts() {
+    return jdbi.withHandle(RolloutRepository::hosts);
+  }
+
+  @Override
+  public void saveRollout(RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
+    jdbi.useTransaction(h -> RolloutRepository.save(h, run, hosts, events));
+  }
+
+  @Override
+  public List<RolloutEvent> rolloutEvents(String rollout, int limit) {
+    return jdbi.withHandle(h -> RolloutRepository.events(h, rollout, limit));
+  }
+
+  @Override
   public void addCredential(Credential c) {
     jdbi.useTransaction(h -> CredentialRepository.insert(h, c));
   }

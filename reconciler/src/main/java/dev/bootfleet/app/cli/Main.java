@@ -39,6 +39,7 @@ public final class Main implements Runnable {
     m.put("serve", dev.bootfleet.app.server.ServeCommand::new);
     m.put("host", HostCommand::new);
     m.put("operator", OperatorCommand::new);
+    m.put("rollout", RolloutCommand::new);
     m.put("sim", dev.bootfleet.app.sim.SimRootCommand::new);
     m.put("show", ShowCommand::new);
     m.put("init", InitCommand::new);

@@ -75,6 +75,8 @@ final class FleetService implements Backend, ChangeFeed.Listener {
   private final ReentrantLock fetching = new ReentrantLock();
   /** Hosts whose new report is in {@link #observed} but not yet planned: the next re-plan takes them all. */
   private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
+  /** The rollouts' runs, decided on every replan and tick (ADR 0021, "Server"). */
+  private final RolloutRunner rollouts;
 
   FleetService(FleetStore store, FleetMirror mirror, Clock clock, Duration stale, ServerMetrics metrics,
       Consumer<String> log) {
@@ -85,11 +87,14 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     this.metrics = metrics;
     this.log = log;
     this.replanner = new Replanner(clock);
+    this.rollouts = new RolloutRunner(store);
     metrics.hosts(this::shownCounts);
+    metrics.rollouts(rollouts::hostCounts);
   }
 
   /** Reads the stored reports (they were checked when they came in) and each host's last recorded status. */
   void loadReports() {
+    rollouts.load();
     store.latestEvents(STATUS).forEach((host, e) -> recordedStatus.put(host, e.message()));
     store.reports().forEach((host, r) -> {
       try {
@@ -251,6 +256,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     long start = System.nanoTime();
     java.util.Set<String> mine = drainPending(); // before reading: a report put later is planned next time
     apply(replanner.update(state, f, Map.copyOf(observed)), f.revision(), h -> record || mine.contains(h), start);
+    decideRollouts(f, record);
   }
 
   /** Plans the hosts whose reports this replica took and has not planned (the revision unchanged); under the lock. */
@@ -259,6 +265,17 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     java.util.Set<String> batch = drainPending();
     if (!batch.isEmpty()) {
       apply(replanner.reported(state, observed, batch), state.fleet().revision(), h -> true, start);
+      decideRolloutsOf(batch, true);
+    }
+  }
+
+  /**
+   * After reports of {@code hosts}: decides the rollouts again when a rollout governs one of them (which
+   * rollout does changes with Git alone). Under the lock.
+   */
+  private void decideRolloutsOf(java.util.Set<String> hosts, boolean record) {
+    if (hosts.stream().anyMatch(h -> rollouts.rolloutOf(h).isPresent())) {
+      decideRollouts(state.fleet(), record);
     }
   }
 
@@ -293,6 +310,40 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       store.addEvents(recorded);
     }
     events.forEach(e -> recordedStatus.put(e.host(), e.message()));
+  }
+
+  /** Runs the rollout engine on {@code f} now; wakes the long polls when a target may have changed. Under the lock. */
+  private void decideRollouts(Fleet f, boolean record) {
+    rollouts.fleet(f);
+    Map<String, dev.bootfleet.core.observed.ObservedHost> seen = new java.util.HashMap<>();
+    observed.forEach((host, o) -> {
+      if (o.observation().status() != null) {
+        seen.put(host, o.observation().status());
+      }
+    });
+    try {
+      if (rollouts.decide(f, Map.copyOf(reports), seen, clock.instant(), record)) {
+        changed.signalAll();
+        metrics.refreshRollouts();
+      }
+    } catch (RuntimeException e) {
+      log.accept("error: the rollouts of " + f.revision() + " were not decided: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The rollouts' time-driven decisions (soak, windows, health timeouts, the offline rule): Quartz's tick,
+   * on one replica at a time, which records what it decides.
+   */
+  void tickRollouts() {
+    lock.lock();
+    try {
+      if (served) {
+        decideRollouts(state.fleet(), true);
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The hosts by status as {@link #hosts()} shows them: a host silent past the stale time is unknown. */
@@ -351,6 +402,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       if (served) {
         apply(replanner.reported(state, observed, java.util.Set.of(host)), state.fleet().revision(), h -> false,
             System.nanoTime());
+        decideRolloutsOf(java.util.Set.of(host), false);
       }
     } finally {
       lock.unlock();
@@ -368,7 +420,9 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       return null;
     }
     // the entry's own DesiredHost: Fleet.host scans the list, which made N long polls waking at once O(N²)
-    return HostTarget.of(f.revision(), e.desired(), f.problems(), f.images());
+    RolloutRunner.Targeted t = rollouts.target(e.desired());
+    return t == null ? HostTarget.of(f.revision(), e.desired(), f.problems(), f.images())
+        : HostTarget.of(f.revision(), t.host(), f.problems(), f.images(), t.rollout());
   }
 
   @Override
@@ -529,5 +583,49 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     Map<String, Instant> at = new java.util.HashMap<>();
     reports.forEach((host, r) -> at.put(host, r.at()));
     return at;
+  }
+
+  // --- rollouts (ADR 0021, "Server")
+
+  static final int ROLLOUT_EVENTS = 100;
+
+  @Override
+  public ObjectNode rollouts() {
+    lock.lock();
+    try {
+      return rollouts.list(served ? state.fleet().revision() : null);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public ObjectNode rollout(String id) {
+    lock.lock();
+    try {
+      return served ? rollouts.show(id, ROLLOUT_EVENTS) : null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public ObjectNode rolloutAction(String id, String action, String arg, String who) {
+    RolloutRunner.Action a = RolloutRunner.Action.valueOf(action.toUpperCase(java.util.Locale.ROOT));
+    lock.lock();
+    try {
+      if (!served) {
+        throw new Backend.Refused(503, "no revision is served yet");
+      }
+      try {
+        rollouts.act(id, a, arg, who, state.fleet().revision(), clock.instant());
+      } catch (RolloutRunner.Refused e) {
+        throw new Backend.Refused(e.status, e.getMessage());
+      }
+      decideRollouts(state.fleet(), true);
+      return rollouts.show(id, ROLLOUT_EVENTS);
+    } finally {
+      lock.unlock();
+    }
   }
 }

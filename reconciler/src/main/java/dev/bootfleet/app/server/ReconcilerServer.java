@@ -128,6 +128,12 @@ public final class ReconcilerServer implements AutoCloseable {
     JobDetail job = JobBuilder.newJob(GitPollJob.class).withIdentity(JOB).storeDurably().requestRecovery(shared).build();
     scheduler.addJob(job, true);
     schedulePoll();
+    scheduler.addJob(JobBuilder.newJob(RolloutTickJob.class).withIdentity(RolloutTickJob.JOB).storeDurably().build(), true);
+    try {
+      scheduler.scheduleJob(RolloutTickJob.schedule());
+    } catch (ObjectAlreadyExistsException e) {
+      // another replica on the shared database scheduled it: one tick for all
+    }
     if (shared) {
       feed = store.changeFeed(log);
       service.tell(feed);
@@ -194,7 +200,7 @@ public final class ReconcilerServer implements AutoCloseable {
     Properties q = new Properties();
     q.setProperty("org.quartz.scheduler.instanceName", "bootfleet-" + System.identityHashCode(this));
     q.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-    q.setProperty("org.quartz.threadPool.threadCount", "1");
+    q.setProperty("org.quartz.threadPool.threadCount", "2"); // the Git poll and the rollouts' tick
     q.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     return q;
   }
@@ -224,7 +230,7 @@ public final class ReconcilerServer implements AutoCloseable {
     q.setProperty("org.quartz.scheduler.instanceId", "AUTO");
     q.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
     q.setProperty("org.quartz.scheduler.idleWaitTime", String.valueOf(CHECKIN_MS));
-    q.setProperty("org.quartz.threadPool.threadCount", "1");
+    q.setProperty("org.quartz.threadPool.threadCount", "2"); // the Git poll and the rollouts' tick
     q.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
     q.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
     q.setProperty("org.quartz.jobStore.dataSource", pool);

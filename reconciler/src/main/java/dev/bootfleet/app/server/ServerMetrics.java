@@ -87,6 +87,33 @@ final class ServerMetrics {
     leaseGauge.register(rows, true);
   }
 
+  /**
+   * {@code bootfleet_rollout_hosts{rollout,wave,state}}: each rollout's hosts by wave and state as the last
+   * decision left them, read at each scrape (rollouts and waves are few and named in Git; no host name).
+   */
+  void rollouts(Supplier<Map<java.util.List<String>, Integer>> counts) {
+    io.micrometer.core.instrument.MultiGauge g = io.micrometer.core.instrument.MultiGauge.builder("bootfleet.rollout.hosts")
+        .description("Hosts of each rollout by wave and state").register(registry);
+    rolloutHosts = g;
+    rolloutCounts = counts;
+    refreshRollouts();
+  }
+
+  private volatile io.micrometer.core.instrument.MultiGauge rolloutHosts;
+  private volatile Supplier<Map<java.util.List<String>, Integer>> rolloutCounts = Map::of;
+
+  /** Registers the rows of the rollouts' gauge as the last decision left them (waves appear and go with Git). */
+  void refreshRollouts() {
+    io.micrometer.core.instrument.MultiGauge g = rolloutHosts;
+    if (g == null) {
+      return;
+    }
+    java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> rows = new java.util.ArrayList<>();
+    rolloutCounts.get().forEach((k, n) -> rows.add(io.micrometer.core.instrument.MultiGauge.Row.of(
+        io.micrometer.core.instrument.Tags.of("rollout", k.get(0), "wave", k.get(1), "state", k.get(2)), n)));
+    g.register(rows, true);
+  }
+
   /** Where the hosts' counts come from: read at each scrape, so a host that fell silent counts as unknown. */
   void hosts(Supplier<Map<SyncStatus, Integer>> counts) {
     hosts = counts;

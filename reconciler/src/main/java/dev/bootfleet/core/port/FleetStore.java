@@ -80,6 +80,50 @@ public interface FleetStore extends AutoCloseable {
 
   void addCredential(Credential c);
 
+  /**
+   * A rollout's run as the server keeps it (ADR 0021, "Server").
+   *
+   * @param target the digests the run rolls out, sorted and joined: another one starts a new run
+   * @param state the run's state as the server encodes it (JSON)
+   */
+  record RolloutRun(String rollout, String target, String state, Instant at) {}
+
+  /**
+   * What the server told one governed host in its rollout's run.
+   *
+   * @param desired the digest Git names for it
+   * @param keepRef the image it boots when the run started, served until its wave releases the new digest;
+   *     null when unknown
+   * @param released whether the new digest was released to it (its wave let it stage)
+   * @param grantedAt when it was let reboot onto {@code desired}; null when not yet
+   * @param rollbackTold the digests it was told to roll back from, each once
+   * @param phase its phase in the run as last recorded
+   */
+  record RolloutHost(String host, String rollout, String desired, String keepRef, boolean released,
+      Instant grantedAt, List<String> rollbackTold, String phase) {
+    public RolloutHost {
+      rollbackTold = List.copyOf(rollbackTold);
+    }
+  }
+
+  /** Something that happened in a rollout: {@code who} did {@code type} at {@code revision}; host null for the run. */
+  record RolloutEvent(String rollout, String host, String revision, String type, String who, String message,
+      Instant at) {}
+
+  /** Every rollout's run, by rollout name. */
+  Map<String, RolloutRun> rolloutRuns();
+
+  /** Every governed host's rollout record, by host name. */
+  Map<String, RolloutHost> rolloutHosts();
+
+  /**
+   * Stores a decision in one transaction: the run, its hosts' records (replacing the rollout's), the events.
+   */
+  void saveRollout(RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events);
+
+  /** A rollout's newest events first, at most {@code limit}. */
+  List<RolloutEvent> rolloutEvents(String rollout, int limit);
+
   Optional<Credential> credential(String hash);
 
   /**

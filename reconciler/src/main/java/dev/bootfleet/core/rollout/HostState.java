@@ -23,7 +23,7 @@ import java.util.Set;
  * @param rollbackToldFor the digests it has been told to roll back from, each once (bootc's rollback is a
  *     toggle: a second one would undo the first)
  */
-record HostState(String name, Map<String, String> labels, ZoneId zone, Digest desired, Digest booted,
+public record HostState(String name, Map<String, String> labels, ZoneId zone, Digest desired, Digest booted,
     Digest staged, Instant lastSeen, Instant rebootGrantedAt, Health health, boolean softRebootCapable,
     Set<Digest> rollbackToldFor) {
   /** The host's own verdict on its boot after a granted reboot. */

@@ -47,7 +47,7 @@ import java.util.TreeSet;
  *       hosts that only staged it are told to drop it, so that no reboot finalises it.
  * </ul>
  */
-final class RolloutEngine {
+public final class RolloutEngine {
   private RolloutEngine() {}
 
   /** A host and the facts the rules need, worked out once. */

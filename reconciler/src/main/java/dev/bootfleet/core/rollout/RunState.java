@@ -16,7 +16,7 @@ import java.util.Set;
  * @param halted whether a wave crossed its success threshold
  * @param rejected digests no host may stage, fleet-wide
  */
-record RunState(Map<String, Instant> wavesDone, Set<String> approved, boolean halted, Set<Digest> rejected) {
+public record RunState(Map<String, Instant> wavesDone, Set<String> approved, boolean halted, Set<Digest> rejected) {
   public static final RunState NEW = new RunState(Map.of(), Set.of(), false, Set.of());
 
   public RunState {

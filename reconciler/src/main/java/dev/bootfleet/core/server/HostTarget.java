@@ -24,6 +24,16 @@ public record HostTarget(ObjectNode json, String etag) {
   private static final JsonMapper JSON = JsonMapper.shared();
 
   public static HostTarget of(String revision, DesiredHost host, List<Problem> problems, ImageLock images) {
+    return of(revision, host, problems, images, null);
+  }
+
+  /**
+   * As above, for a host a rollout governs (ADR 0021, "Server"): {@code host} carries the image the rollout
+   * lets it have now, and {@code rollout} says why and what it may do ({@code reboot}, {@code rollbackFrom},
+   * {@code unstage}); null for a host no rollout governs. The entity tag covers it.
+   */
+  public static HostTarget of(String revision, DesiredHost host, List<Problem> problems, ImageLock images,
+      ObjectNode rollout) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("apiVersion", "bootfleet.dev/v1alpha1");
     o.put("kind", KIND);
@@ -32,6 +42,9 @@ public record HostTarget(ObjectNode json, String etag) {
     ArrayNode p = o.putArray("problems");
     problems.forEach(x -> p.add(x.format()));
     o.set("images", images.isEmpty() ? JsonNodeFactory.instance.nullNode() : JSON.readTree(ImageLockFile.render(images)));
+    if (rollout != null) {
+      o.set("rollout", rollout);
+    }
     String text = o.toString();
     return new HostTarget(o, "\"" + Replanner.fingerprint(revision).substring(0, 12) + "-"
         + Replanner.fingerprint(text).substring(0, 32) + "\"");

@@ -14,6 +14,10 @@ public enum Reason {
   STAGE_PENDING("StagePending", SyncStatus.DRIFTED),
   /** The desired image is staged; a reboot (in its window, with a slot) applies it. */
   REBOOT_PENDING("RebootPending", SyncStatus.DRIFTED),
+  /** A rollout holds the host on the image it boots until its wave starts (ADR 0021): the server's target says so. */
+  WAITING_FOR_WAVE("WaitingForWave", SyncStatus.DRIFTED),
+  /** The rollout rejected the digest Git names after a wave failed its health gate; the host keeps or rolls back. */
+  DIGEST_REJECTED("DigestRejected", SyncStatus.HELD),
   /** A step the agent ran failed; the next cycle tries again. */
   APPLY_FAILED("ApplyFailed", SyncStatus.DRIFTED),
   /** The host booted its old image with the desired one in the rollback slot: someone rolled back. */

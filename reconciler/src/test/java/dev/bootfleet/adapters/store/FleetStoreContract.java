@@ -38,7 +38,38 @@ abstract class FleetStoreContract {
     try (FleetStore s = open()) {
       assertThat(s.revisions(10)).isEmpty();
     }
-    assertThat(appliedMigrations()).containsExactly("1", "2", "4");
+    assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
+  }
+
+  @Test
+  void rollouts_runHostsAndEvents_outliveTheStore_andASaveReplacesTheRolloutsHosts() {
+    var run = new FleetStore.RolloutRun("web", "sha256:" + "1".repeat(64), "{\"halted\":false}", T0);
+    var a = new FleetStore.RolloutHost("web-01", "web", "sha256:" + "1".repeat(64), "quay.io/x@sha256:" + "0".repeat(64),
+        false, null, List.of(), "PENDING");
+    var b = new FleetStore.RolloutHost("web-02", "web", "sha256:" + "1".repeat(64), null, true, T0.plusSeconds(5),
+        List.of("sha256:" + "2".repeat(64), "sha256:" + "3".repeat(64)), "REBOOTING");
+    try (FleetStore s = open()) {
+      assertThat(s.rolloutRuns()).isEmpty();
+      s.saveRollout(run, List.of(a, b), List.of(
+          new FleetStore.RolloutEvent("web", null, "main@sha1:1", "started", "git", "a run", T0),
+          new FleetStore.RolloutEvent("web", "web-02", "main@sha1:1", "reboot", "server", "may reboot", T0.plusSeconds(5))));
+    }
+    try (FleetStore s = open()) {
+      assertThat(s.rolloutRuns()).containsExactly(java.util.Map.entry("web", run));
+      assertThat(s.rolloutHosts()).containsOnlyKeys("web-01", "web-02");
+      assertThat(s.rolloutHosts().get("web-01")).isEqualTo(a);
+      assertThat(s.rolloutHosts().get("web-02")).isEqualTo(b);
+      assertThat(s.rolloutEvents("web", 1)).extracting(FleetStore.RolloutEvent::type).containsExactly("reboot");
+      assertThat(s.rolloutEvents("web", 10).get(1).host()).isNull();
+      assertThat(s.events("web-02", 10)).singleElement().isEqualTo(new FleetStore.Event("web-02", "main@sha1:1",
+          "rollout", "web reboot: may reboot (server)", T0.plusSeconds(5))); // in the host's own timeline
+      var paused = new FleetStore.RolloutRun("web", run.target(), "{\"paused\":true}", T0);
+      s.saveRollout(paused, List.of(b), List.of());
+      assertThat(s.rolloutRuns().get("web")).isEqualTo(paused);
+      assertThat(s.rolloutHosts()).containsOnlyKeys("web-02"); // web-01 left the rollout
+      assertThat(s.rolloutEvents("web", 10)).hasSize(2);
+      assertThat(s.rolloutEvents("other", 10)).isEmpty();
+    }
   }
 
   @Test

@@ -40,6 +40,15 @@ class MetricsLintIT {
   @BeforeEach
   void start() throws Exception {
     h = new ServerHarness(tmp);
+    // a rollout, so that its gauge has rows for promtool to check
+    h.commit("rollout.yaml", """
+        apiVersion: bootfleet.dev/v1alpha1
+        kind: Rollout
+        metadata: {name: web}
+        spec:
+          selector: {matchLabels: {role: web}}
+          waves: [{name: canary, selector: {matchLabels: {site: ams1}}}]
+        """);
     server = new ReconcilerServer(new ReconcilerServer.Config(h.url(), "main", "", "127.0.0.1", 0, tmp.resolve("data"),
         Duration.ofHours(1), Duration.ZERO, Duration.ofSeconds(60), Duration.ofSeconds(900),
         ServerHarness.SECRET.getBytes(StandardCharsets.UTF_8), null), line -> System.err.println("[server] " + line));
@@ -70,6 +79,15 @@ class MetricsLintIT {
         "jvm_memory_used_bytes", "jvm_threads_live_threads",
         "bootfleet_reconcile_duration_seconds_bucket", "process_cpu_seconds_total", "system_cpus ",
         "bootfleet_reboot_leases{group=\"web\"} 1.0");
+    ServerHarness.await("web-01 healthy in the rollout's gauge", Duration.ofSeconds(30), () -> {
+      try {
+        return h.get("/metrics", null).body().contains(
+            "bootfleet_rollout_hosts{rollout=\"web\",state=\"healthy\",wave=\"rest\"} 1.0");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    scrape = h.get("/metrics", null).body();
 
     Checked c = promtool(scrape);
     assertThat(c.exit).as("promtool check metrics: " + c.output).isZero();

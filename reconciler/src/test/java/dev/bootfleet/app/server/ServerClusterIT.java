@@ -231,4 +231,75 @@ class ServerClusterIT {
       return false;
     }
   }
+
+  /**
+   * A rollout on two replicas (ADR 0021, "Server"): the replica that takes a report decides and records, and
+   * the other serves the same decision from the store: the canary released and let reboot, its failure
+   * halting the run and rejecting the digest, which neither replica then serves to another host.
+   */
+  @Test
+  void aRollout_decidedByOneReplica_isServedByTheOther() throws Exception {
+    ServerHarness h = new ServerHarness(tmp);
+    h.commit("rollout.yaml", RolloutServerIT.rollout("0s", false));
+    String database = PG.server().newDatabase();
+    Replica a = serve("a", h, database);
+    h.base = a.base();
+    ServerHarness.await("replica a ready", Duration.ofSeconds(90), h::ready);
+    String operator = Files.readString(tmp.resolve("data-a/operator.token")).strip();
+    Replica b = serve("b", h, database);
+    h.base = b.base();
+    ServerHarness.await("replica b ready", Duration.ofSeconds(90), h::ready);
+    Map<String, String> tokens = new LinkedHashMap<>();
+    for (String host : List.of("web-01", "web-02", "web-03")) {
+      tokens.put(host, h.hostToken(operator, host));
+      assertThat(h.post("/v1/hosts/" + host + "/status", tokens.get(host),
+          RolloutServerIT.reportBody(host, RolloutServerIT.OLD, null, null)).statusCode()).isEqualTo(204);
+    }
+    Path web = h.work.resolve("groups/web.yaml");
+    h.commit("groups/web.yaml", Files.readString(web).replace(RolloutServerIT.OLD, RolloutServerIT.NEW));
+    String next = head(h);
+    for (Replica r : List.of(a, b)) {
+      ServerHarness.await(r.name() + " serves the bump", Duration.ofSeconds(60),
+          () -> serves(h, r, operator, "main@sha1:" + next));
+    }
+    // the canary reports to a; b serves it the new digest, then lets it reboot
+    h.base = b.base();
+    ServerHarness.await("b serves web-03 the new digest", Duration.ofSeconds(30),
+        () -> targetOf(h, "web-03", tokens).contains(RolloutServerIT.NEW));
+    h.base = a.base();
+    assertThat(h.post("/v1/hosts/web-03/status", tokens.get("web-03"),
+        RolloutServerIT.reportBody("web-03", RolloutServerIT.OLD, RolloutServerIT.NEW, null)).statusCode()).isEqualTo(204);
+    h.base = b.base();
+    ServerHarness.await("b lets web-03 reboot", Duration.ofSeconds(30),
+        () -> targetOf(h, "web-03", tokens).contains("\"reboot\":true"));
+    h.base = a.base();
+    assertThat(h.post("/v1/hosts/web-03/status", tokens.get("web-03"),
+        RolloutServerIT.reportBody("web-03", RolloutServerIT.NEW, null, "failed")).statusCode()).isEqualTo(204);
+    for (Replica r : List.of(a, b)) {
+      h.base = r.base();
+      ServerHarness.await(r.name() + " tells web-03 to roll back", Duration.ofSeconds(30),
+          () -> targetOf(h, "web-03", tokens).contains("\"rollbackFrom\":\"" + RolloutServerIT.NEW + "\""));
+      for (String host : List.of("web-01", "web-02")) {
+        JsonNode t = ServerHarness.JSON.readTree(targetOf(h, host, tokens));
+        assertThat(t.get("host").get("image").get("ref").asString()).as(r.name() + " " + host)
+            .endsWith("@" + RolloutServerIT.OLD);
+        assertThat(t.get("rollout").get("reason").asString()).isEqualTo("DigestRejected");
+      }
+      JsonNode doc = json(h.get("/v1/rollouts/web", operator));
+      assertThat(doc.get("phase").asString()).isEqualTo("halted");
+      int rejected = 0;
+      for (JsonNode e : doc.get("events")) {
+        rejected += e.get("type").asString().equals("rejected") ? 1 : 0;
+      }
+      assertThat(rejected).as("the rejection recorded once, by one replica").isEqualTo(1);
+    }
+  }
+
+  private static String targetOf(ServerHarness h, String host, Map<String, String> tokens) {
+    try {
+      return h.get("/v1/hosts/" + host + "/target", tokens.get(host)).body();
+    } catch (Exception e) {
+      return "";
+    }
+  }
 }

@@ -1,0 +1,95 @@
+package dev.bootfleet.adapters.store;
+
+import dev.bootfleet.core.port.FleetStore.RolloutEvent;
+import dev.bootfleet.core.port.FleetStore.RolloutHost;
+import dev.bootfleet.core.port.FleetStore.RolloutRun;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
+
+/** Rollouts' runs, their hosts' records and their timelines (V3). */
+final class RolloutRepository {
+  static final int MAX_MESSAGE = 4000;
+
+  private RolloutRepository() {}
+
+  static Map<String, RolloutRun> runs(Handle h) {
+    Map<String, RolloutRun> out = new TreeMap<>();
+    h.createQuery("SELECT rollout, target, state_doc, at_ms FROM rollout_runs")
+        .map((rs, ctx) -> new RolloutRun(rs.getString("rollout"), rs.getString("target"), rs.getString("state_doc"),
+            Instant.ofEpochMilli(rs.getLong("at_ms"))))
+        .forEach(r -> out.put(r.rollout(), r));
+    return out;
+  }
+
+  static Map<String, RolloutHost> hosts(Handle h) {
+    Map<String, RolloutHost> out = new TreeMap<>();
+    h.createQuery("SELECT host, rollout, desired, keep_ref, released, granted_ms, rollback_told, phase FROM rollout_hosts")
+        .map((rs, ctx) -> host(rs)).forEach(x -> out.put(x.host(), x));
+    return out;
+  }
+
+  private static RolloutHost host(ResultSet rs) throws SQLException {
+    long granted = rs.getLong("granted_ms");
+    Instant at = rs.wasNull() ? null : Instant.ofEpochMilli(granted);
+    String told = rs.getString("rollback_told");
+    return new RolloutHost(rs.getString("host"), rs.getString("rollout"), rs.getString("desired"),
+        rs.getString("keep_ref"), rs.getBoolean("released"), at,
+        told.isEmpty() ? List.of() : Arrays.asList(told.split(",")), rs.getString("phase"));
+  }
+
+  static void save(Handle h, RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
+    h.createUpdate("DELETE FROM rollout_runs WHERE rollout = :r").bind("r", run.rollout()).execute();
+    h.createUpdate("INSERT INTO rollout_runs (rollout, target, state_doc, at_ms) VALUES (:r, :t, :s, :at)")
+        .bind("r", run.rollout()).bind("t", run.target()).bind("s", run.state()).bind("at", run.at().toEpochMilli())
+        .execute();
+    h.createUpdate("DELETE FROM rollout_hosts WHERE rollout = :r").bind("r", run.rollout()).execute();
+    if (!hosts.isEmpty()) {
+      var b = h.prepareBatch("DELETE FROM rollout_hosts WHERE host = :host");
+      hosts.forEach(x -> b.bind("host", x.host()).add());
+      b.execute();
+      var batch = h.prepareBatch("INSERT INTO rollout_hosts (host, rollout, desired, keep_ref, released, granted_ms,"
+          + " rollback_told, phase) VALUES (:host, :rollout, :desired, :keep, :released, :granted, :told, :phase)");
+      for (RolloutHost x : hosts) {
+        batch.bind("host", x.host()).bind("rollout", x.rollout()).bind("desired", x.desired())
+            .bind("keep", x.keepRef()).bind("released", x.released())
+            .bind("granted", x.grantedAt() == null ? null : x.grantedAt().toEpochMilli())
+            .bind("told", String.join(",", x.rollbackTold())).bind("phase", x.phase()).add();
+      }
+      batch.execute();
+    }
+    if (!events.isEmpty()) {
+      var batch = h.prepareBatch("INSERT INTO rollout_events (rollout, host, revision, type, who, message, at_ms)"
+          + " VALUES (:rollout, :host, :revision, :type, :who, :message, :at)");
+      for (RolloutEvent e : events) {
+        String m = e.message().length() > MAX_MESSAGE ? e.message().substring(0, MAX_MESSAGE) : e.message();
+        batch.bind("rollout", e.rollout()).bind("host", e.host()).bind("revision", e.revision())
+            .bind("type", e.type()).bind("who", e.who()).bind("message", m).bind("at", e.at().toEpochMilli()).add();
+      }
+      batch.execute();
+      // a host's own events join its timeline (GET /v1/hosts/{name}), tied to the same revision
+      List<dev.bootfleet.core.port.FleetStore.Event> own = events.stream().filter(e -> e.host() != null)
+          .map(e -> new dev.bootfleet.core.port.FleetStore.Event(e.host(), e.revision(), TIMELINE_TYPE,
+              e.rollout() + " " + e.type() + ": " + e.message() + " (" + e.who() + ")", e.at()))
+          .toList();
+      EventRepository.insert(h, own);
+    }
+  }
+
+  /** The type of a rollout's event in its host's timeline. */
+  static final String TIMELINE_TYPE = "rollout";
+
+  static List<RolloutEvent> events(Handle h, String rollout, int limit) {
+    return h.createQuery("SELECT rollout, host, revision, type, who, message, at_ms FROM rollout_events"
+            + " WHERE rollout = :r ORDER BY id DESC").bind("r", rollout).setMaxRows(limit)
+        .map((rs, ctx) -> new RolloutEvent(rs.getString("rollout"), rs.getString("host"), rs.getString("revision"),
+            rs.getString("type"), rs.getString("who"), rs.getString("message"),
+            Instant.ofEpochMilli(rs.getLong("at_ms"))))
+        .list();
+  }
+}

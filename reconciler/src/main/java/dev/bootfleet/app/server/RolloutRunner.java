@@ -1,0 +1,608 @@
+package dev.bootfleet.app.server;
+
+import dev.bootfleet.core.image.Digest;
+import dev.bootfleet.core.image.ImageRef;
+import dev.bootfleet.core.manifest.DesiredHost;
+import dev.bootfleet.core.manifest.Fleet;
+import dev.bootfleet.core.manifest.ImageSpec;
+import dev.bootfleet.core.manifest.Manifest;
+import dev.bootfleet.core.manifest.RolloutPolicy;
+import dev.bootfleet.core.observed.BootEntry;
+import dev.bootfleet.core.observed.ObservedHost;
+import dev.bootfleet.core.port.FleetStore;
+import dev.bootfleet.core.port.FleetStore.RolloutEvent;
+import dev.bootfleet.core.port.FleetStore.RolloutHost;
+import dev.bootfleet.core.port.FleetStore.RolloutRun;
+import dev.bootfleet.core.rollout.Decision;
+import dev.bootfleet.core.rollout.Decision.HostPhase;
+import dev.bootfleet.core.rollout.HostState;
+import dev.bootfleet.core.rollout.RolloutEngine;
+import dev.bootfleet.core.rollout.RunState;
+import dev.bootfleet.core.status.Reason;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Carries the rollout engine's decisions out (ADR 0021, "Server"): on every replan and every tick it builds
+ * each governed host's {@link HostState} from Git, its last report and what was told to it, runs {@link
+ * RolloutEngine#decide}, keeps the next {@link RunState} and records what changed, once. Hosts learn the
+ * decisions through their targets ({@link #target}). Called under {@link FleetService}'s lock only.
+ */
+final class RolloutRunner {
+  private static final JsonMapper JSON = JsonMapper.shared();
+  static final String GIT = "git";
+  static final String SERVER = "server";
+
+  /** A run as kept: the engine's state and what operators set. */
+  record Run(String target, RunState state, boolean paused, boolean aborted, Instant at) {}
+
+  private final FleetStore store;
+  private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  private final Map<String, RolloutHost> hosts = new ConcurrentHashMap<>();
+  private final Map<String, Decision> decisions = new ConcurrentHashMap<>();
+  /** Which rollout governs each host at the last decision. */
+  private final Map<String, String> rolloutOfHost = new ConcurrentHashMap<>();
+  private volatile Map<String, Manifest.Rollout> policies = Map.of();
+
+  RolloutRunner(FleetStore store) {
+    this.store = store;
+  }
+
+  /** Reads what the store keeps (at start, and on a replica before it decides what another recorded). */
+  void load() {
+    runs.clear();
+    store.rolloutRuns().forEach((name, r) -> runs.put(name, decode(r)));
+    hosts.clear();
+    hosts.putAll(store.rolloutHosts());
+  }
+
+  /**
+   * Decides every rollout of {@code f} at {@code now}; with {@code record}, writes what changed (this replica
+   * caused the change). Whether any target may have changed.
+   */
+  boolean decide(Fleet f, Map<String, FleetStore.StoredReport> reports, Map<String, ObservedHost> observed,
+      Instant now, boolean record) {
+    if (!record && !f.rollouts().isEmpty()) {
+      load(); // what the replica that decided recorded
+    }
+    Map<String, Manifest.Rollout> byName = new TreeMap<>();
+    f.rollouts().forEach(r -> byName.put(r.name(), r));
+    policies = byName;
+    boolean changed = false;
+    Map<String, String> governs = new HashMap<>();
+    for (Manifest.Rollout r : f.rollouts()) {
+      changed |= decide(f, r, reports, observed, now, record, governs);
+    }
+    changed |= !governs.equals(rolloutOfHost);
+    rolloutOfHost.keySet().retainAll(governs.keySet());
+    rolloutOfHost.putAll(governs);
+    decisions.keySet().retainAll(byName.keySet());
+    return changed;
+  }
+
+  private boolean decide(Fleet f, Manifest.Rollout r, Map<String, FleetStore.StoredReport> reports,
+      Map<String, ObservedHost> observed, Instant now, boolean record, Map<String, String> governs) {
+    String revision = f.revision();
+    List<DesiredHost> governed = f.hosts().stream()
+        .filter(h -> f.rolloutOf(h).map(x -> x.name().equals(r.name())).orElse(false))
+        .filter(h -> desired(h) != null).toList();
+    TreeSet<String> digests = new TreeSet<>();
+    governed.forEach(h -> digests.add(desired(h).toString()));
+    String target = String.join(",", digests);
+    List<RolloutEvent> events = new ArrayList<>();
+    Run before = runs.get(r.name());
+    Run run = before;
+    if (run == null || !run.target().equals(target)) {
+      RunState start = run == null ? RunState.NEW : run.state().start();
+      // an operator's pause holds whatever digest Git names next; an abort ends this run only
+      run = new Run(target, start, run != null && run.paused(), false, now);
+      events.add(new RolloutEvent(r.name(), null, revision, "started", GIT, "a run towards " + target, now));
+    }
+    List<HostState> states = new ArrayList<>();
+    Map<String, RolloutHost> recs = new TreeMap<>();
+    for (DesiredHost h : governed) {
+      governs.put(h.name(), r.name());
+      Digest want = desired(h);
+      ObservedHost seen = observed.get(h.name());
+      FleetStore.StoredReport rep = reports.get(h.name());
+      Digest booted = seen == null ? null : digestOf(seen.booted());
+      Digest staged = seen == null ? null : digestOf(seen.staged());
+      RolloutHost rec = hosts.get(h.name());
+      if (rec == null || !rec.rollout().equals(r.name()) || !rec.desired().equals(want.toString())) {
+        List<String> told = rec == null ? List.of() : rec.rollbackTold();
+        // the run's from-image: what it kept, or the digest Git named before in the same repository
+        String keep = rec == null ? null : !rec.released() && rec.keepRef() != null ? rec.keepRef()
+            : h.image().parsed().repository() + "@" + rec.desired();
+        rec = new RolloutHost(h.name(), r.name(), want.toString(), keep, want.equals(booted), null, told,
+            HostPhase.PENDING.name());
+      }
+      if (!rec.released() && booted != null && !want.equals(booted)) { // what it boots, as it reports it
+        String ref = seen.booted().image().image().image();
+        if (!ref.equals(rec.keepRef())) {
+          rec = with(rec, ref, rec.released(), rec.grantedAt(), rec.rollbackTold(), rec.phase());
+        }
+      }
+      recs.put(h.name(), rec);
+      HostState.Health health = HostState.Health.NONE;
+      if (rep != null && rec.grantedAt() != null && !rep.at().isBefore(rec.grantedAt())) {
+        String said = rep.report().agentField("health");
+        boolean silent = rep.report().agent() == null || !JSON.readTree(rep.report().agent()).has("health");
+        // A report that says nothing of health (an agent without checks) passes the gate by booting the
+        // desired digest alone; one that says anything but healthy or failed is still awaited.
+        health = "healthy".equals(said) || silent && want.equals(booted) ? HostState.Health.HEALTHY
+            : "failed".equals(said) ? HostState.Health.FAILED : HostState.Health.NONE;
+      }
+      boolean soft = seen != null && seen.staged() != null && seen.staged().softRebootCapable();
+      Set<Digest> told = new LinkedHashSet<>();
+      rec.rollbackTold().forEach(d -> told.add(Digest.parse(d)));
+      states.add(new HostState(h.name(), h.labels(), null, want, booted, staged, rep == null ? null : rep.at(),
+          rec.grantedAt(), health, soft, told));
+    }
+    RolloutPolicy policy = r.policy();
+    if (run.paused() || run.aborted()) {
+      policy = new RolloutPolicy(policy.selector(), policy.waves(), policy.maxUnavailable(), policy.budgets(),
+          policy.successThreshold(), policy.soak(), policy.healthTimeout(), policy.offlineAfter(),
+          policy.offlineCountFor(), policy.paused() || run.paused(), policy.aborted() || run.aborted(),
+          policy.rebootMode(), policy.urgent(), policy.timeZone(), policy.windows());
+    }
+    Decision d = RolloutEngine.decide(policy, states, run.state(), now);
+    // carry it out: release, grant, tell to roll back; record each once. Only the replica that records does:
+    // another one serves what the store says was released and granted (it re-read it above).
+    for (String host : record ? d.stage() : List.<String>of()) {
+      RolloutHost rec = recs.get(host);
+      if (!rec.released()) {
+        recs.put(host, with(rec, rec.keepRef(), true, rec.grantedAt(), rec.rollbackTold(), rec.phase()));
+        events.add(new RolloutEvent(r.name(), host, revision, "stage", SERVER, "may stage " + rec.desired(), now));
+      }
+    }
+    for (Decision.Reboot rb : record ? d.reboot() : List.<Decision.Reboot>of()) {
+      RolloutHost rec = recs.get(rb.host());
+      recs.put(rb.host(), with(rec, rec.keepRef(), true, now, rec.rollbackTold(), rec.phase()));
+      events.add(new RolloutEvent(r.name(), rb.host(), revision, "reboot", SERVER, "may " + rb.mode().id()
+          + (rb.overridesWindow() ? " outside every window (urgent)" : ""), now));
+    }
+    for (String host : record ? d.rollback() : List.<String>of()) {
+      RolloutHost rec = recs.get(host);
+      HostState s = states.stream().filter(x -> x.name().equals(host)).findFirst().orElseThrow();
+      List<String> told = new ArrayList<>(rec.rollbackTold());
+      told.add(s.booted().toString());
+      recs.put(host, with(rec, rec.keepRef(), rec.released(), rec.grantedAt(), told, rec.phase()));
+      events.add(new RolloutEvent(r.name(), host, revision, "rollback", SERVER, "told to roll back from "
+          + s.booted(), now));
+    }
+    for (Map.Entry<String, HostPhase> e : d.hosts().entrySet()) {
+      RolloutHost rec = recs.get(e.getKey());
+      String phase = e.getValue().name();
+      if (!phase.equals(rec.phase())) {
+        String type = switch (e.getValue()) {
+          case DONE -> rec.grantedAt() == null ? null : "healthy";
+          case FAILED -> "failed";
+          case UNKNOWN -> "unknown";
+          case SKIPPED -> "skipped";
+          default -> null;
+        };
+        if (type != null) {
+          events.add(new RolloutEvent(r.name(), e.getKey(), revision, type, SERVER, phase.toLowerCase(java.util.Locale.ROOT)
+              + " in wave " + waveOf(d, policy, e.getKey(), states), now));
+        }
+        recs.put(e.getKey(), with(rec, rec.keepRef(), rec.released(), rec.grantedAt(), rec.rollbackTold(), phase));
+      }
+    }
+    RunState next = d.next();
+    for (Digest x : d.rejectNow()) {
+      events.add(new RolloutEvent(r.name(), null, revision, "rejected", SERVER, x + " rejected fleet-wide", now));
+    }
+    if (next.halted() && !run.state().halted()) {
+      events.add(new RolloutEvent(r.name(), null, revision, "halted", SERVER, "a wave crossed its success threshold",
+          now));
+    }
+    for (String w : next.wavesDone().keySet()) {
+      if (!run.state().wavesDone().containsKey(w)) {
+        events.add(new RolloutEvent(r.name(), null, revision, "wave-done", SERVER, "wave " + w + " done", now));
+      }
+    }
+    Run after = new Run(run.target(), next, run.paused(), run.aborted(), run.at());
+    boolean hostsChanged = recs.entrySet().stream().anyMatch(e -> !e.getValue().equals(hosts.get(e.getKey())));
+    boolean changed = !after.equals(before) || hostsChanged || !events.isEmpty();
+    if (changed && record) {
+      store.saveRollout(encode(r.name(), after), List.copyOf(recs.values()), events);
+    }
+    runs.put(r.name(), after);
+    hosts.values().removeIf(x -> x.rollout().equals(r.name()) && !recs.containsKey(x.host()));
+    hosts.putAll(recs);
+    Decision old = decisions.put(r.name(), d);
+    return changed || old == null || !old.equals(d);
+  }
+
+  private static String waveOf(Decision d, RolloutPolicy p, String host, List<HostState> states) {
+    HostState s = states.stream().filter(x -> x.name().equals(host)).findFirst().orElse(null);
+    if (s == null) {
+      return "?";
+    }
+    for (RolloutPolicy.Wave w : p.wavesWithRest()) {
+      if (w.selector().matches(s.labels())) {
+        return w.name();
+      }
+    }
+    return RolloutPolicy.REST;
+  }
+
+  private static RolloutHost with(RolloutHost r, String keep, boolean released, Instant granted, List<String> told,
+      String phase) {
+    return new RolloutHost(r.host(), r.rollout(), r.desired(), keep, released, granted, told, phase);
+  }
+
+  /** The digest Git pins for the host; null when its image is not pinned (no rollout governs it then). */
+  static Digest desired(DesiredHost h) {
+    return h.image() == null ? null : h.image().digest().orElse(null);
+  }
+
+  /** The digest a deployment runs: the one its reference pins, else the manifest bootc pulled. */
+  static Digest digestOf(BootEntry e) {
+    if (e == null || e.image() == null) {
+      return null;
+    }
+    try {
+      Optional<Digest> pinned = ImageRef.parse(e.image().image().image()).digestIfPinned();
+      return pinned.orElseGet(() -> Digest.parse(e.image().imageDigest()));
+    } catch (IllegalArgumentException x) {
+      return null;
+    }
+  }
+
+  /** The rollout governing {@code host} at the last decision, if one does. */
+  Optional<String> rolloutOf(String host) {
+    return Optional.ofNullable(rolloutOfHost.get(host));
+  }
+
+  /**
+   * {@code h} as its rollout lets it be now, and the target's {@code rollout} part; null when no rollout governs
+   * it. A host its wave has not released keeps the image it boots (or Git's earlier digest); a host whose desired
+   * digest is rejected too; a host booting a rejected digest is told to roll back from it.
+   */
+  Targeted target(DesiredHost h) {
+    String name = rolloutOfHost.get(h.name());
+    Decision d = name == null ? null : decisions.get(name);
+    RolloutHost rec = hosts.get(h.name());
+    Run run = name == null ? null : runs.get(name);
+    if (d == null || rec == null || run == null) {
+      return null;
+    }
+    HostPhase phase = d.hosts().get(h.name());
+    Digest want = desired(h);
+    boolean rejected = want != null && run.state().rejected().contains(want);
+    ObjectNode o = JSON.createObjectNode();
+    o.put("name", name);
+    o.put("phase", phase == null ? null : phase.name().toLowerCase(java.util.Locale.ROOT));
+    o.put("runPhase", d.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    DesiredHost served = h;
+    if (rejected || !rec.released()) {
+      served = withImage(h, rec.keepRef());
+      Reason why = rejected ? Reason.DIGEST_REJECTED : Reason.WAITING_FOR_WAVE;
+      o.put("reason", why.id());
+      o.put("message", rejected ? want + " is rejected: " + Reason.UNTIL_GIT_OR_OPERATOR
+          : "keeps " + (rec.keepRef() == null ? "its image" : rec.keepRef()) + " until its wave may stage "
+              + want + " (" + d.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")");
+    } else {
+      o.putNull("reason");
+    }
+    boolean reboot = rec.grantedAt() != null && phase == HostPhase.REBOOTING && !rejected;
+    o.put("reboot", reboot);
+    Decision.Reboot rb = d.reboot().stream().filter(x -> x.host().equals(h.name())).findFirst().orElse(null);
+    if (reboot) {
+      o.put("rebootMode", rb == null ? RolloutPolicy.RebootMode.REBOOT.id() : rb.mode().id());
+      o.put("rebootAllowedAt", rec.grantedAt().toString());
+    }
+    String from = null;
+    for (String x : rec.rollbackTold()) {
+      if (run.state().rejected().contains(Digest.parse(x))) {
+        from = x;
+      }
+    }
+    o.put("rollbackFrom", from);
+    o.put("unstage", d.unstage().contains(h.name()));
+    return new Targeted(served, o);
+  }
+
+  /** A host's desired state as served, and the target's rollout part. */
+  record Targeted(DesiredHost host, ObjectNode rollout) {}
+
+  /**
+   * {@code h} with the image {@code ref}; {@code h} itself when there is none to keep (a host the server never
+   * heard from and never served before has nothing to keep: it is served Git's image, ADR 0021 "Server").
+   */
+  private static DesiredHost withImage(DesiredHost h, String ref) {
+    if (ref == null) {
+      return h;
+    }
+    ImageSpec image;
+    try {
+      image = new ImageSpec(ref, h.image().transport(), h.image().enforceSignaturePolicy(), ImageRef.parse(ref));
+    } catch (IllegalArgumentException e) {
+      return h;
+    }
+    return new DesiredHost(h.name(), h.labels(), image, h.etc(), h.kargs(), h.driver(), h.packages(), h.flatpak(),
+        h.groups(), h.file());
+  }
+
+  // --- operators
+
+  /** What an operator may do to a run. */
+  enum Action { PAUSE, RESUME, ABORT, APPROVE, CLEAR }
+
+  /** An operator's action was refused: 404 (no such rollout or wave) or 409 (not now). */
+  static final class Refused extends RuntimeException {
+    final int status;
+
+    Refused(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+
+  /**
+   * Applies an operator's action to the run of {@code rollout}, recorded with {@code who}; the caller decides
+   * again. {@code arg}: the wave to approve, or the digest to clear.
+   */
+  void act(String rollout, Action action, String arg, String who, String revision, Instant now) {
+    Manifest.Rollout r = policies.get(rollout);
+    Run run = runs.get(rollout);
+    if (r == null || run == null) {
+      throw new Refused(404, "no rollout \"" + rollout + "\" in the served revision");
+    }
+    Run next;
+    String message;
+    switch (action) {
+      case PAUSE -> {
+        if (run.paused()) {
+          throw new Refused(409, "rollout \"" + rollout + "\" is paused already");
+        }
+        next = new Run(run.target(), run.state(), true, run.aborted(), run.at());
+        message = "paused";
+      }
+      case RESUME -> {
+        if (!run.paused()) {
+          throw new Refused(409, "rollout \"" + rollout + "\" is not paused by an operator"
+              + (r.policy().paused() ? " (Git pauses it: spec.paused)" : ""));
+        }
+        next = new Run(run.target(), run.state(), false, run.aborted(), run.at());
+        message = "resumed";
+      }
+      case ABORT -> {
+        if (run.aborted()) {
+          throw new Refused(409, "rollout \"" + rollout + "\" is aborted already");
+        }
+        next = new Run(run.target(), run.state(), run.paused(), true, run.at());
+        message = "aborted";
+      }
+      case APPROVE -> {
+        List<String> waves = r.policy().wavesWithRest().stream().map(RolloutPolicy.Wave::name).toList();
+        String wave = arg;
+        if (wave == null) {
+          wave = r.policy().wavesWithRest().stream().filter(RolloutPolicy.Wave::approval)
+              .map(RolloutPolicy.Wave::name).filter(w -> !run.state().approved().contains(w)).findFirst()
+              .orElseThrow(() -> new Refused(409, "rollout \"" + rollout + "\" has no wave awaiting approval"));
+        } else if (!waves.contains(wave)) {
+          throw new Refused(404, "wave \"" + wave + "\" is not one of rollout \"" + rollout + "\" (expected one of "
+              + String.join(", ", waves) + ")");
+        }
+        next = new Run(run.target(), run.state().approve(wave), run.paused(), run.aborted(), run.at());
+        message = "approved wave " + wave;
+      }
+      case CLEAR -> {
+        Digest digest;
+        try {
+          digest = Digest.parse(Objects.requireNonNull(arg));
+        } catch (IllegalArgumentException | NullPointerException e) {
+          throw new Refused(400, "digest: " + arg + " is not a digest (expected sha256:<64 hex digits>)");
+        }
+        if (!run.state().rejected().contains(digest)) {
+          throw new Refused(404, digest + " is not rejected in rollout \"" + rollout + "\"");
+        }
+        next = new Run(run.target(), run.state().clear(digest), run.paused(), run.aborted(), run.at());
+        message = "cleared " + digest;
+      }
+      default -> throw new IllegalStateException();
+    }
+    String type = action == Action.CLEAR ? "cleared" : message.split(" ")[0];
+    List<RolloutHost> recs = hosts.values().stream().filter(x -> x.rollout().equals(rollout)).toList();
+    store.saveRollout(encode(rollout, next), recs,
+        List.of(new RolloutEvent(rollout, null, revision, type, who, message, now)));
+    runs.put(rollout, next);
+  }
+
+  // --- views
+
+  /** {@code GET /v1/rollouts}. */
+  ObjectNode list(String revision) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("revision", revision);
+    ArrayNode a = root.putArray("rollouts");
+    policies.keySet().forEach(n -> a.add(summary(n)));
+    return root;
+  }
+
+  private ObjectNode summary(String name) {
+    Decision d = decisions.get(name);
+    Run run = runs.get(name);
+    ObjectNode o = JSON.createObjectNode();
+    o.put("name", name);
+    o.put("phase", d == null ? null : d.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    o.put("target", run == null ? null : run.target());
+    o.put("paused", run != null && run.paused());
+    o.put("aborted", run != null && run.aborted());
+    o.put("halted", run != null && run.state().halted());
+    ArrayNode rej = o.putArray("rejected");
+    if (run != null) {
+      new TreeSet<>(run.state().rejected().stream().map(Digest::toString).toList()).forEach(rej::add);
+    }
+    return o;
+  }
+
+  /** {@code GET /v1/rollouts/{id}}; null when the served revision has no such rollout. */
+  ObjectNode show(String name, int events) {
+    Manifest.Rollout r = policies.get(name);
+    Decision d = decisions.get(name);
+    if (r == null || d == null) {
+      return null;
+    }
+    Run run = runs.get(name);
+    ObjectNode o = summary(name);
+    o.put("startedAt", run.at().toString());
+    ArrayNode approved = o.putArray("approved");
+    new TreeSet<>(run.state().approved()).forEach(approved::add);
+    RolloutPolicy p = r.policy();
+    o.put("urgent", p.urgent());
+    o.put("rebootMode", p.rebootMode().id());
+    o.put("windows", p.windows().size());
+    o.put("timeZone", p.timeZone().map(Object::toString).orElse("host"));
+    int inUse = 0;
+    ArrayNode waves = o.putArray("waves");
+    for (Decision.WaveStatus w : d.waves()) {
+      Map<String, Integer> counts = counts(d, p, w.name());
+      ObjectNode x = waves.addObject().put("name", w.name()).put("state", w.state()).put("hosts", w.hosts())
+          .put("down", w.down()).put("skipped", w.skipped());
+      RolloutPolicy.Wave spec = p.wavesWithRest().stream().filter(v -> v.name().equals(w.name())).findFirst()
+          .orElseThrow();
+      x.put("maxUnavailable", spec.maxUnavailable().orElse(p.maxUnavailable()).of(w.hosts()));
+      x.put("approval", spec.approval());
+      x.put("doneAt", run.state().wavesDone().containsKey(w.name())
+          ? run.state().wavesDone().get(w.name()).toString() : null);
+      x.put("startsAt", w.startsAt().map(Instant::toString).orElse(null));
+      ObjectNode c = x.putObject("counts");
+      counts.forEach(c::put);
+      inUse += w.down();
+    }
+    o.put("budgetInUse", inUse);
+    ArrayNode hs = o.putArray("hosts");
+    d.hosts().forEach((host, phase) -> {
+      RolloutHost rec = hosts.get(host);
+      hs.addObject().put("name", host).put("phase", phase.name().toLowerCase(java.util.Locale.ROOT))
+          .put("released", rec != null && rec.released())
+          .put("rebootAllowedAt", rec == null || rec.grantedAt() == null ? null : rec.grantedAt().toString());
+    });
+    ArrayNode ev = o.putArray("events");
+    for (RolloutEvent e : store.rolloutEvents(name, events)) {
+      ev.addObject().put("at", e.at().toString()).put("revision", e.revision()).put("type", e.type())
+          .put("host", e.host()).put("who", e.who()).put("message", e.message());
+    }
+    return o;
+  }
+
+  /** A wave's hosts by state: pending, staged, rebooted, healthy, failed (and the rest the engine knows). */
+  private Map<String, Integer> counts(Decision d, RolloutPolicy p, String wave) {
+    Map<String, Integer> c = new java.util.LinkedHashMap<>();
+    for (String k : List.of("pending", "staged", "rebooted", "healthy", "failed", "rejected", "unknown", "skipped")) {
+      c.put(k, 0);
+    }
+    Map<String, String> waveOfHost = waveOfHosts(p, d);
+    d.hosts().forEach((host, phase) -> {
+      if (wave.equals(waveOfHost.get(host))) {
+        c.merge(state(phase), 1, Integer::sum);
+      }
+    });
+    return c;
+  }
+
+  /** The metrics' and the API's word for a host phase. */
+  static String state(HostPhase phase) {
+    return switch (phase) {
+      case PENDING -> "pending";
+      case STAGED -> "staged";
+      case REBOOTING -> "rebooted";
+      case DONE -> "healthy";
+      case FAILED -> "failed";
+      case REJECTED -> "rejected";
+      case UNKNOWN -> "unknown";
+      case SKIPPED -> "skipped";
+    };
+  }
+
+  private Map<String, String> waveOfHosts(RolloutPolicy p, Decision d) {
+    Map<String, String> out = new HashMap<>();
+    Map<String, Map<String, String>> labels = new HashMap<>();
+    for (DesiredHost h : fleetHosts) {
+      labels.put(h.name(), h.labels());
+    }
+    for (String host : d.hosts().keySet()) {
+      Map<String, String> l = labels.getOrDefault(host, Map.of());
+      for (RolloutPolicy.Wave w : p.wavesWithRest()) {
+        if (w.selector().matches(l)) {
+          out.put(host, w.name());
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  private volatile List<DesiredHost> fleetHosts = List.of();
+
+  /** The served fleet's hosts (their labels place them in waves in the views). */
+  void fleet(Fleet f) {
+    fleetHosts = f.hosts();
+  }
+
+  /** Hosts by rollout, wave and state, for the metrics. */
+  Map<List<String>, Integer> hostCounts() {
+    Map<List<String>, Integer> out = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+    policies.forEach((name, r) -> {
+      Decision d = decisions.get(name);
+      if (d == null) {
+        return;
+      }
+      Map<String, String> waveOfHost = waveOfHosts(r.policy(), d);
+      for (Decision.WaveStatus w : d.waves()) {
+        for (String s : List.of("pending", "staged", "rebooted", "healthy", "failed", "rejected", "unknown",
+            "skipped")) {
+          out.put(List.of(name, w.name(), s), 0);
+        }
+      }
+      d.hosts().forEach((host, phase) -> out.merge(List.of(name, waveOfHost.getOrDefault(host, RolloutPolicy.REST),
+          state(phase)), 1, Integer::sum));
+    });
+    return out;
+  }
+
+  // --- the run's encoding
+
+  private static RolloutRun encode(String rollout, Run run) {
+    ObjectNode o = JSON.createObjectNode();
+    ObjectNode done = o.putObject("wavesDone");
+    new TreeMap<>(run.state().wavesDone()).forEach((w, at) -> done.put(w, at.toEpochMilli()));
+    ArrayNode a = o.putArray("approved");
+    new TreeSet<>(run.state().approved()).forEach(a::add);
+    o.put("halted", run.state().halted());
+    ArrayNode rej = o.putArray("rejected");
+    new TreeSet<>(run.state().rejected().stream().map(Digest::toString).toList()).forEach(rej::add);
+    o.put("paused", run.paused());
+    o.put("aborted", run.aborted());
+    return new RolloutRun(rollout, run.target(), o.toString(), run.at());
+  }
+
+  private static Run decode(RolloutRun r) {
+    JsonNode o = JSON.readTree(r.state());
+    Map<String, Instant> done = new HashMap<>();
+    o.get("wavesDone").properties().forEach(e -> done.put(e.getKey(), Instant.ofEpochMilli(e.getValue().asLong())));
+    Set<String> approved = new TreeSet<>();
+    o.get("approved").forEach(x -> approved.add(x.asString()));
+    Set<Digest> rejected = new TreeSet<>(java.util.Comparator.comparing(Digest::toString));
+    o.get("rejected").forEach(x -> rejected.add(Digest.parse(x.asString())));
+    return new Run(r.target(), new RunState(done, approved, o.get("halted").asBoolean(), rejected),
+        o.get("paused").asBoolean(), o.get("aborted").asBoolean(), r.at());
+  }
+}

@@ -587,6 +587,11 @@ final class FleetService implements Backend, ChangeFeed.Listener {
 
   // --- rollouts (ADR 0021, "Server")
 
+  /** What a host's FleetLock request meets from its rollout, for {@link LeaseService}. */
+  LeaseService.Gate rolloutGate(String host, Instant now) {
+    return rollouts.gate(host, now);
+  }
+
   static final int ROLLOUT_EVENTS = 100;
 
   @Override

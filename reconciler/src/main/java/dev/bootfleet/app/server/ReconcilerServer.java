@@ -154,6 +154,7 @@ public final class ReconcilerServer implements AutoCloseable {
         new ApiServer.Settings(config.host(), config.port(), config.webhookSecret(), config.longPoll(), config.tls()),
         log);
     leases = new LeaseService(store, CLOCK, leaseTtl, leaseSlots, defaultSlots, metrics, log);
+    leases.rollouts(service::rolloutGate); // a governed host's slot waits for its wave and window
     api.locks(leases).beforeScrape(leases::refreshMetrics);
     port = api.start();
     log.accept("listening on " + (config.tls() == null ? "http" : "https") + "://" + config.host() + ":" + port

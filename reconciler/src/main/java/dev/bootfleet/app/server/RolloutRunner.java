@@ -264,6 +264,22 @@ final class RolloutRunner {
     }
   }
 
+  /**
+   * What a FleetLock request of {@code host} meets from its rollout (ADR 0021): the last decision, and
+   * whether the rollout's windows are open at {@code now} (in the rollout's zone, else UTC: the server
+   * does not know a host's own zone); null when no rollout governs the host.
+   */
+  LeaseService.Gate gate(String host, Instant now) {
+    String name = rolloutOfHost.get(host);
+    Decision d = name == null ? null : decisions.get(name);
+    Manifest.Rollout r = name == null ? null : policies.get(name);
+    if (d == null || r == null) {
+      return null;
+    }
+    return new LeaseService.Gate(d, dev.bootfleet.core.rollout.RebootWindows.of(r.policy(), java.time.ZoneOffset.UTC)
+        .isOpen(now));
+  }
+
   /** The rollout governing {@code host} at the last decision, if one does. */
   Optional<String> rolloutOf(String host) {
     return Optional.ofNullable(rolloutOfHost.get(host));

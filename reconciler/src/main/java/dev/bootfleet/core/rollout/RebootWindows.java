@@ -34,7 +34,7 @@ import org.quartz.CronExpression;
  * Pure: Quartz's {@code CronExpression} computes on a {@code Calendar}, no I/O. Not shared between threads
  * (a {@code CronExpression} is mutable); made per evaluation by {@link #of}.
  */
-final class RebootWindows {
+public final class RebootWindows {
   private final MaintenanceWindows weekly;
   private final List<CronWindow> cron;
 
@@ -101,7 +101,7 @@ final class RebootWindows {
   }
 
   /** The windows of {@code policy} for a host whose own zone is {@code hostZone}. */
-  static RebootWindows of(RolloutPolicy policy, ZoneId hostZone) {
+  public static RebootWindows of(RolloutPolicy policy, ZoneId hostZone) {
     return of(policy.windows(), policy.timeZone().orElse(hostZone));
   }
 
@@ -133,7 +133,7 @@ final class RebootWindows {
     return weekly.anyTime() && cron.isEmpty();
   }
 
-  boolean isOpen(Instant at) {
+  public boolean isOpen(Instant at) {
     if (anyTime()) {
       return true;
     }

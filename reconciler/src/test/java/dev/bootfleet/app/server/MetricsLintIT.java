@@ -68,8 +68,10 @@ class MetricsLintIT {
 
   @Test
   void metrics_passPromtoolCheck_withNoLintComplaint() throws Exception {
-    assertThat(h.send(h.req("/v1/pre-reboot", web01).header("fleet-lock-protocol", "true").POST(HttpRequest
-        .BodyPublishers.ofString("{\"client_params\": {\"id\": \"web-01\", \"group\": \"web\"}}"))).statusCode())
+    // a host no rollout governs takes a slot (a governed one waits for its rollout: RolloutServerIT)
+    String db01 = h.hostToken(operator, "db-01");
+    assertThat(h.send(h.req("/v1/pre-reboot", db01).header("fleet-lock-protocol", "true").POST(HttpRequest
+        .BodyPublishers.ofString("{\"client_params\": {\"id\": \"db-01\", \"group\": \"web\"}}"))).statusCode())
         .isEqualTo(200);
     HttpResponse<String> r = h.get("/metrics", null);
     assertThat(r.statusCode()).isEqualTo(200);

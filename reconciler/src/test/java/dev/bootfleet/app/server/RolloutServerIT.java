@@ -198,6 +198,12 @@ class RolloutServerIT {
     assertThat(image("web-01")).isEqualTo(OLD); // keeps what it boots
     assertThat(waiting.get("rollout").get("reason").asString()).isEqualTo("WaitingForWave");
     assertThat(image("web-02")).isEqualTo(OLD);
+    // its reboot slot waits for its wave too: FleetLock's pre-reboot is 423, and no slot is taken
+    HttpResponse<String> slot = h.send(h.req("/v1/pre-reboot", tokens.get("web-01")).header("fleet-lock-protocol", "true")
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"client_params\":{\"id\":\"web-01\",\"group\":\"default\"}}")));
+    assertThat(slot.statusCode()).as(slot.body()).isEqualTo(423);
+    assertThat(json(slot).get("kind").asString()).isEqualTo("rollout_not_ready");
 
     canaryHealthy();
     JsonNode main = wave("main");

@@ -61,29 +61,10 @@ public final class OstreeStatusParser {
       return root.build(() -> new ObservedHost(API_VERSION, null, ObservedHost.DEFAULT_ORDER, null, null, null,
           all, false, null, null, false, driver));
     }
-    String stateroot = stateroot(deployments.get(bootedAt));
-    Field staged = null;
-    Field rollback = null;
-    int rollbackAt = -1;
-    List<Field> others = new ArrayList<>();
-    List<Field> otherStateroots = new ArrayList<>();
-    for (int i = 0; i < deployments.size(); i++) {
-      Field f = deployments.get(i);
-      if (i == bootedAt) {
-        continue;
-      }
-      if (!stateroot(f).equals(stateroot)) {
-        otherStateroots.add(f);
-      } else if (staged == null && f.get("staged").optBool()) {
-        staged = f;
-      } else if (rollback == null) {
-        rollback = f;
-        rollbackAt = i;
-      } else {
-        others.add(f);
-      }
-    }
-    others.addAll(otherStateroots);
+    DeploymentRoles roles = DeploymentRoles.of(deployments, bootedAt, OstreeStatusParser::stateroot);
+    Field staged = roles.staged();
+    Field rollback = roles.rollback();
+    List<Field> others = roles.others();
     BootEntry booted = entry(deployments.get(bootedAt));
     BootEntry stagedEntry = staged == null ? null : entry(staged);
     BootEntry rollbackEntry = rollback == null ? null : entry(rollback);
@@ -91,7 +72,7 @@ public final class OstreeStatusParser {
     for (Field f : others) {
       rest.add(entry(f));
     }
-    boolean queued = rollback != null && rollbackAt < bootedAt;
+    boolean queued = roles.rollbackQueued();
     UsrOverlay overlay = usrOverlay(deployments.get(bootedAt).get("unlocked"));
     return root.build(() -> new ObservedHost(API_VERSION, null, queued ? ObservedHost.ROLLBACK_ORDER
         : ObservedHost.DEFAULT_ORDER, stagedEntry, booted, rollbackEntry, rest, queued, null, overlay, false, driver));

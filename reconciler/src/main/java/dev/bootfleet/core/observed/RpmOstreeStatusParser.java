@@ -98,32 +98,12 @@ public final class RpmOstreeStatusParser {
       throw list.fail(deployments.isEmpty() ? "empty" : "no deployment has \"booted\": true",
           "exactly one booted deployment");
     }
-    Field bootedField = deployments.get(bootedAt);
-    String stateroot = osname(bootedField);
-
     // Roles as bootc derives them (status.rs get_status), in bootloader order.
-    Field stagedField = null;
-    Field rollbackField = null;
-    int rollbackAt = -1;
-    List<Field> others = new ArrayList<>();
-    List<Field> otherStateroots = new ArrayList<>();
-    for (int i = 0; i < deployments.size(); i++) {
-      Field f = deployments.get(i);
-      if (i == bootedAt) {
-        continue;
-      }
-      if (!osname(f).equals(stateroot)) {
-        otherStateroots.add(f);
-      } else if (stagedField == null && f.get("staged").optBool()) {
-        stagedField = f;
-      } else if (rollbackField == null) {
-        rollbackField = f;
-        rollbackAt = i;
-      } else {
-        others.add(f);
-      }
-    }
-    others.addAll(otherStateroots);
+    DeploymentRoles roles = DeploymentRoles.of(deployments, bootedAt, RpmOstreeStatusParser::osname);
+    Field bootedField = roles.booted();
+    Field stagedField = roles.staged();
+    Field rollbackField = roles.rollback();
+    List<Field> others = roles.others();
 
     BootEntry booted = entry(bootedField, true);
     BootEntry staged = stagedField == null ? null : entry(stagedField, false);
@@ -132,7 +112,7 @@ public final class RpmOstreeStatusParser {
     for (Field f : others) {
       otherEntries.add(entry(f, false));
     }
-    boolean rollbackQueued = rollbackField != null && rollbackAt < bootedAt;
+    boolean rollbackQueued = roles.rollbackQueued();
     String bootOrder = rollbackQueued ? ObservedHost.ROLLBACK_ORDER : ObservedHost.DEFAULT_ORDER;
     BootEntry specSource = staged != null ? staged : booted;
     ImageReference specImage = specSource.image() == null ? null : specSource.image().image();

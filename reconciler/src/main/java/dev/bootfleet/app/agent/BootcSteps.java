@@ -108,13 +108,6 @@ final class BootcSteps implements OsSteps {
       c.rep.step("reboot", c.target, "waiting", lost);
       return;
     }
-    c.rebootAsked();
-    try {
-      power.reboot();
-    } catch (HostDriver.HostException e) {
-      c.rebootFailed("reboot", e.getMessage());
-      return;
-    }
-    c.rep.step("reboot", c.target, "requested", power.describeReboot());
+    c.rebootNow(power);
   }
 }

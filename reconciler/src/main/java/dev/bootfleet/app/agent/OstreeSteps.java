@@ -90,13 +90,6 @@ final class OstreeSteps implements OsSteps {
       c.rep.step("reboot", c.target, "waiting", wait);
       return;
     }
-    c.rebootAsked();
-    try {
-      power.reboot();
-    } catch (HostDriver.HostException e) {
-      c.rebootFailed("reboot", e.getMessage());
-      return;
-    }
-    c.rep.step("reboot", c.target, "requested", power.describeReboot());
+    c.rebootNow(power);
   }
 }

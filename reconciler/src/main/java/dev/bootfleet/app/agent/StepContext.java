@@ -4,6 +4,8 @@ import dev.bootfleet.core.lifecycle.HostLifecycle;
 import dev.bootfleet.core.lifecycle.HostRecord;
 import dev.bootfleet.core.manifest.DesiredHost;
 import dev.bootfleet.core.observed.ObservedHost;
+import dev.bootfleet.core.port.HostDriver;
+import dev.bootfleet.core.port.HostPower;
 import dev.bootfleet.core.port.RebootCoordinator;
 import java.io.IOException;
 import java.time.Clock;
@@ -106,6 +108,18 @@ final class StepContext {
   }
 
   /** The reboot could not be asked for: it may be asked for again, and any slot goes back. */
+  /** Reboots the host now: the request recorded first, then the power port; its refusal fails the step. */
+  void rebootNow(HostPower power) throws IOException {
+    rebootAsked();
+    try {
+      power.reboot();
+    } catch (HostDriver.HostException e) {
+      rebootFailed("reboot", e.getMessage());
+      return;
+    }
+    rep.step("reboot", target, "requested", power.describeReboot());
+  }
+
   void rebootFailed(String step, String why) {
     st.record = HostLifecycle.rebootFailed(st.record);
     rep.reboot = "failed: " + why;

@@ -182,9 +182,11 @@ heap() {
   echo "heap: $n declared hosts served $((SECONDS - t)) s after start"
   jcmd "$server_pid" GC.run >/dev/null
   jcmd "$server_pid" GC.heap_info | sed 's/^/  /'
-  # every generation's "total …K, used …K" line, summed
-  echo "heap: used after a full GC: $(jcmd "$server_pid" GC.heap_info | grep -E 'total [0-9]+K, used [0-9]+K' \
-    | sed -E 's/.*used ([0-9]+)K.*/\1/' | awk '{s += $1} END {printf "%.0f MiB", s / 1024}') (load $(load))"
+  # SerialGC prints a "total …K, used …K" line per generation (summed); G1, the server's default, one
+  # "garbage-first heap total reserved …K, committed …K, used …K" line
+  echo "heap: used after a full GC: $(jcmd "$server_pid" GC.heap_info \
+    | grep -E '(total|committed) [0-9]+K, used [0-9]+K' | sed -E 's/.*used ([0-9]+)K.*/\1/' \
+    | awk '{s += $1} END {printf "%.0f MiB", s / 1024}') (load $(load))"
   echo "heap: RSS $(awk '/VmRSS/ {print $2 " kB"}' "/proc/$server_pid/status")"
 }
 

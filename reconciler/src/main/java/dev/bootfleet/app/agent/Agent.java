@@ -150,7 +150,7 @@ final class Agent {
     }
     StepContext c = new StepContext(want, host, bootId, rep, st, store, clock, policy);
     OsSteps steps = switch (driver) {
-      case HostDriver.RpmOstree r -> new RpmOstreeSteps(r, c, now -> kargs = now);
+      case HostDriver.RpmOstree r -> new RpmOstreeSteps(r, drivers.ostree(), c, now -> kargs = now);
       case HostDriver.Ostree o -> new OstreeSteps(o, power, c);
       case HostDriver.Bootc b -> new BootcSteps(b, power, config.reboot().defers(), c);
     };

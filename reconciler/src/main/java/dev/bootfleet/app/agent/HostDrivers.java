@@ -26,6 +26,11 @@ final class HostDrivers {
     this.ostree = ostree;
   }
 
+  /** The ostree tool of this host: an rpm-ostree host's remotes are ostree's too. */
+  HostDriver.Ostree ostree() {
+    return ostree;
+  }
+
   /**
    * The driver chosen and what it reported.
    *

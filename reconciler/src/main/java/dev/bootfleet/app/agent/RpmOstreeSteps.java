@@ -2,6 +2,7 @@ package dev.bootfleet.app.agent;
 
 import dev.bootfleet.core.lifecycle.HostLifecycle;
 import dev.bootfleet.core.lifecycle.HostRecord;
+import dev.bootfleet.core.manifest.OstreeTarget;
 import dev.bootfleet.core.observed.BootEntry;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.observed.ObservedStateException;
@@ -20,6 +21,7 @@ import java.util.function.Consumer;
  */
 final class RpmOstreeSteps implements OsSteps {
   private final HostDriver.RpmOstree driver;
+  private final HostDriver.Ostree ostree;
   private final StepContext c;
   private final CycleReport rep;
   private final String target;
@@ -28,8 +30,9 @@ final class RpmOstreeSteps implements OsSteps {
   /** Whether an OS change was staged in this cycle and not yet recorded. */
   private boolean changed;
 
-  RpmOstreeSteps(HostDriver.RpmOstree driver, StepContext c, Consumer<List<String>> kargs) {
+  RpmOstreeSteps(HostDriver.RpmOstree driver, HostDriver.Ostree ostree, StepContext c, Consumer<List<String>> kargs) {
     this.driver = driver;
+    this.ostree = ostree;
     this.c = c;
     this.rep = c.rep;
     this.target = c.target;
@@ -43,10 +46,13 @@ final class RpmOstreeSteps implements OsSteps {
         switch (a) {
           case Action.WriteFile w -> { }
           case Action.RemoveFile r -> { }
-          case Action.Rebase r -> done("rebase", r.ref(), driver.rebase(r.ref(), r.revision(), r.install(),
-                  r.uninstall()), "rpm-ostree rebase --lock-finalization" + packages(" --install ", r.install())
-                  + packages(" --uninstall ", r.uninstall()) + (r.revision() == null ? "" : " (revision "
-                  + r.revision() + ")") + (r.from() == null ? "" : "; from " + r.from()));
+          case Action.Rebase r -> {
+            addDeclaredRemote();
+            done("rebase", r.ref(), driver.rebase(r.ref(), r.revision(), r.install(),
+                    r.uninstall()), "rpm-ostree rebase --lock-finalization" + packages(" --install ", r.install())
+                    + packages(" --uninstall ", r.uninstall()) + (r.revision() == null ? "" : " (revision "
+                    + r.revision() + ")") + (r.from() == null ? "" : "; from " + r.from()));
+          }
           case Action.Deploy d -> done("deploy", d.commit(), driver.deploy(d.commit(), d.install(), d.uninstall()),
               "rpm-ostree deploy --lock-finalization" + packages(" --install ", d.install())
                   + packages(" --uninstall ", d.uninstall()) + (d.from() == null ? "" : "; from " + d.from()));
@@ -93,6 +99,19 @@ final class RpmOstreeSteps implements OsSteps {
       }
     }
     recordIfChanged();
+  }
+
+  /**
+   * Before a rebase: the ostree remote Git declares with its URL, added when the host lacks it (GPG
+   * verification on, ADR 0020), so that a host can be pointed at a new remote; rpm-ostree reads ostree's
+   * remotes. A remote that exists with another URL is refused (the rebase then does not run).
+   */
+  private void addDeclaredRemote() throws HostDriver.HostException {
+    OstreeTarget declared = c.want.image().ostree();
+    if (declared != null && declared.url() != null && ostree.addRemote(declared.remote(), declared.url())) {
+      rep.step("ostree-remote-add", declared.remote(), "done", "ostree remote add " + declared.url()
+          + " (GPG verification on)");
+    }
   }
 
   private void done(String type, String what, boolean c, String how) {

@@ -56,6 +56,7 @@ final class Agent {
   private final Clock clock;
   private final PrintStream log;
   private final ReportSink sink;
+  private final HealthChecks health;
   private boolean firstCycle = true;
   /** The driver of this cycle. */
   private HostDriver driver;
@@ -77,6 +78,7 @@ final class Agent {
       RebootPolicy policy, HostPower power, StateStore store, Clock clock, PrintStream log, ReportSink sink) {
     this.sink = sink;
     this.config = config;
+    this.health = new HealthChecks(config.health());
     this.source = source;
     this.drivers = drivers;
     this.etc = etc;
@@ -110,6 +112,7 @@ final class Agent {
       if (boot.decided()) {
         rep.booted(boot.outcome().id(), boot.image(), boot.note());
       }
+      checkHealth(st, bootId, rep);
       if (want != null) {
         reconcile(want, host, st, bootId, rep);
       }
@@ -158,6 +161,20 @@ final class Agent {
   }
 
   // --- the steps of a cycle ---
+
+  /**
+   * In the boot after a boot into a new deployment ({@code converged}, as {@link HostLifecycle#afterBoot}
+   * recorded it for this boot id), runs the {@code health:} checks and reports their answer; in any other
+   * boot, or without checks, the report says nothing of health.
+   */
+  private void checkHealth(AgentState st, String bootId, CycleReport rep) {
+    var last = st.record.lastBoot();
+    if (!config.health().any() || last == null || !bootId.equals(last.bootId()) || !"converged".equals(last.outcome())) {
+      return;
+    }
+    HealthChecks.Result r = health.run();
+    rep.health(r);
+  }
 
   private AgentState loadState(CycleReport rep) throws IOException {
     StateStore.Loaded loaded = store.load();

@@ -67,6 +67,8 @@ final class Agent {
   private boolean flatpakFresh;
   /** The lock of the revision last read: which manifests each pinned image index lists. */
   private ImageLock images = ImageLock.EMPTY;
+  /** The target's rollout part of this cycle (server mode, a host a rollout governs), or null. */
+  private DesiredStateSource.Rollout rollout;
 
   Agent(AgentConfig config, DesiredStateSource source, HostDrivers drivers, EtcApplier etc, FlatpakApplier flatpak,
       RebootPolicy policy, HostPower power, StateStore store, Clock clock, PrintStream log) {
@@ -151,13 +153,27 @@ final class Agent {
     if (v.keepFallback()) {
       keepFallback(st, rep);
     }
-    StepContext c = new StepContext(want, host, bootId, rep, st, store, clock, policy);
+    StepContext c = new StepContext(want, host, bootId, rep, st, store, clock, policy, rolloutWait());
     OsSteps steps = switch (driver) {
       case HostDriver.RpmOstree r -> new RpmOstreeSteps(r, drivers.ostree(), c, now -> kargs = now);
       case HostDriver.Ostree o -> new OstreeSteps(o, power, c);
-      case HostDriver.Bootc b -> new BootcSteps(b, power, config.reboot().defers(), c);
+      case HostDriver.Bootc b -> new BootcSteps(b, power, config.reboot().defers() || rollout != null, c);
     };
-    steps.run(v.run());
+    boolean unstage = rollout != null && rollout.unstage();
+    if (unstage) {
+      rep.note("rollout: the server says unstage: nothing is staged or rebooted into"
+          + (rollout.message() == null ? "" : " (" + rollout.message() + ")"));
+    }
+    steps.run(HostLifecycle.underRollout(v.run(), unstage, host));
+  }
+
+  /** Why the server's rollout holds the reboot ({@code reboot: false}), or null when it allows it or none governs. */
+  private String rolloutWait() {
+    if (rollout == null || rollout.reboot()) {
+      return null;
+    }
+    return "the rollout does not allow a reboot yet" + (rollout.reason() == null ? ""
+        : " (" + rollout.reason() + (rollout.message() == null ? "" : ": " + rollout.message()) + ")");
   }
 
   // --- the steps of a cycle ---
@@ -194,6 +210,7 @@ final class Agent {
 
   private DesiredHost desired(CycleReport rep) {
     DesiredStateSource.Desired d;
+    rollout = null;
     try {
       d = source.fetch(config.host());
     } catch (IOException e) {
@@ -203,6 +220,7 @@ final class Agent {
     }
     rep.revision = d.revision();
     images = d.images();
+    rollout = d.rollout();
     int shown = 0;
     for (Problem p : d.problems()) {
       if (!p.isError()) {

@@ -156,6 +156,25 @@ public final class HostLifecycle {
     return new Verdict((SyncStatus) plan.status(), plan.why(), plan.reason(), null, os, List.of(), false);
   }
 
+  /**
+   * The OS actions of a verdict under the server's rollout part (ADR 0021, "Server"): with {@code unstage},
+   * nothing is staged or rebooted into and a staged deployment is cancelled (once: an entry already locked
+   * download-only is left as it is). Without it the actions stand; {@code reboot: false} is the reboot
+   * policy's answer, not a change of plan (the staged entry is locked until the reboot is allowed).
+   */
+  public static List<Action> underRollout(List<Action> run, boolean unstage, ObservedHost host) {
+    if (!unstage) {
+      return run;
+    }
+    List<Action> kept = new java.util.ArrayList<>(run.stream().filter(a -> !(a instanceof Action.Stage)
+        && !(a instanceof Action.Reboot) && !(a instanceof Action.UnlockStaged)
+        && !(a instanceof Action.CancelStaged)).toList());
+    if (host.staged() != null && !host.staged().downloadOnly()) {
+      kept.add(new Action.CancelStaged(imageOf(host.staged())));
+    }
+    return List.copyOf(kept);
+  }
+
   /** The record once the queued return to the failed image was reverted (see {@link Verdict#keepFallback}). */
   public static HostRecord fallbackKept(HostRecord r) {
     return r.hold() == null ? r : r.withHold(r.hold().withRollbackReverted());

@@ -153,6 +153,15 @@ final class Agent {
     if (v.keepFallback()) {
       keepFallback(st, rep);
     }
+    String from = rollout == null ? null : rollout.rollbackFrom();
+    if (driver instanceof HostDriver.Bootc b && HostLifecycle.boots(from, host)
+        && (host.rollbackQueued() || HostLifecycle.rollBack(from, host))) {
+      // a rejected digest: back to the previous deployment, whatever the rollout says of reboots
+      rep.status(Reason.DIGEST_REJECTED, "boots " + from + ", which the server rejected; rolling back");
+      StepContext c = new StepContext(want, host, bootId, rep, st, store, clock, policy, null);
+      new BootcSteps(b, power, true, c).rollback(from, HostLifecycle.rollBack(from, host));
+      return;
+    }
     StepContext c = new StepContext(want, host, bootId, rep, st, store, clock, policy, rolloutWait());
     OsSteps steps = switch (driver) {
       case HostDriver.RpmOstree r -> new RpmOstreeSteps(r, drivers.ostree(), c, now -> kargs = now);

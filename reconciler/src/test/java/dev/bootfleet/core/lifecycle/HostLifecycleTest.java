@@ -290,4 +290,22 @@ class HostLifecycleTest {
   void underRollout(String name, List<Action> run, boolean unstage, ObservedHost host, List<String> types) {
     assertThat(HostLifecycle.underRollout(run, unstage, host)).extracting(Action::type).isEqualTo(types);
   }
+
+  static Stream<Arguments> rollbacks() {
+    String rejected = NEW.substring(NEW.indexOf('@') + 1);
+    return Stream.of(
+        Arguments.of("no rollbackFrom: none", null, host(entry(NEW), null, entry(OLD), false), false),
+        Arguments.of("boots the rejected digest: roll back", rejected, host(entry(NEW), null, entry(OLD), false), true),
+        Arguments.of("rollback already queued: never a second (it toggles)", rejected,
+            host(entry(NEW), null, entry(OLD), true), false),
+        Arguments.of("boots another digest (already back): none", rejected, host(entry(OLD), null, entry(NEW), false),
+            false),
+        Arguments.of("nothing to go back to: none", rejected, host(entry(NEW), null, null, false), false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rollbacks")
+  void rollBack(String name, String rollbackFrom, ObservedHost host, boolean expected) {
+    assertThat(HostLifecycle.rollBack(rollbackFrom, host)).isEqualTo(expected);
+  }
 }

@@ -118,7 +118,7 @@ public final class ServerDesiredState implements DesiredStateSource {
     }
     List<Problem> problems = new ArrayList<>(last.problems());
     problems.add(Problem.warning("", null, "", why + "; keeping the target of revision " + last.revision()));
-    return new Desired(last.revision(), last.host(), problems, last.images());
+    return new Desired(last.revision(), last.host(), problems, last.images(), last.rollout());
   }
 
   /** A HostTarget document; one IOException naming the field when it does not read. */
@@ -145,10 +145,27 @@ public final class ServerDesiredState implements DesiredStateSource {
         }
         images = l.lock();
       }
-      return new Desired(rev.asString(), host, problems, images);
+      return new Desired(rev.asString(), host, problems, images, rollout(o.get("rollout")));
     } catch (IllegalArgumentException e) {
       throw new IOException("the server's target does not read: " + Text.oneLine(e.getMessage(), "?"));
     }
+  }
+
+  /** The target's rollout part, or null when no rollout governs the host. */
+  static DesiredStateSource.Rollout rollout(JsonNode r) {
+    if (r == null || r.isNull()) {
+      return null;
+    }
+    if (!r.isObject() || !r.path("reboot").isBoolean()) {
+      throw new IllegalArgumentException("rollout: " + Text.oneLine(r.toString(), "?") + " has no reboot: true|false");
+    }
+    return new DesiredStateSource.Rollout(r.path("reboot").asBoolean(), textOrNull(r, "reason"),
+        textOrNull(r, "message"), textOrNull(r, "rollbackFrom"), r.path("unstage").asBoolean(false));
+  }
+
+  private static String textOrNull(JsonNode o, String key) {
+    JsonNode v = o.get(key);
+    return v == null || !v.isString() ? null : v.asString();
   }
 
   /** A problem line as the server formatted it, back into a {@link Problem} that formats the same. */

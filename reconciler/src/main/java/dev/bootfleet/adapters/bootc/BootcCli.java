@@ -62,6 +62,11 @@ public final class BootcCli implements HostDriver.Bootc {
     run("upgrade", "--quiet", "--from-downloaded");
   }
 
+  @Override
+  public void rollback() throws HostException {
+    run("rollback");
+  }
+
   /** {@code bootc rollback}; the caller checks that a rollback is queued (the verb toggles). */
   @Override
   public boolean revertQueuedRollback() throws HostException {

@@ -56,6 +56,7 @@ final class Agent {
   private final Clock clock;
   private final PrintStream log;
   private final ReportSink sink;
+  private final HealthChecks health;
   private boolean firstCycle = true;
   /** The driver of this cycle. */
   private HostDriver driver;
@@ -66,6 +67,8 @@ final class Agent {
   private boolean flatpakFresh;
   /** The lock of the revision last read: which manifests each pinned image index lists. */
   private ImageLock images = ImageLock.EMPTY;
+  /** The target's rollout part of this cycle (server mode, a host a rollout governs), or null. */
+  private DesiredStateSource.Rollout rollout;
 
   Agent(AgentConfig config, DesiredStateSource source, HostDrivers drivers, EtcApplier etc, FlatpakApplier flatpak,
       RebootPolicy policy, HostPower power, StateStore store, Clock clock, PrintStream log) {
@@ -77,6 +80,7 @@ final class Agent {
       RebootPolicy policy, HostPower power, StateStore store, Clock clock, PrintStream log, ReportSink sink) {
     this.sink = sink;
     this.config = config;
+    this.health = new HealthChecks(config.health());
     this.source = source;
     this.drivers = drivers;
     this.etc = etc;
@@ -110,6 +114,7 @@ final class Agent {
       if (boot.decided()) {
         rep.booted(boot.outcome().id(), boot.image(), boot.note());
       }
+      checkHealth(st, bootId, rep);
       if (want != null) {
         reconcile(want, host, st, bootId, rep);
       }
@@ -148,16 +153,53 @@ final class Agent {
     if (v.keepFallback()) {
       keepFallback(st, rep);
     }
-    StepContext c = new StepContext(want, host, bootId, rep, st, store, clock, policy);
+    String from = rollout == null ? null : rollout.rollbackFrom();
+    if (driver instanceof HostDriver.Bootc b && HostLifecycle.boots(from, host)
+        && (host.rollbackQueued() || HostLifecycle.rollBack(from, host))) {
+      // a rejected digest: back to the previous deployment, whatever the rollout says of reboots
+      rep.status(Reason.DIGEST_REJECTED, "boots " + from + ", which the server rejected; rolling back");
+      StepContext c = new StepContext(want, host, bootId, rep, st, store, clock, policy, null);
+      new BootcSteps(b, power, true, c).rollback(from, HostLifecycle.rollBack(from, host));
+      return;
+    }
+    StepContext c = new StepContext(want, host, bootId, rep, st, store, clock, policy, rolloutWait());
     OsSteps steps = switch (driver) {
       case HostDriver.RpmOstree r -> new RpmOstreeSteps(r, drivers.ostree(), c, now -> kargs = now);
       case HostDriver.Ostree o -> new OstreeSteps(o, power, c);
-      case HostDriver.Bootc b -> new BootcSteps(b, power, config.reboot().defers(), c);
+      case HostDriver.Bootc b -> new BootcSteps(b, power, config.reboot().defers() || rollout != null, c);
     };
-    steps.run(v.run());
+    boolean unstage = rollout != null && rollout.unstage();
+    if (unstage) {
+      rep.note("rollout: the server says unstage: nothing is staged or rebooted into"
+          + (rollout.message() == null ? "" : " (" + rollout.message() + ")"));
+    }
+    steps.run(HostLifecycle.underRollout(v.run(), unstage, host));
+  }
+
+  /** Why the server's rollout holds the reboot ({@code reboot: false}), or null when it allows it or none governs. */
+  private String rolloutWait() {
+    if (rollout == null || rollout.reboot()) {
+      return null;
+    }
+    return "the rollout does not allow a reboot yet" + (rollout.reason() == null ? ""
+        : " (" + rollout.reason() + (rollout.message() == null ? "" : ": " + rollout.message()) + ")");
   }
 
   // --- the steps of a cycle ---
+
+  /**
+   * In the boot after a boot into a new deployment ({@code converged}, as {@link HostLifecycle#afterBoot}
+   * recorded it for this boot id), runs the {@code health:} checks and reports their answer; in any other
+   * boot, or without checks, the report says nothing of health.
+   */
+  private void checkHealth(AgentState st, String bootId, CycleReport rep) {
+    var last = st.record.lastBoot();
+    if (!config.health().any() || last == null || !bootId.equals(last.bootId()) || !"converged".equals(last.outcome())) {
+      return;
+    }
+    HealthChecks.Result r = health.run();
+    rep.health(r);
+  }
 
   private AgentState loadState(CycleReport rep) throws IOException {
     StateStore.Loaded loaded = store.load();
@@ -177,6 +219,7 @@ final class Agent {
 
   private DesiredHost desired(CycleReport rep) {
     DesiredStateSource.Desired d;
+    rollout = null;
     try {
       d = source.fetch(config.host());
     } catch (IOException e) {
@@ -186,6 +229,7 @@ final class Agent {
     }
     rep.revision = d.revision();
     images = d.images();
+    rollout = d.rollout();
     int shown = 0;
     for (Problem p : d.problems()) {
       if (!p.isError()) {

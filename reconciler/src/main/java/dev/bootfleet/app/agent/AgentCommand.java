@@ -112,6 +112,12 @@ public final class AgentCommand implements Callable<Integer> {
 
   /** The agent, wired by hand; {@code pause} waits between tries to send a report (tests: at once). */
   static Agent build(AgentConfig c, PrintStream log, Clock clock, ServerReportSink.Pause pause) throws IOException {
+    return build(c, log, clock, pause, java.util.function.UnaryOperator.identity());
+  }
+
+  /** As above, with the desired state read through {@code around} (tests: a rollout part over Git's target). */
+  static Agent build(AgentConfig c, PrintStream log, Clock clock, ServerReportSink.Pause pause,
+      java.util.function.UnaryOperator<DesiredStateSource> around) throws IOException {
     DesiredStateSource source;
     ReportSink sink;
     if (c.server() != null) {
@@ -137,7 +143,7 @@ public final class AgentCommand implements Callable<Integer> {
           Duration.ofSeconds(30)));
     }
     FlatpakApplier flatpak = new FlatpakApplier(new FlatpakCli(c.flatpak(), java.util.Map.of(), c.bootcTimeout()));
-    return new Agent(c, source, drivers, new EtcApplier(new EtcTree(c.root()), c.localChanges()), flatpak,
+    return new Agent(c, around.apply(source), drivers, new EtcApplier(new EtcTree(c.root()), c.localChanges()), flatpak,
         new RebootPolicy(c.reboot().windows(), coordinator), new SystemPower(c.bootIdFile(), c.reboot().command()),
         new StateStore(c.stateDir()), clock, log, sink);
   }

@@ -28,10 +28,11 @@ import java.util.List;
  * @param server the reconciler server the desired state comes from and reports go to, or null with {@code fleet}
  * @param ostree the ostree command (plain ostree hosts; {@code bootcTimeout} bounds its calls too)
  * @param ostreeSysroot a sysroot other than the running one for the ostree driver (a test sysroot), or null
+ * @param health the checks run after a boot into a new deployment, or {@link Health#NONE} (no {@code health:})
  */
 record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
     Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot,
-    List<String> rpmOstree, List<String> flatpak, Server server, List<String> ostree, Path ostreeSysroot) {
+    List<String> rpmOstree, List<String> flatpak, Server server, List<String> ostree, Path ostreeSysroot, Health health) {
 
   public static final Path DEFAULT_FILE = Path.of("/etc/bootfleet/agent.yaml");
 
@@ -86,7 +87,37 @@ record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, P
   public static final List<String> DEFAULT_FLATPAK = List.of("/usr/bin/flatpak");
   public static final List<String> DEFAULT_OSTREE = List.of("/usr/bin/ostree");
 
+  /**
+   * {@code health:}: what {@link HealthChecks} reads after a boot into a new deployment.
+   *
+   * @param systemctl the systemctl command (a script in tests)
+   * @param greenboot read greenboot's result when greenboot-healthcheck.service is installed
+   * @param bootComplete require boot-complete.target to be reached
+   * @param units systemd units that must be active
+   * @param command a command that must exit 0, or empty
+   * @param timeout how long systemctl and the command may take each
+   */
+  public record Health(List<String> systemctl, boolean greenboot, boolean bootComplete, List<String> units,
+      List<String> command, Duration timeout) {
+    public static final List<String> DEFAULT_SYSTEMCTL = List.of("/usr/bin/systemctl");
+    /** No health: section: the agent runs no checks and its reports say nothing of health. */
+    public static final Health NONE = new Health(DEFAULT_SYSTEMCTL, false, false, List.of(), List.of(),
+        Duration.ofSeconds(60));
+
+    public Health {
+      systemctl = List.copyOf(systemctl);
+      units = List.copyOf(units);
+      command = List.copyOf(command);
+    }
+
+    /** Whether any check is set. */
+    public boolean any() {
+      return greenboot || bootComplete || !units.isEmpty() || !command.isEmpty();
+    }
+  }
+
   public AgentConfig {
+    health = health == null ? Health.NONE : health;
     bootc = List.copyOf(bootc);
     rpmOstree = List.copyOf(rpmOstree == null ? DEFAULT_RPM_OSTREE : rpmOstree);
     flatpak = List.copyOf(flatpak == null ? DEFAULT_FLATPAK : flatpak);
@@ -97,7 +128,7 @@ record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, P
   public AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, Path root, List<String> bootc,
       Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot) {
     this(host, fleet, interval, stateDir, root, bootc, bootcTimeout, reportDir, bootIdFile, localChanges, reboot,
-        DEFAULT_RPM_OSTREE, DEFAULT_FLATPAK, null, DEFAULT_OSTREE, null);
+        DEFAULT_RPM_OSTREE, DEFAULT_FLATPAK, null, DEFAULT_OSTREE, null, Health.NONE);
   }
 
   /** Standalone GitOps with rpm-ostree and flatpak where the file says. */
@@ -105,6 +136,6 @@ record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, P
       Duration bootcTimeout, Path reportDir, Path bootIdFile, LocalChanges localChanges, Reboot reboot,
       List<String> rpmOstree, List<String> flatpak) {
     this(host, fleet, interval, stateDir, root, bootc, bootcTimeout, reportDir, bootIdFile, localChanges, reboot,
-        rpmOstree, flatpak, null, DEFAULT_OSTREE, null);
+        rpmOstree, flatpak, null, DEFAULT_OSTREE, null, Health.NONE);
   }
 }

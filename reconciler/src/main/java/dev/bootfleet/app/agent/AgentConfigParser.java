@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
 final class AgentConfigParser {
   private static final Pattern HHMM = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
   private static final Set<String> TOP = Set.of("host", "fleet", "server", "interval", "stateDir", "root", "bootc",
-      "rpmOstree", "flatpak", "ostree", "ostreeSysroot", "bootcTimeout", "reportDir", "bootIdFile", "etc", "reboot");
+      "rpmOstree", "flatpak", "ostree", "ostreeSysroot", "bootcTimeout", "reportDir", "bootIdFile", "etc", "reboot", "health");
 
   /** The configuration, or the problems that prevent one (in the order of the file, as a reader fixes them). */
   public record Result(AgentConfig config, List<Problem> problems) {
@@ -147,11 +147,71 @@ final class AgentConfigParser {
       }
     }
     AgentConfig.Reboot reboot = reboot(root, host, root.get("server") != null);
+    AgentConfig.Health health = health(root);
     if (problems.stream().anyMatch(Problem::isError)) {
       return new Result(null, problems);
     }
     return new Result(new AgentConfig(host, fleet, interval, stateDir, rootDir, bootc, bootcTimeout, reportDir,
-        bootIdFile, local, reboot, rpmOstree, flatpak, server, ostree, ostreeSysroot), problems);
+        bootIdFile, local, reboot, rpmOstree, flatpak, server, ostree, ostreeSysroot, health), problems);
+  }
+
+  /**
+   * {@code health:}: the checks after a boot into a new deployment. Absent: none. Present (even empty):
+   * greenboot's result and boot-complete.target by default, the units and command it names.
+   */
+  private AgentConfig.Health health(YMap root) {
+    YMap h = map(root, "health", "");
+    if (h == null) {
+      if (root.get("health") != null && isNull(root.get("health"))) {
+        return new AgentConfig.Health(AgentConfig.Health.DEFAULT_SYSTEMCTL, true, true, List.of(), List.of(),
+            Duration.ofSeconds(60));
+      }
+      return AgentConfig.Health.NONE;
+    }
+    unknownKeys(h, "health.", Set.of("systemctl", "greenboot", "bootComplete", "units", "command",
+        "timeoutSeconds"));
+    List<String> systemctl = command(h, "systemctl", AgentConfig.Health.DEFAULT_SYSTEMCTL, "health.");
+    boolean greenboot = bool(h, "greenboot", "health.", true);
+    boolean bootComplete = bool(h, "bootComplete", "health.", true);
+    List<String> units = new ArrayList<>();
+    YNode u = h.get("units");
+    if (u instanceof YSeq seq) {
+      for (int i = 0; i < seq.items().size(); i++) {
+        YNode item = seq.items().get(i);
+        if (item instanceof YScalar s && UNIT.matcher(s.text()).matches()) {
+          units.add(s.text());
+        } else {
+          error(item.pos(), "health.units[" + i + "]", shown(item) + " is not a systemd unit name (expected e.g."
+              + " nginx.service)");
+        }
+      }
+    } else if (u != null && !isNull(u)) {
+      error(u.pos(), "health.units", "is a " + u.kindName() + " (expected a list of units, e.g. [nginx.service])");
+    }
+    List<String> command = h.get("command") == null || isNull(h.get("command")) ? List.of()
+        : command(h, "command", List.of(), "health.");
+    Duration timeout = Duration.ofSeconds(60);
+    Integer t = integer(h, "timeoutSeconds", "health.", 60, 1, 3600);
+    if (t != null) {
+      timeout = Duration.ofSeconds(t);
+    }
+    return new AgentConfig.Health(systemctl, greenboot, bootComplete, units, command, timeout);
+  }
+
+  /** A systemd unit name: a name and a unit type suffix, no path, no spaces. */
+  private static final Pattern UNIT = Pattern.compile(
+      "^[A-Za-z0-9:_.\\@-]+\\.(service|socket|target|mount|timer|path|device|swap|automount|scope|slice)$");
+
+  private boolean bool(YMap m, String key, String prefix, boolean dflt) {
+    YNode n = m.get(key);
+    if (n == null || isNull(n)) {
+      return dflt;
+    }
+    if (n instanceof YScalar s && s.type() == YScalar.Type.BOOL) {
+      return Boolean.parseBoolean(s.text().toLowerCase(Locale.ROOT));
+    }
+    error(n.pos(), prefix + key, shown(n) + " is not true or false");
+    return dflt;
   }
 
   private AgentConfig.Fleet fleet(YMap root) {
@@ -459,8 +519,12 @@ final class AgentConfigParser {
 
   /** A command as text (one program, no arguments) or a list of words; never a shell string. */
   private List<String> command(YMap m, String key, List<String> dflt) {
+    return command(m, key, dflt, key.equals("command") ? "reboot." : "");
+  }
+
+  private List<String> command(YMap m, String key, List<String> dflt, String prefix) {
     YNode n = m.get(key);
-    String field = (m.get("command") == n && key.equals("command") ? "reboot." : "") + key;
+    String field = prefix + key;
     if (n == null || isNull(n)) {
       return dflt;
     }

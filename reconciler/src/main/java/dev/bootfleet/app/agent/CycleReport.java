@@ -47,6 +47,9 @@ final class CycleReport {
   HostRecord.Hold hold;
   String reboot;
   String fleetLock;
+  /** healthy, failed or pending after a boot into a new deployment; null when no checks ran. */
+  String health;
+  private List<HealthChecks.Check> healthChecks = List.of();
   final List<Step> steps = new ArrayList<>();
   private boolean unreadable;
   final List<Drift> drift = new ArrayList<>();
@@ -158,6 +161,23 @@ final class CycleReport {
 
   private static final java.util.regex.Pattern LOCATED_ERROR = java.util.regex.Pattern.compile("\\S+:\\d+(:\\d+)?: error: ");
 
+  /** The health checks' answer: logged, and a failure also a problem naming the failing checks. */
+  void health(HealthChecks.Result r) {
+    health = r.health();
+    healthChecks = r.checks();
+    if (r.health().equals("healthy")) {
+      note("health: healthy (" + r.checks().size() + " check(s) passed)");
+    } else if (r.health().equals("pending")) {
+      note("health: pending: " + r.failing());
+    } else {
+      problem("health: failed: " + r.failing());
+    }
+  }
+
+  public String health() {
+    return health;
+  }
+
   /** What the last boot proved about what was staged ({@code HostLifecycle.AfterBoot}). */
   void booted(String outcome, String image, String note) {
     bootOutcome = outcome;
@@ -205,6 +225,9 @@ final class CycleReport {
     } else {
       o.putNull("hold");
     }
+    o.put("health", health);
+    ArrayNode hc = o.putArray("healthChecks");
+    healthChecks.forEach(c -> hc.addObject().put("check", c.name()).put("result", c.result()).put("detail", c.detail()));
     o.put("reboot", reboot);
     o.put("fleetLock", fleetLock);
     ArrayNode a = o.putArray("steps");

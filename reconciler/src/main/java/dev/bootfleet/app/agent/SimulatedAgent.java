@@ -50,7 +50,7 @@ public final class SimulatedAgent {
         AgentConfig.LocalChanges.OVERWRITE, new AgentConfig.Reboot(List.of(), windows, null),
         List.of(dir.resolve("no-rpm-ostree").toString()), List.of(dir.resolve("no-flatpak").toString()),
         new AgentConfig.Server(java.net.URI.create("http://simulated"), null, null, null, null),
-        List.of(dir.resolve("no-ostree").toString()), null);
+        List.of(dir.resolve("no-ostree").toString()), null, AgentConfig.Health.NONE);
     ServerDesiredState source = new ServerDesiredState(client);
     HostDrivers drivers = new HostDrivers(bootc, new RpmOstreeCli(c.rpmOstree(), c.bootcTimeout()),
         new OstreeCli(c.ostree(), null, null, c.bootcTimeout()));

@@ -27,9 +27,17 @@ final class StepContext {
   private final StateStore store;
   private final Clock clock;
   private final RebootPolicy policy;
+  /** Why the server's rollout does not let the host reboot now ({@code reboot: false}), or null. */
+  private final String rolloutWait;
 
   StepContext(DesiredHost want, ObservedHost host, String bootId, CycleReport rep, AgentState st, StateStore store,
       Clock clock, RebootPolicy policy) {
+    this(want, host, bootId, rep, st, store, clock, policy, null);
+  }
+
+  StepContext(DesiredHost want, ObservedHost host, String bootId, CycleReport rep, AgentState st, StateStore store,
+      Clock clock, RebootPolicy policy, String rolloutWait) {
+    this.rolloutWait = rolloutWait;
     this.want = want;
     this.host = host;
     this.bootId = bootId;
@@ -67,10 +75,14 @@ final class StepContext {
   }
 
   /**
-   * Asks the reboot policy (windows, then the coordinator): null when the reboot may go ahead (a slot
+   * Asks the server's rollout ({@code reboot: false} waits), then the reboot policy (windows, then the coordinator): null when the reboot may go ahead (a slot
    * taken is recorded), else why not, already in the report.
    */
   String mayReboot() {
+    if (rolloutWait != null) { // the server's rollout first: no slot is taken for a reboot it does not allow
+      rep.reboot = "waiting: " + rolloutWait;
+      return rolloutWait;
+    }
     RebootCoordinator.Answer a = policy.decide(now());
     if (a instanceof RebootCoordinator.Denied d) {
       rep.reboot = "waiting: " + d.why();

@@ -103,6 +103,11 @@ final class MemoryBootc implements HostDriver.Bootc, HostPower {
   }
 
   @Override
+  public void rollback() throws HostException {
+    verb(() -> BootcSim.rollback(s, QUIET));
+  }
+
+  @Override
   public boolean revertQueuedRollback() throws HostException {
     synchronized (this) {
       if (!s.rollbackQueued) {

@@ -156,6 +156,55 @@ public final class HostLifecycle {
     return new Verdict((SyncStatus) plan.status(), plan.why(), plan.reason(), null, os, List.of(), false);
   }
 
+  /**
+   * The OS actions of a verdict under the server's rollout part (ADR 0021, "Server"): with {@code unstage},
+   * nothing is staged or rebooted into and a staged deployment is cancelled (once: an entry already locked
+   * download-only is left as it is). Without it the actions stand; {@code reboot: false} is the reboot
+   * policy's answer, not a change of plan (the staged entry is locked until the reboot is allowed).
+   */
+  public static List<Action> underRollout(List<Action> run, boolean unstage, ObservedHost host) {
+    if (!unstage) {
+      return run;
+    }
+    List<Action> kept = new java.util.ArrayList<>(run.stream().filter(a -> !(a instanceof Action.Stage)
+        && !(a instanceof Action.Reboot) && !(a instanceof Action.UnlockStaged)
+        && !(a instanceof Action.CancelStaged)).toList());
+    if (host.staged() != null && !host.staged().downloadOnly()) {
+      kept.add(new Action.CancelStaged(imageOf(host.staged())));
+    }
+    return List.copyOf(kept);
+  }
+
+  /**
+   * Whether to roll back now from {@code rollbackFrom} (a digest the server rejected, the target's
+   * {@code rollout.rollbackFrom}): only while the host boots that digest, has a deployment to go back to, and
+   * no rollback is queued yet. {@code rollback} toggles, so the queued one is the guard within a boot, and the
+   * next boot leaves the digest: one failure gives one rollback.
+   */
+  public static boolean rollBack(String rollbackFrom, ObservedHost host) {
+    return boots(rollbackFrom, host) && host.rollback() != null && !host.rollbackQueued();
+  }
+
+  /** Whether {@code host} boots the image of {@code digest} (null: no). */
+  public static boolean boots(String digest, ObservedHost host) {
+    String rollbackFrom = digest;
+    if (rollbackFrom == null || host.booted() == null) {
+      return false;
+    }
+    BootEntry b = host.booted();
+    String ref = imageOf(b);
+    return ref != null && ref.endsWith("@" + rollbackFrom)
+        || b.image() != null && rollbackFrom.equals(b.image().imageDigest());
+  }
+
+  /** The record once the rollback was queued in {@code bootId}: the previous deployment is what the reboot boots. */
+  public static HostRecord rolledBack(HostRecord r, ObservedHost host, String bootId) {
+    String back = imageOf(host.rollback());
+    String transport = host.rollback().image() == null ? Transport.REGISTRY.id()
+        : host.rollback().image().image().transport();
+    return r.withStaged(new HostRecord.Staged(back, transport, false, bootId, imageOf(host.booted()), false));
+  }
+
   /** The record once the queued return to the failed image was reverted (see {@link Verdict#keepFallback}). */
   public static HostRecord fallbackKept(HostRecord r) {
     return r.hold() == null ? r : r.withHold(r.hold().withRollbackReverted());

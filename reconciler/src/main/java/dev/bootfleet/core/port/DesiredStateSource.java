@@ -29,11 +29,17 @@ public interface DesiredStateSource {
    * @param problems every error and warning of the revision; with any error the agent applies nothing
    * @param images the revision's lock of pinned multi-architecture images, so that a host booted on its
    *     architecture's manifest of a pinned index is in sync (empty when there is none)
+   * @param rollout the target's rollout part (server mode, a host a rollout governs), or null
    */
-  record Desired(String revision, DesiredHost host, List<Problem> problems, ImageLock images) {
+  record Desired(String revision, DesiredHost host, List<Problem> problems, ImageLock images, Rollout rollout) {
     public Desired {
       problems = List.copyOf(problems);
       images = images == null ? ImageLock.EMPTY : images;
+    }
+
+    /** No rollout governs the host. */
+    public Desired(String revision, DesiredHost host, List<Problem> problems, ImageLock images) {
+      this(revision, host, problems, images, null);
     }
 
     /** Without a lock file. */
@@ -45,4 +51,15 @@ public interface DesiredStateSource {
       return problems.stream().anyMatch(Problem::isError);
     }
   }
+
+  /**
+   * What the server's rollout lets a host do now (ADR 0021, "Server"; the target's {@code rollout} part).
+   *
+   * @param reboot whether it may reboot into what it staged now
+   * @param reason why it keeps its image (a CamelCase reason), or null
+   * @param message the reason's sentence, or null
+   * @param rollbackFrom the rejected image reference it boots and must roll back from, or null
+   * @param unstage whether it must cancel what it staged
+   */
+  record Rollout(boolean reboot, String reason, String message, String rollbackFrom, boolean unstage) {}
 }

@@ -57,6 +57,9 @@ public sealed interface HostDriver permits HostDriver.Bootc, HostDriver.RpmOstre
 
     /** Unlocks a download-only staged entry so that the next reboot applies it. */
     void unlockStaged() throws HostException;
+
+    /** {@code bootc rollback}: queues the previous deployment for the next boot (a toggle: the caller checks). */
+    void rollback() throws HostException;
   }
 
   /**

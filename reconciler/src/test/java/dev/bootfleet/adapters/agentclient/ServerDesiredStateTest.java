@@ -292,4 +292,24 @@ class ServerDesiredStateTest {
         .send("web-01", "{}", null, "{}")).hasMessageContaining("refused the credential in " + tokenFile);
     assertThat(paused).isEmpty();
   }
+
+  @Test
+  void read_takesTheRolloutPart_asTheServerWritesIt_andNoneWithoutOne() throws Exception {
+    Fleet fleet = Example.fleet();
+    var part = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    part.put("name", "web").put("phase", "rebooting").putNull("reason").put("reboot", false)
+        .put("rollbackFrom", "quay.io/x/os@sha256:" + "b".repeat(64)).put("unstage", true);
+    HostTarget t = HostTarget.of(fleet.revision(), fleet.host("web-01").orElseThrow(), fleet.problems(),
+        fleet.images(), part);
+
+    Desired d = ServerDesiredState.read(t.json());
+    assertThat(d.rollout()).isEqualTo(new dev.bootfleet.core.port.DesiredStateSource.Rollout(false, null, null,
+        "quay.io/x/os@sha256:" + "b".repeat(64), true));
+    assertThat(ServerDesiredState.read(target.json()).rollout()).isNull();
+
+    part.remove("reboot");
+    assertThatThrownBy(() -> ServerDesiredState.read(HostTarget.of(fleet.revision(), fleet.host("web-01")
+        .orElseThrow(), fleet.problems(), fleet.images(), part).json()))
+        .hasMessageStartingWith("the server's target does not read: rollout: ");
+  }
 }

@@ -107,7 +107,7 @@ class AgentConfigParserTest {
         "agent.yaml:4:8: error: bootc: \"/usr/bin/bootc --verbose\" is not one program (expected a path, or a list such"
             + " as [systemctl, reboot]; no shell is used)",
         "agent.yaml:5:1: error: colour: is not a setting (expected one of bootIdFile, bootc, bootcTimeout, etc,"
-            + " flatpak, fleet, host, interval, ostree, ostreeSysroot, reboot, reportDir, root, rpmOstree, server, stateDir)",
+            + " flatpak, fleet, health, host, interval, ostree, ostreeSysroot, reboot, reportDir, root, rpmOstree, server, stateDir)",
         "agent.yaml:6:21: error: etc.localChanges: \"merge\" is not a policy (expected overwrite or keep)",
         "agent.yaml:8:13: error: reboot.timeZone: \"Mars/Olympus\" is not a time zone (expected an IANA name such as"
             + " Europe/Berlin, UTC or localtime)",
@@ -260,5 +260,55 @@ class AgentConfigParserTest {
         """, "agent.yaml", "web-01", p -> true);
     assertThat(r.problems()).extracting(Problem::format).hasSize(4)
         .allMatch(l -> l.startsWith("agent.yaml:"));
+  }
+
+  @Test
+  void health_absentMeansNoChecks_emptyMeansGreenbootAndBootComplete() {
+    AgentConfig none = AgentConfigParser.parse("fleet: {url: /srv/fleet.git}\n", "agent.yaml", "web-01").config();
+    assertThat(none.health()).isEqualTo(AgentConfig.Health.NONE);
+    assertThat(none.health().any()).isFalse();
+
+    AgentConfig empty = AgentConfigParser.parse("fleet: {url: /srv/fleet.git}\nhealth:\n", "agent.yaml", "web-01")
+        .config();
+    assertThat(empty.health().greenboot()).isTrue();
+    assertThat(empty.health().bootComplete()).isTrue();
+    assertThat(empty.health().systemctl()).containsExactly("/usr/bin/systemctl");
+
+    AgentConfig full = AgentConfigParser.parse("""
+        fleet: {url: /srv/fleet.git}
+        health:
+          systemctl: [/opt/bin/systemctl, --no-pager]
+          greenboot: false
+          units: [nginx.service, "getty@tty1.service"]
+          command: [/usr/local/bin/check, --quick]
+          timeoutSeconds: 30
+        """, "agent.yaml", "web-01").config();
+    assertThat(full.health()).isEqualTo(new AgentConfig.Health(List.of("/opt/bin/systemctl", "--no-pager"), false,
+        true, List.of("nginx.service", "getty@tty1.service"), List.of("/usr/local/bin/check", "--quick"),
+        Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void badHealth_everyProblemOnItsLine() {
+    AgentConfigParser.Result r = AgentConfigParser.parse("""
+        fleet: {url: /srv/fleet.git}
+        health:
+          greenboot: maybe
+          units: [nginx, "a b.service"]
+          command: "check --all"
+          timeoutSeconds: 0
+          colour: red
+        """, "agent.yaml", "web-01");
+    assertThat(r.config()).isNull();
+    assertThat(r.problems()).extracting(Problem::format).containsExactly(
+        "agent.yaml:3:14: error: health.greenboot: \"maybe\" is not true or false",
+        "agent.yaml:4:11: error: health.units[0]: \"nginx\" is not a systemd unit name (expected e.g. nginx.service)",
+        "agent.yaml:4:18: error: health.units[1]: \"a b.service\" is not a systemd unit name (expected e.g."
+            + " nginx.service)",
+        "agent.yaml:5:12: error: health.command: \"check --all\" is not one program (expected a path, or a list such"
+            + " as [systemctl, reboot]; no shell is used)",
+        "agent.yaml:6:19: error: health.timeoutSeconds: \"0\" is not a whole number from 1 to 3600",
+        "agent.yaml:7:3: error: health.colour: is not a setting (expected one of bootComplete, command, greenboot,"
+            + " systemctl, timeoutSeconds, units)");
   }
 }

@@ -42,6 +42,8 @@ class AgentReportSchemaTest {
     synced.step("stage", "quay.io/x/os", "done", "bootc switch");
     synced.drift("/etc/motd", "changed on the host");
     synced.durationMs = 12;
+    synced.health(new HealthChecks.Result("failed", List.of(new HealthChecks.Check("boot-complete.target", "ok", null),
+        new HealthChecks.Check("unit app.service", "failed", "is failed/failed (expected active)"))));
 
     CycleReport held = report();
     held.status(Reason.BOOTLOADER_FALLBACK, "the bootloader fell back");
@@ -55,6 +57,15 @@ class AgentReportSchemaTest {
       assertThat(errors(r)).as(r.status()).isEmpty();
     }
     assertThat(held.toJson().get("conditions").get(2).get("status").asString()).isEqualTo("True");
+  }
+
+  @Test
+  void schema_rejectsAHealthWordItDoesNotKnow() {
+    CycleReport r = report();
+    var json = r.toJson();
+    assertThat(SCHEMA.validate(json)).isEmpty();
+    json.put("health", "ok");
+    assertThat(SCHEMA.validate(json)).isNotEmpty();
   }
 
   @Test

@@ -270,4 +270,42 @@ class HostLifecycleTest {
     assertThat(HostLifecycle.concluded(HostRecord.EMPTY.withLastAppliedRevision("main@sha1:1"), SyncStatus.DRIFTED,
         "main@sha1:2").lastAppliedRevision()).isEqualTo("main@sha1:1");
   }
+
+  static Stream<Arguments> rolloutOrders() {
+    Action stage = new Action.Stage(NEW, "registry", false, null, OLD);
+    Action reboot = new Action.Reboot(NEW);
+    return Stream.of(
+        Arguments.of("no unstage: the plan stands", List.of(stage, reboot), false, host(entry(OLD), null, null, false),
+            List.of("stage", "reboot")),
+        Arguments.of("unstage, nothing staged: nothing staged or rebooted", List.of(stage, reboot), true,
+            host(entry(OLD), null, null, false), List.of()),
+        Arguments.of("unstage, staged: cancelled", List.of(reboot), true, host(entry(OLD), entry(NEW), null, false),
+            List.of("cancel-staged")),
+        Arguments.of("unstage, already locked: not again", List.of(new Action.UnlockStaged(NEW), reboot), true,
+            host(entry(OLD), entry(NEW, "registry", null, true), null, false), List.of()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rolloutOrders")
+  void underRollout(String name, List<Action> run, boolean unstage, ObservedHost host, List<String> types) {
+    assertThat(HostLifecycle.underRollout(run, unstage, host)).extracting(Action::type).isEqualTo(types);
+  }
+
+  static Stream<Arguments> rollbacks() {
+    String rejected = NEW.substring(NEW.indexOf('@') + 1);
+    return Stream.of(
+        Arguments.of("no rollbackFrom: none", null, host(entry(NEW), null, entry(OLD), false), false),
+        Arguments.of("boots the rejected digest: roll back", rejected, host(entry(NEW), null, entry(OLD), false), true),
+        Arguments.of("rollback already queued: never a second (it toggles)", rejected,
+            host(entry(NEW), null, entry(OLD), true), false),
+        Arguments.of("boots another digest (already back): none", rejected, host(entry(OLD), null, entry(NEW), false),
+            false),
+        Arguments.of("nothing to go back to: none", rejected, host(entry(NEW), null, null, false), false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rollbacks")
+  void rollBack(String name, String rollbackFrom, ObservedHost host, boolean expected) {
+    assertThat(HostLifecycle.rollBack(rollbackFrom, host)).isEqualTo(expected);
+  }
 }

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bootfleet.app.server.ReconcilerServer;
 import dev.bootfleet.core.server.WebhookSignature;
 import dev.bootfleet.testing.Example;
-import dev.bootfleet.testing.RegistryServer;
-import dev.bootfleet.testing.TestImages;
+import dev.bootfleet.testing.WebOsImages;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -21,10 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
@@ -39,9 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
 class AgentServerIT {
   static final String SECRET = "webhook-secret-for-tests";
   static final Path BIN = Example.projectRoot().resolve("bin/bootfleet");
-  static RegistryServer registry;
-  static TestImages.Image v1;
-  static TestImages.Image v2;
+  @RegisterExtension
+  static final WebOsImages IMAGES = new WebOsImages();
 
   @TempDir
   Path tmp;
@@ -50,21 +47,6 @@ class AgentServerIT {
   ReconcilerServer server;
   String base;
   String operator;
-
-  @BeforeAll
-  static void registry() throws Exception {
-    registry = RegistryServer.start();
-    TestImages images = new TestImages(registry);
-    v1 = images.push("fleet/web-os", "42.1");
-    v2 = images.push("fleet/web-os", "42.2");
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
 
   @AfterEach
   void stopServer() {
@@ -76,8 +58,8 @@ class AgentServerIT {
   @Test
   void enrolledAgent_followsTheServer_reportsToIt_andKeepsItsTargetWhileItIsGone() throws Exception {
     try (AgentWorld w = new AgentWorld(tmp.resolve("host"))) {
-      assertThat(w.sim.run("init", v1.byDigest()).exit()).isZero();
-      w.commit(v1.pinned(), "hello v1");
+      assertThat(w.sim.run("init", IMAGES.v1().byDigest()).exit()).isZero();
+      w.commit(IMAGES.v1().pinned(), "hello v1");
       serve(w.repo);
 
       // bootfleet host enroll's token, exchanged by bootfleet agent enroll for the host's own credential
@@ -117,7 +99,7 @@ class AgentServerIT {
       assertThat(w.file("/etc/motd")).isEqualTo("hello v1\n");
 
       // a commit and its webhook: the server serves it, the agent's next cycle stages the new digest
-      w.commit(v2.pinned(), "hello v2");
+      w.commit(IMAGES.v2().pinned(), "hello v2");
       String head = w.git.getRepository().resolve("refs/heads/main").name();
       byte[] hook = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
       HttpResponse<String> accepted = send(HttpRequest.newBuilder(URI.create(base + "/hooks/git"))
@@ -133,7 +115,7 @@ class AgentServerIT {
       assertThat(staged.status()).isEqualTo("drifted");
       assertThat(staged.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)
           .contains(org.assertj.core.groups.Tuple.tuple("stage", "done"));
-      assertThat(w.host().staged().image().imageDigest()).isEqualTo(v2.digest());
+      assertThat(w.host().staged().image().imageDigest()).isEqualTo(IMAGES.v2().digest());
       assertThat(w.file("/etc/motd")).isEqualTo("hello v2\n");
       assertThat(Files.readString(w.reports.resolve("web-01.agent.json"))).contains(head); // still written
 
@@ -145,7 +127,7 @@ class AgentServerIT {
       JsonNode detail = json(get("/v1/hosts/web-01", operator));
       assertThat(detail.path("observed").path("agent").path("status").asString()).isEqualTo("drifted");
       assertThat(detail.path("observed").path("status").path("status").path("staged").path("image")
-          .path("imageDigest").asString()).isEqualTo(v2.digest());
+          .path("imageDigest").asString()).isEqualTo(IMAGES.v2().digest());
 
       // a wrong credential: one line naming the file, nothing changed
       Files.writeString(tokenFile, "bfh_" + "0".repeat(43) + "\n");
@@ -177,7 +159,7 @@ class AgentServerIT {
       assertThat(alone.problems()).anySatisfy(p -> assertThat(p).startsWith("the report was not sent after 3 tries"));
       assertThat(w.commands("switch")).isEqualTo(switches);
       assertThat(w.file("/etc/motd")).isEqualTo(motd);
-      assertThat(w.host().staged().image().imageDigest()).isEqualTo(v2.digest());
+      assertThat(w.host().staged().image().imageDigest()).isEqualTo(IMAGES.v2().digest());
       assertThat(w.reboots()).isZero();
       JsonNode written = JsonMapper.shared().readTree(w.reports.resolve("web-01.agent.json").toFile());
       assertThat(written.path("problems").toString()).contains("the report was not sent");
@@ -223,8 +205,8 @@ class AgentServerIT {
   @Test
   void agentInServerMode_rebootsUnderTheServersOwnLease_byDefault() throws Exception {
     try (AgentWorld w = new AgentWorld(tmp.resolve("host"))) {
-      assertThat(w.sim.run("init", v1.byDigest()).exit()).isZero();
-      w.commit(v1.pinned(), "hello v1");
+      assertThat(w.sim.run("init", IMAGES.v1().byDigest()).exit()).isZero();
+      w.commit(IMAGES.v1().pinned(), "hello v1");
       serve(w.repo);
       Path tokenFile = Files.writeString(tmp.resolve("host.token"), hostToken("web-01") + "\n");
       String web02 = hostToken("web-02");
@@ -232,7 +214,7 @@ class AgentServerIT {
       w.startServer(AgentWorld.MONDAY_WINDOW, "url: " + base + "\ntokenFile: " + tokenFile + "\n");
       assertThat(w.cycle().status()).isEqualTo("in-sync");
 
-      commitAndServe(w, v2.pinned(), "hello v2");
+      commitAndServe(w, IMAGES.v2().pinned(), "hello v2");
       CycleReport staged = w.cycle();
       assertThat(staged.reboot()).startsWith("waiting: outside the maintenance windows");
       assertThat(w.host().staged().downloadOnly()).as("locked while it waits for a slot").isTrue();
@@ -248,7 +230,7 @@ class AgentServerIT {
       CycleReport reboot = w.cycle();
       assertThat(reboot.reboot()).isEqualTo("requested");
       assertThat(w.reboots()).isEqualTo(1);
-      assertThat(w.booted()).isEqualTo(v2.byDigest());
+      assertThat(w.booted()).isEqualTo(IMAGES.v2().byDigest());
       assertThat(leasesHeld("default")).isEqualTo(1);
       assertThat(lock("/v1/pre-reboot", "web-02", web02, "default")).as("web-01 holds the slot").isEqualTo(409);
 
@@ -262,8 +244,8 @@ class AgentServerIT {
   @Test
   void agentWithFleetLockUrl_usesTheServerAsItsLockServer_asZincatiWould() throws Exception {
     try (AgentWorld w = new AgentWorld(tmp.resolve("host"))) {
-      assertThat(w.sim.run("init", v1.byDigest()).exit()).isZero();
-      w.commit(v1.pinned(), "hello v1");
+      assertThat(w.sim.run("init", IMAGES.v1().byDigest()).exit()).isZero();
+      w.commit(IMAGES.v1().pinned(), "hello v1");
       serve(w.repo);
       String web01 = hostToken("web-01");
       String web02 = hostToken("web-02");
@@ -271,7 +253,7 @@ class AgentServerIT {
       String url = base.replace("http://", "http://web-01:" + web01 + "@") + "/";
       w.start("fleetLock:\n  url: " + url + "\n  group: web\n", "");
       assertThat(w.cycle().status()).isEqualTo("in-sync");
-      w.commit(v2.pinned(), "hello v2");
+      w.commit(IMAGES.v2().pinned(), "hello v2");
       assertThat(lock("/v1/pre-reboot", "web-02", web02, "web")).isEqualTo(200);
 
       CycleReport denied = w.cycle();
@@ -283,7 +265,7 @@ class AgentServerIT {
       assertThat(lock("/v1/steady-state", "web-02", web02, "web")).isEqualTo(200);
       CycleReport reboot = w.cycle();
       assertThat(reboot.reboot()).isEqualTo("requested");
-      assertThat(w.booted()).isEqualTo(v2.byDigest());
+      assertThat(w.booted()).isEqualTo(IMAGES.v2().byDigest());
       assertThat(leasesHeld("web")).isEqualTo(1);
       assertThat(w.cycle().bootOutcome()).isEqualTo("converged");
       assertThat(leasesHeld("web")).isZero();

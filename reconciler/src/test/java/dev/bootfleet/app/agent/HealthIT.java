@@ -2,12 +2,10 @@ package dev.bootfleet.app.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bootfleet.testing.RegistryServer;
-import dev.bootfleet.testing.TestImages;
+import dev.bootfleet.testing.WebOsImages;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,32 +16,16 @@ import tools.jackson.databind.json.JsonMapper;
  * (with the failing check named) is in the agent report the server's health gate reads.
  */
 class HealthIT {
-  static RegistryServer registry;
-  static TestImages.Image v1;
-  static TestImages.Image v2;
+  @RegisterExtension
+  static final WebOsImages IMAGES = new WebOsImages();
 
   @TempDir
   Path tmp;
 
-  @BeforeAll
-  static void registry() throws Exception {
-    registry = RegistryServer.start();
-    TestImages images = new TestImages(registry);
-    v1 = images.push("fleet/web-os", "42.1");
-    v2 = images.push("fleet/web-os", "42.2");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
   private AgentWorld world(String extra) throws Exception {
     AgentWorld w = new AgentWorld(tmp);
-    assertThat(w.sim.run("init", v1.byDigest()).exit()).isZero();
-    w.commit(v1.pinned(), "hello v1");
+    assertThat(w.sim.run("init", IMAGES.v1().byDigest()).exit()).isZero();
+    w.commit(IMAGES.v1().pinned(), "hello v1");
     return w.start("", extra);
   }
 
@@ -61,7 +43,7 @@ class HealthIT {
       assertThat(first.status()).isEqualTo("in-sync");
       assertThat(first.health()).as("no new deployment booted yet: no checks").isNull();
 
-      w.commit(v2.pinned(), "hello v2");
+      w.commit(IMAGES.v2().pinned(), "hello v2");
       CycleReport staged = w.cycle();
       assertThat(staged.reboot()).isEqualTo("requested");
       assertThat(staged.health()).isNull();
@@ -88,7 +70,7 @@ class HealthIT {
         .unit("greenboot-healthcheck.service", "loaded", "activating", "start");
     try (AgentWorld w = world("health:\n  systemctl: " + sys.yaml() + "\n")) {
       w.cycle();
-      w.commit(v2.pinned(), "hello v2");
+      w.commit(IMAGES.v2().pinned(), "hello v2");
       w.cycle();
       CycleReport after = w.cycle();
       assertThat(after.bootOutcome()).isEqualTo("converged");
@@ -101,7 +83,7 @@ class HealthIT {
   void withoutAHealthSection_theReportSaysNothingOfHealth() throws Exception {
     try (AgentWorld w = world("")) {
       w.cycle();
-      w.commit(v2.pinned(), "hello v2");
+      w.commit(IMAGES.v2().pinned(), "hello v2");
       w.cycle();
       CycleReport after = w.cycle();
       assertThat(after.bootOutcome()).isEqualTo("converged");

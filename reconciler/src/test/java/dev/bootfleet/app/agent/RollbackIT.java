@@ -5,16 +5,15 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.port.DesiredStateSource;
-import dev.bootfleet.testing.RegistryServer;
 import dev.bootfleet.testing.TestImages;
+import dev.bootfleet.testing.WebOsImages;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,34 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
  * (the bootc simulator counts it) and reboots into the previous deployment, under the reboot policy.
  */
 class RollbackIT {
-  static RegistryServer registry;
-  static TestImages.Image v1;
-  static TestImages.Image v2;
+  @RegisterExtension
+  static final WebOsImages IMAGES = new WebOsImages();
 
   @TempDir
   Path tmp;
 
   final AtomicReference<DesiredStateSource.Rollout> part = new AtomicReference<>();
 
-  @BeforeAll
-  static void registry() throws Exception {
-    registry = RegistryServer.start();
-    TestImages images = new TestImages(registry);
-    v1 = images.push("fleet/web-os", "42.1");
-    v2 = images.push("fleet/web-os", "42.2");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
   private AgentWorld world(String reboot) throws Exception {
     AgentWorld w = new AgentWorld(tmp);
-    assertThat(w.sim.run("init", v1.byDigest()).exit()).isZero();
-    w.commit(v1.pinned(), "hello v1");
+    assertThat(w.sim.run("init", IMAGES.v1().byDigest()).exit()).isZero();
+    w.commit(IMAGES.v1().pinned(), "hello v1");
     AgentConfigParser.Result r = AgentConfigParser.parse(w.config(reboot, ""), "agent.yaml", null);
     assertThat(r.problems()).extracting(Problem::format).isEmpty();
     w.agent = AgentCommand.build(r.config(), new PrintStream(w.log, true, StandardCharsets.UTF_8), w.clock, d -> { },
@@ -77,24 +60,24 @@ class RollbackIT {
     try (AgentWorld w = world("")) {
       part.set(new DesiredStateSource.Rollout(true, null, null, null, false));
       w.cycle();
-      w.commit(v2.pinned(), "hello v2");
+      w.commit(IMAGES.v2().pinned(), "hello v2");
       w.cycle();
       assertThat(w.cycle().bootOutcome()).isEqualTo("converged");
-      assertThat(w.booted()).isEqualTo(v2.byDigest());
+      assertThat(w.booted()).isEqualTo(IMAGES.v2().byDigest());
 
-      part.set(new DesiredStateSource.Rollout(false, "DigestRejected", "rejected", digest(v2), false));
+      part.set(new DesiredStateSource.Rollout(false, "DigestRejected", "rejected", digest(IMAGES.v2()), false));
       CycleReport r = w.cycle();
       assertThat(r.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)
           .containsExactly(tuple("rollback", "done"), tuple("reboot", "requested"));
       assertThat(r.status()).isEqualTo("held");
-      assertThat(w.booted()).isEqualTo(v1.byDigest());
+      assertThat(w.booted()).isEqualTo(IMAGES.v1().byDigest());
 
       for (int i = 0; i < 3; i++) {
         CycleReport after = w.cycle();
         assertThat(after.steps()).extracting(CycleReport.Step::type).doesNotContain("rollback");
       }
       assertThat(w.commands("rollback")).isEqualTo(1L);
-      assertThat(w.booted()).isEqualTo(v1.byDigest());
+      assertThat(w.booted()).isEqualTo(IMAGES.v1().byDigest());
     }
   }
 
@@ -103,12 +86,12 @@ class RollbackIT {
     try (AgentWorld w = world(AgentWorld.MONDAY_WINDOW)) {
       part.set(new DesiredStateSource.Rollout(true, null, null, null, false));
       w.cycle();
-      w.commit(v2.pinned(), "hello v2");
+      w.commit(IMAGES.v2().pinned(), "hello v2");
       w.clock.set(java.time.Instant.parse("2026-11-30T02:10:00Z")); // inside Monday's window: v2 is booted
       w.cycle();
       assertThat(w.cycle().bootOutcome()).isEqualTo("converged");
       w.clock.set(java.time.Instant.parse("2026-11-30T03:30:00Z")); // the window closed
-      part.set(new DesiredStateSource.Rollout(false, null, null, digest(v2), false));
+      part.set(new DesiredStateSource.Rollout(false, null, null, digest(IMAGES.v2()), false));
 
       CycleReport first = w.cycle();
       assertThat(first.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)

@@ -5,16 +5,14 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.port.DesiredStateSource;
-import dev.bootfleet.testing.RegistryServer;
-import dev.bootfleet.testing.TestImages;
+import dev.bootfleet.testing.WebOsImages;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,34 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
  * HostTarget is ServerDesiredStateTest's): what the agent does with it is the subject.
  */
 class RolloutOrdersIT {
-  static RegistryServer registry;
-  static TestImages.Image v1;
-  static TestImages.Image v2;
+  @RegisterExtension
+  static final WebOsImages IMAGES = new WebOsImages();
 
   @TempDir
   Path tmp;
 
   final AtomicReference<DesiredStateSource.Rollout> part = new AtomicReference<>();
 
-  @BeforeAll
-  static void registry() throws Exception {
-    registry = RegistryServer.start();
-    TestImages images = new TestImages(registry);
-    v1 = images.push("fleet/web-os", "42.1");
-    v2 = images.push("fleet/web-os", "42.2");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
   private AgentWorld world() throws Exception {
     AgentWorld w = new AgentWorld(tmp);
-    assertThat(w.sim.run("init", v1.byDigest()).exit()).isZero();
-    w.commit(v1.pinned(), "hello v1");
+    assertThat(w.sim.run("init", IMAGES.v1().byDigest()).exit()).isZero();
+    w.commit(IMAGES.v1().pinned(), "hello v1");
     AgentConfigParser.Result r = AgentConfigParser.parse(w.config("", ""), "agent.yaml", null);
     assertThat(r.problems()).extracting(Problem::format).isEmpty();
     w.agent = AgentCommand.build(r.config(), new PrintStream(w.log, true, StandardCharsets.UTF_8), w.clock, d -> { },
@@ -74,7 +56,7 @@ class RolloutOrdersIT {
     try (AgentWorld w = world()) {
       part.set(new DesiredStateSource.Rollout(false, null, null, null, false));
       w.cycle();
-      w.commit(v2.pinned(), "hello v2");
+      w.commit(IMAGES.v2().pinned(), "hello v2");
       CycleReport staged = w.cycle();
       assertThat(staged.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)
           .contains(tuple("stage", "done"), tuple("lock-staged", "done"), tuple("reboot", "waiting"));
@@ -92,7 +74,7 @@ class RolloutOrdersIT {
           .contains(tuple("unlock-staged", "done"), tuple("reboot", "requested"));
       assertThat(w.reboots()).isEqualTo(1);
       assertThat(w.cycle().bootOutcome()).isEqualTo("converged");
-      assertThat(w.booted()).isEqualTo(v2.byDigest());
+      assertThat(w.booted()).isEqualTo(IMAGES.v2().byDigest());
     }
   }
 
@@ -101,7 +83,7 @@ class RolloutOrdersIT {
     try (AgentWorld w = world()) {
       part.set(new DesiredStateSource.Rollout(false, "WaitingForWave", "keeps v1", null, false));
       w.cycle();
-      w.commit(v2.pinned(), "hello v2");
+      w.commit(IMAGES.v2().pinned(), "hello v2");
       w.cycle(); // staged, locked, waiting
       assertThat(w.host().staged()).isNotNull();
 

@@ -7,13 +7,11 @@ import dev.bootfleet.core.observed.BootcStatusParser;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.port.HostDriver;
 import dev.bootfleet.testing.BootcSchema;
-import dev.bootfleet.testing.RegistryServer;
-import dev.bootfleet.testing.TestImages;
+import dev.bootfleet.testing.WebOsImages;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fleet simulator's in-memory bootc host against a real registry: the same state machine as
@@ -21,29 +19,13 @@ import org.junit.jupiter.api.Test;
  * staged events the simulator prints.
  */
 class MemoryBootcTest {
-  static RegistryServer registry;
-  static TestImages.Image v1;
-  static TestImages.Image v2;
+  @RegisterExtension
+  static final WebOsImages IMAGES = new WebOsImages();
 
   final List<String> staged = new ArrayList<>();
 
-  @BeforeAll
-  static void registry() throws Exception {
-    registry = RegistryServer.start();
-    TestImages images = new TestImages(registry);
-    v1 = images.push("fleet/web-os", "42.1");
-    v2 = images.push("fleet/web-os", "42.2");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
-
   MemoryBootc host() throws Exception {
-    return new MemoryBootc("sim-001", v1.pinned(), "amd64", new SharedImageLookup(new RegistryImageLookup()),
+    return new MemoryBootc("sim-001", IMAGES.v1().pinned(), "amd64", new SharedImageLookup(new RegistryImageLookup()),
         h -> staged.add(h.name() + " " + h.stagedDigest()));
   }
 
@@ -52,22 +34,22 @@ class MemoryBootcTest {
     MemoryBootc h = host();
     String boot = h.bootId();
 
-    h.switchTo(v2.pinned(), "registry", false);
+    h.switchTo(IMAGES.v2().pinned(), "registry", false);
     h.lockStaged();
     ObservedHost locked = BootcStatusParser.parse(h.status(), "sim");
-    assertThat(locked.staged().image().imageDigest()).isEqualTo(v2.digest());
+    assertThat(locked.staged().image().imageDigest()).isEqualTo(IMAGES.v2().digest());
     assertThat(locked.staged().downloadOnly()).isTrue();
-    assertThat(staged).containsExactly("sim-001 " + v2.digest());
-    assertThat(BootcSchema.errors(h.status())).isEmpty(); // upstream's host-v1.schema.json
+    assertThat(staged).containsExactly("sim-001 " + IMAGES.v2().digest());
+    assertThat(BootcSchema.errors(h.status())).isEmpty(); // upstream's host-IMAGES.v1().schema.json
 
-    h.switchTo(v2.pinned(), "registry", false); // the spec is unchanged: nothing staged again
+    h.switchTo(IMAGES.v2().pinned(), "registry", false); // the spec is unchanged: nothing staged again
     assertThat(staged).hasSize(1);
 
     h.unlockStaged();
     h.reboot();
     ObservedHost after = BootcStatusParser.parse(h.status(), "sim");
-    assertThat(after.booted().image().imageDigest()).isEqualTo(v2.digest());
-    assertThat(after.rollback().image().imageDigest()).isEqualTo(v1.digest());
+    assertThat(after.booted().image().imageDigest()).isEqualTo(IMAGES.v2().digest());
+    assertThat(after.rollback().image().imageDigest()).isEqualTo(IMAGES.v1().digest());
     assertThat(after.staged()).isNull();
     assertThat(h.bootId()).isNotEqualTo(boot);
     assertThat(h.revertQueuedRollback()).isFalse(); // none queued: the toggle is not touched
@@ -78,15 +60,15 @@ class MemoryBootcTest {
     MemoryBootc h = host();
     h.fault("switch-fails", 1, 0);
 
-    assertThatThrownBy(() -> h.switchTo(v2.pinned(), "registry", false)).isInstanceOf(HostDriver.HostException.class)
+    assertThatThrownBy(() -> h.switchTo(IMAGES.v2().pinned(), "registry", false)).isInstanceOf(HostDriver.HostException.class)
         .hasMessageContaining("(simulated fault) failed to fetch layer");
-    h.switchTo(v2.pinned(), "registry", false); // the fault fired once
-    assertThat(h.stagedDigest()).isEqualTo(v2.digest());
+    h.switchTo(IMAGES.v2().pinned(), "registry", false); // the fault fired once
+    assertThat(h.stagedDigest()).isEqualTo(IMAGES.v2().digest());
 
     h.fault("bootloader-fallback", 1, 0);
     h.reboot();
     ObservedHost fell = BootcStatusParser.parse(h.status(), "sim");
-    assertThat(fell.booted().image().imageDigest()).isEqualTo(v1.digest());
+    assertThat(fell.booted().image().imageDigest()).isEqualTo(IMAGES.v1().digest());
     assertThat(h.revertQueuedRollback()).isTrue(); // the fallback queued a return to the failed image
     assertThatThrownBy(() -> h.fault("no-such-fault", 1, 0)).isInstanceOf(SimError.class)
         .hasMessageContaining("unknown fault no-such-fault");
@@ -96,7 +78,7 @@ class MemoryBootcTest {
   void anImageTheRegistryLacks_failsTheSwitch_inOneLine() throws Exception {
     MemoryBootc h = host();
 
-    assertThatThrownBy(() -> h.switchTo(registry.host() + "/fleet/absent@sha256:" + "0".repeat(64), "registry",
+    assertThatThrownBy(() -> h.switchTo(IMAGES.registry().host() + "/fleet/absent@sha256:" + "0".repeat(64), "registry",
         false)).isInstanceOf(HostDriver.HostException.class).hasMessageStartingWith("bootc (simulated) failed: error:"
         + " Switching: Pulling: ").hasMessageNotContaining("\n");
     assertThat(h.stagedDigest()).isNull();

@@ -73,7 +73,7 @@ public final class OstreeStatusParser {
       rest.add(entry(f));
     }
     boolean queued = roles.rollbackQueued();
-    UsrOverlay overlay = usrOverlay(deployments.get(bootedAt).get("unlocked"));
+    UsrOverlay overlay = UsrOverlay.ofUnlocked(deployments.get(bootedAt).get("unlocked"));
     return root.build(() -> new ObservedHost(API_VERSION, null, queued ? ObservedHost.ROLLBACK_ORDER
         : ObservedHost.DEFAULT_ORDER, stagedEntry, booted, rollbackEntry, rest, queued, null, overlay, false, driver));
   }
@@ -106,21 +106,5 @@ public final class OstreeStatusParser {
     String name = o.get("name").text("the updater's name, e.g. eos-autoupdater");
     String unit = o.get("unit").text("its systemd unit, e.g. eos-autoupdater.timer");
     return f.build(() -> new UpdateDriver(name, unit));
-  }
-
-  /** ostree's {@code Unlocked:} value as bootc's usrOverlay, as {@link RpmOstreeStatusParser} maps it. */
-  private static UsrOverlay usrOverlay(Field f) throws ObservedStateException {
-    String expected = "none, development, hotfix or transient";
-    String s = f.optText(expected);
-    if (s == null) {
-      return null;
-    }
-    return switch (s) {
-      case "none" -> null;
-      case "development" -> new UsrOverlay("readWrite", "transient");
-      case "hotfix" -> new UsrOverlay("readWrite", "persistent");
-      case "transient" -> new UsrOverlay("readOnly", "transient");
-      default -> throw f.fail("found " + Field.quote(s), expected);
-    };
   }
 }

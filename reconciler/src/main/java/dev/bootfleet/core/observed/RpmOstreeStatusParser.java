@@ -117,7 +117,7 @@ public final class RpmOstreeStatusParser {
     BootEntry specSource = staged != null ? staged : booted;
     ImageReference specImage = specSource.image() == null ? null : specSource.image().image();
     String type = booted.image() == null ? null : "bootcHost";
-    UsrOverlay overlay = usrOverlay(bootedField.get("unlocked"));
+    UsrOverlay overlay = UsrOverlay.ofUnlocked(bootedField.get("unlocked"));
     UpdateDriver driver = updateDriver(root.get("update-driver"));
     return root.build(() -> new ObservedHost(API_VERSION, specImage, bootOrder, staged, booted, rollback,
         otherEntries, rollbackQueued, type, overlay, false, driver));
@@ -316,26 +316,5 @@ public final class RpmOstreeStatusParser {
     } catch (JacksonException e) {
       return UNKNOWN_ARCHITECTURE;
     }
-  }
-
-  /**
-   * The booted deployment's {@code unlocked} state as bootc's usrOverlay ({@code
-   * deployment_unlocked_state_to_usr_overlay}): {@code development} is a transient read-write
-   * overlay, {@code hotfix} a persistent one, {@code transient} a read-only one; {@code none} or
-   * missing is no overlay.
-   */
-  private static UsrOverlay usrOverlay(Field f) throws ObservedStateException {
-    String expected = "none, development, hotfix or transient";
-    String s = f.optText(expected);
-    if (s == null) {
-      return null;
-    }
-    return switch (s) {
-      case "none" -> null;
-      case "development" -> new UsrOverlay("readWrite", "transient");
-      case "hotfix" -> new UsrOverlay("readWrite", "persistent");
-      case "transient" -> new UsrOverlay("readOnly", "transient");
-      default -> throw f.fail("found " + Field.quote(s), expected);
-    };
   }
 }

@@ -148,44 +148,24 @@ public final class ApiServer implements AutoCloseable {
       route(config, "GET", "/v1/operators", this::operators);
       route(config, "POST", "/v1/operators", this::addOperator);
       route(config, "DELETE", "/v1/operators/{id}", this::revokeOperator);
-      route(config, "GET", "/v1/hosts", ctx -> {
-        operator(ctx);
-        json(ctx, 200, backend.hosts());
-      });
+      route(config, "GET", "/v1/hosts", operatorJson(backend::hosts));
       route(config, "GET", "/v1/hosts/{name}", ctx -> {
         String name = name(ctx);
         operator(ctx);
-        ObjectNode h = backend.host(name);
-        if (h == null) {
-          throw HttpError.notFound("host \"" + name + "\" is not declared in the served revision");
-        }
-        json(ctx, 200, h);
+        json(ctx, 200, found(backend.host(name), "host \"" + name + "\" is not declared in the served revision"));
       });
       route(config, "GET", "/v1/plan", ctx -> report(ctx, false));
       route(config, "GET", "/v1/drift", ctx -> report(ctx, true));
-      route(config, "GET", "/v1/observed", ctx -> {
-        operator(ctx);
-        json(ctx, 200, backend.observed());
-      });
-      route(config, "GET", "/v1/revisions", ctx -> {
-        operator(ctx);
-        json(ctx, 200, backend.revisions());
-      });
+      route(config, "GET", "/v1/observed", operatorJson(backend::observed));
+      route(config, "GET", "/v1/revisions", operatorJson(backend::revisions));
       route(config, "POST", "/v1/pre-reboot", ctx -> fleetLock(ctx, RebootLocks::preReboot));
       route(config, "POST", "/v1/steady-state", ctx -> fleetLock(ctx, RebootLocks::steadyState));
       route(config, "POST", "/v1/reboot-lease/heartbeat", ctx -> fleetLock(ctx, RebootLocks::heartbeat));
-      route(config, "GET", "/v1/rollouts", ctx -> {
-        operator(ctx);
-        json(ctx, 200, backend.rollouts());
-      });
+      route(config, "GET", "/v1/rollouts", operatorJson(backend::rollouts));
       route(config, "GET", "/v1/rollouts/{id}", ctx -> {
         String id = rolloutId(ctx);
         operator(ctx);
-        ObjectNode r = backend.rollout(id);
-        if (r == null) {
-          throw HttpError.notFound("no rollout \"" + id + "\" in the served revision");
-        }
-        json(ctx, 200, r);
+        json(ctx, 200, found(backend.rollout(id), "no rollout \"" + id + "\" in the served revision"));
       });
       for (String action : List.of("pause", "resume", "abort", "approve")) {
         route(config, "POST", "/v1/rollouts/{id}/" + action, ctx -> rolloutAction(ctx, action));
@@ -545,6 +525,22 @@ public final class ApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A route that answers an operator with {@code body}'s document. */
+  private Handler operatorJson(java.util.function.Supplier<ObjectNode> body) {
+    return ctx -> {
+      operator(ctx);
+      json(ctx, 200, body.get());
+    };
+  }
+
+  /** {@code node}, or a 404 saying {@code missing} when there is none. */
+  private static ObjectNode found(ObjectNode node, String missing) {
+    if (node == null) {
+      throw HttpError.notFound(missing);
+    }
+    return node;
   }
 
   private static void json(Context ctx, int status, JsonNode body) {

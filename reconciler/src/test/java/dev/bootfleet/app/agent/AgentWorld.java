@@ -7,6 +7,7 @@ import dev.bootfleet.app.sim.SimHost;
 import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.observed.BootcStatusParser;
 import dev.bootfleet.core.observed.ObservedHost;
+import dev.bootfleet.core.port.DesiredStateSource;
 import dev.bootfleet.testing.Example;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.function.Supplier;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 
@@ -169,6 +171,29 @@ final class AgentWorld implements AutoCloseable {
     AgentConfigParser.Result r = AgentConfigParser.parse(text, "agent.yaml", null);
     assertThat(r.problems()).extracting(Problem::format).isEmpty();
     agent = AgentCommand.build(r.config(), new PrintStream(log, true, StandardCharsets.UTF_8), clock, d -> {});
+    return this;
+  }
+
+  /**
+   * Starts the agent on Git's target with {@code part}'s current value laid over it as the server's rollout
+   * part of the target (the agent's side of a rollout, without a server).
+   */
+  AgentWorld startWithRollout(String reboot, Supplier<DesiredStateSource.Rollout> part) throws Exception {
+    AgentConfigParser.Result r = AgentConfigParser.parse(config(reboot, ""), "agent.yaml", null);
+    assertThat(r.problems()).extracting(Problem::format).isEmpty();
+    agent = AgentCommand.build(r.config(), new PrintStream(log, true, StandardCharsets.UTF_8), clock, d -> { },
+        git -> new DesiredStateSource() {
+          @Override
+          public Desired fetch(String host) throws IOException {
+            Desired d = git.fetch(host);
+            return new Desired(d.revision(), d.host(), d.problems(), d.images(), part.get());
+          }
+
+          @Override
+          public String describe() {
+            return git.describe();
+          }
+        });
     return this;
   }
 

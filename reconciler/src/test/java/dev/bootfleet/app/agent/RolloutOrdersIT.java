@@ -3,12 +3,8 @@ package dev.bootfleet.app.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import dev.bootfleet.core.manifest.Problem;
 import dev.bootfleet.core.port.DesiredStateSource;
 import dev.bootfleet.testing.WebOsImages;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -33,23 +29,9 @@ class RolloutOrdersIT {
     AgentWorld w = new AgentWorld(tmp);
     assertThat(w.sim.run("init", IMAGES.v1().byDigest()).exit()).isZero();
     w.commit(IMAGES.v1().pinned(), "hello v1");
-    AgentConfigParser.Result r = AgentConfigParser.parse(w.config("", ""), "agent.yaml", null);
-    assertThat(r.problems()).extracting(Problem::format).isEmpty();
-    w.agent = AgentCommand.build(r.config(), new PrintStream(w.log, true, StandardCharsets.UTF_8), w.clock, d -> { },
-        git -> new DesiredStateSource() {
-          @Override
-          public Desired fetch(String host) throws IOException {
-            Desired d = git.fetch(host);
-            return new Desired(d.revision(), d.host(), d.problems(), d.images(), part.get());
-          }
-
-          @Override
-          public String describe() {
-            return git.describe();
-          }
-        });
-    return w;
+    return w.startWithRollout("", part::get);
   }
+
 
   @Test
   void rebootFalse_stagesLockedAndWaitsWithTheReason_thenRebootsWhenAllowed() throws Exception {

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
@@ -55,10 +56,19 @@ final class RolloutCommand implements Runnable {
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Print a rollout's phase, each wave's counts and its newest events, one line each.")
+      description = {"Print a rollout's phase, each wave's counts and its newest events, one line each.",
+          "With --watch, follow the run until it is complete (exit 0), halted or aborted (exit 2): on a terminal a"
+              + " progress bar per wave redrawn in place, otherwise each event and each changed line once."})
   static final class Status implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "The rollout's name.")
     String id;
+
+    @Option(names = "--watch", description = "Follow the run until it ends.")
+    boolean watch;
+
+    @Option(names = "--interval-seconds", defaultValue = "1", paramLabel = "S", description = "How often --watch"
+        + " asks the server (default: ${DEFAULT-VALUE}).")
+    int intervalSeconds;
 
     @Mixin
     ServerOptions server;
@@ -67,47 +77,37 @@ final class RolloutCommand implements Runnable {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
-      JsonNode r = OperatorApi.call(server, "GET", "/v1/rollouts/" + checked(id), null, 200, "rollout " + id).json();
-      print(spec.commandLine().getOut(), r);
-      return Main.OK;
+    public Integer call() throws InterruptedException {
+      if (intervalSeconds < 1 || intervalSeconds > 3600) {
+        throw new UserError("--interval-seconds " + intervalSeconds + ": expected 1 to 3600");
+      }
+      String path = "/v1/rollouts/" + checked(id);
+      PrintWriter out = spec.commandLine().getOut();
+      if (!watch) {
+        print(out, OperatorApi.call(server, "GET", path, null, 200, "rollout " + id).json());
+        return Main.OK;
+      }
+      boolean terminal = Terminal.isInteractive();
+      RolloutView.Redrawn bars = new RolloutView.Redrawn(out);
+      RolloutView.Follower lines = new RolloutView.Follower(out);
+      while (true) {
+        JsonNode r = OperatorApi.call(server, "GET", path, null, 200, "rollout " + id).json();
+        if (terminal) {
+          bars.show(RolloutView.bars(r, 30));
+        } else {
+          lines.show(r);
+        }
+        if (RolloutView.ended(r)) {
+          return r.path("phase").asString("").equals("complete") ? Main.OK : Main.CHANGES;
+        }
+        Thread.sleep(intervalSeconds * 1000L); // the polling interval itself, not a wait for a condition
+      }
     }
   }
 
   /** A rollout as plain lines: the run, a line per wave, rejected digests, the newest events. */
   static void print(PrintWriter out, JsonNode r) {
-    out.println("rollout " + r.get("name").asString() + ": " + r.get("phase").asString("")
-        + (r.get("paused").asBoolean() ? " (paused by an operator)" : "")
-        + (r.get("aborted").asBoolean() ? " (aborted by an operator)" : "") + ", target " + r.get("target").asString("")
-        + ", budget in use " + r.path("budgetInUse").asInt());
-    for (JsonNode w : r.path("waves")) {
-      StringBuilder b = new StringBuilder("  wave " + w.get("name").asString() + ": " + w.get("state").asString()
-          + ", " + w.get("hosts").asInt() + " hosts");
-      w.get("counts").properties().forEach(e -> {
-        if (e.getValue().asInt() > 0) {
-          b.append(", ").append(e.getValue().asInt()).append(' ').append(e.getKey());
-        }
-      });
-      if (w.get("approval").asBoolean()) {
-        b.append(", needs approval");
-      }
-      if (!w.path("startsAt").isNull() && w.has("startsAt")) {
-        b.append(", starts at ").append(w.get("startsAt").asString());
-      }
-      out.println(b);
-    }
-    for (JsonNode d : r.path("rejected")) {
-      out.println("  rejected " + d.asString());
-    }
-    int n = 0;
-    for (JsonNode e : r.path("events")) {
-      if (n++ == 10) {
-        break;
-      }
-      out.println("  " + e.get("at").asString() + "  " + e.get("type").asString() + "  "
-          + (e.get("host").isNull() ? "" : e.get("host").asString() + "  ") + e.get("message").asString() + "  ("
-          + e.get("who").asString() + ")");
-    }
+    RolloutView.lines(r, 10).forEach(out::println);
     out.flush();
   }
 

@@ -92,5 +92,10 @@ class RolloutCommandIT {
     Cli.Run abort = Cli.run("rollout", "abort", "web", "--server", base, "--token-file", token);
     assertThat(abort.exit()).isZero();
     assertThat(abort.out()).contains("rollout web: aborted (aborted by an operator)");
+
+    Cli.Run watch = Cli.run("rollout", "status", "web", "--watch", "--server", base, "--token-file", token);
+    assertThat(watch.exit()).as("--watch ends with 2 on an aborted run: " + watch).isEqualTo(2);
+    assertThat(watch.out()).contains("rollout web: aborted (aborted by an operator)", "  wave canary: ",
+        "aborted  ").doesNotContain("\u001b[");
   }
 }

@@ -78,9 +78,17 @@ final class Agent {
   /** An agent that also sends each cycle's reports to {@code sink} (the reconciler server). */
   Agent(AgentConfig config, DesiredStateSource source, HostDrivers drivers, EtcApplier etc, FlatpakApplier flatpak,
       RebootPolicy policy, HostPower power, StateStore store, Clock clock, PrintStream log, ReportSink sink) {
+    this(config, source, drivers, etc, flatpak, policy, power, store, clock, log, sink,
+        new HealthChecks(config.health()));
+  }
+
+  /** An agent whose health checks read {@code health}'s systemd (the fleet simulator's is in memory). */
+  Agent(AgentConfig config, DesiredStateSource source, HostDrivers drivers, EtcApplier etc, FlatpakApplier flatpak,
+      RebootPolicy policy, HostPower power, StateStore store, Clock clock, PrintStream log, ReportSink sink,
+      HealthChecks health) {
     this.sink = sink;
     this.config = config;
-    this.health = new HealthChecks(config.health());
+    this.health = health;
     this.source = source;
     this.drivers = drivers;
     this.etc = etc;

@@ -34,13 +34,27 @@ final class HealthChecks {
     }
   }
 
+  /**
+   * What {@code systemctl show --property=Id,LoadState,ActiveState,SubState UNIT...} prints for {@code units}: one
+   * block of {@code Key=value} lines per unit, in their order, blank lines between. The real one runs systemctl
+   * ({@link #systemctl}); the fleet simulator answers from memory.
+   */
+  interface Systemd {
+    String show(List<String> units) throws HostException;
+  }
+
   private final AgentConfig.Health config;
-  private final ToolRunner systemctl;
+  private final Systemd systemd;
   private final ToolRunner command;
 
+  /** Checks that read the real systemd through {@code health.systemctl}. */
   HealthChecks(AgentConfig.Health config) {
+    this(config, systemctl(config));
+  }
+
+  HealthChecks(AgentConfig.Health config, Systemd systemd) {
     this.config = config;
-    this.systemctl = new ToolRunner("systemctl", config.systemctl(), config.timeout());
+    this.systemd = systemd;
     this.command = config.command().isEmpty() ? null : new ToolRunner("health command", config.command(),
         config.timeout());
   }
@@ -66,13 +80,20 @@ final class HealthChecks {
     return new Result(health, List.copyOf(checks));
   }
 
+  /** The real systemd: one {@code systemctl show} process, bounded by {@code health.timeoutSeconds}. */
+  static Systemd systemctl(AgentConfig.Health config) {
+    ToolRunner systemctl = new ToolRunner("systemctl", config.systemctl(), config.timeout());
+    return units -> {
+      List<String> args = new ArrayList<>(List.of("show", "--property=Id,LoadState,ActiveState,SubState"));
+      args.addAll(units);
+      return systemctl.check(args.toArray(String[]::new)).stdout();
+    };
+  }
+
   private void systemd(List<String> units, List<Check> checks) {
-    List<String> args = new ArrayList<>(List.of("show", "--property=Id,LoadState,ActiveState,SubState"));
-    args.addAll(units);
     List<Map<String, String>> shown;
     try {
-      ToolRunner.Result r = systemctl.check(args.toArray(String[]::new));
-      shown = blocks(r.stdout());
+      shown = blocks(systemd.show(units));
     } catch (HostException e) {
       checks.add(new Check("systemd", "failed", Text.oneLine(e.getMessage(), "systemctl show failed")));
       return;

@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -43,8 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
     description = {"Run a FLEET SIMULATOR: N simulated bootc hosts in this process, each enrolled with the server"
         + " and run by the real agent in server mode over an in-memory bootc simulator (bootc-sim's semantics and"
         + " faults). For tests, benchmarks and demos; it changes nothing on this machine but --dir.",
-        "Hosts are named PREFIX-001 ... PREFIX-N (zero-padded to the width of N, at least 3 digits); the fleet"
-            + " repository must declare them. Runs until stopped."},
+        "Hosts are named PREFIX-001 ... PREFIX-N (zero-padded to the width of N, at least 3 digits), or as --names"
+            + " lists them; the fleet repository must declare them. Each runs greenboot's health check after a boot"
+            + " into a new image (it fails on an --unhealthy-image) and asks the server for a reboot lease before it"
+            + " reboots. Runs until stopped."},
     footer = {"", "Prints 'staged HOST DIGEST EPOCH_MS' as each simulated host stages an image (with --events), and"
         + " 'fleet simulator: all N simulated hosts staged DIGEST' when every host has."})
 final class FleetSimCommand implements Callable<Integer> {
@@ -55,9 +59,12 @@ final class FleetSimCommand implements Callable<Integer> {
       + " http://127.0.0.1:8080.")
   URI server;
 
-  @Option(names = "--hosts", required = true, paramLabel = "N", description = "How many simulated hosts (1 to"
-      + " 100000).")
-  int hosts;
+  @Option(names = "--hosts", paramLabel = "N", description = "How many simulated hosts (1 to 100000); or --names.")
+  Integer hosts;
+
+  @Option(names = "--names", split = ",", paramLabel = "NAME", description = "The simulated hosts' names, e.g."
+      + " web-01,web-02 (instead of --hosts and --prefix).")
+  List<String> names = new ArrayList<>();
 
   @Option(names = "--prefix", defaultValue = "sim", paramLabel = "NAME", description = "The hosts' name prefix"
       + " (default: ${DEFAULT-VALUE}).")
@@ -74,6 +81,16 @@ final class FleetSimCommand implements Callable<Integer> {
       + " booted at the start (looked up in its registry).")
   String image;
 
+  @Option(names = "--images", defaultValue = "registry", paramLabel = "SOURCE", description = "Where images are"
+      + " looked up: registry (the image's own registry) or demo (the demo's fixed in-memory catalog, "
+      + DemoImages.REPOSITORY + ":1.0, :1.1 and :1.2-broken; no registry needed). Default: ${DEFAULT-VALUE}.")
+  String images;
+
+  @Option(names = "--unhealthy-image", paramLabel = "REF_OR_DIGEST", description = "An image whose greenboot"
+      + " health check fails on a simulated host that boots it: its digest (sha256:...) or a reference, looked up"
+      + " as hosts look it up; repeatable. Every other image is healthy.")
+  List<String> unhealthyImages = new ArrayList<>();
+
   @Option(names = "--arch", defaultValue = "amd64", paramLabel = "ARCH", description = "The hosts' architecture"
       + " (default: ${DEFAULT-VALUE}).")
   String arch;
@@ -86,8 +103,9 @@ final class FleetSimCommand implements Callable<Integer> {
       + " interval when its target does not change (default: ${DEFAULT-VALUE}).")
   int intervalSeconds;
 
-  @Option(names = "--reboot-any-time", description = "Reboot (simulated) as soon as an image is staged; by default"
-      + " hosts stage and wait for a daily maintenance window twelve hours away.")
+  @Option(names = "--reboot-any-time", description = "No local maintenance window: reboot (simulated) once an image"
+      + " is staged and the server grants a reboot lease (its rollout still decides when); by default hosts stage"
+      + " and wait for a daily maintenance window twelve hours away.")
   boolean rebootAnyTime;
 
   @Option(names = "--fault", paramLabel = "FAULT[:HOSTS]", description = "Arm a bootc-sim fault (switch-fails,"
@@ -111,6 +129,16 @@ final class FleetSimCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<String> problems = check();
+    ImageLookup lookup = problems.stream().anyMatch(p -> p.startsWith("--images ")) ? null : lookup(images);
+    Set<String> unhealthy = new HashSet<>();
+    for (String u : lookup == null ? List.<String>of() : unhealthyImages) {
+      try {
+        unhealthy.add(unhealthyDigest(u, lookup, arch));
+      } catch (ImageLookup.PullFailed e) {
+        problems.add("--unhealthy-image " + u + ": cannot be looked up (" + e.getMessage() + "; expected a digest"
+            + " sha256:<64 hex> or an image the hosts can pull)");
+      }
+    }
     if (!problems.isEmpty()) {
       problems.forEach(p -> err.println("bootfleet: error: " + p));
       err.flush();
@@ -121,12 +149,8 @@ final class FleetSimCommand implements Callable<Integer> {
       dir = Files.createTempDirectory("bootfleet-sim-fleet-");
     }
     ServerClient shared = new ServerClient(server, null, ca, Duration.ofSeconds(10), Duration.ofSeconds(30));
-    ImageLookup lookup = new SharedImageLookup(new RegistryImageLookup());
-    int width = Math.max(3, String.valueOf(hosts).length());
-    List<String> names = new ArrayList<>();
-    for (int i = 1; i <= hosts; i++) {
-      names.add(prefix + "-" + String.format("%0" + width + "d", i));
-    }
+    List<String> names = names();
+    hosts = names.size();
     out.println("fleet simulator: enrolling " + hosts + " simulated hosts with " + shared.describe() + "; their"
         + " folders are in " + dir);
     out.flush();
@@ -138,7 +162,7 @@ final class FleetSimCommand implements Callable<Integer> {
         made.add(pool.submit(() -> {
           enrolling.acquire();
           try {
-            return host(name, shared, operator, lookup);
+            return host(name, shared, operator, lookup, unhealthy);
           } finally {
             enrolling.release();
           }
@@ -199,7 +223,8 @@ final class FleetSimCommand implements Callable<Integer> {
   private record Host(MemoryBootc bootc, SimulatedAgent agent) {}
 
   /** Enrolls {@code name} and makes its simulated host and agent. */
-  private Host host(String name, ServerClient shared, String operator, ImageLookup lookup) throws Exception {
+  private Host host(String name, ServerClient shared, String operator, ImageLookup lookup, Set<String> unhealthy)
+      throws Exception {
     ServerClient.Response r = shared.post("/v1/enrollments", JSON.createObjectNode().put("host", name)
         .put("ttlSeconds", 600).toString(), operator);
     if (r.status() != 201) {
@@ -223,8 +248,35 @@ final class FleetSimCommand implements Callable<Integer> {
     }
     PrintStream log = verbose ? new PrintStream(new Prefixed(name + ": "), true, StandardCharsets.UTF_8)
         : new PrintStream(OutputStream.nullOutputStream());
+    MemoryBootc b = bootc;
     return new Host(bootc, new SimulatedAgent(name, shared.withCredential(token), bootc, bootc, hostDir,
-        Duration.ofSeconds(intervalSeconds), rebootAnyTime, log));
+        Duration.ofSeconds(intervalSeconds), rebootAnyTime, () -> !unhealthy.contains(b.bootedDigest()), log));
+  }
+
+  /** The image lookup {@code --images} names (checked already). */
+  static ImageLookup lookup(String images) {
+    return images.equals("demo") ? new DemoImages() : new SharedImageLookup(new RegistryImageLookup());
+  }
+
+  /** The image digest an {@code --unhealthy-image} names: the digest given, or the one its reference resolves to. */
+  static String unhealthyDigest(String refOrDigest, ImageLookup lookup, String arch) throws ImageLookup.PullFailed {
+    if (refOrDigest.matches("sha256:[0-9a-f]{64}")) {
+      return refOrDigest;
+    }
+    return lookup.resolve(refOrDigest, "registry", arch).imageDigest();
+  }
+
+  /** The hosts' names: --names, or PREFIX-001 ... PREFIX-N. */
+  List<String> names() {
+    if (!names.isEmpty()) {
+      return List.copyOf(names);
+    }
+    int width = Math.max(3, String.valueOf(hosts).length());
+    List<String> made = new ArrayList<>();
+    for (int i = 1; i <= hosts; i++) {
+      made.add(prefix + "-" + String.format("%0" + width + "d", i));
+    }
+    return made;
   }
 
   private void staged(MemoryBootc host) {
@@ -232,7 +284,7 @@ final class FleetSimCommand implements Callable<Integer> {
     if (events) {
       say("staged " + host.name() + " " + digest + " " + System.currentTimeMillis());
     }
-    if (stagedCounts.merge(digest, 1, Integer::sum) == hosts) {
+    if (stagedCounts.merge(digest, 1, Integer::sum) == hosts.intValue()) {
       say("fleet simulator: all " + hosts + " simulated hosts staged " + digest);
     }
   }
@@ -254,20 +306,40 @@ final class FleetSimCommand implements Callable<Integer> {
   }
 
   /** Every problem with the options, each one line. */
-  private List<String> check() {
+  List<String> check() {
     List<String> p = new ArrayList<>();
-    if (hosts < 1 || hosts > 100_000) {
+    if (hosts == null && names.isEmpty()) {
+      p.add("no hosts: expected --hosts N or --names NAME,NAME...");
+    } else if (hosts != null && !names.isEmpty()) {
+      p.add("--hosts " + hosts + " and --names: expected one of them");
+    }
+    if (hosts != null && (hosts < 1 || hosts > 100_000)) {
       p.add("--hosts " + hosts + ": expected 1 to 100000");
+    }
+    if (names.size() > 100_000) {
+      p.add("--names: " + names.size() + " names, expected 1 to 100000");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String n : names) {
+      if (!dev.bootfleet.core.manifest.ManifestShape.isDnsName(n)) {
+        p.add("--names " + n + ": not a host name (expected lower-case letters, digits, '-' and '.')");
+      } else if (!seen.add(n)) {
+        p.add("--names " + n + ": named twice (expected each host once)");
+      }
     }
     if (!dev.bootfleet.core.manifest.ManifestShape.isDnsName(prefix + "-1")) {
       p.add("--prefix " + prefix + ": not the start of a host name (expected lower-case letters, digits and '-')");
     }
-    if (!Files.isReadable(operatorTokenFile)) {
+    if (!images.equals("registry") && !images.equals("demo")) {
+      p.add("--images " + images + ": expected registry or demo");
+    }
+    if (operatorTokenFile != null && !Files.isReadable(operatorTokenFile)) {
       p.add("--operator-token-file " + operatorTokenFile + ": cannot read (expected the operator credential, e.g."
           + " DATA/operator.token)");
     }
-    String scheme = server.getScheme();
-    if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || server.getHost() == null) {
+    String scheme = server == null ? null : server.getScheme();
+    if (server != null && (scheme == null || !(scheme.equals("http") || scheme.equals("https"))
+        || server.getHost() == null)) {
       p.add("--server " + server + ": not a server URL (expected http://HOST:PORT or https://HOST:PORT)");
     }
     if (intervalSeconds < 1) {

@@ -82,4 +82,26 @@ class HealthChecksTest {
     assertThat(r.health()).isEqualTo("failed");
     assertThat(r.failing()).startsWith("systemd: systemctl show");
   }
+
+  @Test
+  void simulatedSystemd_answersGreenbootByTheBootedImage_andBootComplete() {
+    AgentConfig.Health greenboot = new AgentConfig.Health(AgentConfig.Health.DEFAULT_SYSTEMCTL, true, true, List.of(),
+        List.of(), Duration.ofSeconds(10));
+    boolean[] passes = {true};
+    HealthChecks checks = new HealthChecks(greenboot, SimulatedAgent.systemd(() -> passes[0]));
+    HealthChecks.Result ok = checks.run();
+    assertThat(ok.health()).isEqualTo("healthy");
+    assertThat(ok.checks()).extracting(HealthChecks.Check::name).containsExactly("greenboot", "boot-complete.target");
+    passes[0] = false;
+    HealthChecks.Result bad = checks.run();
+    assertThat(bad.health()).isEqualTo("failed");
+    assertThat(bad.failing()).startsWith("greenboot: greenboot-healthcheck.service failed");
+  }
+
+  @Test
+  void simulatedSystemd_knowsNoOtherUnit() {
+    HealthChecks.Result r = new HealthChecks(new AgentConfig.Health(AgentConfig.Health.DEFAULT_SYSTEMCTL, false,
+        false, List.of("nginx.service"), List.of(), Duration.ofSeconds(10)), SimulatedAgent.systemd(() -> true)).run();
+    assertThat(r.failing()).isEqualTo("unit nginx.service: is not-found (expected a loaded unit)");
+  }
 }

@@ -75,6 +75,85 @@ class FleetSimIT {
     }
   }
 
+  /**
+   * Hosts that reboot into an image {@code --unhealthy-image} names run greenboot's check after the boot, as a real
+   * host does, and report {@code health: failed}; their reboots took the server's lease (one slot: one at a time),
+   * and each host's lease is given back after its boot.
+   */
+  @Test
+  void unhealthyImage_hostsThatBootIt_reportHealthFailed_afterALeasedReboot() throws Exception {
+    registry = RegistryServer.start();
+    TestImages images = new TestImages(registry);
+    TestImages.Image v1 = images.push("fleet/web-os", "43.1");
+    TestImages.Image v2 = images.push("fleet/web-os", "43.2");
+    List<String> names = List.of("web-01", "web-02");
+    Path repo = Files.createDirectories(tmp.resolve("fleet"));
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      commit(git, repo, v1.pinned(), names);
+      server = new ReconcilerServer(new ReconcilerServer.Config(repo.toUri().toString(), "main", "", "127.0.0.1", 0,
+          tmp.resolve("data"), Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(900),
+          SECRET.getBytes(StandardCharsets.UTF_8), null), line -> System.err.println("[server] " + line));
+      base = "http://127.0.0.1:" + server.start();
+      await("the first revision served", Duration.ofSeconds(60), () -> get("/readyz", null).statusCode() == 200);
+      operator = Files.readString(tmp.resolve("data/operator.token")).strip();
+      sim = new ProcessBuilder(BIN.toString(), "sim", "fleet", "--server", base, "--names", String.join(",", names),
+          "--operator-token-file", tmp.resolve("data/operator.token").toString(), "--image", v1.pinned(),
+          "--unhealthy-image", v2.tagged(), "--reboot-any-time", "--dir", tmp.resolve("sim").toString(),
+          "--interval-seconds", "2").redirectErrorStream(true).start();
+      readOutput();
+      await("both simulated hosts reported their first cycle", Duration.ofSeconds(120),
+          () -> reported().size() == names.size());
+      for (String name : names) { // booted v1 at the start: no boot into a new deployment, no health yet
+        assertThat(agent(name).path("health").isNull()).isTrue();
+      }
+
+      commit(git, repo, v2.pinned(), names);
+      await("both hosts booted " + v2.digest() + " and reported greenboot failed", Duration.ofSeconds(90),
+          () -> names.stream().allMatch(n -> health(n).equals("failed")));
+      for (String name : names) {
+        JsonNode h = json(get("/v1/hosts/" + name, operator));
+        assertThat(h.path("observed").path("status").path("status").path("booted").path("image").path("imageDigest")
+            .asString()).isEqualTo(v2.digest());
+        assertThat(h.path("observed").path("agent").path("healthChecks").toString())
+            .contains("greenboot-healthcheck.service failed");
+      }
+      // both leases were given back after the boots: with one slot in the group, web-02 can take it again
+      String web02 = Files.readString(tmp.resolve("sim/web-02/host.token")).strip();
+      await("the reboot slot is free again", Duration.ofSeconds(30), () -> http.send(HttpRequest.newBuilder(
+          URI.create(base + "/v1/pre-reboot")).header("fleet-lock-protocol", "true")
+          .header("Authorization", "Bearer " + web02).timeout(Duration.ofSeconds(30))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"client_params\":{\"id\":\"web-02\",\"group\":\"default\"}}"))
+          .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      assertThat(String.join("\n", said)).doesNotContain("Exception").doesNotContain(operator);
+    }
+  }
+
+  void readOutput() {
+    Thread.ofVirtual().start(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+          said.add(line);
+        }
+      } catch (java.io.IOException e) {
+        said.add("(output closed: " + e.getMessage() + ")");
+      }
+    });
+  }
+
+  /** The agent part of {@code name}'s last report as the server stored it. */
+  JsonNode agent(String name) throws Exception {
+    return json(get("/v1/hosts/" + name, operator)).path("observed").path("agent");
+  }
+
+  /** What {@code name}'s last report says of its health ("" when nothing). */
+  String health(String name) {
+    try {
+      return agent(name).path("health").asString("");
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
   @Test
   void commitAndWebhook_getEverySimulatedHostStaged_throughTheLongPoll() throws Exception {
     registry = RegistryServer.start();
@@ -158,9 +237,16 @@ class FleetSimIT {
   }
 
   static void commit(Git git, Path repo, String image) throws Exception {
-    Files.createDirectories(repo.resolve("hosts"));
+    List<String> names = new ArrayList<>();
     for (int i = 1; i <= HOSTS; i++) {
-      String name = "sim-%03d".formatted(i);
+      names.add("sim-%03d".formatted(i));
+    }
+    commit(git, repo, image, names);
+  }
+
+  static void commit(Git git, Path repo, String image, List<String> names) throws Exception {
+    Files.createDirectories(repo.resolve("hosts"));
+    for (String name : names) {
       Files.writeString(repo.resolve("hosts/" + name + ".yaml"), """
           apiVersion: bootfleet.dev/v1alpha1
           kind: Host

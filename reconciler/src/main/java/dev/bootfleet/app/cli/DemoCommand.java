@@ -362,12 +362,17 @@ final class DemoCommand implements Callable<Integer> {
     RolloutView.Redrawn bars = new RolloutView.Redrawn(out);
     RolloutView.Follower lines = new RolloutView.Follower(out);
     long end = System.nanoTime() + ACT_LIMIT.toNanos();
+    List<String> drawn = null;
     while (true) {
       JsonNode r = api.rollout();
       boolean ours = r != null && r.path("target").asString("").contains(digest);
       if (ours) {
         if (terminal) {
-          bars.show(RolloutView.bars(r, 30));
+          List<String> now = RolloutView.bars(r, 30);
+          if (!now.equals(drawn)) { // redrawn when it changed, not at every look
+            bars.show(now);
+            drawn = now;
+          }
         } else {
           lines.show(thisRun(r));
         }

@@ -268,6 +268,21 @@ class DemoIT {
     assertThat(dir.resolve("keep-me")).exists();
   }
 
+  @Test
+  void aFailureMidway_isOneLine_nonZero_andTheFolderIsStillRemoved() throws Exception {
+    Path dir = tmp.resolve("busy");
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Process p = bootfleet.start(BootfleetProcesses.command(List.of("demo", "--dir", dir.toString(), "--port",
+          String.valueOf(taken.getLocalPort()))).redirectErrorStream(true));
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(1);
+      assertThat(text.lines().toList()).hasSize(1).allSatisfy(l -> assertThat(l).startsWith("bootfleet: error: demo: ")
+          .contains(String.valueOf(taken.getLocalPort())));
+    }
+    assertThat(dir).doesNotExist();
+  }
+
   /** The full digest of a run's target, from a "started" event naming the tag's short digest in the output. */
   String digestFromEvents(String tag) {
     String shortDigest = digestIn(said, tag);

@@ -38,11 +38,20 @@ import java.util.function.BooleanSupplier;
  * ({@link ServerLeaseCoordinator}, FleetLock's group {@value #GROUP}) before it reboots.
  */
 public final class SimulatedAgent {
+  /**
+   * A simulated host's power: a reboot asked for in a cycle happens between that cycle and the next ({@link
+   * #restart}), as a real machine goes down after the agent's {@code systemctl reboot} returns.
+   */
+  public interface Power extends HostPower {
+    /** Carries out the reboot asked for since the last call, if any; whether there was one. */
+    boolean restart();
+  }
+
   /** The reboot group a simulated host asks its lease in: the real agent's default in server mode. */
   public static final String GROUP = "default";
   private final Agent agent;
   private final AgentLoop loop;
-  private final HostPower power;
+  private final Power power;
 
   /**
    * @param dir the simulated host's folder (state, reports, its /etc)
@@ -52,7 +61,7 @@ public final class SimulatedAgent {
    * @param greenbootPasses whether greenboot's required checks pass in the boot the host is in (asked in the boot
    *     after a boot into a new deployment, so it may answer for the image booted now)
    */
-  public SimulatedAgent(String host, ServerClient client, HostDriver.Bootc bootc, HostPower power, Path dir,
+  public SimulatedAgent(String host, ServerClient client, HostDriver.Bootc bootc, Power power, Path dir,
       Duration interval, boolean rebootAnyTime, BooleanSupplier greenbootPasses, PrintStream log)
       throws IOException {
     Files.createDirectories(dir.resolve("root/etc"));
@@ -118,24 +127,15 @@ public final class SimulatedAgent {
    */
   public void run(java.util.function.Consumer<String> said) throws InterruptedException {
     while (!Thread.currentThread().isInterrupted()) {
-      String boot = bootId();
       try {
         said.accept(cycle());
       } catch (IOException e) {
         said.accept("unknown: " + dev.bootfleet.core.text.Text.oneLine(e.getMessage(), "?"));
       }
-      if (boot == null || boot.equals(bootId())) {
+      if (!power.restart()) {
         loop.awaitNext();
-      } // else the cycle rebooted the host: the agent starts with the new boot, as its unit does on a real host
+      } // else the host rebooted: the agent starts with the new boot, as its unit does on a real host
     }
     throw new InterruptedException();
-  }
-
-  private String bootId() {
-    try {
-      return power.bootId();
-    } catch (IOException e) {
-      return null;
-    }
   }
 }

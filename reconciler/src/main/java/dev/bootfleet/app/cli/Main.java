@@ -43,6 +43,7 @@ public final class Main implements Runnable {
     m.put("sim", dev.bootfleet.app.sim.SimRootCommand::new);
     m.put("show", ShowCommand::new);
     m.put("init", InitCommand::new);
+    m.put("demo", DemoCommand::new);
     m.put("completion", CompletionCommand::new);
     m.put("version", VersionCommand::new);
     m.put("help", CommandLine.HelpCommand::new);

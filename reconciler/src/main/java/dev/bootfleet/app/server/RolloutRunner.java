@@ -276,8 +276,9 @@ final class RolloutRunner {
     if (d == null || r == null) {
       return null;
     }
+    RolloutHost rec = hosts.get(host);
     return new LeaseService.Gate(d, dev.bootfleet.core.rollout.RebootWindows.of(r.policy(), java.time.ZoneOffset.UTC)
-        .isOpen(now));
+        .isOpen(now), rec != null && !rec.rollbackTold().isEmpty());
   }
 
   /** The rollout governing {@code host} at the last decision, if one does. */

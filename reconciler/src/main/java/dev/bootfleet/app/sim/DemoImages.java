@@ -39,15 +39,7 @@ final class DemoImages implements ImageLookup {
 
   @Override
   public Image resolve(String ref, String transport, String arch) throws PullFailed {
-    if (!transport.equals("registry")) {
-      throw new PullFailed("the simulator pulls from registries only (transport " + transport + ")");
-    }
-    ImageRef parsed;
-    try {
-      parsed = ImageRef.parse(ref);
-    } catch (IllegalArgumentException e) {
-      throw new PullFailed("Parsing image reference: " + e.getMessage());
-    }
+    ImageRef parsed = ImageLookup.registryRef(ref, transport);
     if (!parsed.repository().equals(REPOSITORY)) {
       throw new PullFailed("Creating importer: pinging container registry " + parsed.registry() + ": the demo's"
           + " images are " + REPOSITORY + ":" + String.join(", :", TAGS) + " only");

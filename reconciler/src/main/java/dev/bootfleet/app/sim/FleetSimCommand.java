@@ -1,13 +1,8 @@
 package dev.bootfleet.app.sim;
 
 import dev.bootfleet.adapters.agentclient.ServerClient;
-import dev.bootfleet.adapters.fs.AtomicFiles;
 import dev.bootfleet.app.agent.SimulatedAgent;
-import dev.bootfleet.core.port.HostDriver;
-import dev.bootfleet.core.text.Text;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * enrollment token, the host exchanges it for its own credential) and each run by the real agent in
  * server mode ({@link SimulatedAgent}: long poll, reports, backoff) over an in-memory bootc simulator
  * ({@link MemoryBootc}, bootc-sim's semantics and faults). One virtual thread per host; enrollment
- * runs at most {@value #ENROLLING} at a time. Nothing on the machine it runs on is changed but its folder.
+ * runs at most {@value SimulatedFleet#ENROLLING} at a time. Nothing on the machine it runs on is changed but its folder.
  */
 @Command(name = "fleet", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Run a FLEET SIMULATOR: N simulated bootc hosts in this process, each enrolled with the server"
@@ -52,8 +41,6 @@ import tools.jackson.databind.json.JsonMapper;
     footer = {"", "Prints 'staged HOST DIGEST EPOCH_MS' as each simulated host stages an image (with --events), and"
         + " 'fleet simulator: all N simulated hosts staged DIGEST' when every host has."})
 final class FleetSimCommand implements Callable<Integer> {
-  static final int ENROLLING = 32;
-  private static final JsonMapper JSON = JsonMapper.shared();
 
   @Option(names = "--server", required = true, paramLabel = "URL", description = "The reconciler server, e.g."
       + " http://127.0.0.1:8080.")
@@ -129,12 +116,12 @@ final class FleetSimCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<String> problems = check();
-    ImageLookup lookup = problems.stream().anyMatch(p -> p.startsWith("--images ")) ? null : lookup(images);
+    SimulatedFleet.Lookup lookup = SimulatedFleet.lookup(images);
     Set<String> unhealthy = new HashSet<>();
     for (String u : lookup == null ? List.<String>of() : unhealthyImages) {
       try {
-        unhealthy.add(unhealthyDigest(u, lookup, arch));
-      } catch (ImageLookup.PullFailed e) {
+        unhealthy.add(SimulatedFleet.unhealthyDigest(u, lookup, arch));
+      } catch (IOException e) {
         problems.add("--unhealthy-image " + u + ": cannot be looked up (" + e.getMessage() + "; expected a digest"
             + " sha256:<64 hex> or an image the hosts can pull)");
       }
@@ -154,116 +141,35 @@ final class FleetSimCommand implements Callable<Integer> {
     out.println("fleet simulator: enrolling " + hosts + " simulated hosts with " + shared.describe() + "; their"
         + " folders are in " + dir);
     out.flush();
-    List<Host> fleet;
-    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Semaphore enrolling = new Semaphore(ENROLLING);
-      List<Future<Host>> made = new ArrayList<>();
-      for (String name : names) {
-        made.add(pool.submit(() -> {
-          enrolling.acquire();
-          try {
-            return host(name, shared, operator, lookup, unhealthy);
-          } finally {
-            enrolling.release();
-          }
-        }));
-      }
-      fleet = new ArrayList<>();
-      List<String> failed = new ArrayList<>();
-      for (Future<Host> f : made) {
-        try {
-          fleet.add(f.get());
-        } catch (java.util.concurrent.ExecutionException e) {
-          failed.add(Text.oneLine(e.getCause().getMessage(), e.getCause().getClass().getSimpleName()));
-        }
-      }
-      if (!failed.isEmpty()) {
-        failed.stream().distinct().limit(20).forEach(p -> err.println("bootfleet: error: " + p));
-        err.println("bootfleet: error: " + failed.size() + " of " + hosts + " simulated hosts could not start");
-        err.flush();
-        return 1;
-      }
+    SimulatedFleet fleet;
+    try {
+      fleet = SimulatedFleet.enroll(new SimulatedFleet.Settings(shared, operator, "in " + operatorTokenFile, names,
+          image, arch, lookup, unhealthy, dir, Duration.ofSeconds(intervalSeconds), rebootAnyTime, verbose),
+          this::say, this::staged);
+    } catch (IOException e) {
+      e.getMessage().lines().forEach(l -> err.println("bootfleet: error: " + l));
+      err.flush();
+      return 1;
     }
-    armFaults(fleet);
+    for (String f : faults) {
+      String[] parts = f.split(":", 2);
+      fleet.fault(parts[0], parts.length == 2 ? Integer.parseInt(parts[1]) : fleet.size());
+    }
     out.println("fleet simulator: " + hosts + " simulated hosts running (long poll, at least every " + intervalSeconds
         + " s)");
     out.flush();
-    AtomicInteger running = new AtomicInteger(fleet.size());
-    try (ExecutorService agents = Executors.newVirtualThreadPerTaskExecutor()) {
-      Thread main = Thread.currentThread();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        agents.shutdownNow();
-        main.interrupt();
-      }));
-      for (Host h : fleet) {
-        agents.submit(() -> {
-          String[] last = {null};
-          try {
-            h.agent().run(line -> {
-              if (!line.equals(last[0])) {
-                last[0] = line;
-                say(h.bootc().name() + ": " + line);
-              }
-            });
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } finally {
-            running.decrementAndGet();
-          }
-          return null;
-        });
-      }
-      agents.awaitTermination(Long.MAX_VALUE, java.util.concurrent.TimeUnit.DAYS);
+    Thread main = Thread.currentThread();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      fleet.close();
+      main.interrupt();
+    }));
+    fleet.start();
+    try {
+      fleet.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     return 0;
-  }
-
-  private record Host(MemoryBootc bootc, SimulatedAgent agent) {}
-
-  /** Enrolls {@code name} and makes its simulated host and agent. */
-  private Host host(String name, ServerClient shared, String operator, ImageLookup lookup, Set<String> unhealthy)
-      throws Exception {
-    ServerClient.Response r = shared.post("/v1/enrollments", JSON.createObjectNode().put("host", name)
-        .put("ttlSeconds", 600).toString(), operator);
-    if (r.status() != 201) {
-      throw new IOException(shared.describe() + " refused to enroll " + name + " with the operator credential in "
-          + operatorTokenFile + ": HTTP " + r.status());
-    }
-    String enrollment = r.json().path("token").asString("");
-    ServerClient.Response own = shared.post("/v1/hosts/" + name + "/credential", "", enrollment);
-    if (own.status() != 201) {
-      throw new IOException(shared.describe() + " refused the enrollment token of " + name + ": HTTP " + own.status());
-    }
-    Path hostDir = Files.createDirectories(dir.resolve(name));
-    Path token = hostDir.resolve("host.token");
-    AtomicFiles.write(token, (own.json().path("token").asString("") + "\n").getBytes(StandardCharsets.UTF_8),
-        AtomicFiles.Attributes.mode(0600));
-    MemoryBootc bootc;
-    try {
-      bootc = new MemoryBootc(name, image, arch, lookup, this::staged);
-    } catch (HostDriver.HostException e) {
-      throw new IOException(e.getMessage());
-    }
-    PrintStream log = verbose ? new PrintStream(new Prefixed(name + ": "), true, StandardCharsets.UTF_8)
-        : new PrintStream(OutputStream.nullOutputStream());
-    MemoryBootc b = bootc;
-    return new Host(bootc, new SimulatedAgent(name, shared.withCredential(token), bootc, bootc, hostDir,
-        Duration.ofSeconds(intervalSeconds), rebootAnyTime, () -> !unhealthy.contains(b.bootedDigest()), log));
-  }
-
-  /** The image lookup {@code --images} names (checked already). */
-  static ImageLookup lookup(String images) {
-    return images.equals("demo") ? new DemoImages() : new SharedImageLookup(new RegistryImageLookup());
-  }
-
-  /** The image digest an {@code --unhealthy-image} names: the digest given, or the one its reference resolves to. */
-  static String unhealthyDigest(String refOrDigest, ImageLookup lookup, String arch) throws ImageLookup.PullFailed {
-    if (refOrDigest.matches("sha256:[0-9a-f]{64}")) {
-      return refOrDigest;
-    }
-    return lookup.resolve(refOrDigest, "registry", arch).imageDigest();
   }
 
   /** The hosts' names: --names, or PREFIX-001 ... PREFIX-N. */
@@ -279,23 +185,12 @@ final class FleetSimCommand implements Callable<Integer> {
     return made;
   }
 
-  private void staged(MemoryBootc host) {
-    String digest = host.stagedDigest();
+  private void staged(String host, String digest) {
     if (events) {
-      say("staged " + host.name() + " " + digest + " " + System.currentTimeMillis());
+      say("staged " + host + " " + digest + " " + System.currentTimeMillis());
     }
     if (stagedCounts.merge(digest, 1, Integer::sum) == hosts.intValue()) {
       say("fleet simulator: all " + hosts + " simulated hosts staged " + digest);
-    }
-  }
-
-  private void armFaults(List<Host> fleet) {
-    for (String f : faults) {
-      String[] parts = f.split(":", 2);
-      int n = parts.length == 2 ? Integer.parseInt(parts[1]) : fleet.size();
-      for (Host h : fleet.subList(0, Math.min(n, fleet.size()))) {
-        h.bootc().fault(parts[0], 1, 5);
-      }
     }
   }
 
@@ -354,25 +249,5 @@ final class FleetSimCommand implements Callable<Integer> {
       }
     }
     return p;
-  }
-
-  /** A simulated host's agent log, each line prefixed with its name. */
-  private final class Prefixed extends OutputStream {
-    private final String prefix;
-    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-
-    Prefixed(String prefix) {
-      this.prefix = prefix;
-    }
-
-    @Override
-    public void write(int b) {
-      if (b == '\n') {
-        say(prefix + line.toString(StandardCharsets.UTF_8));
-        line.reset();
-      } else {
-        line.write(b);
-      }
-    }
   }
 }

@@ -15,4 +15,16 @@ interface ImageLookup {
   }
 
   Image resolve(String ref, String transport, String arch) throws PullFailed;
+
+  /** {@code ref} parsed, for a lookup that pulls from registries only; a {@link PullFailed} in bootc's words. */
+  static dev.bootfleet.core.image.ImageRef registryRef(String ref, String transport) throws PullFailed {
+    if (!transport.equals("registry")) {
+      throw new PullFailed("the simulator pulls from registries only (transport " + transport + ")");
+    }
+    try {
+      return dev.bootfleet.core.image.ImageRef.parse(ref);
+    } catch (IllegalArgumentException e) {
+      throw new PullFailed("Parsing image reference: " + e.getMessage());
+    }
+  }
 }

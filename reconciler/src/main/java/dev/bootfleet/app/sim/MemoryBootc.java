@@ -2,7 +2,7 @@ package dev.bootfleet.app.sim;
 
 import dev.bootfleet.core.manifest.HostDriverKind;
 import dev.bootfleet.core.port.HostDriver;
-import dev.bootfleet.core.port.HostPower;
+import dev.bootfleet.app.agent.SimulatedAgent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -17,13 +17,14 @@ import java.util.function.Consumer;
  * process or a file per call. Images are looked up in a real registry through {@link ImageLookup}.
  * Thread-safe: the agent's thread and the simulator's own calls (faults, checks) may meet.
  */
-final class MemoryBootc implements HostDriver.Bootc, HostPower {
+final class MemoryBootc implements HostDriver.Bootc, SimulatedAgent.Power {
   private static final PrintWriter QUIET = new PrintWriter(OutputStream.nullOutputStream());
 
   private final SimState s = new SimState();
   private final ImageLookup lookup;
   private final Consumer<MemoryBootc> onStaged;
   private final String name;
+  private boolean rebootAsked;
 
   /**
    * A host named {@code name} that booted {@code image}; {@code onStaged} hears of each deployment
@@ -134,10 +135,28 @@ final class MemoryBootc implements HostDriver.Bootc, HostPower {
     return s.bootId;
   }
 
-  /** A simulated reboot, at once: what ostree and the bootloader do across a shutdown and the next boot. */
+  /**
+   * Asks for a reboot. As on a real host, the machine goes down after the call returns, not during it: what the
+   * agent reads for the rest of its cycle is still this boot, and {@link #restart} (between two of the agent's
+   * cycles) is the shutdown and the next boot.
+   */
   @Override
   public synchronized void reboot() {
+    rebootAsked = true;
+  }
+
+  /**
+   * The reboot asked for, if one was: what ostree and the bootloader do across a shutdown and the next boot.
+   * Returns whether the host rebooted.
+   */
+  @Override
+  public synchronized boolean restart() {
+    if (!rebootAsked) {
+      return false;
+    }
+    rebootAsked = false;
     BootcSim.reboot(s);
+    return true;
   }
 
   @Override

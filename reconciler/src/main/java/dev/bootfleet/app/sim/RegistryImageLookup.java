@@ -11,15 +11,7 @@ final class RegistryImageLookup implements ImageLookup {
 
   @Override
   public Image resolve(String ref, String transport, String arch) throws PullFailed {
-    if (!transport.equals("registry")) {
-      throw new PullFailed("the simulator pulls from registries only (transport " + transport + ")");
-    }
-    ImageRef parsed;
-    try {
-      parsed = ImageRef.parse(ref);
-    } catch (IllegalArgumentException e) {
-      throw new PullFailed("Parsing image reference: " + e.getMessage());
-    }
+    ImageRef parsed = ImageLookup.registryRef(ref, transport);
     try {
       SimRegistryClient.Resolved r = client.resolve(parsed, arch);
       return new Image(r.imageDigest(), r.architecture(), r.version(), r.created());

@@ -42,6 +42,16 @@ public final class FleetLockGate {
    */
   public static Answer preReboot(Request request, String caller, Decision rollout, boolean windowOpen,
       RebootLeases leases, Instant now) {
+    return preReboot(request, caller, rollout, windowOpen, false, leases, now);
+  }
+
+  /**
+   * As above; {@code rollingBack}: the rollout told the caller to roll back from a rejected digest it boots, so
+   * its reboot back to the previous deployment is let through a halted rollout (inside its window, within the
+   * slots): without it a halted rollout would keep the failed host on the image it rejected.
+   */
+  public static Answer preReboot(Request request, String caller, Decision rollout, boolean windowOpen,
+      boolean rollingBack, RebootLeases leases, Instant now) {
     Answer refused = identity(request, caller, leases, now);
     if (refused != null) {
       return refused;
@@ -50,7 +60,8 @@ public final class FleetLockGate {
     if (rollout != null) {
       HostPhase phase = rollout.hosts().get(p.id());
       boolean allowed = phase == HostPhase.REBOOTING
-          || rollout.reboot().stream().anyMatch(r -> r.host().equals(p.id()));
+          || rollout.reboot().stream().anyMatch(r -> r.host().equals(p.id()))
+          || rollingBack && phase == HostPhase.REJECTED && windowOpen;
       if (!allowed) {
         boolean onlyTheWindow = phase == HostPhase.STAGED && !windowOpen && rollout.phase() == Decision.Phase.PROGRESSING;
         return refuse(onlyTheWindow ? Kind.OUTSIDE_MAINTENANCE_WINDOW : Kind.ROLLOUT_NOT_READY, onlyTheWindow

@@ -33,7 +33,7 @@ class MainTest {
 
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).startsWith("bootfleet: error: '" + typed + "' is not a command (expected validate, plan, drift,"
-        + " pin, bake, agent, serve, host, operator, rollout, sim, show, init, completion or version)" + hint + "\n").contains("Try 'bootfleet --help'");
+        + " pin, bake, agent, serve, host, operator, rollout, sim, show, init, demo, completion or version)" + hint + "\n").contains("Try 'bootfleet --help'");
   }
 
   @Test

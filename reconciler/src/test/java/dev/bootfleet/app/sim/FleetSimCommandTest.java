@@ -61,10 +61,10 @@ class FleetSimCommandTest {
 
   @Test
   void unhealthyDigest_isTheDigestGiven_orTheOneItsReferenceResolvesTo() throws Exception {
-    DemoImages demo = new DemoImages();
-    assertThat(FleetSimCommand.unhealthyDigest(DemoImages.REPOSITORY + ":1.2-broken", demo, "amd64"))
+    SimulatedFleet.Lookup demo = SimulatedFleet.lookup("demo");
+    assertThat(SimulatedFleet.unhealthyDigest(DemoImages.REPOSITORY + ":1.2-broken", demo, "amd64"))
         .isEqualTo(DemoImages.digest("1.2-broken"));
-    assertThat(FleetSimCommand.unhealthyDigest("sha256:" + "b".repeat(64), demo, "amd64"))
+    assertThat(SimulatedFleet.unhealthyDigest("sha256:" + "b".repeat(64), demo, "amd64"))
         .isEqualTo("sha256:" + "b".repeat(64));
   }
 }

@@ -90,12 +90,7 @@ class FleetSimIT {
     Path repo = Files.createDirectories(tmp.resolve("fleet"));
     try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
       commit(git, repo, v1.pinned(), names);
-      server = new ReconcilerServer(new ReconcilerServer.Config(repo.toUri().toString(), "main", "", "127.0.0.1", 0,
-          tmp.resolve("data"), Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(900),
-          SECRET.getBytes(StandardCharsets.UTF_8), null), line -> System.err.println("[server] " + line));
-      base = "http://127.0.0.1:" + server.start();
-      await("the first revision served", Duration.ofSeconds(60), () -> get("/readyz", null).statusCode() == 200);
-      operator = Files.readString(tmp.resolve("data/operator.token")).strip();
+      startServer(repo, Duration.ofSeconds(1));
       sim = new ProcessBuilder(BIN.toString(), "sim", "fleet", "--server", base, "--names", String.join(",", names),
           "--operator-token-file", tmp.resolve("data/operator.token").toString(), "--image", v1.pinned(),
           "--unhealthy-image", v2.tagged(), "--reboot-any-time", "--dir", tmp.resolve("sim").toString(),
@@ -126,6 +121,16 @@ class FleetSimIT {
           .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
       assertThat(String.join("\n", said)).doesNotContain("Exception").doesNotContain(operator);
     }
+  }
+
+  /** The server in this process over {@code repo}, polling Git every {@code poll}; waits until it serves. */
+  void startServer(Path repo, Duration poll) throws Exception {
+    server = new ReconcilerServer(new ReconcilerServer.Config(repo.toUri().toString(), "main", "", "127.0.0.1", 0,
+        tmp.resolve("data"), poll, Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(900),
+        SECRET.getBytes(StandardCharsets.UTF_8), null), line -> System.err.println("[server] " + line));
+    base = "http://127.0.0.1:" + server.start();
+    await("the first revision served", Duration.ofSeconds(60), () -> get("/readyz", null).statusCode() == 200);
+    operator = Files.readString(tmp.resolve("data/operator.token")).strip();
   }
 
   void readOutput() {
@@ -163,26 +168,13 @@ class FleetSimIT {
     Path repo = Files.createDirectories(tmp.resolve("fleet"));
     try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
       commit(git, repo, v1.pinned());
-      server = new ReconcilerServer(new ReconcilerServer.Config(repo.toUri().toString(), "main", "", "127.0.0.1", 0,
-          tmp.resolve("data"), Duration.ofHours(1), Duration.ZERO, Duration.ofSeconds(30), Duration.ofSeconds(900),
-          SECRET.getBytes(StandardCharsets.UTF_8), null), line -> System.err.println("[server] " + line));
-      base = "http://127.0.0.1:" + server.start();
-      await("the first revision served", Duration.ofSeconds(60), () -> get("/readyz", null).statusCode() == 200);
-      operator = Files.readString(tmp.resolve("data/operator.token")).strip();
+      startServer(repo, Duration.ofHours(1));
 
       sim = new ProcessBuilder(BIN.toString(), "sim", "fleet", "--server", base, "--hosts", String.valueOf(HOSTS),
           "--operator-token-file", tmp.resolve("data/operator.token").toString(), "--image", v1.pinned(),
           "--dir", tmp.resolve("sim").toString(), "--interval-seconds", "3600", "--events")
           .redirectErrorStream(true).start();
-      Thread.ofVirtual().start(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(sim.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = r.readLine(); line != null; line = r.readLine()) {
-            said.add(line);
-          }
-        } catch (java.io.IOException e) {
-          said.add("(output closed: " + e.getMessage() + ")");
-        }
-      });
+      readOutput();
       await("every simulated host reported its first cycle", Duration.ofSeconds(120),
           () -> reported().size() == HOSTS);
       assertThat(staged(v1.digest())).isEmpty();

@@ -47,6 +47,10 @@ class MemoryBootcTest {
 
     h.unlockStaged();
     h.reboot();
+    assertThat(h.bootId()).isEqualTo(boot); // asked for: the machine goes down after the agent's cycle
+    assertThat(BootcStatusParser.parse(h.status(), "sim").staged()).isNotNull();
+    assertThat(h.restart()).isTrue();
+    assertThat(h.restart()).isFalse(); // once per reboot asked for
     ObservedHost after = BootcStatusParser.parse(h.status(), "sim");
     assertThat(after.booted().image().imageDigest()).isEqualTo(IMAGES.v2().digest());
     assertThat(after.rollback().image().imageDigest()).isEqualTo(IMAGES.v1().digest());
@@ -67,6 +71,7 @@ class MemoryBootcTest {
 
     h.fault("bootloader-fallback", 1, 0);
     h.reboot();
+    h.restart();
     ObservedHost fell = BootcStatusParser.parse(h.status(), "sim");
     assertThat(fell.booted().image().imageDigest()).isEqualTo(IMAGES.v1().digest());
     assertThat(h.revertQueuedRollback()).isTrue(); // the fallback queued a return to the failed image

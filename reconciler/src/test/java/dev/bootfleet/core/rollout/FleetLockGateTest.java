@@ -48,6 +48,30 @@ class FleetLockGateTest {
     assertThat(a.ok()).isEqualTo(a.lease() != null);
   }
 
+  /** A halted run in which web-01 boots the rejected digest. */
+  static Decision halted() {
+    return new Decision(Decision.Phase.HALTED, java.util.List.of(), java.util.List.of(), java.util.List.of(),
+        java.util.List.of(), java.util.List.of(), RunState.NEW, java.util.List.of(),
+        Map.of("web-01", Decision.HostPhase.REJECTED, "web-02", Decision.HostPhase.REJECTED));
+  }
+
+  @Test
+  void aHostToldToRollBack_getsItsRebootThroughAHaltedRollout_insideItsWindow_only() {
+    Answer back = FleetLockGate.preReboot(lock("web-01"), "web-01", halted(), true, true, FREE, NOW);
+    assertThat(back.status()).isEqualTo(200);
+    // not told to roll back (it only has the rejected digest as its desired one): the halt holds
+    Answer other = FleetLockGate.preReboot(lock("web-02"), "web-02", halted(), true, false, FREE, NOW);
+    assertThat(other.status()).isEqualTo(423);
+    assertThat(other.error().kind()).isEqualTo("rollout_not_ready");
+    // told, but outside its window: no reboot outside a window, rollback or not
+    assertThat(FleetLockGate.preReboot(lock("web-01"), "web-01", halted(), false, true, FREE, NOW).status())
+        .isEqualTo(423);
+    // and the slots still count
+    RebootLeases taken = FleetLockGate.preReboot(lock("web-02"), "web-02", null, true, FREE, NOW).leases();
+    assertThat(FleetLockGate.preReboot(lock("web-01"), "web-01", halted(), true, true, taken, NOW).status())
+        .isEqualTo(409);
+  }
+
   @Test
   void aFullGroup_is409_notAirlocks500() {
     RebootLeases held = FleetLockGate.preReboot(lock("web-01"), "web-01", null, true, FREE, NOW).leases();

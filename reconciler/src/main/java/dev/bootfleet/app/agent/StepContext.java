@@ -113,6 +113,26 @@ final class StepContext {
     return why;
   }
 
+  /**
+   * The reboot into a queued rollback (every driver: a plain reboot boots the deployment now first), under the
+   * reboot policy but not the rollout's {@code reboot: false}: not twice in one boot, only when the policy
+   * allows it, on a slot that is still this host's.
+   */
+  void rebootIntoRollback(HostPower power) throws IOException {
+    if (rebootAwaited("reboot")) {
+      return;
+    }
+    String wait = mayReboot();
+    if (wait == null) {
+      wait = confirmSlot();
+    }
+    if (wait != null) {
+      rep.step("reboot", target, "waiting", wait);
+      return;
+    }
+    rebootNow(power);
+  }
+
   /** Records, durably, that the reboot is asked for now: the next boot tells what became of it. */
   void rebootAsked() throws IOException {
     record(HostLifecycle.rebootAsked(st.record, bootId, now()));

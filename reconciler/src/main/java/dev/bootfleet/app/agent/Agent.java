@@ -161,8 +161,9 @@ final class Agent {
       steps(new StepContext(want, host, bootId, rep, st, store, clock, policy, null), true).rollBack(from, back);
       return;
     }
-    OsSteps steps = steps(new StepContext(want, host, bootId, rep, st, store, clock, policy, rolloutWait()),
-        config.reboot().defers() || rollout != null);
+    StepContext ctx = new StepContext(want, host, bootId, rep, st, store, clock, policy, rolloutWait());
+    ctx.softRebootAsked = rollout != null && rollout.softReboot();
+    OsSteps steps = steps(ctx, config.reboot().defers() || rollout != null);
     boolean unstage = rollout != null && rollout.unstage();
     if (unstage) {
       rep.note("rollout: the server says unstage: nothing is staged or rebooted into"

@@ -92,7 +92,7 @@ final class BootcSteps implements OsSteps {
     }
   }
 
-  private void reboot() throws HostDriver.HostException, IOException {
+  private void reboot() throws HostDriver.HostException, ObservedStateException, IOException {
     if (c.rebootAwaited("reboot")) {
       return;
     }
@@ -110,7 +110,20 @@ final class BootcSteps implements OsSteps {
       c.rep.step("reboot", c.target, "waiting", wait);
       return;
     }
-    if (unlock || c.record().staged().locked()) {
+    HostLifecycle.RebootHow how = HostLifecycle.rebootHow(false, c.host);
+    if (c.softRebootAsked) {
+      how = HostLifecycle.rebootHow(true, HostDrivers.parse(bootc.status(), bootc)); // the entry staged now
+    }
+    if (how.soft()) {
+      try {
+        bootc.prepareSoftReboot(); // unlocks it too
+        c.record(c.record().withStaged(c.record().staged().withLocked(false)));
+        c.rep.step("prepare-soft-reboot", c.target, "done", "bootc upgrade --from-downloaded --soft-reboot=required");
+      } catch (HostDriver.HostException e) {
+        how = HostLifecycle.fullReboot("bootc could not prepare it: " + e.getMessage());
+      }
+    }
+    if (!how.soft() && (unlock || c.record().staged().locked())) {
       try {
         bootc.unlockStaged();
       } catch (HostDriver.HostException e) {
@@ -125,6 +138,6 @@ final class BootcSteps implements OsSteps {
       c.rep.step("reboot", c.target, "waiting", lost);
       return;
     }
-    c.rebootNow(power);
+    c.rebootNow(power, how);
   }
 }

@@ -237,6 +237,30 @@ public final class HostLifecycle {
         || b.image() != null && rollbackFrom.equals(b.image().imageDigest());
   }
 
+  /**
+   * How the reboot into the staged entry goes (ADR 0021, "Agent: soft reboot"): soft (userspace only, the kernel
+   * kept) when the rollout asks for {@code soft-reboot} and bootc reports the staged entry {@code
+   * softRebootCapable} (same kernel, initramfs and kernel arguments: bootc.md section 6); else a full reboot,
+   * with the sentence that says why when a soft one was asked for.
+   */
+  public static RebootHow rebootHow(boolean softAsked, ObservedHost host) {
+    if (!softAsked) {
+      return new RebootHow(false, null);
+    }
+    if (host.staged() != null && host.staged().softRebootCapable()) {
+      return new RebootHow(true, "soft reboot: the staged entry is soft-reboot capable (the kernel is kept)");
+    }
+    return fullReboot("the staged entry is not soft-reboot capable (its kernel or kernel arguments differ)");
+  }
+
+  /** A soft reboot asked for that cannot be: a full reboot, and why. */
+  public static RebootHow fullReboot(String why) {
+    return new RebootHow(false, "full reboot: the rollout asks for soft-reboot, but " + why);
+  }
+
+  /** @param why the sentence for the report; null when no soft reboot was asked for */
+  public record RebootHow(boolean soft, String why) {}
+
   /** The record once the rollback was queued in {@code bootId}: the previous deployment is what the reboot boots. */
   public static HostRecord rolledBack(HostRecord r, ObservedHost host, String bootId) {
     return rolledBack(r, host, host.rollback(), bootId, false);

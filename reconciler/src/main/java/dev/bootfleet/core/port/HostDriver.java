@@ -60,6 +60,13 @@ public sealed interface HostDriver permits HostDriver.Bootc, HostDriver.RpmOstre
 
     /** {@code bootc rollback}: queues the previous deployment for the next boot (a toggle: the caller checks). */
     void rollback() throws HostException;
+
+    /**
+     * {@code bootc upgrade --from-downloaded --soft-reboot=required} (bootc 1.7): unlocks the staged entry and
+     * prepares {@code /run/nextroot} for a soft reboot into it; fails when the staged entry is not
+     * soft-reboot capable (its kernel or kernel arguments differ), and then nothing is prepared.
+     */
+    void prepareSoftReboot() throws HostException;
   }
 
   /**

@@ -367,4 +367,30 @@ class HostLifecycleTest {
         host(ostree('a', 1), null, ostree('b', 0), false), NOW);
     assertThat(after.outcome()).isEqualTo(Outcome.CONVERGED);
   }
+
+  static Stream<Arguments> rebootHows() {
+    dev.bootfleet.core.observed.BootEntry capable = new dev.bootfleet.core.observed.BootEntry(entry(NEW).image(), null,
+        false, false, true, false, null, null, null);
+    return Stream.of(
+        Arguments.of("no soft reboot asked: full, nothing to say", false, host(entry(OLD), capable, null, false), false,
+            null),
+        Arguments.of("asked, the staged entry is capable: soft", true, host(entry(OLD), capable, null, false), true,
+            "soft reboot"),
+        Arguments.of("asked, not capable (kernel arguments differ): full, and why", true,
+            host(entry(OLD), entry(NEW), null, false), false, "not soft-reboot capable"),
+        Arguments.of("asked, nothing staged: full", true, host(entry(OLD), null, null, false), false,
+            "not soft-reboot capable"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rebootHows")
+  void rebootHow(String name, boolean asked, ObservedHost host, boolean soft, String why) {
+    HostLifecycle.RebootHow how = HostLifecycle.rebootHow(asked, host);
+    assertThat(how.soft()).isEqualTo(soft);
+    if (why == null) {
+      assertThat(how.why()).isNull();
+    } else {
+      assertThat(how.why()).contains(why);
+    }
+  }
 }

@@ -92,7 +92,7 @@ final class BootcSteps implements OsSteps {
     }
   }
 
-  private void reboot() throws HostDriver.HostException, ObservedStateException, IOException {
+  private void reboot() throws HostDriver.HostException, IOException {
     if (c.rebootAwaited("reboot")) {
       return;
     }
@@ -112,7 +112,11 @@ final class BootcSteps implements OsSteps {
     }
     HostLifecycle.RebootHow how = HostLifecycle.rebootHow(false, c.host);
     if (c.softRebootAsked) {
-      how = HostLifecycle.rebootHow(true, HostDrivers.parse(bootc.status(), bootc)); // the entry staged now
+      try {
+        how = HostLifecycle.rebootHow(true, HostDrivers.parse(bootc.status(), bootc)); // the entry staged now
+      } catch (HostDriver.HostException | ObservedStateException e) {
+        how = HostLifecycle.fullReboot("bootc status could not be read: " + e.getMessage());
+      }
     }
     if (how.soft()) {
       try {

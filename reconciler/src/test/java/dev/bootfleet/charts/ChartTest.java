@@ -157,7 +157,7 @@ final class ChartTest {
     Map<String, String> options = rendered.serveOptions();
 
     assertThat(options).containsOnlyKeys("--branch", "--listen", "--data", "--poll-seconds",
-        "--long-poll-seconds", "--stale-seconds");
+        "--long-poll-seconds", "--stale-seconds", "--lease-ttl-seconds", "--default-reboot-slots");
     assertThat(rendered.env()).containsEntry("BOOTFLEET_REPO", "https://git.example.com/fleet/fleet.git");
     assertThat(options).containsEntry("--branch", "main")
         .containsEntry("--listen", "0.0.0.0:8080")
@@ -166,6 +166,35 @@ final class ChartTest {
         .containsEntry("--long-poll-seconds", "60")
         .containsEntry("--stale-seconds", "900");
     assertThat(rendered.volume("data")).containsKey("emptyDir");
+    // values.yaml's lease settings are serve's own defaults: installing the chart changes none of them
+    picocli.CommandLine.Model.CommandSpec serve = new picocli.CommandLine(new ServeCommand()).getCommandSpec();
+    assertThat(options).containsEntry("--lease-ttl-seconds", serve.findOption("--lease-ttl-seconds").defaultValue())
+        .containsEntry("--default-reboot-slots", serve.findOption("--default-reboot-slots").defaultValue());
+  }
+
+  @Test
+  void template_passesServeTheLeaseOptions_withRebootLeaseValues(@TempDir Path dir) throws IOException {
+    Path values = Files.writeString(dir.resolve("leases.yaml"), """
+        git: {repo: https://git.example.com/fleet/fleet.git}
+        rebootLeases:
+          ttlSeconds: 300
+          defaultSlots: 0
+          slots: {web: 2, db.eu-1: 1}
+        """);
+    Rendered rendered = render(values);
+
+    Map<String, String> options = rendered.serveOptions();
+
+    assertThat(options).containsEntry("--lease-ttl-seconds", "300").containsEntry("--default-reboot-slots", "0");
+    List<String> args = rendered.resolvedArgs();
+    assertThat(args).filteredOn(a -> a.startsWith("--reboot-slots="))
+        .containsExactly("--reboot-slots=db.eu-1=1", "--reboot-slots=web=2");
+    // serve itself takes them: one --reboot-slots GROUP=N per group, the numbers as given
+    picocli.CommandLine.ParseResult parsed = new picocli.CommandLine(new ServeCommand())
+        .parseArgs(args.subList(1, args.size()).toArray(String[]::new));
+    assertThat(parsed.matchedOptionValue("--reboot-slots", List.<String>of())).containsExactly("db.eu-1=1", "web=2");
+    assertThat(parsed.matchedOptionValue("--lease-ttl-seconds", 0L)).isEqualTo(300L);
+    assertThat(parsed.matchedOptionValue("--default-reboot-slots", -1)).isZero();
   }
 
   @Test
@@ -259,6 +288,10 @@ final class ChartTest {
       "webhook.secret.value | hunter2 | at '/webhook/secret': additional properties 'value' not allowed",
       "securityContext.runAsUser | 0 | at '/securityContext/runAsUser'",
       "podDisruptionBudget.minAvailable | -1 | at '/podDisruptionBudget/minAvailable'",
+      "rebootLeases.ttlSeconds | 0 | at '/rebootLeases/ttlSeconds'",
+      "rebootLeases.defaultSlots | -1 | at '/rebootLeases/defaultSlots'",
+      "rebootLeases.slots.web | -2 | at '/rebootLeases/slots/web'",
+      "rebootLeases.slots.web_eu | 1 | 'web_eu' does not match pattern",
   })
   void template_refusesValue_thatTheSchemaForbids(String key, String value, String named) {
     Object typed = value.matches("-?[0-9]+") ? Integer.valueOf(value) : value;
@@ -438,6 +471,22 @@ final class ChartTest {
         }
       }
       return env;
+    }
+
+    /** The container's arguments with each {@code $(NAME)} resolved as the kubelet does (see {@link #serveOptions}). */
+    List<String> resolvedArgs() {
+      Map<String, String> env = env();
+      List<String> out = new ArrayList<>();
+      for (Object arg : (List<?>) container().get("args")) {
+        Matcher reference = ENV_REFERENCE.matcher((String) arg);
+        StringBuilder value = new StringBuilder();
+        while (reference.find()) {
+          reference.appendReplacement(value, Matcher.quoteReplacement(env.get(reference.group(1))));
+        }
+        reference.appendTail(value);
+        out.add(value.toString());
+      }
+      return out;
     }
 
     /** The variables the container's arguments refer to as {@code $(NAME)}. */

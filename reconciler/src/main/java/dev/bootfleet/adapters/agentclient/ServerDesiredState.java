@@ -160,7 +160,8 @@ public final class ServerDesiredState implements DesiredStateSource {
       throw new IllegalArgumentException("rollout: " + Text.oneLine(r.toString(), "?") + " has no reboot: true|false");
     }
     return new DesiredStateSource.Rollout(r.path("reboot").asBoolean(), textOrNull(r, "reason"),
-        textOrNull(r, "message"), textOrNull(r, "rollbackFrom"), r.path("unstage").asBoolean(false));
+        textOrNull(r, "message"), textOrNull(r, "rollbackFrom"), r.path("unstage").asBoolean(false),
+        textOrNull(r, "rebootMode"));
   }
 
   private static String textOrNull(JsonNode o, String key) {

@@ -63,6 +63,11 @@ public final class BootcCli implements HostDriver.Bootc {
   }
 
   @Override
+  public void prepareSoftReboot() throws HostException {
+    run("upgrade", "--quiet", "--from-downloaded", "--soft-reboot=required");
+  }
+
+  @Override
   public void rollback() throws HostException {
     run("rollback");
   }

@@ -147,10 +147,19 @@ public final class OstreeCli implements HostDriver.Ostree {
 
   @Override
   public void deploy(String stateroot, String remote, String ref, String commit) throws HostException {
+    deployWithOrigin(stateroot, remote + ":" + ref, commit != null ? commit : remote + ":" + ref);
+  }
+
+  @Override
+  public void redeploy(String stateroot, String refspec, String commit) throws HostException {
+    deployWithOrigin(stateroot, refspec, commit);
+  }
+
+  private void deployWithOrigin(String stateroot, String refspec, String revision) throws HostException {
     Path origin;
     try {
       origin = Files.createTempFile("bootfleet-ostree-", ".origin");
-      Files.writeString(origin, "[origin]\nrefspec=" + remote + ":" + ref + "\n", StandardCharsets.UTF_8);
+      Files.writeString(origin, "[origin]\nrefspec=" + refspec + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new HostException("cannot write the origin file: " + e.getMessage());
     }
@@ -160,7 +169,7 @@ public final class OstreeCli implements HostDriver.Ostree {
         args.add("--stage");
       }
       args.add("--origin-file=" + origin);
-      args.add(commit != null ? commit : remote + ":" + ref);
+      args.add(revision);
       ostree.check(admin(args.toArray(String[]::new)));
     } finally {
       try {

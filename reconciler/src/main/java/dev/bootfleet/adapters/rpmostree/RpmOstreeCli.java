@@ -174,6 +174,11 @@ public final class RpmOstreeCli implements HostDriver.RpmOstree {
   }
 
   @Override
+  public void rollback() throws HostException {
+    rpmOstree.check(new String[] {"rollback"});
+  }
+
+  @Override
   public boolean revertQueuedRollback() throws HostException {
     First first = first();
     if (first.booted() || first.staged()) {

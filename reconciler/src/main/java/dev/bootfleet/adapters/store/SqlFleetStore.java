@@ -231,6 +231,9 @@ public final class SqlFleetStore implements FleetStore {
       if (c.next() != null) {
         LeaseRepository.write(h, c.next());
       }
+      if (!c.events().isEmpty()) {
+        EventRepository.insert(h, c.events());
+      }
       return c.result();
     });
   }

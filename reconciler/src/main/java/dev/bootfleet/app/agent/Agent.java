@@ -158,30 +158,35 @@ final class Agent {
     rep.status(v.why(), v.reason());
     rep.hold = v.hold();
     v.skipped().forEach(a -> rep.step(a.type(), want.image().switchTarget(), "skipped", "held"));
-    if (v.keepFallback()) {
-      keepFallback(st, rep);
-    }
     String from = rollout == null ? null : rollout.rollbackFrom();
-    if (driver instanceof HostDriver.Bootc b && HostLifecycle.boots(from, host)
-        && (host.rollbackQueued() || HostLifecycle.rollBack(from, host))) {
+    HostLifecycle.RollbackStep back = HostLifecycle.rollbackFrom(from, host, driver.kind());
+    if (v.keepFallback() && back == null) { // a rollback queued from a rejected digest is the server's, kept
+      keepFallback(st, v.hold().ref(), rep);
+    }
+    if (back != null) {
       // a rejected digest: back to the previous deployment, whatever the rollout says of reboots
       rep.status(Reason.DIGEST_REJECTED, "boots " + from + ", which the server rejected; rolling back");
-      StepContext c = new StepContext(want, host, bootId, rep, st, store, clock, policy, null);
-      new BootcSteps(b, power, true, c).rollback(from, HostLifecycle.rollBack(from, host));
+      steps(new StepContext(want, host, bootId, rep, st, store, clock, policy, null), true).rollBack(from, back);
       return;
     }
-    StepContext c = new StepContext(want, host, bootId, rep, st, store, clock, policy, rolloutWait());
-    OsSteps steps = switch (driver) {
-      case HostDriver.RpmOstree r -> new RpmOstreeSteps(r, drivers.ostree(), c, now -> kargs = now);
-      case HostDriver.Ostree o -> new OstreeSteps(o, power, c);
-      case HostDriver.Bootc b -> new BootcSteps(b, power, config.reboot().defers() || rollout != null, c);
-    };
+    StepContext ctx = new StepContext(want, host, bootId, rep, st, store, clock, policy, rolloutWait());
+    ctx.softRebootAsked = rollout != null && rollout.softReboot();
+    OsSteps steps = steps(ctx, config.reboot().defers() || rollout != null);
     boolean unstage = rollout != null && rollout.unstage();
     if (unstage) {
       rep.note("rollout: the server says unstage: nothing is staged or rebooted into"
           + (rollout.message() == null ? "" : " (" + rollout.message() + ")"));
     }
     steps.run(HostLifecycle.underRollout(v.run(), unstage, host));
+  }
+
+  /** The driver's steps of this cycle; {@code defers}: a bootc host locks what it staged until its reboot. */
+  private OsSteps steps(StepContext c, boolean defers) {
+    return switch (driver) {
+      case HostDriver.RpmOstree r -> new RpmOstreeSteps(r, drivers.ostree(), power, c, now -> kargs = now);
+      case HostDriver.Ostree o -> new OstreeSteps(o, power, c);
+      case HostDriver.Bootc b -> new BootcSteps(b, power, defers, c);
+    };
   }
 
   /** Why the server's rollout holds the reboot ({@code reboot: false}), or null when it allows it or none governs. */
@@ -297,8 +302,7 @@ final class Agent {
   }
 
   /** After a bootloader fallback: revert the queued return to the failed image, once, so the fallback sticks. */
-  private void keepFallback(AgentState st, CycleReport rep) throws IOException {
-    String ref = st.record.hold().ref();
+  private void keepFallback(AgentState st, String ref, CycleReport rep) throws IOException {
     try {
       if (driver.revertQueuedRollback()) {
         rep.step("keep-fallback", ref, "done", HostDrivers.name(driver) + " rollback: the next boot stays on the"

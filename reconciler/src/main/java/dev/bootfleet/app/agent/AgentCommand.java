@@ -30,6 +30,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.List;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -102,6 +103,19 @@ public final class AgentCommand implements Callable<Integer> {
         StandardOpenOption.WRITE);
   }
 
+  /**
+   * The host's power: its reboot and soft reboot commands, and its boots: the kernel's boot id with systemd's
+   * soft reboot count, which by default goes only with the kernel's own boot id file.
+   */
+  static SystemPower power(AgentConfig c) {
+    List<String> soft = c.reboot().softRebootsCommand();
+    if (soft == null) {
+      soft = c.bootIdFile().equals(Path.of("/proc/sys/kernel/random/boot_id"))
+          ? AgentConfig.Reboot.DEFAULT_SOFT_REBOOTS : List.of();
+    }
+    return new SystemPower(c.bootIdFile(), c.reboot().command(), c.reboot().softCommand(), soft);
+  }
+
   static Agent build(AgentConfig c, PrintStream log) throws IOException {
     return build(c, log, Clock.systemUTC());
   }
@@ -144,7 +158,7 @@ public final class AgentCommand implements Callable<Integer> {
     }
     FlatpakApplier flatpak = new FlatpakApplier(new FlatpakCli(c.flatpak(), java.util.Map.of(), c.bootcTimeout()));
     return new Agent(c, around.apply(source), drivers, new EtcApplier(new EtcTree(c.root()), c.localChanges()), flatpak,
-        new RebootPolicy(c.reboot().windows(), coordinator), new SystemPower(c.bootIdFile(), c.reboot().command()),
+        new RebootPolicy(c.reboot().windows(), coordinator), power(c),
         new StateStore(c.stateDir()), clock, log, sink);
   }
 

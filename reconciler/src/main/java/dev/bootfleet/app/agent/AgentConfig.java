@@ -69,8 +69,21 @@ record AgentConfig(String host, Fleet fleet, Duration interval, Path stateDir, P
    * @param windows when reboots are allowed (none: any time)
    * @param fleetLock the FleetLock server to take a slot from before rebooting (in server mode by default the
    *     server's own leases), or null
+   * @param softCommand what soft-reboots the host (a rollout's {@code rebootMode: soft-reboot}; {@code systemctl
+   *     soft-reboot} by default)
+   * @param softRebootsCommand what prints how many soft reboots this kernel boot had ({@code systemctl show -P
+   *     SoftRebootsCount}), so that a soft reboot counts as a new boot though the kernel's boot id stays; null: the
+   *     default, which only goes with the kernel's own boot id file; empty: none
    */
-  public record Reboot(List<String> command, MaintenanceWindows windows, FleetLock fleetLock) {
+  public record Reboot(List<String> command, MaintenanceWindows windows, FleetLock fleetLock, List<String> softCommand,
+      List<String> softRebootsCommand) {
+    public static final List<String> DEFAULT_SOFT = List.of("systemctl", "soft-reboot");
+    public static final List<String> DEFAULT_SOFT_REBOOTS = List.of("systemctl", "show", "-P", "SoftRebootsCount");
+
+    public Reboot(List<String> command, MaintenanceWindows windows, FleetLock fleetLock) {
+      this(command, windows, fleetLock, DEFAULT_SOFT, null);
+    }
+
     /** Whether a staged image may wait for a later reboot, so the agent locks it meanwhile. */
     public boolean defers() {
       return !windows.anyTime() || fleetLock != null;

@@ -333,8 +333,12 @@ final class AgentConfigParser {
     if (r == null) {
       return new AgentConfig.Reboot(command, MaintenanceWindows.ANY_TIME, serverLeases);
     }
-    unknownKeys(r, "reboot.", Set.of("command", "timeZone", "windows", "fleetLock"));
+    unknownKeys(r, "reboot.", Set.of("command", "softCommand", "softRebootsCommand", "timeZone", "windows",
+        "fleetLock"));
     command = command(r, "command", command);
+    List<String> soft = command(r, "softCommand", AgentConfig.Reboot.DEFAULT_SOFT, "reboot.");
+    List<String> softReboots = r.get("softRebootsCommand") == null ? null
+        : command(r, "softRebootsCommand", List.of(), "reboot.");
     ZoneId zone = ZoneId.of("UTC");
     String z = text(r, "timeZone", "reboot.", "UTC");
     try {
@@ -387,7 +391,8 @@ final class AgentConfigParser {
       }
       lock = new AgentConfig.FleetLock(uri, group, id);
     }
-    return new AgentConfig.Reboot(command, new MaintenanceWindows(windows, zone), lock == null ? serverLeases : lock);
+    return new AgentConfig.Reboot(command, new MaintenanceWindows(windows, zone), lock == null ? serverLeases : lock,
+        soft, softReboots);
   }
 
   private MaintenanceWindows.Window window(YNode n, String field) {

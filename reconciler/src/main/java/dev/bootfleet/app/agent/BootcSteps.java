@@ -75,35 +75,19 @@ final class BootcSteps implements OsSteps {
     }
   }
 
-  /**
-   * The server rejected the digest the host boots: {@code bootc rollback} when {@link HostLifecycle#rollBack}
-   * says so (never while one is queued), then the reboot into the previous deployment under the reboot policy.
-   */
-  void rollback(String from, boolean queue) throws IOException {
+  @Override
+  public void rollBack(String from, HostLifecycle.RollbackStep step) throws IOException {
     try {
-      if (queue) {
+      if (step.queue()) {
         bootc.rollback();
         c.record(HostLifecycle.rolledBack(c.record(), c.host, c.bootId));
         c.rep.step("rollback", from, "done", "bootc rollback: the server rejected " + from);
       } else if (c.record().staged() == null) { // queued, but the record lost it: the reboot is recorded all the same
         c.record(HostLifecycle.rolledBack(c.record(), c.host, c.bootId));
       }
-      if (c.rebootAwaited("reboot")) {
-        return;
-      }
-      String wait = c.mayReboot();
-      if (wait != null) {
-        c.rep.step("reboot", c.target, "waiting", wait);
-        return;
-      }
-      String lost = c.confirmSlot();
-      if (lost != null) {
-        c.rep.step("reboot", c.target, "waiting", lost);
-        return;
-      }
-      c.rebootNow(power);
+      c.rebootIntoRollback(power);
     } catch (HostDriver.HostException e) {
-      c.rep.step(queue ? "rollback" : "reboot", from, "failed", e.getMessage());
+      c.rep.step(step.queue() ? "rollback" : "reboot", from, "failed", e.getMessage());
       c.rep.problem(e.getMessage());
     }
   }
@@ -126,7 +110,24 @@ final class BootcSteps implements OsSteps {
       c.rep.step("reboot", c.target, "waiting", wait);
       return;
     }
-    if (unlock || c.record().staged().locked()) {
+    HostLifecycle.RebootHow how = HostLifecycle.rebootHow(false, c.host);
+    if (c.softRebootAsked) {
+      try {
+        how = HostLifecycle.rebootHow(true, HostDrivers.parse(bootc.status(), bootc)); // the entry staged now
+      } catch (HostDriver.HostException | ObservedStateException e) {
+        how = HostLifecycle.fullReboot("bootc status could not be read: " + e.getMessage());
+      }
+    }
+    if (how.soft()) {
+      try {
+        bootc.prepareSoftReboot(); // unlocks it too
+        c.record(c.record().withStaged(c.record().staged().withLocked(false)));
+        c.rep.step("prepare-soft-reboot", c.target, "done", "bootc upgrade --from-downloaded --soft-reboot=required");
+      } catch (HostDriver.HostException e) {
+        how = HostLifecycle.fullReboot("bootc could not prepare it: " + e.getMessage());
+      }
+    }
+    if (!how.soft() && (unlock || c.record().staged().locked())) {
       try {
         bootc.unlockStaged();
       } catch (HostDriver.HostException e) {
@@ -141,6 +142,6 @@ final class BootcSteps implements OsSteps {
       c.rep.step("reboot", c.target, "waiting", lost);
       return;
     }
-    c.rebootNow(power);
+    c.rebootNow(power, how);
   }
 }

@@ -46,6 +46,8 @@ final class CycleReport {
   String bootImage;
   HostRecord.Hold hold;
   String reboot;
+  /** How the reboot asked for in this cycle goes: reboot or soft-reboot; null when none was asked for. */
+  String rebootMode;
   String fleetLock;
   /** healthy, failed or pending after a boot into a new deployment; null when no checks ran. */
   String health;
@@ -229,6 +231,7 @@ final class CycleReport {
     ArrayNode hc = o.putArray("healthChecks");
     healthChecks.forEach(c -> hc.addObject().put("check", c.name()).put("result", c.result()).put("detail", c.detail()));
     o.put("reboot", reboot);
+    o.put("rebootMode", rebootMode);
     o.put("fleetLock", fleetLock);
     ArrayNode a = o.putArray("steps");
     for (Step s : steps) {

@@ -2,6 +2,7 @@ package dev.bootfleet.app.agent;
 
 import dev.bootfleet.core.lifecycle.HostLifecycle;
 import dev.bootfleet.core.manifest.OstreeTarget;
+import dev.bootfleet.core.observed.BootEntry;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.observed.ObservedStateException;
 import dev.bootfleet.core.plan.Action;
@@ -52,6 +53,39 @@ final class OstreeSteps implements OsSteps {
         c.rep.problem(e.getMessage());
         return; // the next cycle starts again from what ostree reports
       }
+    }
+  }
+
+  /**
+   * Plain ostree from a rejected digest: ostree 2022.7 has no {@code rollback}, so the rollback deployment's commit
+   * is deployed again with its origin ({@code admin deploy --stage}), once ({@link HostLifecycle#rollbackFrom}: a
+   * staged deployment of that commit is the queued rollback), recorded by deployment, and rebooted into under the
+   * reboot policy. Unlike bootc's rollback, /etc is merged from the booted deployment.
+   */
+  @Override
+  public void rollBack(String from, HostLifecycle.RollbackStep step) throws IOException {
+    try {
+      if (step.queue()) {
+        BootEntry back = c.host.rollback();
+        if (back.origin() == null || back.ostreeChecksum() == null) {
+          throw new HostDriver.HostException("the rollback deployment has no origin to deploy again; roll back by"
+              + " hand (ostree admin deploy of the previous commit)");
+        }
+        String stateroot = c.host.booted().stateroot() != null ? c.host.booted().stateroot() : "default";
+        ostree.redeploy(stateroot, back.origin().refspec(), back.ostreeChecksum());
+        ObservedHost now = HostDrivers.parse(ostree.status(), ostree);
+        c.record(HostLifecycle.rolledBack(c.record(), c.host, now.staged() != null ? now.staged() : back, c.bootId,
+            true));
+        c.rep.step("rollback", from, "done", "ostree admin deploy --stage of the rollback deployment's commit "
+            + back.origin().target() + ": the server rejected " + from);
+      } else if (c.record().staged() == null) { // queued, but the record lost it: the reboot is recorded all the same
+        BootEntry next = c.host.rollbackQueued() || c.host.staged() == null ? c.host.rollback() : c.host.staged();
+        c.record(HostLifecycle.rolledBack(c.record(), c.host, next, c.bootId, true));
+      }
+      c.rebootIntoRollback(power);
+    } catch (HostDriver.HostException | ObservedStateException e) {
+      c.rep.step(step.queue() ? "rollback" : "reboot", from, "failed", e.getMessage());
+      c.rep.problem(e.getMessage());
     }
   }
 

@@ -8,6 +8,7 @@ import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.observed.ObservedStateException;
 import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.port.HostDriver;
+import dev.bootfleet.core.port.HostPower;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Consumer;
@@ -23,6 +24,8 @@ final class RpmOstreeSteps implements OsSteps {
   private final HostDriver.RpmOstree driver;
   private final HostDriver.Ostree ostree;
   private final StepContext c;
+  /** The plain reboot into a rolled-back deployment: nothing is staged to finalize then. */
+  private final HostPower power;
   private final CycleReport rep;
   private final String target;
   /** Receives the kernel arguments of the next boot after the agent changed them. */
@@ -30,7 +33,9 @@ final class RpmOstreeSteps implements OsSteps {
   /** Whether an OS change was staged in this cycle and not yet recorded. */
   private boolean changed;
 
-  RpmOstreeSteps(HostDriver.RpmOstree driver, HostDriver.Ostree ostree, StepContext c, Consumer<List<String>> kargs) {
+  RpmOstreeSteps(HostDriver.RpmOstree driver, HostDriver.Ostree ostree, HostPower power, StepContext c,
+      Consumer<List<String>> kargs) {
+    this.power = power;
     this.driver = driver;
     this.ostree = ostree;
     this.c = c;
@@ -99,6 +104,37 @@ final class RpmOstreeSteps implements OsSteps {
       }
     }
     recordIfChanged();
+  }
+
+  /**
+   * {@code rpm-ostree rollback} from a rejected digest: a staged deployment is dropped first ({@code cleanup -p},
+   * since rollback refuses while one is staged), the rollback is queued once ({@link HostLifecycle#rollbackFrom}),
+   * recorded by deployment, and a plain reboot under the reboot policy boots it (nothing is left to finalize).
+   */
+  @Override
+  public void rollBack(String from, HostLifecycle.RollbackStep step) throws IOException {
+    String type = "rollback";
+    try {
+      if (step.dropStaged()) {
+        type = "cancel-staged";
+        driver.cleanupPending();
+        rep.step("cancel-staged", target, "done", "rpm-ostree cleanup -p: rpm-ostree rollback refuses while a"
+            + " deployment is staged");
+        type = "rollback";
+      }
+      if (step.queue()) {
+        driver.rollback();
+        c.record(HostLifecycle.rolledBack(c.record(), c.host, c.host.rollback(), c.bootId, true));
+        rep.step("rollback", from, "done", "rpm-ostree rollback: the server rejected " + from);
+      } else if (c.record().staged() == null) { // queued, but the record lost it: the reboot is recorded all the same
+        c.record(HostLifecycle.rolledBack(c.record(), c.host, c.host.rollback(), c.bootId, true));
+      }
+      type = "reboot";
+      c.rebootIntoRollback(power);
+    } catch (HostDriver.HostException e) {
+      rep.step(type, from, "failed", e.getMessage());
+      rep.problem(e.getMessage());
+    }
   }
 
   /**

@@ -29,6 +29,8 @@ final class StepContext {
   private final RebootPolicy policy;
   /** Why the server's rollout does not let the host reboot now ({@code reboot: false}), or null. */
   private final String rolloutWait;
+  /** Whether the server's rollout asks for a soft reboot ({@code rebootMode: soft-reboot}). */
+  boolean softRebootAsked;
 
   StepContext(DesiredHost want, ObservedHost host, String bootId, CycleReport rep, AgentState st, StateStore store,
       Clock clock, RebootPolicy policy) {
@@ -113,6 +115,26 @@ final class StepContext {
     return why;
   }
 
+  /**
+   * The reboot into a queued rollback (every driver: a plain reboot boots the deployment now first), under the
+   * reboot policy but not the rollout's {@code reboot: false}: not twice in one boot, only when the policy
+   * allows it, on a slot that is still this host's.
+   */
+  void rebootIntoRollback(HostPower power) throws IOException {
+    if (rebootAwaited("reboot")) {
+      return;
+    }
+    String wait = mayReboot();
+    if (wait == null) {
+      wait = confirmSlot();
+    }
+    if (wait != null) {
+      rep.step("reboot", target, "waiting", wait);
+      return;
+    }
+    rebootNow(power);
+  }
+
   /** Records, durably, that the reboot is asked for now: the next boot tells what became of it. */
   void rebootAsked() throws IOException {
     record(HostLifecycle.rebootAsked(st.record, bootId, now()));
@@ -122,14 +144,31 @@ final class StepContext {
   /** The reboot could not be asked for: it may be asked for again, and any slot goes back. */
   /** Reboots the host now: the request recorded first, then the power port; its refusal fails the step. */
   void rebootNow(HostPower power) throws IOException {
+    rebootNow(power, HostLifecycle.rebootHow(false, host));
+  }
+
+  /**
+   * Reboots the host now, soft ({@link HostPower#softReboot()}) or full as {@code how} says: the request recorded
+   * first, then the power port; its refusal fails the step. The report says which it was ({@code rebootMode}).
+   */
+  void rebootNow(HostPower power, HostLifecycle.RebootHow how) throws IOException {
     rebootAsked();
     try {
-      power.reboot();
+      if (how.soft()) {
+        power.softReboot();
+      } else {
+        power.reboot();
+      }
     } catch (HostDriver.HostException e) {
       rebootFailed("reboot", e.getMessage());
       return;
     }
-    rep.step("reboot", target, "requested", power.describeReboot());
+    rep.rebootMode = how.soft() ? "soft-reboot" : "reboot";
+    rep.step("reboot", target, "requested", (how.soft() ? power.describeSoftReboot() : power.describeReboot())
+        + (how.why() == null ? "" : " (" + how.why() + ")"));
+    if (how.why() != null) {
+      rep.note("reboot: " + how.why());
+    }
   }
 
   void rebootFailed(String step, String why) {

@@ -54,6 +54,9 @@ final class LeaseService implements RebootLocks {
   private final ServerMetrics metrics;
   private final Consumer<String> log;
   private volatile RolloutGate rollouts = RolloutGate.NONE;
+  /** The Git revision the lease events are tied to: the one served when the request came. */
+  private final java.util.function.Supplier<String> revision;
+  private static final String FENCED = "fenced_lease";
 
   LeaseService(FleetStore store, Clock clock, Duration ttl, Map<String, Integer> slots, int defaultSlots,
       ServerMetrics metrics, Consumer<String> log) {
@@ -64,7 +67,11 @@ final class LeaseService implements RebootLocks {
     this.defaultSlots = defaultSlots;
     this.metrics = metrics;
     this.log = log;
+    this.revision = () -> store.servedRevision().map(FleetStore.Revision::revision).orElse(NO_REVISION);
   }
+
+  /** The revision of lease events before any was served. */
+  static final String NO_REVISION = "none";
 
   /** Where the rollouts' decisions come from (the rollout engine's, once the server runs rollouts). */
   void rollouts(RolloutGate gate) {
@@ -76,8 +83,9 @@ final class LeaseService implements RebootLocks {
     FleetLockWire.Request r = FleetLockWire.read(protocolHeader, body);
     Instant now = clock.instant();
     Gate gate = r.ok() && caller != null && caller.equals(r.params().id()) ? rollouts.of(caller, now) : null;
-    FleetLockGate.Answer a = change(l -> FleetLockGate.preReboot(r, caller, gate == null ? null : gate.decision(),
-        gate == null || gate.windowOpen(), gate != null && gate.rollingBack(), l, now));
+    FleetLockGate.Answer a = change(caller, now, l -> FleetLockGate.preReboot(r, caller,
+        gate == null ? null : gate.decision(), gate == null || gate.windowOpen(), gate != null && gate.rollingBack(),
+        l, now));
     if (a.ok() && a.lease() != null) {
       log.accept("reboot lease " + a.lease().token() + " of group " + a.lease().group() + " to host " + caller
           + " until " + a.lease().expiresAt());
@@ -90,7 +98,7 @@ final class LeaseService implements RebootLocks {
     FleetLockWire.Request r = FleetLockWire.read(protocolHeader, body);
     long token = FleetLockWire.token(body);
     Instant now = clock.instant();
-    return answer(change(l -> FleetLockGate.steadyState(r, caller, token, l, now)));
+    return answer(change(caller, now, l -> FleetLockGate.steadyState(r, caller, token, l, now)));
   }
 
   @Override
@@ -98,16 +106,65 @@ final class LeaseService implements RebootLocks {
     FleetLockWire.Request r = FleetLockWire.read(protocolHeader, body);
     long token = FleetLockWire.token(body);
     Instant now = clock.instant();
-    return answer(change(l -> FleetLockGate.heartbeat(r, caller, token, l, now)));
+    return answer(change(caller, now, l -> FleetLockGate.heartbeat(r, caller, token, l, now)));
   }
 
-  /** Reads the leases, decides, stores what the decision leaves when it differs: one transaction. */
-  private FleetLockGate.Answer change(java.util.function.Function<RebootLeases, FleetLockGate.Answer> decide) {
+  /**
+   * Reads the leases, decides, stores what the decision leaves when it differs and the timeline events it
+   * makes ({@link #events}): one transaction, so replicas record each event once.
+   */
+  private FleetLockGate.Answer change(String caller, Instant now,
+      java.util.function.Function<RebootLeases, FleetLockGate.Answer> decide) {
+    String served = this.revision.get();
     return store.changeLeases(stored -> {
-      FleetLockGate.Answer a = decide.apply(leases(stored));
+      RebootLeases before = leases(stored);
+      FleetLockGate.Answer a = decide.apply(before);
       FleetStore.Leases next = rows(a.leases());
-      return new FleetStore.LeaseChange<>(next.equals(stored) ? null : next, a);
+      return new FleetStore.LeaseChange<>(next.equals(stored) ? null : next, a,
+          events(before, a, caller, now, served));
     });
+  }
+
+  /**
+   * What a lease decision adds to hosts' timelines (ADR 0021, "Server: lease events"): {@code lease-granted} (a
+   * new token), {@code lease-regranted} (a new token to a holder whose lease had expired: its old one is fenced),
+   * {@code lease-freed} (given back), {@code lease-expired} (dropped after its TTL without a heartbeat, when the
+   * next change of the leases noticed it) and {@code lease-fenced} (a token refused). A lease kept or renewed
+   * in time records nothing: heartbeats would flood the timeline.
+   */
+  static List<FleetStore.Event> events(RebootLeases before, FleetLockGate.Answer a, String caller, Instant now,
+      String revision) {
+    List<FleetStore.Event> out = new ArrayList<>();
+    Map<String, RebootLeases.Lease> after = a.leases() == null ? before.held() : a.leases().held();
+    for (RebootLeases.Lease b : before.held().values()) {
+      RebootLeases.Lease n = after.get(b.holder());
+      if (n != null && n.token() == b.token()) {
+        continue;
+      }
+      boolean expired = !b.liveAt(now);
+      if (n != null) {
+        out.add(new FleetStore.Event(b.holder(), revision, expired ? "lease-regranted" : "lease-granted",
+            "reboot lease " + n.token() + " of group " + n.group() + " until " + n.expiresAt()
+                + (expired ? "; its lease " + b.token() + " had expired at " + b.expiresAt() + " and is fenced"
+                : "; it gave up lease " + b.token() + " of group " + b.group()), now));
+      } else if (expired) {
+        out.add(new FleetStore.Event(b.holder(), revision, "lease-expired", "reboot lease " + b.token() + " of group "
+            + b.group() + " expired at " + b.expiresAt() + " without a heartbeat; its slot is free", now));
+      } else {
+        out.add(new FleetStore.Event(b.holder(), revision, "lease-freed", "reboot lease " + b.token() + " of group "
+            + b.group() + " given back (steady-state)", now));
+      }
+    }
+    for (RebootLeases.Lease n : after.values()) {
+      if (!before.held().containsKey(n.holder())) {
+        out.add(new FleetStore.Event(n.holder(), revision, "lease-granted", "reboot lease " + n.token() + " of group "
+            + n.group() + " until " + n.expiresAt(), now));
+      }
+    }
+    if (!a.ok() && a.error() != null && FENCED.equals(a.error().kind()) && caller != null) {
+      out.add(new FleetStore.Event(caller, revision, "lease-fenced", a.error().value(), now));
+    }
+    return out;
   }
 
   private RebootLeases leases(FleetStore.Leases stored) {

@@ -41,8 +41,62 @@ final class BootcSim {
         serial = Math.max(serial, d.deploySerial() + 1);
       }
     }
+    List<String> kargs = new ArrayList<>(s.booted == null ? List.of() : s.booted.kargs());
+    if (s.faults.kargsChange) {
+      s.faults.kargsChange = false;
+      kargs.add("bootfleet.sim.kargs=" + img.imageDigest().substring(7, 19)); // a kargs.d change in the image
+    }
     return new SimState.Deployment(ref, transport, signature, img.imageDigest(), img.architecture(), img.version(),
-        img.created(), checksum, serial, downloadOnly);
+        img.created(), checksum, serial, downloadOnly, kargs);
+  }
+
+  /**
+   * Whether {@code d} can be entered by a soft reboot from the booted deployment: bootc's {@code softRebootCapable}
+   * (same kernel, initramfs and kernel arguments; the simulator models the kernel arguments).
+   */
+  static boolean softRebootCapable(SimState s, SimState.Deployment d) {
+    return d != null && s.booted != null && d != s.booted && d.kargs().equals(s.booted.kargs());
+  }
+
+  /**
+   * {@code --soft-reboot=auto|required} of {@code switch} and {@code upgrade}: prepares a soft reboot into the
+   * staged entry when it is capable; {@code required} fails otherwise, with bootc's wording (bootc.md section 6).
+   */
+  static void prepareSoftReboot(SimState s, String mode, PrintWriter out) {
+    if (mode == null) {
+      return;
+    }
+    if (!mode.equals("auto") && !mode.equals("required")) {
+      throw new SimError(2, "error: invalid value '" + mode + "' for '--soft-reboot <SOFT_REBOOT>'"
+          + " [possible values: required, auto]");
+    }
+    if (softRebootCapable(s, s.staged)) {
+      s.softRebootTarget = s.staged.checksum();
+      out.println("Staged deployment is soft-reboot capable, preparing for soft-reboot...");
+    } else if (mode.equals("required")) {
+      throw new SimError(1, "error: Handling staged soft reboot: Soft reboot was required but staged deployment"
+          + " is not soft-reboot capable");
+    }
+  }
+
+  /**
+   * {@code systemctl soft-reboot}: userspace restarts, the kernel stays (and with it the boot id); it enters the
+   * staged deployment only where a soft reboot into it was prepared, else the same deployment again.
+   */
+  static List<String> softReboot(SimState s) {
+    List<String> said = new ArrayList<>();
+    s.softReboots++;
+    SimState.Deployment fresh = s.staged;
+    if (fresh != null && fresh.checksum().equals(s.softRebootTarget) && !fresh.downloadOnly()) {
+      s.rollback = s.booted;
+      s.booted = fresh;
+      s.staged = null;
+      said.add("soft-rebooted into the staged deployment (the kernel and its boot id kept)");
+    } else {
+      said.add("soft-rebooted into the same deployment (no soft reboot prepared)");
+    }
+    s.softRebootTarget = null;
+    return said;
   }
 
   /**
@@ -65,6 +119,7 @@ final class BootcSim {
     }
     s.staged = puller.pull(s, target, transport, sig, false);
     s.rollbackQueued = false;
+    s.softRebootTarget = null;
     out.println("Queued for next boot: " + target);
     return true;
   }
@@ -125,10 +180,11 @@ final class BootcSim {
   static void arm(SimState s, String fault, int times, int seconds) {
     switch (fault) {
       case "switch-fails" -> s.faults.switchFailures = times;
+      case "kargs-change" -> s.faults.kargsChange = true;
       case "clear" -> s.faults = new SimState.Faults();
       default -> {
         if (!s.faults.arm(fault, times, seconds)) {
-          throw new SimError(2, "error: unknown fault " + fault + " (expected switch-fails, lose-staged,"
+          throw new SimError(2, "error: unknown fault " + fault + " (expected switch-fails, kargs-change, lose-staged,"
               + " bootloader-fallback, explicit-rollback, slow-download or clear)");
         }
       }
@@ -140,6 +196,8 @@ final class BootcSim {
     List<String> said = new ArrayList<>();
     s.bootId = UUID.randomUUID().toString();
     s.reboots++;
+    s.softReboots = 0; // a new kernel: /run and its nextroot are gone
+    s.softRebootTarget = null;
     if (s.faults.loseStaged > 0 && s.staged != null) {
       s.faults.loseStaged--;
       s.staged = null;
@@ -202,9 +260,9 @@ final class BootcSim {
     spec.put("bootOrder", s.rollbackQueued ? "rollback" : "default");
     root.put("spec", spec);
     Map<String, Object> status = new TreeMap<>();
-    status.put("staged", entry(staged));
-    status.put("booted", entry(s.booted));
-    status.put("rollback", entry(rollback));
+    status.put("staged", entry(s, staged));
+    status.put("booted", entry(s, s.booted));
+    status.put("rollback", entry(s, rollback));
     status.put("rollbackQueued", s.rollbackQueued);
     status.put("type", s.booted == null ? null : "bootcHost");
     root.put("status", status);
@@ -221,7 +279,7 @@ final class BootcSim {
     return m;
   }
 
-  private static Map<String, Object> entry(SimState.Deployment d) {
+  private static Map<String, Object> entry(SimState s, SimState.Deployment d) {
     if (d == null) {
       return null;
     }
@@ -236,7 +294,7 @@ final class BootcSim {
     e.put("cachedUpdate", null);
     e.put("incompatible", false);
     e.put("pinned", false);
-    e.put("softRebootCapable", false);
+    e.put("softRebootCapable", softRebootCapable(s, d));
     e.put("downloadOnly", d.downloadOnly());
     e.put("store", "ostreeContainer");
     Map<String, Object> ostree = new LinkedHashMap<>();

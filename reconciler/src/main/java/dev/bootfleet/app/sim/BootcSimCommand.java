@@ -24,7 +24,7 @@ import picocli.CommandLine.ParentCommand;
         "The simulated host lives in --state-dir (or $BOOTC_SIM_DIR)."},
     subcommands = {BootcSimCommand.Init.class, BootcSimCommand.Status.class, BootcSimCommand.Switch.class,
         BootcSimCommand.Upgrade.class, BootcSimCommand.Rollback.class, BootcSimCommand.Reboot.class,
-        BootcSimCommand.Fault.class})
+        BootcSimCommand.Fault.class, BootcSimCommand.SoftReboot.class, BootcSimCommand.SoftReboots.class})
 public final class BootcSimCommand extends SimCommand<SimState> {
   public BootcSimCommand() {
     super(new Tool<>(SimState.class, "BOOTC_SIM_DIR", 2, "bootc-sim init", s -> s.bootId));
@@ -160,8 +160,11 @@ public final class BootcSimCommand extends SimCommand<SimState> {
     @Override
     public Integer call() {
       String sig = enforce ? "containerPolicy" : null;
-      return sim.mutate(s -> sim.apply(s, BootcSim.switchTo(s, target, transport, sig, sim::pull, sim.out(), sim::save)
-          && apply));
+      return sim.mutate(s -> {
+        boolean staged = BootcSim.switchTo(s, target, transport, sig, sim::pull, sim.out(), sim::save);
+        BootcSim.prepareSoftReboot(s, softReboot, sim.out());
+        return sim.apply(s, staged && apply);
+      });
     }
   }
 
@@ -194,6 +197,9 @@ public final class BootcSimCommand extends SimCommand<SimState> {
         } else {
           BootcSim.upgrade(s, check, downloadOnly, sim::pull, sim.out());
         }
+        if (!check) {
+          BootcSim.prepareSoftReboot(s, softReboot, sim.out());
+        }
         return sim.apply(s, apply && s.staged != null);
       });
     }
@@ -217,8 +223,37 @@ public final class BootcSimCommand extends SimCommand<SimState> {
   @Command(name = "reboot", description = "SIMULATOR ONLY: reboot the simulated host (a new boot id).")
   static final class Reboot extends SimCommand.Reboot<SimState> {}
 
+  @Command(name = "soft-reboot", description = {"SIMULATOR ONLY: systemctl soft-reboot (userspace only: the boot id"
+      + " stays; into the staged deployment where --soft-reboot prepared it)."})
+  static final class SoftReboot implements Callable<Integer> {
+    @ParentCommand
+    BootcSimCommand sim;
+
+    @Override
+    public Integer call() {
+      return sim.change(sim::argv, s -> {
+        BootcSim.softReboot(s).forEach(sim.out()::println);
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "soft-reboots", description = "SIMULATOR ONLY: systemctl show -P SoftRebootsCount (this boot's).")
+  static final class SoftReboots implements Callable<Integer> {
+    @ParentCommand
+    BootcSimCommand sim;
+
+    @Override
+    public Integer call() {
+      return sim.read(s -> {
+        sim.out().println(s.softReboots);
+        return 0;
+      });
+    }
+  }
+
   @Command(name = "fault", description = {"SIMULATOR ONLY: inject a fault.",
-      "switch-fails [--times N] | lose-staged [--times N] | bootloader-fallback | explicit-rollback |"
+      "switch-fails [--times N] | kargs-change | lose-staged [--times N] | bootloader-fallback | explicit-rollback |"
           + " slow-download --seconds S | clear"})
   static final class Fault extends SimCommand.Fault<SimState> {
     @Override

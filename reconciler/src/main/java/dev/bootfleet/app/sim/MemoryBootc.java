@@ -131,8 +131,29 @@ final class MemoryBootc implements HostDriver.Bootc, SimulatedAgent.Power {
   }
 
   @Override
+  public void prepareSoftReboot() throws HostException {
+    verb(() -> {
+      BootcSim.fromDownloaded(s, QUIET);
+      BootcSim.prepareSoftReboot(s, "required", QUIET);
+      return true;
+    });
+  }
+
+  /** The kernel's boot id, with this kernel boot's soft reboots as the agent's {@code SystemPower} tells them. */
+  @Override
   public synchronized String bootId() {
-    return s.bootId;
+    return s.softReboots > 0 ? s.bootId + "+soft" + s.softReboots : s.bootId;
+  }
+
+  /** A simulated soft reboot, at once: userspace only, into the staged entry where one was prepared. */
+  @Override
+  public synchronized void softReboot() {
+    BootcSim.softReboot(s);
+  }
+
+  @Override
+  public String describeSoftReboot() {
+    return "simulated soft reboot (fleet simulator)";
   }
 
   /**

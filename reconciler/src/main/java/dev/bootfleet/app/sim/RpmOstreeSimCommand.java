@@ -869,15 +869,14 @@ public final class RpmOstreeSimCommand extends SimCommand<RpmOstreeSimState> {
         if (s.staged() != null) {
           throw new SimError(1, "error: Staged deployment (remove with cleanup -p)");
         }
+        // rpm-ostree's rollback transaction: the rollback (first deployment after the booted one) goes first;
+        // without one, a pending deployment (before the booted one) makes the booted one go first again.
         int b = s.bootedIndex();
-        if (b == 0) {
-          if (s.deployments.size() < 2) {
-            throw new SimError(1, "error: No rollback deployment found");
-          }
-          s.deployments.add(0, s.deployments.remove(1));
-        } else {
-          s.deployments.add(0, s.deployments.remove(b));
+        boolean rollback = b + 1 < s.deployments.size();
+        if (!rollback && b == 0) {
+          throw new SimError(1, "error: No rollback deployment found");
         }
+        s.deployments.add(0, s.deployments.remove(rollback ? b + 1 : b));
         sim.out().println("Moving '" + first(s).checksum() + "." + first(s).serial() + "' to be first deployment");
         if (reboot) {
           sim.reboot(s);

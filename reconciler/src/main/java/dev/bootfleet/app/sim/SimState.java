@@ -1,5 +1,7 @@
 package dev.bootfleet.app.sim;
 
+import java.util.List;
+
 /**
  * The simulated host, as {@code <state-dir>/sim.json} keeps it between invocations; Jackson reads and
  * writes its public fields.
@@ -13,14 +15,26 @@ final class SimState {
   public Deployment booted;
   public Deployment rollback;
   public boolean rollbackQueued;
+  /** The staged deployment's checksum once a soft reboot into it was prepared ({@code /run/nextroot}), or null. */
+  public String softRebootTarget;
+  /** Soft reboots in this kernel boot (systemd's {@code SoftRebootsCount}); a full reboot starts it at 0. */
+  public int softReboots;
   public Faults faults = new Faults();
 
-  /** One deployment; {@code signature} null is bootc's default (no enforcement). */
+  /**
+   * One deployment; {@code signature} null is bootc's default (no enforcement); {@code kargs} the kernel arguments
+   * its image sets ({@code /usr/lib/bootc/kargs.d}): a deployment whose differ from the booted one's cannot be
+   * soft-rebooted into.
+   */
   record Deployment(String image, String transport, String signature, String imageDigest, String architecture,
-      String version, String timestamp, String checksum, int deploySerial, boolean downloadOnly) {
+      String version, String timestamp, String checksum, int deploySerial, boolean downloadOnly, List<String> kargs) {
+    Deployment {
+      kargs = kargs == null ? List.of() : List.copyOf(kargs);
+    }
+
     Deployment locked(boolean l) {
       return new Deployment(image, transport, signature, imageDigest, architecture, version, timestamp, checksum,
-          deploySerial, l);
+          deploySerial, l, kargs);
     }
 
     boolean sameSpec(String i, String t, String s) {
@@ -31,5 +45,7 @@ final class SimState {
   /** Faults to inject; each fires once (switch failures: that many times). */
   static final class Faults extends SimFaults {
     public int switchFailures;
+    /** The next image pulled changes the kernel arguments (a kargs.d change): not soft-reboot capable. */
+    public boolean kargsChange;
   }
 }

@@ -2,6 +2,7 @@ package dev.bootfleet.core.lifecycle;
 
 import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.manifest.DesiredHost;
+import dev.bootfleet.core.manifest.HostDriverKind;
 import dev.bootfleet.core.manifest.ImageSpec;
 import dev.bootfleet.core.manifest.Transport;
 import dev.bootfleet.core.observed.BootEntry;
@@ -176,6 +177,45 @@ public final class HostLifecycle {
   }
 
   /**
+   * What the agent does about {@code rollout.rollbackFrom} on a host of {@code kind} (ADR 0021, "Agent:
+   * rollback on every driver"): null when nothing (the host does not boot that digest, or has nothing to go
+   * back to); else whether to queue the previous deployment now ({@code queue}: false when it is queued
+   * already, and only the reboot into it remains) and whether to drop a staged deployment first.
+   *
+   * <ul>
+   *   <li>bootc and rpm-ostree: {@code rollback}, a toggle. A queued rollback is the guard within a boot (never
+   *       issued twice), the next boot leaves the digest: one failure, one rollback. rpm-ostree refuses it while
+   *       a deployment is staged ({@code Staged deployment (remove with cleanup -p)}), so that is dropped first
+   *       ({@code cleanup -p}); bootc drops it itself.
+   *   <li>plain ostree (2022.7 has no {@code rollback}): the rollback deployment's commit is deployed again
+   *       ({@code admin deploy --stage}); a staged deployment of that commit is the queued rollback.
+   * </ul>
+   */
+  public static RollbackStep rollbackFrom(String rollbackFrom, ObservedHost host, HostDriverKind kind) {
+    if (!boots(rollbackFrom, host) || host.rollback() == null && !host.rollbackQueued()) {
+      return null;
+    }
+    boolean queued = host.rollbackQueued() || kind == HostDriverKind.OSTREE && redeployed(host);
+    if (queued) {
+      return new RollbackStep(false, false);
+    }
+    return new RollbackStep(true, kind == HostDriverKind.RPM_OSTREE && host.staged() != null);
+  }
+
+  /**
+   * @param queue run the driver's rollback now (false: it is queued, only the reboot remains)
+   * @param dropStaged drop the staged deployment first (rpm-ostree's {@code cleanup -p})
+   */
+  public record RollbackStep(boolean queue, boolean dropStaged) {}
+
+  /** Plain ostree: the staged deployment is the rollback deployment's commit deployed again. */
+  private static boolean redeployed(ObservedHost host) {
+    BootEntry s = host.staged();
+    BootEntry r = host.rollback();
+    return s != null && r != null && s.ostreeChecksum() != null && s.ostreeChecksum().equals(r.ostreeChecksum());
+  }
+
+  /**
    * Whether to roll back now from {@code rollbackFrom} (a digest the server rejected, the target's
    * {@code rollout.rollbackFrom}): only while the host boots that digest, has a deployment to go back to, and
    * no rollback is queued yet. {@code rollback} toggles, so the queued one is the guard within a boot, and the
@@ -197,12 +237,50 @@ public final class HostLifecycle {
         || b.image() != null && rollbackFrom.equals(b.image().imageDigest());
   }
 
+  /**
+   * How the reboot into the staged entry goes (ADR 0021, "Agent: soft reboot"): soft (userspace only, the kernel
+   * kept) when the rollout asks for {@code soft-reboot} and bootc reports the staged entry {@code
+   * softRebootCapable} (same kernel, initramfs and kernel arguments: bootc.md section 6); else a full reboot,
+   * with the sentence that says why when a soft one was asked for.
+   */
+  public static RebootHow rebootHow(boolean softAsked, ObservedHost host) {
+    if (!softAsked) {
+      return new RebootHow(false, null);
+    }
+    if (host.staged() != null && host.staged().softRebootCapable()) {
+      return new RebootHow(true, "soft reboot: the staged entry is soft-reboot capable (the kernel is kept)");
+    }
+    return fullReboot("the staged entry is not soft-reboot capable (its kernel or kernel arguments differ)");
+  }
+
+  /** A soft reboot asked for that cannot be: a full reboot, and why. */
+  public static RebootHow fullReboot(String why) {
+    return new RebootHow(false, "full reboot: the rollout asks for soft-reboot, but " + why);
+  }
+
+  /** @param why the sentence for the report; null when no soft reboot was asked for */
+  public record RebootHow(boolean soft, String why) {}
+
   /** The record once the rollback was queued in {@code bootId}: the previous deployment is what the reboot boots. */
   public static HostRecord rolledBack(HostRecord r, ObservedHost host, String bootId) {
-    String back = imageOf(host.rollback());
-    String transport = host.rollback().image() == null ? Transport.REGISTRY.id()
-        : host.rollback().image().image().transport();
-    return r.withStaged(new HostRecord.Staged(back, transport, false, bootId, imageOf(host.booted()), false));
+    return rolledBack(r, host, host.rollback(), bootId, false);
+  }
+
+  /**
+   * The record once the rollback was queued in {@code bootId}: {@code next} is the deployment the reboot boots
+   * (the rollback entry, or on plain ostree the one deployed again), told by deployment (commit and serial)
+   * when {@code byDeployment} (rpm-ostree and plain ostree, whose after-boot check goes by deployment).
+   */
+  public static HostRecord rolledBack(HostRecord r, ObservedHost host, BootEntry next, String bootId,
+      boolean byDeployment) {
+    String back = imageOf(next);
+    String transport = next.image() != null ? next.image().image().transport()
+        : next.origin() != null ? Transport.OSTREE.id() : Transport.REGISTRY.id();
+    HostRecord.Staged s = new HostRecord.Staged(back, transport, false, bootId, imageOf(host.booted()), false);
+    if (byDeployment && next.ostreeChecksum() != null && next.deploySerial() != null) {
+      s = s.withDeployment(next.ostreeChecksum(), next.deploySerial());
+    }
+    return r.withStaged(s);
   }
 
   /** The record once the queued return to the failed image was reverted (see {@link Verdict#keepFallback}). */

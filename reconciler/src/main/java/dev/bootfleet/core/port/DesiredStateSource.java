@@ -60,6 +60,21 @@ public interface DesiredStateSource {
    * @param message the reason's sentence, or null
    * @param rollbackFrom the rejected image reference it boots and must roll back from, or null
    * @param unstage whether it must cancel what it staged
+   * @param rebootMode {@code reboot} or {@code soft-reboot} (the rollout's {@code rebootMode}, said with {@code
+   *     reboot: true}); null: a full reboot
    */
-  record Rollout(boolean reboot, String reason, String message, String rollbackFrom, boolean unstage) {}
+  record Rollout(boolean reboot, String reason, String message, String rollbackFrom, boolean unstage,
+      String rebootMode) {
+    public Rollout(boolean reboot, String reason, String message, String rollbackFrom, boolean unstage) {
+      this(reboot, reason, message, rollbackFrom, unstage, null);
+    }
+
+    /** Whether the rollout asks for a soft reboot (userspace only), where the staged entry allows one. */
+    public boolean softReboot() {
+      return SOFT_REBOOT.equals(rebootMode);
+    }
+  }
+
+  /** The rollout part's {@code rebootMode} for a userspace-only reboot (bootc.md section 6). */
+  String SOFT_REBOOT = "soft-reboot";
 }

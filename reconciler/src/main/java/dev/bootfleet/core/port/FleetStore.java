@@ -50,8 +50,20 @@ public interface FleetStore extends AutoCloseable {
     }
   }
 
-  /** What a change of the leases returns: the leases to store (null: leave them) and its result. */
-  record LeaseChange<T>(Leases next, T result) {}
+  /**
+   * What a change of the leases returns: the leases to store (null: leave them), its result, and the events it
+   * adds to hosts' timelines, written in the same transaction (so each is recorded once, by the replica whose
+   * change it was).
+   */
+  record LeaseChange<T>(Leases next, T result, List<Event> events) {
+    public LeaseChange {
+      events = List.copyOf(events);
+    }
+
+    public LeaseChange(Leases next, T result) {
+      this(next, result, List.of());
+    }
+  }
 
   void recordRevision(Revision r);
 

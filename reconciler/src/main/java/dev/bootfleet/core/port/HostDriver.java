@@ -60,6 +60,13 @@ public sealed interface HostDriver permits HostDriver.Bootc, HostDriver.RpmOstre
 
     /** {@code bootc rollback}: queues the previous deployment for the next boot (a toggle: the caller checks). */
     void rollback() throws HostException;
+
+    /**
+     * {@code bootc upgrade --from-downloaded --soft-reboot=required} (bootc 1.7): unlocks the staged entry and
+     * prepares {@code /run/nextroot} for a soft reboot into it; fails when the staged entry is not
+     * soft-reboot capable (its kernel or kernel arguments differ), and then nothing is prepared.
+     */
+    void prepareSoftReboot() throws HostException;
   }
 
   /**
@@ -99,6 +106,12 @@ public sealed interface HostDriver permits HostDriver.Bootc, HostDriver.RpmOstre
     boolean cleanupPending() throws HostException;
 
     /**
+     * {@code rollback}: puts the rollback deployment first (a toggle: the caller checks, as {@code
+     * HostLifecycle.rollbackFrom} does); rpm-ostree refuses it while a deployment is staged.
+     */
+    void rollback() throws HostException;
+
+    /**
      * {@code finalize-deployment --allow-unlocked CHECKSUM} for the staged deployment (its image digest,
      * else its base commit): unlocks it and reboots the host at once.
      *
@@ -129,6 +142,13 @@ public sealed interface HostDriver permits HostDriver.Bootc, HostDriver.RpmOstre
 
     /** {@code ostree admin undeploy} of the staged deployment; false when none is staged. */
     boolean cancelStaged() throws HostException;
+
+    /**
+     * Deploys {@code commit} again, already in the repository, with an origin that follows {@code refspec}
+     * ({@code admin deploy [--stage] --os=STATEROOT}): plain ostree's way back to its rollback deployment, since
+     * ostree 2022.7 has no {@code rollback} verb. /etc is merged three ways from the booted deployment.
+     */
+    void redeploy(String stateroot, String refspec, String commit) throws HostException;
   }
 
   /** A command that failed, timed out or could not start: one line, no secrets. */

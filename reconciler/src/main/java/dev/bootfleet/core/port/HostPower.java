@@ -14,4 +14,18 @@ public interface HostPower {
 
   /** What {@link #reboot()} runs, for reports. */
   String describeReboot();
+
+  /**
+   * Hands a soft reboot to the system ({@code systemctl soft-reboot}: userspace only, the kernel kept, into
+   * {@code /run/nextroot} where bootc prepared it); returns once it is under way. The boot that follows has the
+   * same kernel boot id, so {@link #bootId()} must tell it apart (systemd's {@code SoftRebootsCount}).
+   */
+  default void softReboot() throws HostDriver.HostException {
+    throw new HostDriver.HostException("this host cannot soft-reboot (no soft reboot command)");
+  }
+
+  /** What {@link #softReboot()} runs, for reports. */
+  default String describeSoftReboot() {
+    return "no soft reboot";
+  }
 }

@@ -307,6 +307,12 @@ class ServerDesiredStateTest {
         "quay.io/x/os@sha256:" + "b".repeat(64), true));
     assertThat(ServerDesiredState.read(target.json()).rollout()).isNull();
 
+    part.put("reboot", true).put("rebootMode", "soft-reboot"); // as RolloutRunner says it with reboot: true
+    Desired soft = ServerDesiredState.read(HostTarget.of(fleet.revision(), fleet.host("web-01").orElseThrow(),
+        fleet.problems(), fleet.images(), part).json());
+    assertThat(soft.rollout().rebootMode()).isEqualTo("soft-reboot");
+    assertThat(soft.rollout().softReboot()).isTrue();
+
     part.remove("reboot");
     assertThatThrownBy(() -> ServerDesiredState.read(HostTarget.of(fleet.revision(), fleet.host("web-01")
         .orElseThrow(), fleet.problems(), fleet.images(), part).json()))

@@ -52,6 +52,26 @@ class AgentConfigParserTest {
   }
 
   @Test
+  void softReboot_commands_defaultToSystemctl_andTheCountGoesOnlyWithTheKernelsBootId() {
+    AgentConfig plain = AgentConfigParser.parse("fleet: {url: /srv/fleet.git}\n", "agent.yaml", "web-01").config();
+    assertThat(plain.reboot().softCommand()).containsExactly("systemctl", "soft-reboot");
+    assertThat(AgentCommand.power(plain).describeSoftReboot()).isEqualTo("systemctl soft-reboot");
+    AgentConfigParser.Result r = AgentConfigParser.parse("""
+        fleet: {url: /srv/fleet.git}
+        bootIdFile: /run/sim/boot_id
+        reboot:
+          softCommand: [/opt/sim, soft-reboot]
+          softRebootsCommand: null
+        """, "agent.yaml", "web-01");
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.config().reboot().softCommand()).containsExactly("/opt/sim", "soft-reboot");
+    assertThat(r.config().reboot().softRebootsCommand()).isEmpty();
+    assertThat(AgentConfigParser.parse("fleet: {url: /srv/fleet.git}\nreboot: {softCommand: \"systemctl soft-reboot\"}\n",
+        "agent.yaml", "web-01").problems()).extracting(Problem::format).singleElement().asString()
+        .contains("reboot.softCommand").contains("is not one program");
+  }
+
+  @Test
   void fullConfig_readsWindowsAndFleetLock() {
     AgentConfigParser.Result r = AgentConfigParser.parse("""
         host: db-02

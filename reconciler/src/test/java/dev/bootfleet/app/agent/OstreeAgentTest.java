@@ -5,6 +5,7 @@ import static dev.bootfleet.testing.OstreeSysroot.REMOTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootfleet.core.manifest.Problem;
+import dev.bootfleet.core.port.DesiredStateSource;
 import dev.bootfleet.testing.OstreeSysroot;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -15,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.AfterEach;
@@ -115,9 +117,24 @@ class OstreeAgentTest {
         tmp.resolve("reports"), sim.resolve("boot_id"), sim.resolve("sim-reboot"));
     AgentConfigParser.Result r = AgentConfigParser.parse(config, "agent.yaml", null);
     assertThat(r.problems()).extracting(Problem::format).isEmpty();
+    // Git's target with the rollout part of the test laid over it, as the server would serve it.
     agent = AgentCommand.build(r.config(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-        Clock.systemUTC());
+        Clock.systemUTC(), d -> { }, git -> new DesiredStateSource() {
+          @Override
+          public Desired fetch(String host) throws java.io.IOException {
+            Desired d = git.fetch(host);
+            return new Desired(d.revision(), d.host(), d.problems(), d.images(), part.get());
+          }
+
+          @Override
+          public String describe() {
+            return git.describe();
+          }
+        });
   }
+
+  /** The server's rollout part of the target; none unless a test sets one. */
+  final AtomicReference<DesiredStateSource.Rollout> part = new AtomicReference<>();
 
   @AfterEach
   void tearDown() throws Exception {
@@ -204,5 +221,37 @@ class OstreeAgentTest {
     // The failed commit, queued again by the fallback, was dropped once so that no reboot boots it.
     assertThat(world.ostree("admin", "status", "--sysroot=" + world.sysroot())).doesNotContain(b);
     assertThat(Files.readAllLines(sim.resolve("commands.log"))).containsExactly("reboot");
+  }
+
+  /**
+   * {@code rollout.rollbackFrom} on plain ostree, which has no rollback verb in Debian's 2022.7: the rollback
+   * deployment's commit is deployed again with its origin, once, and the reboot boots it.
+   */
+  @Test
+  void rejectedCommit_deploysTheRollbackCommitAgain_once_andRebootsIntoIt() throws Exception {
+    part.set(new DesiredStateSource.Rollout(true, null, null, null, false));
+    agent.cycle();
+    want(b);
+    agent.cycle();
+    assertThat(agent.cycle().bootOutcome()).isEqualTo("converged");
+    assertThat(booted()).isEqualTo(b + ".0");
+
+    want(a); // the server serves the commit the host kept, and says roll back from b
+    part.set(new DesiredStateSource.Rollout(false, "DigestRejected", "rejected", b, false));
+    CycleReport r = agent.cycle();
+    assertThat(r.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("rollback", "done"),
+            org.assertj.core.groups.Tuple.tuple("reboot", "requested"));
+    assertThat(r.steps().get(0).detail()).contains("ostree admin deploy --stage of the rollback deployment's commit");
+    assertThat(booted()).startsWith(a + ".");
+
+    CycleReport after = agent.cycle();
+    assertThat(after.bootOutcome()).isEqualTo("converged");
+    assertThat(after.status()).as(after.reason()).isEqualTo("in-sync");
+    assertThat(agent.cycle().steps()).isEmpty();
+    assertThat(Files.readAllLines(sim.resolve("commands.log"))).containsExactly("reboot", "reboot");
+    for (CycleReport c : java.util.List.of(r, after)) {
+      assertThat(AgentReportSchemaTest.errors(c)).isEmpty();
+    }
   }
 }

@@ -338,4 +338,76 @@ class RpmOstreeAgentIT {
               || l.startsWith("finalize"));
     }
   }
+
+  /** What the server serves once it rejected {@code rejected}: the kept image, and the digest to roll back from. */
+  static dev.bootfleet.core.port.DesiredStateSource.Rollout rejected(TestImages.Image rejected) {
+    return new dev.bootfleet.core.port.DesiredStateSource.Rollout(false, "DigestRejected", "rejected",
+        rejected.digest(), false);
+  }
+
+  static final dev.bootfleet.core.port.DesiredStateSource.Rollout GO =
+      new dev.bootfleet.core.port.DesiredStateSource.Rollout(true, null, null, null, false);
+
+  @Test
+  void rejectedDigest_rpmOstreeRollbackOnce_andAPlainRebootIntoThePreviousDeployment() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<dev.bootfleet.core.port.DesiredStateSource.Rollout> part =
+        new java.util.concurrent.atomic.AtomicReference<>(GO);
+    AgentWorld w = AgentWorld.rpmOstree(tmp);
+    w.rpm.ok("sim-init", ref(v1));
+    w.commitSpec(spec(v2, ""));
+    w.startWithRollout("", part::get);
+    w.cycle();
+    assertThat(w.cycle().bootOutcome()).isEqualTo("converged");
+    assertThat(w.host().booted().image().imageDigest()).isEqualTo(v2.digest());
+
+    w.commitSpec(spec(v1, "")); // the server serves the image the host kept, and says roll back from v2
+    part.set(rejected(v2));
+    CycleReport r = w.cycle();
+    assertThat(r.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)
+        .containsExactly(tuple("rollback", "done"), tuple("reboot", "requested"));
+    assertThat(w.host().booted().image().imageDigest()).isEqualTo(v1.digest());
+
+    CycleReport after = w.cycle();
+    assertThat(after.bootOutcome()).isEqualTo("converged");
+    assertThat(after.status()).as(after.reason()).isEqualTo("in-sync");
+    w.cycle();
+    assertThat(w.commands("rollback")).isEqualTo(1);
+    assertThat(w.commands("rebase")).as("only the update to v2").isEqualTo(1);
+    assertThat(w.commands("sim-reboot")).as("the plain reboot into the rollback").isEqualTo(1);
+  }
+
+  @Test
+  void rejectedDigest_withADeploymentStaged_cleansItUp_rollsBackOnce_andWaitsForTheWindow() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<dev.bootfleet.core.port.DesiredStateSource.Rollout> part =
+        new java.util.concurrent.atomic.AtomicReference<>(GO);
+    AgentWorld w = AgentWorld.rpmOstree(tmp);
+    w.rpm.ok("sim-init", ref(v1));
+    w.commitSpec(spec(v2, ""));
+    w.startWithRollout(AgentWorld.MONDAY_WINDOW, part::get);
+    w.clock.set(Instant.parse("2026-11-30T02:10:00Z")); // inside Monday's window
+    w.cycle();
+    assertThat(w.cycle().bootOutcome()).isEqualTo("converged");
+    w.clock.set(Instant.parse("2026-11-30T03:30:00Z")); // the window closed
+    w.rpm.ok("install", "--lock-finalization", "htop"); // a deployment staged by hand: rollback would refuse
+
+    w.commitSpec(spec(v1, ""));
+    part.set(rejected(v2));
+    CycleReport first = w.cycle();
+    assertThat(first.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)
+        .containsExactly(tuple("cancel-staged", "done"), tuple("rollback", "done"),
+            tuple("reboot", "waiting"));
+    assertThat(w.host().rollbackQueued()).isTrue();
+    CycleReport second = w.cycle();
+    assertThat(second.steps()).extracting(CycleReport.Step::type, CycleReport.Step::result)
+        .containsExactly(tuple("reboot", "waiting"));
+    assertThat(w.commands("rollback")).as("rollback toggles: once").isEqualTo(1);
+    assertThat(w.commands("cleanup")).isEqualTo(1);
+    assertThat(w.host().booted().image().imageDigest()).isEqualTo(v2.digest());
+
+    w.clock.set(Instant.parse("2026-12-07T02:05:00Z")); // the next Monday's window
+    assertThat(w.cycle().reboot()).isEqualTo("requested");
+    assertThat(w.host().booted().image().imageDigest()).isEqualTo(v1.digest());
+    assertThat(w.cycle().status()).isEqualTo("in-sync");
+    assertThat(w.commands("rollback")).isEqualTo(1);
+  }
 }

@@ -67,4 +67,59 @@ class LeaseServiceTest {
           .doesNotContain("bfh_");
     }
   }
+
+  @Test
+  void leaseEvents_grantedRegrantedFreedExpiredAndFenced_eachOnceInTheTimeline() {
+    try (SqlFleetStore store = SqlFleetStore.embedded(data)) {
+      store.recordRevision(new dev.bootfleet.core.port.FleetStore.Revision("main@sha1:abc", "served", List.of(), NOW));
+      MutableClock clock = new MutableClock(NOW);
+      LeaseService s = new LeaseService(store, clock, Duration.ofMinutes(15), Map.of(), 1, new ServerMetrics(), l -> { });
+
+      assertThat(s.preReboot("web-01", "true", body("web-01")).status()).isEqualTo(200); // token 1
+      assertThat(s.preReboot("web-01", "true", body("web-01")).status()).isEqualTo(200); // kept: nothing new
+      clock.now = NOW.plus(Duration.ofMinutes(20)); // web-01's lease expired
+      assertThat(s.preReboot("web-01", "true", body("web-01")).status()).isEqualTo(200); // token 2, anew
+      assertThat(s.heartbeat("web-01", "true", body("web-01").replace("}}", "}, \"token\": 1}")).status())
+          .isEqualTo(409);
+      assertThat(s.steadyState("web-01", "true", body("web-01")).status()).isEqualTo(200);
+      assertThat(s.preReboot("web-02", "true", body("web-02")).status()).isEqualTo(200); // token 3
+      clock.now = clock.now.plus(Duration.ofMinutes(20));
+      assertThat(s.preReboot("web-03", "true", body("web-03")).status()).isEqualTo(200); // web-02's expired
+
+      assertThat(types(store, "web-01")).containsExactly("lease-granted", "lease-regranted", "lease-fenced",
+          "lease-freed");
+      assertThat(types(store, "web-02")).containsExactly("lease-granted", "lease-expired");
+      assertThat(types(store, "web-03")).containsExactly("lease-granted");
+      assertThat(store.events("web-01", 10)).allSatisfy(e -> assertThat(e.revision()).isEqualTo("main@sha1:abc"));
+      assertThat(store.events("web-01", 10).get(2).message()).contains("its lease 1 had expired at 2026-11-30T02:25:00Z");
+    }
+  }
+
+  static List<String> types(SqlFleetStore store, String host) {
+    return store.events(host, 20).reversed().stream().map(dev.bootfleet.core.port.FleetStore.Event::type).toList();
+  }
+
+  /** A clock the test moves. */
+  static final class MutableClock extends Clock {
+    volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
 }

@@ -120,6 +120,40 @@ class RebootLeaseIT {
     assertThat(leasesHeld("canary")).isEqualTo(1);
   }
 
+  /** The lease events of a host's timeline (GET /v1/hosts/{name}), oldest first. */
+  java.util.List<JsonNode> leaseEvents(String host) throws Exception {
+    java.util.List<JsonNode> out = new java.util.ArrayList<>();
+    for (JsonNode e : json(h.get("/v1/hosts/" + host, operator)).get("timeline")) {
+      if (e.get("type").asString().startsWith("lease-")) {
+        out.addFirst(e);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aLeaseTakenAndFreed_showsInTheHostsTimeline_once_atTheServedRevision() throws Exception {
+    start();
+    String web01 = h.hostToken(operator, "web-01");
+    String served = json(h.get("/v1/revisions", operator)).get("served").asString();
+
+    HttpResponse<String> taken = lock("/v1/pre-reboot", basic("web-01", web01), params("web-01", "web"));
+    long token = json(taken).get("token").asLong();
+    lock("/v1/pre-reboot", basic("web-01", web01), params("web-01", "web")); // asked again: kept, nothing new
+    assertThat(lock("/v1/steady-state", basic("web-01", web01), params("web-01", "web")).statusCode()).isEqualTo(200);
+    lock("/v1/steady-state", basic("web-01", web01), params("web-01", "web")); // held none: nothing new
+    String withToken = "{\"client_params\": {\"id\": \"web-01\", \"group\": \"web\"}, \"token\": " + token + "}";
+    assertFleetLockError(lock("/v1/reboot-lease/heartbeat", "Bearer " + web01, withToken), 409, "fenced_lease");
+
+    java.util.List<JsonNode> events = leaseEvents("web-01");
+    assertThat(events).extracting(e -> e.get("type").asString())
+        .containsExactly("lease-granted", "lease-freed", "lease-fenced");
+    assertThat(events).allSatisfy(e -> assertThat(e.get("revision").asString()).isEqualTo(served));
+    assertThat(events.get(0).get("message").asString()).startsWith("reboot lease " + token + " of group web until ");
+    assertThat(events.get(2).get("message").asString()).contains("lease token " + token);
+    assertThat(leaseEvents("web-02")).isEmpty();
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       no credential                   | -            | 401 | unauthorized
@@ -197,6 +231,10 @@ class RebootLeaseIT {
     assertFleetLockError(lock("/v1/reboot-lease/heartbeat", "Bearer " + web01, withToken), 409, "fenced_lease");
     assertFleetLockError(lock("/v1/steady-state", "Bearer " + web01, withToken), 409, "fenced_lease");
     assertThat(leasesHeld("db")).isEqualTo(1);
+    // the timelines: web-01's lease expired (noticed when web-02 took the slot) and its old token was refused
+    assertThat(leaseEvents("web-01")).extracting(e -> e.get("type").asString())
+        .containsExactly("lease-granted", "lease-expired", "lease-fenced", "lease-fenced");
+    assertThat(leaseEvents("web-02")).extracting(e -> e.get("type").asString()).containsExactly("lease-granted");
   }
 
   @Test

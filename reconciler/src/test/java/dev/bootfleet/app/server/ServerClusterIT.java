@@ -124,6 +124,24 @@ class ServerClusterIT {
             + slots + ".0");
       }
     }
+    // each grant is in its host's timeline once, whichever replica decided it, and both replicas show the same
+    int grantEvents = 0;
+    for (String host : hosts) {
+      List<String> seen = new ArrayList<>();
+      for (Replica r : List.of(a, b)) {
+        h.base = r.base();
+        StringBuilder leases = new StringBuilder();
+        for (JsonNode e : json(h.get("/v1/hosts/" + host, operator)).get("timeline")) {
+          if (e.get("type").asString().startsWith("lease-")) {
+            leases.append(e.get("type").asString()).append(' ').append(e.get("message").asString()).append('\n');
+          }
+        }
+        seen.add(leases.toString());
+      }
+      assertThat(seen.get(1)).as(host).isEqualTo(seen.get(0));
+      grantEvents += (int) seen.get(0).lines().filter(l -> l.startsWith("lease-granted ")).count();
+    }
+    assertThat(grantEvents).as("three grants: two web slots, one db slot").isEqualTo(3);
   }
 
   @Test

@@ -78,7 +78,8 @@ class BootcSimTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"init", "status", "switch", "upgrade", "rollback", "reboot", "fault"})
+  @ValueSource(strings = {"init", "status", "switch", "upgrade", "rollback", "reboot", "fault", "soft-reboot",
+      "soft-reboots"})
   void help_isShown_forEveryCommand(String command) {
     SimHost.Run r = sim.run(command, "--help");
     assertThat(r.exit()).as(r.err()).isZero();
@@ -109,6 +110,50 @@ class BootcSimTest {
     assertThat(ref(after, "rollback")).isEqualTo(v1.byDigest());
     assertThat(after.staged()).isNull();
     assertThat(Files.readString(dir.resolve("boot_id"))).isNotEqualTo(bootBefore);
+  }
+
+  /**
+   * bootc 1.7's soft reboot (bootc.md section 6): a staged entry is soft-reboot capable unless its kernel
+   * arguments differ; {@code --soft-reboot=required} prepares it or fails with bootc's words, and {@code
+   * systemctl soft-reboot} enters it with the kernel, and so the boot id, kept (systemd counts soft reboots).
+   */
+  @Test
+  void softReboot_entersAPreparedCapableEntry_keepingTheBootId() throws Exception {
+    sim.run("switch", v2.byDigest());
+    sim.run("upgrade", "--download-only");
+    assertThat(host().staged().softRebootCapable()).isTrue();
+    assertThat(host().booted().softRebootCapable()).isFalse();
+    SimHost.Run prepared = sim.run("upgrade", "--from-downloaded", "--soft-reboot=required");
+    assertThat(prepared.exit()).as(prepared.err()).isZero();
+    assertThat(prepared.out()).contains("preparing for soft-reboot");
+    assertThat(host().staged().downloadOnly()).isFalse();
+    String bootBefore = Files.readString(dir.resolve("boot_id"));
+
+    assertThat(sim.run("soft-reboot").exit()).isZero();
+
+    ObservedHost after = host();
+    assertThat(ref(after, "booted")).isEqualTo(v2.byDigest());
+    assertThat(ref(after, "rollback")).isEqualTo(v1.byDigest());
+    assertThat(Files.readString(dir.resolve("boot_id"))).isEqualTo(bootBefore);
+    assertThat(sim.run("soft-reboots").out().strip()).isEqualTo("1");
+    sim.run("reboot");
+    assertThat(sim.run("soft-reboots").out().strip()).as("a new kernel counts afresh").isEqualTo("0");
+  }
+
+  @Test
+  void softReboot_required_failsWhenTheKernelArgumentsChange_andAutoFallsBack() throws Exception {
+    sim.run("fault", "kargs-change");
+    sim.run("switch", v2.byDigest());
+    assertThat(host().staged().softRebootCapable()).isFalse();
+
+    SimHost.Run required = sim.run("upgrade", "--from-downloaded", "--soft-reboot=required");
+    assertThat(required.exit()).isEqualTo(1);
+    assertThat(required.err()).contains("Soft reboot was required but staged deployment is not soft-reboot capable");
+    assertThat(sim.run("upgrade", "--from-downloaded", "--soft-reboot=auto").exit()).isZero();
+    sim.run("soft-reboot"); // nothing prepared: userspace restarts on the same deployment
+    assertThat(ref(host(), "booted")).isEqualTo(v1.byDigest());
+    assertThat(ref(host(), "staged")).isEqualTo(v2.byDigest());
+    assertThat(sim.run("upgrade", "--soft-reboot=sometimes").exit()).isEqualTo(2);
   }
 
   @Test

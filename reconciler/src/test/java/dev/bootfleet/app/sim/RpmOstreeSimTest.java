@@ -381,6 +381,32 @@ class RpmOstreeSimTest {
     assertThat(host().booted().image().imageDigest()).isEqualTo(v2.digest());
   }
 
+  /**
+   * rpm-ostree's rollback transaction moves the rollback (the first deployment after the booted one) first;
+   * only without one does a pending deployment make the booted one first again. With a pinned third
+   * deployment a second rollback is no toggle back: it queues the pinned one.
+   */
+  @Test
+  void rollback_queuesTheDeploymentAfterTheBootedOne_evenWithOnePending() throws Exception {
+    sim.ok("rebase", ref2);
+    sim.ok("sim-reboot");
+    Path state = dir.resolve("sim.json");
+    tools.jackson.databind.node.ObjectNode tree = (tools.jackson.databind.node.ObjectNode) JSON.readTree(state.toFile());
+    ((tools.jackson.databind.node.ObjectNode) tree.path("deployments").path(1)).put("pinned", true); // ostree admin pin 1
+    java.nio.file.Files.write(state, JSON.writeValueAsBytes(tree));
+    sim.ok("rebase", ref1);
+    sim.ok("sim-reboot"); // v1 again booted, v2 the rollback, the pinned v1 last
+
+    sim.ok("rollback");
+    assertThat(host().rollback().image().imageDigest()).isEqualTo(v2.digest());
+    assertThat(host().rollbackQueued()).isTrue();
+    sim.ok("rollback"); // pending v2, and a deployment after the booted one: that one goes first
+    JsonNode first = JSON.readTree(sim.status()).path("deployments").path(0);
+    assertThat(first.path("pinned").asBoolean()).isTrue();
+    assertThat(first.path("booted").asBoolean()).isFalse();
+    assertThat(host().rollbackQueued()).isTrue();
+  }
+
   @Test
   void finalize_needsALockedStagedDeployment() {
     assertThat(sim.run("finalize-deployment", v2.digest()).err()).isEqualTo(

@@ -8,6 +8,7 @@ import static dev.bootfleet.core.plan.Hosts.entry;
 import static dev.bootfleet.core.plan.Hosts.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bootfleet.core.manifest.HostDriverKind;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.plan.Action;
 import dev.bootfleet.core.plan.BootCheck.Outcome;
@@ -307,5 +308,89 @@ class HostLifecycleTest {
   @MethodSource("rollbacks")
   void rollBack(String name, String rollbackFrom, ObservedHost host, boolean expected) {
     assertThat(HostLifecycle.rollBack(rollbackFrom, host)).isEqualTo(expected);
+  }
+
+  /** A plain ostree deployment of {@code commit} (origin r:os/stable), serial {@code serial}. */
+  static dev.bootfleet.core.observed.BootEntry ostree(char commit, int serial) {
+    String c = String.valueOf(commit).repeat(64);
+    return new dev.bootfleet.core.observed.BootEntry(null, null, false, false, false, false, c, serial, "os",
+        null, new dev.bootfleet.core.observed.OstreeOrigin("r:os/stable", c));
+  }
+
+  static Stream<Arguments> rollbackSteps() {
+    String rejected = NEW.substring(NEW.indexOf('@') + 1);
+    HostLifecycle.RollbackStep queue = new HostLifecycle.RollbackStep(true, false);
+    HostLifecycle.RollbackStep rebootOnly = new HostLifecycle.RollbackStep(false, false);
+    String b = "b".repeat(64);
+    return Stream.of(
+        Arguments.of("bootc: rollback", HostDriverKind.BOOTC, rejected, host(entry(NEW), null, entry(OLD), false), queue),
+        Arguments.of("bootc: queued already: only the reboot (it toggles)", HostDriverKind.BOOTC, rejected,
+            host(entry(NEW), null, entry(OLD), true), rebootOnly),
+        Arguments.of("bootc: a staged entry is bootc's to drop", HostDriverKind.BOOTC, rejected,
+            host(entry(NEW), entry(OTHER), entry(OLD), false), queue),
+        Arguments.of("rpm-ostree: rollback", HostDriverKind.RPM_OSTREE, rejected,
+            host(entry(NEW), null, entry(OLD), false), queue),
+        Arguments.of("rpm-ostree: staged: cleanup -p first (rollback refuses)", HostDriverKind.RPM_OSTREE, rejected,
+            host(entry(NEW), entry(OTHER), entry(OLD), false), new HostLifecycle.RollbackStep(true, true)),
+        Arguments.of("rpm-ostree: queued already: only the reboot", HostDriverKind.RPM_OSTREE, rejected,
+            host(entry(NEW), null, entry(OLD), true), rebootOnly),
+        Arguments.of("rpm-ostree: booting another digest: none", HostDriverKind.RPM_OSTREE, rejected,
+            host(entry(OLD), null, entry(NEW), false), null),
+        Arguments.of("ostree: deploy the rollback's commit again", HostDriverKind.OSTREE, b,
+            host(ostree('b', 0), null, ostree('a', 0), false), queue),
+        Arguments.of("ostree: its commit staged already: only the reboot", HostDriverKind.OSTREE, b,
+            host(ostree('b', 0), ostree('a', 1), ostree('a', 0), false), rebootOnly),
+        Arguments.of("ostree: another commit staged: deploy replaces it", HostDriverKind.OSTREE, b,
+            host(ostree('b', 0), ostree('c', 0), ostree('a', 0), false), queue),
+        Arguments.of("ostree: a queued (pending) rollback: only the reboot", HostDriverKind.OSTREE, b,
+            host(ostree('b', 0), null, ostree('a', 0), true), rebootOnly),
+        Arguments.of("ostree: nothing to go back to: none", HostDriverKind.OSTREE, b,
+            host(ostree('b', 0), null, null, false), null),
+        Arguments.of("ostree: back already: none", HostDriverKind.OSTREE, b,
+            host(ostree('a', 1), null, ostree('b', 0), false), null));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rollbackSteps")
+  void rollbackFrom(String name, HostDriverKind kind, String from, ObservedHost host,
+      HostLifecycle.RollbackStep expected) {
+    assertThat(HostLifecycle.rollbackFrom(from, host, kind)).isEqualTo(expected);
+  }
+
+  @Test
+  void rolledBack_byDeployment_isCheckedByDeploymentAfterTheBoot() {
+    ObservedHost before = host(ostree('b', 0), null, ostree('a', 0), false);
+    HostRecord r = HostLifecycle.rolledBack(HostRecord.EMPTY, before, ostree('a', 1), "boot-1", true);
+    assertThat(r.staged().byDeployment()).isTrue();
+    assertThat(r.staged().transport()).isEqualTo("ostree");
+    HostLifecycle.AfterBoot after = HostLifecycle.afterBoot(r, "boot-2",
+        host(ostree('a', 1), null, ostree('b', 0), false), NOW);
+    assertThat(after.outcome()).isEqualTo(Outcome.CONVERGED);
+  }
+
+  static Stream<Arguments> rebootHows() {
+    dev.bootfleet.core.observed.BootEntry capable = new dev.bootfleet.core.observed.BootEntry(entry(NEW).image(), null,
+        false, false, true, false, null, null, null);
+    return Stream.of(
+        Arguments.of("no soft reboot asked: full, nothing to say", false, host(entry(OLD), capable, null, false), false,
+            null),
+        Arguments.of("asked, the staged entry is capable: soft", true, host(entry(OLD), capable, null, false), true,
+            "soft reboot"),
+        Arguments.of("asked, not capable (kernel arguments differ): full, and why", true,
+            host(entry(OLD), entry(NEW), null, false), false, "not soft-reboot capable"),
+        Arguments.of("asked, nothing staged: full", true, host(entry(OLD), null, null, false), false,
+            "not soft-reboot capable"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rebootHows")
+  void rebootHow(String name, boolean asked, ObservedHost host, boolean soft, String why) {
+    HostLifecycle.RebootHow how = HostLifecycle.rebootHow(asked, host);
+    assertThat(how.soft()).isEqualTo(soft);
+    if (why == null) {
+      assertThat(how.why()).isNull();
+    } else {
+      assertThat(how.why()).contains(why);
+    }
   }
 }

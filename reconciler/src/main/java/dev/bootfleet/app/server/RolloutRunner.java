@@ -70,9 +70,12 @@ final class RolloutRunner {
     final Fleet fleet;
     final String target;
     final Map<String, DesiredHost> governed = new java.util.LinkedHashMap<>();
-    final Map<String, HostState> states = new HashMap<>();
+    /** By name, in order: the engine sorts its hosts by name, and a sorted list sorts in one pass. */
+    final Map<String, HostState> states = new TreeMap<>();
     Instant quietUntil;
     boolean settled;
+    /** Each host's wave by name, worked out once for this fleet (the views and metrics count by wave). */
+    Map<String, String> waves;
 
     Held(Fleet fleet, String target) {
       this.fleet = fleet;
@@ -582,7 +585,7 @@ final class RolloutRunner {
     int inUse = 0;
     ArrayNode waves = o.putArray("waves");
     for (Decision.WaveStatus w : d.waves()) {
-      Map<String, Integer> counts = counts(d, p, w.name());
+      Map<String, Integer> counts = counts(name, d, p, w.name());
       ObjectNode x = waves.addObject().put("name", w.name()).put("state", w.state()).put("hosts", w.hosts())
           .put("down", w.down()).put("skipped", w.skipped());
       RolloutPolicy.Wave spec = p.wavesWithRest().stream().filter(v -> v.name().equals(w.name())).findFirst()
@@ -613,12 +616,12 @@ final class RolloutRunner {
   }
 
   /** A wave's hosts by state: pending, staged, rebooted, healthy, failed (and the rest the engine knows). */
-  private Map<String, Integer> counts(Decision d, RolloutPolicy p, String wave) {
+  private Map<String, Integer> counts(String rollout, Decision d, RolloutPolicy p, String wave) {
     Map<String, Integer> c = new java.util.LinkedHashMap<>();
     for (String k : List.of("pending", "staged", "rebooted", "healthy", "failed", "rejected", "unknown", "skipped")) {
       c.put(k, 0);
     }
-    Map<String, String> waveOfHost = waveOfHosts(p, d);
+    Map<String, String> waveOfHost = waveOfHosts(rollout, p, d);
     d.hosts().forEach((host, phase) -> {
       if (wave.equals(waveOfHost.get(host))) {
         c.merge(state(phase), 1, Integer::sum);
@@ -639,6 +642,27 @@ final class RolloutRunner {
       case UNKNOWN -> "unknown";
       case SKIPPED -> "skipped";
     };
+  }
+
+  /** Each host of {@code d} by the name of its wave: kept with the fleet it was decided on. */
+  private Map<String, String> waveOfHosts(String rollout, RolloutPolicy p, Decision d) {
+    Held x = rollout == null ? null : held.get(rollout);
+    if (x == null) {
+      return waveOfHosts(p, d);
+    }
+    if (x.waves == null) {
+      Map<String, String> out = new HashMap<>();
+      x.governed.values().forEach(h -> {
+        for (RolloutPolicy.Wave w : p.wavesWithRest()) {
+          if (w.selector().matches(h.labels())) {
+            out.put(h.name(), w.name());
+            break;
+          }
+        }
+      });
+      x.waves = out;
+    }
+    return x.waves;
   }
 
   private Map<String, String> waveOfHosts(RolloutPolicy p, Decision d) {
@@ -668,13 +692,13 @@ final class RolloutRunner {
 
   /** Hosts by rollout, wave and state, for the metrics. */
   Map<List<String>, Integer> hostCounts() {
-    Map<List<String>, Integer> out = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+    Map<List<String>, Integer> out = new HashMap<>(); // sorted once at the end: its order compares strings
     policies.forEach((name, r) -> {
       Decision d = decisions.get(name);
       if (d == null) {
         return;
       }
-      Map<String, String> waveOfHost = waveOfHosts(r.policy(), d);
+      Map<String, String> waveOfHost = waveOfHosts(name, r.policy(), d);
       for (Decision.WaveStatus w : d.waves()) {
         for (String s : List.of("pending", "staged", "rebooted", "healthy", "failed", "rejected", "unknown",
             "skipped")) {
@@ -684,7 +708,9 @@ final class RolloutRunner {
       d.hosts().forEach((host, phase) -> out.merge(List.of(name, waveOfHost.getOrDefault(host, RolloutPolicy.REST),
           state(phase)), 1, Integer::sum));
     });
-    return out;
+    Map<List<String>, Integer> sorted = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+    sorted.putAll(out);
+    return sorted;
   }
 
   // --- the run's encoding

@@ -194,13 +194,21 @@ final class RolloutRunner {
     }
     if (incremental) {
       hold = was;
+      // a settled decision stands when the reports changed nothing of their hosts but when they were seen
+      Run current = runs.get(r.name());
+      boolean stands = current != null && was.settled && (was.quietUntil == null || now.isBefore(was.quietUntil));
       for (String host : reported) {
         DesiredHost h = hold.governed.get(host);
         if (h != null) {
           Prepared p = prepare(h, r, observed.apply(host), reports.apply(host));
+          stands = stands && p.rec().equals(hosts.get(host))
+              && RolloutEngine.sameDecision(r.policy(), hold.states.get(host), p.state(), current.state(), now);
           recs.put(host, p.rec());
           hold.states.put(host, p.state());
         }
+      }
+      if (stands) {
+        return false; // its next change by time alone only comes later: quietUntil stays a safe bound
       }
     } else {
       List<DesiredHost> governed = f.hosts().stream()

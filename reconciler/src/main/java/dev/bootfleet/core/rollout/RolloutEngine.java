@@ -225,6 +225,21 @@ public final class RolloutEngine {
     return Optional.ofNullable(next);
   }
 
+  /**
+   * Whether {@link #decide} at {@code now} gives the same decision with {@code after} in place of {@code before}
+   * (one host's states, the others alike): they differ at most in when the host was last seen, and its phase at
+   * {@code now} is the same (the last report moves only the offline rule's edge). A report that changes nothing
+   * else of its host need not be decided again.
+   */
+  public static boolean sameDecision(RolloutPolicy policy, HostState before, HostState after, RunState run,
+      Instant now) {
+    HostState seenLater = new HostState(before.name(), before.labels(), before.zone(), before.desired(),
+        before.booted(), before.staged(), after.lastSeen(), before.rebootGrantedAt(), before.health(),
+        before.softRebootCapable(), before.rollbackToldFor());
+    return seenLater.equals(after) && (after.desired() == null || !policy.selector().matches(after.labels())
+        || phase(policy, before, run.rejected(), now) == phase(policy, after, run.rejected(), now));
+  }
+
   /** The earlier of {@code best} and {@code t}, counting {@code t} only when it is after {@code now}. */
   private static Instant earliest(Instant best, Instant t, Instant now) {
     return !t.isAfter(now) || best != null && !t.isBefore(best) ? best : t;

@@ -58,7 +58,7 @@ final class RolloutRunner {
   private final Map<String, String> rolloutOfHost = new ConcurrentHashMap<>();
   private volatile Map<String, Manifest.Rollout> policies = Map.of();
   /** By rollout: what its last decision was made on, to decide again on what changed alone. */
-  private final Map<String, Held> held = new HashMap<>();
+  private final Map<String, Held> held = new ConcurrentHashMap<>(); // load() may clear it outside the lock
 
   /**
    * What a rollout's last decision was made on: the fleet, its hosts in the rollout, each one's {@link

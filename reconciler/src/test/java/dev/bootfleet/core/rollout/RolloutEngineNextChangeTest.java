@@ -20,7 +20,9 @@ import net.jqwik.api.statistics.Statistics;
  * fleets (those of {@link RolloutEnginePropertiesTest}: failures, offline hosts, windows, soaks, approvals),
  * wherever a decision is settled (its next run state is the one it was given, no reboot granted), deciding
  * again at random instants before the next change, and just before it, gives the same decision; and at the
- * next change itself, time has moved past no rule's edge unnoticed (the instant is after now).
+ * next change itself, time has moved past no rule's edge unnoticed (the instant is after now). And a host
+ * seen again with nothing else changed gives the same decision whenever {@link RolloutEngine#sameDecision}
+ * says so.
  */
 class RolloutEngineNextChangeTest {
 
@@ -41,6 +43,7 @@ class RolloutEngineNextChangeTest {
     RunState run = RunState.NEW;
     Instant end = now.plus(Duration.ofDays(10));
     int settled = 0;
+    int sameRefused = 0;
     while (now.isBefore(end)) {
       for (SimHost h : hosts) {
         RolloutEnginePropertiesTest.advance(h, now);
@@ -60,6 +63,19 @@ class RolloutEngineNextChangeTest {
           assertThat(RolloutEngine.decide(policy, states, run, t)).as("at %s, next change %s (now %s)", t, until, now)
               .isEqualTo(d);
         }
+      }
+      // a host reports again, nothing changed but when it was seen: sameDecision promises the same decision
+      int i = random.nextInt(states.size());
+      HostState was = states.get(i);
+      HostState seen = new HostState(was.name(), was.labels(), was.zone(), was.desired(), was.booted(), was.staged(),
+          now, was.rebootGrantedAt(), was.health(), was.softRebootCapable(), was.rollbackToldFor());
+      if (RolloutEngine.sameDecision(policy, was, seen, run, now)) {
+        List<HostState> again = new java.util.ArrayList<>(states);
+        again.set(i, seen);
+        assertThat(RolloutEngine.decide(policy, again, run, now)).as("%s seen again at %s", was.name(), now)
+            .isEqualTo(d);
+      } else {
+        sameRefused++;
       }
       // carry the decision out, as a server and its hosts would
       run = d.next();
@@ -96,5 +112,6 @@ class RolloutEngineNextChangeTest {
           : now.plus(Duration.ofMinutes(1 + random.nextInt(45)));
     }
     Statistics.label("settled decisions checked").collect(settled == 0 ? "none" : settled < 10 ? "1-9" : "10+");
+    Statistics.label("reports sameDecision refused").collect(sameRefused == 0 ? "none" : "some");
   }
 }

@@ -6,6 +6,9 @@
 #   bench/server-bench.sh reports [N]       status reports stored per second, embedded store (default 1000 hosts)
 #   bench/server-bench.sh heap [N]          used heap after a full GC with N declared hosts served (default 100000)
 #   bench/server-bench.sh replan [N]        re-plan after a one-host commit (bench/server-replan-bench.sh, 10000)
+#   bench/server-bench.sh rollout [N ...]   every host governed by one Rollout: the idle server's CPU per
+#                                           rollout tick before and after every host reported, and reports
+#                                           stored per second (default N: 1000 10000)
 #
 # Everything real on loopback: Debian's docker-registry (apt-get install docker-registry) with two tiny
 # images pushed by curl, a Git repository (git), `bin/bootfleet serve` with its embedded store, and `bin/bootfleet
@@ -172,6 +175,50 @@ reports() {
   echo "(load $(load))"
 }
 
+# cpu_for PID SECONDS: the CPU seconds PID spends in the next SECONDS (utime + stime, clock ticks of 1/100 s)
+cpu_for() {
+  local a b
+  a="$(awk '{print $14 + $15}' "/proc/$1/stat")"
+  sleep "$2"
+  b="$(awk '{print $14 + $15}' "/proc/$1/stat")"
+  echo $((b - a))
+}
+
+# Every host of the synthetic fleet governed by one Rollout (a canary wave, the rest after it): what the
+# rollout's 1-second tick costs the idle server, and what a report costs while a rollout governs its host.
+rollout() {
+  local sizes=("$@") n java=${JAVA_HOME:+$JAVA_HOME/bin/}java ticks idle=20
+  ((${#sizes[@]})) || sizes=(1000 10000)
+  for n in "${sizes[@]}"; do
+    local repo="$work/fleet-$n" data="$work/data-$n"
+    mkdir -p "$repo" && git -C "$repo" init -q -b main
+    python3 "$here/gen-fleet.py" --hosts "$n" --repo "$repo" --observed "$work/observed-$n" >/dev/null
+    cat >"$repo/rollout.yaml" <<'YAML'
+apiVersion: bootfleet.dev/v1alpha1
+kind: Rollout
+metadata: {name: fleet}
+spec:
+  waves:
+    - {name: canary, selector: {matchLabels: {ring: canary}}}
+  maxUnavailable: 10%
+YAML
+    commit "$repo" "fleet"
+    serve "$repo" "$data"
+    wait_for_quiet 30 "server-bench"
+    ticks="$(cpu_for "$server_pid" "$idle")"
+    echo "rollout N=$n: idle, no host heard from: server CPU $((ticks * 10 / idle)) ms per second (1 tick/s) (load $(load))"
+    "$java" -cp "$root/reconciler/target/bootfleet.jar" "$here/ReportBench.java" "$url" "$data/operator.token" \
+      "$work/observed-$n" "$server_pid" | sed "s/^/rollout N=$n: /"
+    echo "rollout N=$n: (load $(load))"
+    wait_for_quiet 30 "server-bench"
+    ticks="$(cpu_for "$server_pid" "$idle")"
+    echo "rollout N=$n: idle, every host reported: server CPU $((ticks * 10 / idle)) ms per second (1 tick/s) (load $(load))"
+    curl -fsS -H "Authorization: Bearer $(cat "$data/operator.token")" "$url/v1/rollouts/fleet" \
+      | python3 -c 'import json,sys; d=json.load(sys.stdin); print("rollout N=%d: phase %s, waves %s" % ('"$n"', d["phase"], [(w["name"], w["state"], w["counts"]) for w in d["waves"]]))'
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
+  done
+}
+
 heap() {
   local n="${1:-100000}" repo="$work/fleet" data="$work/data"
   mkdir -p "$repo" && git -C "$repo" init -q -b main
@@ -195,5 +242,6 @@ case "$what" in
   reports) reports "$@" ;;
   heap) heap "$@" ;;
   replan) "$here/server-replan-bench.sh" "$@"; echo "(load $(load))" ;;
-  *) echo "usage: $0 latency [N ...] | reports [N] | heap [N] | replan [N]" >&2; exit 2 ;;
+  rollout) rollout "$@" ;;
+  *) echo "usage: $0 latency [N ...] | reports [N] | heap [N] | replan [N] | rollout [N ...]" >&2; exit 2 ;;
 esac

@@ -44,11 +44,16 @@ final class RolloutRepository {
   }
 
   static void save(Handle h, RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
+    h.createUpdate("DELETE FROM rollout_hosts WHERE rollout = :r").bind("r", run.rollout()).execute();
+    saveChanges(h, run, hosts, events);
+  }
+
+  /** The run, the records of {@code hosts} (replacing each host's) and the events; the rollout's other records stay. */
+  static void saveChanges(Handle h, RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
     h.createUpdate("DELETE FROM rollout_runs WHERE rollout = :r").bind("r", run.rollout()).execute();
     h.createUpdate("INSERT INTO rollout_runs (rollout, target, state_doc, at_ms) VALUES (:r, :t, :s, :at)")
         .bind("r", run.rollout()).bind("t", run.target()).bind("s", run.state()).bind("at", run.at().toEpochMilli())
         .execute();
-    h.createUpdate("DELETE FROM rollout_hosts WHERE rollout = :r").bind("r", run.rollout()).execute();
     if (!hosts.isEmpty()) {
       var b = h.prepareBatch("DELETE FROM rollout_hosts WHERE host = :host");
       hosts.forEach(x -> b.bind("host", x.host()).add());

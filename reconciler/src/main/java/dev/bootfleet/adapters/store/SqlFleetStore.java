@@ -172,6 +172,11 @@ public final class SqlFleetStore implements FleetStore {
   }
 
   @Override
+  public void saveRolloutChanges(RolloutRun run, List<RolloutHost> changed, List<RolloutEvent> events) {
+    jdbi.useTransaction(h -> RolloutRepository.saveChanges(h, run, changed, events));
+  }
+
+  @Override
   public List<RolloutEvent> rolloutEvents(String rollout, int limit) {
     return jdbi.withHandle(h -> RolloutRepository.events(h, rollout, limit));
   }

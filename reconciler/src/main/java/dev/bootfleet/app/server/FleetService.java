@@ -275,7 +275,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
    */
   private void decideRolloutsOf(java.util.Set<String> hosts, boolean record) {
     if (hosts.stream().anyMatch(h -> rollouts.rolloutOf(h).isPresent())) {
-      decideRollouts(state.fleet(), record);
+      decideRollouts(state.fleet(), record, hosts);
     }
   }
 
@@ -314,15 +314,21 @@ final class FleetService implements Backend, ChangeFeed.Listener {
 
   /** Runs the rollout engine on {@code f} now; wakes the long polls when a target may have changed. Under the lock. */
   private void decideRollouts(Fleet f, boolean record) {
+    decideRollouts(f, record, null);
+  }
+
+  /**
+   * As {@link #decideRollouts(Fleet, boolean)}, on what changed: the hosts whose reports are new ({@code
+   * reported}; empty: the time alone; null: anything). Reads the reports in place: a report taken meanwhile
+   * is decided on with its host's batch.
+   */
+  private void decideRollouts(Fleet f, boolean record, java.util.Set<String> reported) {
     rollouts.fleet(f);
-    Map<String, dev.bootfleet.core.observed.ObservedHost> seen = new java.util.HashMap<>();
-    observed.forEach((host, o) -> {
-      if (o.observation().status() != null) {
-        seen.put(host, o.observation().status());
-      }
-    });
     try {
-      if (rollouts.decide(f, Map.copyOf(reports), seen, clock.instant(), record)) {
+      if (rollouts.decide(f, reports::get, host -> {
+        Replanner.Observed o = observed.get(host);
+        return o == null ? null : o.observation().status();
+      }, clock.instant(), record, reported)) {
         changed.signalAll();
         metrics.refreshRollouts();
       }
@@ -339,7 +345,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     lock.lock();
     try {
       if (served) {
-        decideRollouts(state.fleet(), true);
+        decideRollouts(state.fleet(), true, java.util.Set.of());
       }
     } finally {
       lock.unlock();

@@ -57,6 +57,31 @@ final class RolloutRunner {
   /** Which rollout governs each host at the last decision. */
   private final Map<String, String> rolloutOfHost = new ConcurrentHashMap<>();
   private volatile Map<String, Manifest.Rollout> policies = Map.of();
+  /** By rollout: what its last decision was made on, to decide again on what changed alone. */
+  private final Map<String, Held> held = new ConcurrentHashMap<>(); // load() may clear it outside the lock
+
+  /**
+   * What a rollout's last decision was made on: the fleet, its hosts in the rollout, each one's {@link
+   * HostState} as the engine saw it, and until when time alone cannot change the decision (null when it was
+   * not settled, see {@link RolloutEngine#nextChange}). A report changes its host's state alone; a new fleet,
+   * a reload or an operator's action starts again from scratch.
+   */
+  private static final class Held {
+    final Fleet fleet;
+    final String target;
+    final Map<String, DesiredHost> governed = new java.util.LinkedHashMap<>();
+    /** By name, in order: the engine sorts its hosts by name, and a sorted list sorts in one pass. */
+    final Map<String, HostState> states = new TreeMap<>();
+    Instant quietUntil;
+    boolean settled;
+    /** Each host's wave by name, worked out once for this fleet (the views and metrics count by wave). */
+    Map<String, String> waves;
+
+    Held(Fleet fleet, String target) {
+      this.fleet = fleet;
+      this.target = target;
+    }
+  }
 
   RolloutRunner(FleetStore store) {
     this.store = store;
@@ -64,6 +89,7 @@ final class RolloutRunner {
 
   /** Reads what the store keeps (at start, and on a replica before it decides what another recorded). */
   void load() {
+    held.clear();
     runs.clear();
     store.rolloutRuns().forEach((name, r) -> runs.put(name, decode(r)));
     hosts.clear();
@@ -76,33 +102,133 @@ final class RolloutRunner {
    */
   boolean decide(Fleet f, Map<String, FleetStore.StoredReport> reports, Map<String, ObservedHost> observed,
       Instant now, boolean record) {
+    return decide(f, reports::get, observed::get, now, record, null);
+  }
+
+  /**
+   * As {@link #decide(Fleet, Map, Map, Instant, boolean)}, reading each host's last report and observation
+   * through {@code reports} and {@code observed}, on what changed since the last decision: {@code reported}
+   * names the hosts whose reports are new (empty: only the time moved, the tick; null: anything may have).
+   * Deciding again on the same fleet reads the reports of {@code reported} alone and runs the engine on the
+   * held states; a tick before the next instant at which time alone can change a settled decision decides
+   * nothing. Either gives what deciding from scratch gives ({@code RolloutRunnerTest}).
+   */
+  boolean decide(Fleet f, java.util.function.Function<String, FleetStore.StoredReport> reports,
+      java.util.function.Function<String, ObservedHost> observed, Instant now, boolean record, Set<String> reported) {
     if (!record && !f.rollouts().isEmpty()) {
       load(); // what the replica that decided recorded
     }
+    boolean same = held.size() == f.rollouts().size()
+        && f.rollouts().stream().allMatch(r -> held.containsKey(r.name()) && held.get(r.name()).fleet == f);
     Map<String, Manifest.Rollout> byName = new TreeMap<>();
     f.rollouts().forEach(r -> byName.put(r.name(), r));
     policies = byName;
-    boolean changed = false;
-    Map<String, String> governs = new HashMap<>();
+    held.keySet().retainAll(byName.keySet());
+    boolean changes = false;
+    Map<String, String> governs = same && reported != null ? null : new HashMap<>();
     for (Manifest.Rollout r : f.rollouts()) {
-      changed |= decide(f, r, reports, observed, now, record, governs);
+      changes |= decide(f, r, reports, observed, now, record, governs, reported);
     }
-    changed |= !governs.equals(rolloutOfHost);
-    rolloutOfHost.keySet().retainAll(governs.keySet());
-    rolloutOfHost.putAll(governs);
+    if (governs != null) { // which rollout governs a host changes with the fleet alone
+      changes |= !governs.equals(rolloutOfHost);
+      rolloutOfHost.keySet().retainAll(governs.keySet());
+      rolloutOfHost.putAll(governs);
+    }
     decisions.keySet().retainAll(byName.keySet());
-    return changed;
+    return changes;
   }
 
-  private boolean decide(Fleet f, Manifest.Rollout r, Map<String, FleetStore.StoredReport> reports,
-      Map<String, ObservedHost> observed, Instant now, boolean record, Map<String, String> governs) {
+  /** A host's record as the rollout keeps it now and the state the engine sees. */
+  private record Prepared(RolloutHost rec, HostState state) {}
+
+  /**
+   * The record of {@code h} (a new one when its rollout or desired digest changed; the image it boots noted
+   * while its wave has not released it) and its {@link HostState}, from its last report and what it was told.
+   */
+  private Prepared prepare(DesiredHost h, Manifest.Rollout r, ObservedHost seen, FleetStore.StoredReport rep) {
+    Digest want = desired(h);
+    Digest booted = seen == null ? null : digestOf(seen.booted());
+    Digest staged = seen == null ? null : digestOf(seen.staged());
+    RolloutHost rec = hosts.get(h.name());
+    if (rec == null || !rec.rollout().equals(r.name()) || !rec.desired().equals(want.toString())) {
+      List<String> told = rec == null ? List.of() : rec.rollbackTold();
+      // the run's from-image: what it kept, or the digest Git named before in the same repository
+      String keep = rec == null ? null : !rec.released() && rec.keepRef() != null ? rec.keepRef()
+          : h.image().parsed().repository() + "@" + rec.desired();
+      rec = new RolloutHost(h.name(), r.name(), want.toString(), keep, want.equals(booted), null, told,
+          HostPhase.PENDING.name());
+    }
+    if (!rec.released() && booted != null && !want.equals(booted)) { // what it boots, as it reports it
+      String ref = seen.booted().image().image().image();
+      if (!ref.equals(rec.keepRef())) {
+        rec = with(rec, ref, rec.released(), rec.grantedAt(), rec.rollbackTold(), rec.phase());
+      }
+    }
+    HostState.Health health = HostState.Health.NONE;
+    if (rep != null && rec.grantedAt() != null && !rep.at().isBefore(rec.grantedAt())) {
+      String said = rep.report().agentField("health");
+      boolean silent = rep.report().agent() == null || !JSON.readTree(rep.report().agent()).has("health");
+      // A report that says nothing of health (an agent without checks) passes the gate by booting the
+      // desired digest alone; one that says anything but healthy or failed is still awaited.
+      health = "healthy".equals(said) || silent && want.equals(booted) ? HostState.Health.HEALTHY
+          : "failed".equals(said) ? HostState.Health.FAILED : HostState.Health.NONE;
+    }
+    boolean soft = seen != null && seen.staged() != null && seen.staged().softRebootCapable();
+    Set<Digest> told = new LinkedHashSet<>();
+    rec.rollbackTold().forEach(d -> told.add(Digest.parse(d)));
+    return new Prepared(rec, new HostState(h.name(), h.labels(), null, want, booted, staged,
+        rep == null ? null : rep.at(), rec.grantedAt(), health, soft, told));
+  }
+
+  private boolean decide(Fleet f, Manifest.Rollout r, java.util.function.Function<String, FleetStore.StoredReport> reports,
+      java.util.function.Function<String, ObservedHost> observed, Instant now, boolean record, Map<String, String> governs,
+      Set<String> reported) {
     String revision = f.revision();
-    List<DesiredHost> governed = f.hosts().stream()
-        .filter(h -> f.rolloutOf(h).map(x -> x.name().equals(r.name())).orElse(false))
-        .filter(h -> desired(h) != null).toList();
-    TreeSet<String> digests = new TreeSet<>();
-    governed.forEach(h -> digests.add(desired(h).toString()));
-    String target = String.join(",", digests);
+    Held was = held.get(r.name());
+    boolean incremental = reported != null && was != null && was.fleet == f;
+    Held hold;
+    Map<String, RolloutHost> recs = new TreeMap<>(); // the records this decision made or changed
+    if (incremental && was.settled && (was.quietUntil == null || now.isBefore(was.quietUntil))
+        && reported.stream().noneMatch(was.governed::containsKey)) {
+      return false; // none of its hosts reported, and time alone changes nothing yet
+    }
+    if (incremental) {
+      hold = was;
+      // a settled decision stands when the reports changed nothing of their hosts but when they were seen
+      Run current = runs.get(r.name());
+      boolean stands = current != null && was.settled && (was.quietUntil == null || now.isBefore(was.quietUntil));
+      for (String host : reported) {
+        DesiredHost h = hold.governed.get(host);
+        if (h != null) {
+          Prepared p = prepare(h, r, observed.apply(host), reports.apply(host));
+          stands = stands && p.rec().equals(hosts.get(host))
+              && RolloutEngine.sameDecision(r.policy(), hold.states.get(host), p.state(), current.state(), now);
+          recs.put(host, p.rec());
+          hold.states.put(host, p.state());
+        }
+      }
+      if (stands) {
+        return false; // its next change by time alone only comes later: quietUntil stays a safe bound
+      }
+    } else {
+      List<DesiredHost> governed = f.hosts().stream()
+          .filter(h -> f.rolloutOf(h).map(x -> x.name().equals(r.name())).orElse(false))
+          .filter(h -> desired(h) != null).toList();
+      TreeSet<String> digests = new TreeSet<>();
+      governed.forEach(h -> digests.add(desired(h).toString()));
+      hold = new Held(f, String.join(",", digests));
+      for (DesiredHost h : governed) {
+        hold.governed.put(h.name(), h);
+        Prepared p = prepare(h, r, observed.apply(h.name()), reports.apply(h.name()));
+        recs.put(h.name(), p.rec());
+        hold.states.put(h.name(), p.state());
+      }
+      held.put(r.name(), hold);
+    }
+    if (governs != null) {
+      hold.governed.keySet().forEach(h -> governs.put(h, r.name()));
+    }
+    String target = hold.target;
     List<RolloutEvent> events = new ArrayList<>();
     Run before = runs.get(r.name());
     Run run = before;
@@ -112,46 +238,6 @@ final class RolloutRunner {
       run = new Run(target, start, run != null && run.paused(), false, now);
       events.add(new RolloutEvent(r.name(), null, revision, "started", GIT, "a run towards " + target, now));
     }
-    List<HostState> states = new ArrayList<>();
-    Map<String, RolloutHost> recs = new TreeMap<>();
-    for (DesiredHost h : governed) {
-      governs.put(h.name(), r.name());
-      Digest want = desired(h);
-      ObservedHost seen = observed.get(h.name());
-      FleetStore.StoredReport rep = reports.get(h.name());
-      Digest booted = seen == null ? null : digestOf(seen.booted());
-      Digest staged = seen == null ? null : digestOf(seen.staged());
-      RolloutHost rec = hosts.get(h.name());
-      if (rec == null || !rec.rollout().equals(r.name()) || !rec.desired().equals(want.toString())) {
-        List<String> told = rec == null ? List.of() : rec.rollbackTold();
-        // the run's from-image: what it kept, or the digest Git named before in the same repository
-        String keep = rec == null ? null : !rec.released() && rec.keepRef() != null ? rec.keepRef()
-            : h.image().parsed().repository() + "@" + rec.desired();
-        rec = new RolloutHost(h.name(), r.name(), want.toString(), keep, want.equals(booted), null, told,
-            HostPhase.PENDING.name());
-      }
-      if (!rec.released() && booted != null && !want.equals(booted)) { // what it boots, as it reports it
-        String ref = seen.booted().image().image().image();
-        if (!ref.equals(rec.keepRef())) {
-          rec = with(rec, ref, rec.released(), rec.grantedAt(), rec.rollbackTold(), rec.phase());
-        }
-      }
-      recs.put(h.name(), rec);
-      HostState.Health health = HostState.Health.NONE;
-      if (rep != null && rec.grantedAt() != null && !rep.at().isBefore(rec.grantedAt())) {
-        String said = rep.report().agentField("health");
-        boolean silent = rep.report().agent() == null || !JSON.readTree(rep.report().agent()).has("health");
-        // A report that says nothing of health (an agent without checks) passes the gate by booting the
-        // desired digest alone; one that says anything but healthy or failed is still awaited.
-        health = "healthy".equals(said) || silent && want.equals(booted) ? HostState.Health.HEALTHY
-            : "failed".equals(said) ? HostState.Health.FAILED : HostState.Health.NONE;
-      }
-      boolean soft = seen != null && seen.staged() != null && seen.staged().softRebootCapable();
-      Set<Digest> told = new LinkedHashSet<>();
-      rec.rollbackTold().forEach(d -> told.add(Digest.parse(d)));
-      states.add(new HostState(h.name(), h.labels(), null, want, booted, staged, rep == null ? null : rep.at(),
-          rec.grantedAt(), health, soft, told));
-    }
     RolloutPolicy policy = r.policy();
     if (run.paused() || run.aborted()) {
       policy = new RolloutPolicy(policy.selector(), policy.waves(), policy.maxUnavailable(), policy.budgets(),
@@ -159,33 +245,38 @@ final class RolloutRunner {
           policy.offlineCountFor(), policy.paused() || run.paused(), policy.aborted() || run.aborted(),
           policy.rebootMode(), policy.urgent(), policy.timeZone(), policy.windows());
     }
+    List<HostState> states = List.copyOf(hold.states.values());
     Decision d = RolloutEngine.decide(policy, states, run.state(), now);
+    Set<String> touched = new java.util.HashSet<>(); // hosts whose state the carrying out changes
     // carry it out: release, grant, tell to roll back; record each once. Only the replica that records does:
     // another one serves what the store says was released and granted (it re-read it above).
+    java.util.function.Function<String, RolloutHost> recOf = host -> recs.getOrDefault(host, hosts.get(host));
     for (String host : record ? d.stage() : List.<String>of()) {
-      RolloutHost rec = recs.get(host);
+      RolloutHost rec = recOf.apply(host);
       if (!rec.released()) {
         recs.put(host, with(rec, rec.keepRef(), true, rec.grantedAt(), rec.rollbackTold(), rec.phase()));
         events.add(new RolloutEvent(r.name(), host, revision, "stage", SERVER, "may stage " + rec.desired(), now));
       }
     }
     for (Decision.Reboot rb : record ? d.reboot() : List.<Decision.Reboot>of()) {
-      RolloutHost rec = recs.get(rb.host());
+      RolloutHost rec = recOf.apply(rb.host());
       recs.put(rb.host(), with(rec, rec.keepRef(), true, now, rec.rollbackTold(), rec.phase()));
+      touched.add(rb.host());
       events.add(new RolloutEvent(r.name(), rb.host(), revision, "reboot", SERVER, "may " + rb.mode().id()
           + (rb.overridesWindow() ? " outside every window (urgent)" : ""), now));
     }
     for (String host : record ? d.rollback() : List.<String>of()) {
-      RolloutHost rec = recs.get(host);
-      HostState s = states.stream().filter(x -> x.name().equals(host)).findFirst().orElseThrow();
+      RolloutHost rec = recOf.apply(host);
+      HostState s = hold.states.get(host);
       List<String> told = new ArrayList<>(rec.rollbackTold());
       told.add(s.booted().toString());
       recs.put(host, with(rec, rec.keepRef(), rec.released(), rec.grantedAt(), told, rec.phase()));
+      touched.add(host);
       events.add(new RolloutEvent(r.name(), host, revision, "rollback", SERVER, "told to roll back from "
           + s.booted(), now));
     }
     for (Map.Entry<String, HostPhase> e : d.hosts().entrySet()) {
-      RolloutHost rec = recs.get(e.getKey());
+      RolloutHost rec = recOf.apply(e.getKey());
       String phase = e.getValue().name();
       if (!phase.equals(rec.phase())) {
         String type = switch (e.getValue()) {
@@ -197,7 +288,7 @@ final class RolloutRunner {
         };
         if (type != null) {
           events.add(new RolloutEvent(r.name(), e.getKey(), revision, type, SERVER, phase.toLowerCase(java.util.Locale.ROOT)
-              + " in wave " + waveOf(d, policy, e.getKey(), states), now));
+              + " in wave " + waveOf(policy, hold.states.get(e.getKey())), now));
         }
         recs.put(e.getKey(), with(rec, rec.keepRef(), rec.released(), rec.grantedAt(), rec.rollbackTold(), phase));
       }
@@ -218,18 +309,30 @@ final class RolloutRunner {
     Run after = new Run(run.target(), next, run.paused(), run.aborted(), run.at());
     boolean hostsChanged = recs.entrySet().stream().anyMatch(e -> !e.getValue().equals(hosts.get(e.getKey())));
     boolean changed = !after.equals(before) || hostsChanged || !events.isEmpty();
-    if (changed && record) {
+    if (changed && record && incremental) { // the same hosts: what changed alone
+      store.saveRolloutChanges(encode(r.name(), after), recs.values().stream()
+          .filter(x -> !x.equals(hosts.get(x.host()))).toList(), events);
+    } else if (changed && record) {
       store.saveRollout(encode(r.name(), after), List.copyOf(recs.values()), events);
     }
     runs.put(r.name(), after);
-    hosts.values().removeIf(x -> x.rollout().equals(r.name()) && !recs.containsKey(x.host()));
+    if (!incremental) {
+      hosts.values().removeIf(x -> x.rollout().equals(r.name()) && !recs.containsKey(x.host()));
+    }
     hosts.putAll(recs);
+    // what the carrying out changed (a grant, a rollback told) is part of those hosts' states from now on
+    for (String host : touched) {
+      DesiredHost h = hold.governed.get(host);
+      hold.states.put(host, prepare(h, r, observed.apply(host), reports.apply(host)).state());
+    }
+    // Settled: deciding again on the same states gives the same decision until time alone changes it.
+    hold.settled = record && touched.isEmpty() && d.reboot().isEmpty() && next.equals(run.state());
+    hold.quietUntil = hold.settled ? RolloutEngine.nextChange(policy, states, next, now).orElse(null) : null;
     Decision old = decisions.put(r.name(), d);
     return changed || old == null || !old.equals(d);
   }
 
-  private static String waveOf(Decision d, RolloutPolicy p, String host, List<HostState> states) {
-    HostState s = states.stream().filter(x -> x.name().equals(host)).findFirst().orElse(null);
+  private static String waveOf(RolloutPolicy p, HostState s) {
     if (s == null) {
       return "?";
     }
@@ -435,6 +538,7 @@ final class RolloutRunner {
       }
       default -> throw new IllegalStateException();
     }
+    held.remove(rollout); // decided again from scratch
     String type = action == Action.CLEAR ? "cleared" : message.split(" ")[0];
     List<RolloutHost> recs = hosts.values().stream().filter(x -> x.rollout().equals(rollout)).toList();
     store.saveRollout(encode(rollout, next), recs,
@@ -490,7 +594,7 @@ final class RolloutRunner {
     int inUse = 0;
     ArrayNode waves = o.putArray("waves");
     for (Decision.WaveStatus w : d.waves()) {
-      Map<String, Integer> counts = counts(d, p, w.name());
+      Map<String, Integer> counts = counts(name, d, p, w.name());
       ObjectNode x = waves.addObject().put("name", w.name()).put("state", w.state()).put("hosts", w.hosts())
           .put("down", w.down()).put("skipped", w.skipped());
       RolloutPolicy.Wave spec = p.wavesWithRest().stream().filter(v -> v.name().equals(w.name())).findFirst()
@@ -521,12 +625,12 @@ final class RolloutRunner {
   }
 
   /** A wave's hosts by state: pending, staged, rebooted, healthy, failed (and the rest the engine knows). */
-  private Map<String, Integer> counts(Decision d, RolloutPolicy p, String wave) {
+  private Map<String, Integer> counts(String rollout, Decision d, RolloutPolicy p, String wave) {
     Map<String, Integer> c = new java.util.LinkedHashMap<>();
     for (String k : List.of("pending", "staged", "rebooted", "healthy", "failed", "rejected", "unknown", "skipped")) {
       c.put(k, 0);
     }
-    Map<String, String> waveOfHost = waveOfHosts(p, d);
+    Map<String, String> waveOfHost = waveOfHosts(rollout, p, d);
     d.hosts().forEach((host, phase) -> {
       if (wave.equals(waveOfHost.get(host))) {
         c.merge(state(phase), 1, Integer::sum);
@@ -547,6 +651,27 @@ final class RolloutRunner {
       case UNKNOWN -> "unknown";
       case SKIPPED -> "skipped";
     };
+  }
+
+  /** Each host of {@code d} by the name of its wave: kept with the fleet it was decided on. */
+  private Map<String, String> waveOfHosts(String rollout, RolloutPolicy p, Decision d) {
+    Held x = rollout == null ? null : held.get(rollout);
+    if (x == null) {
+      return waveOfHosts(p, d);
+    }
+    if (x.waves == null) {
+      Map<String, String> out = new HashMap<>();
+      x.governed.values().forEach(h -> {
+        for (RolloutPolicy.Wave w : p.wavesWithRest()) {
+          if (w.selector().matches(h.labels())) {
+            out.put(h.name(), w.name());
+            break;
+          }
+        }
+      });
+      x.waves = out;
+    }
+    return x.waves;
   }
 
   private Map<String, String> waveOfHosts(RolloutPolicy p, Decision d) {
@@ -576,13 +701,13 @@ final class RolloutRunner {
 
   /** Hosts by rollout, wave and state, for the metrics. */
   Map<List<String>, Integer> hostCounts() {
-    Map<List<String>, Integer> out = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+    Map<List<String>, Integer> out = new HashMap<>(); // sorted once at the end: its order compares strings
     policies.forEach((name, r) -> {
       Decision d = decisions.get(name);
       if (d == null) {
         return;
       }
-      Map<String, String> waveOfHost = waveOfHosts(r.policy(), d);
+      Map<String, String> waveOfHost = waveOfHosts(name, r.policy(), d);
       for (Decision.WaveStatus w : d.waves()) {
         for (String s : List.of("pending", "staged", "rebooted", "healthy", "failed", "rejected", "unknown",
             "skipped")) {
@@ -592,7 +717,9 @@ final class RolloutRunner {
       d.hosts().forEach((host, phase) -> out.merge(List.of(name, waveOfHost.getOrDefault(host, RolloutPolicy.REST),
           state(phase)), 1, Integer::sum));
     });
-    return out;
+    Map<List<String>, Integer> sorted = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+    sorted.putAll(out);
+    return sorted;
   }
 
   // --- the run's encoding

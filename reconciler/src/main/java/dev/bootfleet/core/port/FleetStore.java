@@ -133,6 +133,13 @@ public interface FleetStore extends AutoCloseable {
    */
   void saveRollout(RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events);
 
+  /**
+   * Stores a decision that changed some of a rollout's hosts, in one transaction: the run, the records of
+   * {@code changed} (each replacing its host's; the rollout's other records stay) and the events. What the
+   * server writes after a report: as much as changed, not the whole rollout.
+   */
+  void saveRolloutChanges(RolloutRun run, List<RolloutHost> changed, List<RolloutEvent> events);
+
   /** A rollout's newest events first, at most {@code limit}. */
   List<RolloutEvent> rolloutEvents(String rollout, int limit);
 

@@ -170,6 +170,82 @@ public final class RolloutEngine {
   }
 
   /**
+   * The first instant after {@code now} at which time alone can change what {@link #decide} answers for
+   * these hosts and this run: a granted reboot's health timeout, a host going unknown and then skipped, a
+   * soak ending, a window opening. Empty when nothing ever will. It holds for a settled decision, one whose
+   * {@link Decision#next()} is {@code run} and that grants no reboot: {@code decide} at any instant from
+   * {@code now} until then gives the same decision (a granted reboot is carried out and changes the hosts'
+   * states, and a window closing then matters no more: a staged host that did not get a reboot while a
+   * window was open was held by its wave's or a budget's count). The server skips its clock's decisions
+   * until then; {@code RolloutEngineNextChangeTest} holds this to {@code decide}.
+   */
+  public static Optional<Instant> nextChange(RolloutPolicy policy, List<HostState> hosts, RunState run, Instant now) {
+    List<Wave> waves = policy.wavesWithRest();
+    boolean[] hasHosts = new boolean[waves.size()];
+    Set<java.time.ZoneId> zones = new HashSet<>();
+    Instant next = null;
+    for (HostState h : hosts) {
+      if (h.desired() == null || !policy.selector().matches(h.labels())) {
+        continue;
+      }
+      hasHosts[waveOf(waves, h)] = true;
+      zones.add(h.zone());
+      // the instants at which phase() answers differently, branch by branch
+      if (h.booted() != null && run.rejected().contains(h.booted())) {
+        continue;
+      }
+      boolean onDesired = h.desired().equals(h.booted());
+      if (h.rebootGrantedAt() != null) {
+        if (h.health() != Health.FAILED && !(onDesired && h.health() == Health.HEALTHY)) {
+          next = earliest(next, h.rebootGrantedAt().plus(policy.healthTimeout()), now);
+        }
+        continue;
+      }
+      if (onDesired || run.rejected().contains(h.desired()) || h.lastSeen() == null) {
+        continue;
+      }
+      Instant unknown = h.lastSeen().plus(policy.offlineAfter());
+      next = earliest(next, unknown, now);
+      next = earliest(next, unknown.plus(policy.offlineCountFor()), now);
+    }
+    for (int i = 1; i < waves.size(); i++) {
+      Instant done = run.wavesDone().get(waves.get(i - 1).name());
+      if (done != null && hasHosts[i - 1]) {
+        next = earliest(next, done.plus(policy.soak()), now);
+      }
+    }
+    if (!policy.urgent() && !policy.windows().isEmpty()) { // an urgent rollout's reboots wait for no window
+      for (java.time.ZoneId z : zones) {
+        Optional<Instant> opens = RebootWindows.of(policy, z).nextOpening(now);
+        if (opens.isPresent()) {
+          next = earliest(next, opens.get(), now);
+        }
+      }
+    }
+    return Optional.ofNullable(next);
+  }
+
+  /**
+   * Whether {@link #decide} at {@code now} gives the same decision with {@code after} in place of {@code before}
+   * (one host's states, the others alike): they differ at most in when the host was last seen, and its phase at
+   * {@code now} is the same (the last report moves only the offline rule's edge). A report that changes nothing
+   * else of its host need not be decided again.
+   */
+  public static boolean sameDecision(RolloutPolicy policy, HostState before, HostState after, RunState run,
+      Instant now) {
+    HostState seenLater = new HostState(before.name(), before.labels(), before.zone(), before.desired(),
+        before.booted(), before.staged(), after.lastSeen(), before.rebootGrantedAt(), before.health(),
+        before.softRebootCapable(), before.rollbackToldFor());
+    return seenLater.equals(after) && (after.desired() == null || !policy.selector().matches(after.labels())
+        || phase(policy, before, run.rejected(), now) == phase(policy, after, run.rejected(), now));
+  }
+
+  /** The earlier of {@code best} and {@code t}, counting {@code t} only when it is after {@code now}. */
+  private static Instant earliest(Instant best, Instant t, Instant now) {
+    return !t.isAfter(now) || best != null && !t.isBefore(best) ? best : t;
+  }
+
+  /**
    * Whether no host is still on its way: a host skipped while offline when its wave finished, back now,
    * converges in its wave, and the rollout is not complete until it has.
    */

@@ -73,6 +73,30 @@ abstract class FleetStoreContract {
   }
 
   @Test
+  void saveRolloutChanges_replacesTheChangedRecords_andKeepsTheOthers() {
+    var run = new FleetStore.RolloutRun("web", "sha256:" + "1".repeat(64), "{}", T0);
+    var a = new FleetStore.RolloutHost("web-01", "web", "sha256:" + "1".repeat(64), null, false, null, List.of(),
+        "PENDING");
+    var b = new FleetStore.RolloutHost("web-02", "web", "sha256:" + "1".repeat(64), null, false, null, List.of(),
+        "PENDING");
+    var b2 = new FleetStore.RolloutHost("web-02", "web", "sha256:" + "1".repeat(64), null, true, T0, List.of(),
+        "REBOOTING");
+    var halted = new FleetStore.RolloutRun("web", run.target(), "{\"halted\":true}", T0);
+    try (FleetStore s = open()) {
+      s.saveRollout(run, List.of(a, b), List.of());
+      s.saveRolloutChanges(halted, List.of(b2), List.of(
+          new FleetStore.RolloutEvent("web", "web-02", "main@sha1:1", "reboot", "server", "may reboot", T0)));
+    }
+    try (FleetStore s = open()) {
+      assertThat(s.rolloutRuns()).containsExactly(java.util.Map.entry("web", halted));
+      assertThat(s.rolloutHosts()).containsExactly(java.util.Map.entry("web-01", a), java.util.Map.entry("web-02", b2));
+      assertThat(s.rolloutEvents("web", 10)).extracting(FleetStore.RolloutEvent::type).containsExactly("reboot");
+      s.saveRolloutChanges(halted, List.of(), List.of());
+      assertThat(s.rolloutHosts()).hasSize(2);
+    }
+  }
+
+  @Test
   void events_newestFirst_perHostAndLimited() {
     try (FleetStore s = open()) {
       s.addEvents(List.of(

@@ -43,6 +43,11 @@ class RolloutServerIT {
   final Map<String, List<String>> served = new HashMap<>();
 
   static String rollout(String soak, boolean approval) {
+    return rollout(soak, approval, "");
+  }
+
+  /** The rollout with {@code more} lines of its spec. */
+  static String rollout(String soak, boolean approval, String more) {
     return """
         apiVersion: bootfleet.dev/v1alpha1
         kind: Rollout
@@ -54,12 +59,16 @@ class RolloutServerIT {
             - {name: main, selector: {matchLabels: {site: fra1}}, approval: %s}
           soak: %s
           healthTimeout: 10m
-        """.formatted(approval, soak);
+        """.formatted(approval, soak) + more;
   }
 
   void start(String soak, boolean approval) throws Exception {
+    start(rollout(soak, approval));
+  }
+
+  void start(String rollout) throws Exception {
     h = new ServerHarness(tmp);
-    h.commit("rollout.yaml", rollout(soak, approval));
+    h.commit("rollout.yaml", rollout);
     launch();
     ServerHarness.await("the first revision served", MAX, h::ready);
     operator = Files.readString(tmp.resolve("data/operator.token")).strip();
@@ -337,6 +346,91 @@ class RolloutServerIT {
     await("web-01 served the new digest once approved", () -> NEW.equals(image("web-01")));
     JsonNode list = json(h.get("/v1/rollouts", operator));
     assertThat(list.get("rollouts").get(0).get("name").asString()).isEqualTo("web");
+  }
+
+  /** What each host that keeps reporting shows ({@link #heartbeat}): booted, staged, health. */
+  final Map<String, String[]> alive = new java.util.LinkedHashMap<>();
+
+  /** The hosts in {@link #alive} report what they show, as an agent does at each of its cycles. */
+  void heartbeat() throws Exception {
+    for (Map.Entry<String, String[]> e : alive.entrySet()) {
+      report(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]);
+    }
+  }
+
+  String phase(String host) throws Exception {
+    heartbeat();
+    return find(rolloutDoc().get("hosts"), host).get("phase").asString();
+  }
+
+  @Test
+  void offlineHost_isUnknown_countsAgainstTheBudget_thenSkipped_andConvergesWhenBack() throws Exception {
+    // ADR 0021: unknown after offline.after, counted as down for offline.countFor, then skipped; back, it converges
+    start(rollout("0s", false, "  offline: {after: 3s, countFor: 4s}\n"));
+    bump();
+    alive.put("web-01", new String[] {OLD, null, null});
+    alive.put("web-02", new String[] {OLD, null, null});
+    alive.put("web-03", new String[] {OLD, null, null});
+    await("web-03 served the new digest", () -> {
+      heartbeat();
+      return NEW.equals(image("web-03"));
+    });
+    alive.put("web-03", new String[] {OLD, NEW, null});
+    await("web-03 let reboot", () -> {
+      heartbeat();
+      return target("web-03").get("rollout").get("reboot").asBoolean();
+    });
+    alive.put("web-03", new String[] {NEW, null, "healthy"});
+    await("the canary wave done", () -> {
+      heartbeat();
+      return wave("canary").get("state").asString().equals("done");
+    });
+    await("web-01 and web-02 served the new digest", () -> {
+      heartbeat();
+      return NEW.equals(image("web-01")) && NEW.equals(image("web-02"));
+    });
+
+    // web-02 falls silent before it stages; web-01 waits, unstaged, until web-02 is unknown
+    alive.remove("web-02");
+    await("web-02 unknown", () -> phase("web-02").equals("unknown"));
+    alive.put("web-01", new String[] {OLD, NEW, null});
+    heartbeat();
+    await("web-01 staged", () -> phase("web-01").equals("staged"));
+    JsonNode main = wave("main");
+    assertThat(main.get("down").asInt()).as("web-02 counts as down: %s", main).isEqualTo(1);
+    assertThat(target("web-01").get("rollout").get("reboot").asBoolean())
+        .as("web-01 may not reboot while unknown web-02 holds the wave's one slot").isFalse();
+    assertThat(events("unknown")).anyMatch(e -> e.contains("web-02"));
+
+    // then web-02 is skipped: no longer down, its wave goes on without it
+    await("web-02 skipped", () -> phase("web-02").equals("skipped"));
+    assertThat(events("skipped")).anyMatch(e -> e.contains("web-02"));
+    await("web-01 let reboot", () -> {
+      heartbeat();
+      return target("web-01").get("rollout").get("reboot").asBoolean();
+    });
+    alive.put("web-01", new String[] {NEW, null, "healthy"});
+    await("the main wave done without web-02", () -> {
+      heartbeat();
+      return wave("main").get("state").asString().equals("done") && phase("web-01").equals("done");
+    });
+    assertThat(wave("main").get("skipped").asInt()).isEqualTo(1);
+    assertThat(rolloutDoc().get("phase").asString()).as("every host done or skipped").isEqualTo("complete");
+
+    // back: the rollout still targets web-02, so it converges in its (done) wave
+    alive.put("web-02", new String[] {OLD, null, null});
+    await("web-02 back and served the new digest", () -> phase("web-02").equals("pending") && NEW.equals(image("web-02"))
+        || phase("web-02").equals("staged"));
+    assertThat(rolloutDoc().get("phase").asString()).as("not complete until web-02 converged").isEqualTo("progressing");
+    alive.put("web-02", new String[] {OLD, NEW, null});
+    await("web-02 let reboot", () -> {
+      heartbeat();
+      return target("web-02").get("rollout").get("reboot").asBoolean();
+    });
+    alive.put("web-02", new String[] {NEW, null, "healthy"});
+    await("web-02 done, the rollout complete", () -> phase("web-02").equals("done")
+        && rolloutDoc().get("phase").asString().equals("complete"));
+    assertThat(served.get("web-02")).last().asString().contains(NEW);
   }
 
   static void assertProblem(HttpResponse<String> r, int status) {

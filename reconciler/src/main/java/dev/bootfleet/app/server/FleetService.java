@@ -77,6 +77,8 @@ final class FleetService implements Backend, ChangeFeed.Listener {
   private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
   /** The rollouts' runs, decided on every replan and tick (ADR 0021, "Server"). */
   private final RolloutRunner rollouts;
+  /** Who hears of each change (the dashboard's live updates, ADR 0024); called under the lock, each returns at once. */
+  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   FleetService(FleetStore store, FleetMirror mirror, Clock clock, Duration stale, ServerMetrics metrics,
       Consumer<String> log) {
@@ -228,11 +230,13 @@ final class FleetService implements Backend, ChangeFeed.Listener {
             ? state.fleet().revision() : "nothing") + " stays in force): " + errors.size()
             + (errors.size() == 1 ? " error" : " errors"));
         errors.forEach(e -> log.accept("  " + e));
+        changedNow();
         return true;
       }
       stalled = null;
       metrics.stalled(false);
       if (served && f.revision().equals(state.fleet().revision())) {
+        changedNow();
         return true; // back from a stalled revision to the one in force
       }
       if (mine) { // first, so that a replica fetching the same commit a moment later records nothing twice
@@ -310,6 +314,27 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       store.addEvents(recorded);
     }
     events.forEach(e -> recordedStatus.put(e.host(), e.message()));
+    changedNow();
+  }
+
+  private void changedNow() {
+    listeners.forEach(Runnable::run);
+  }
+
+  @Override
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public List<dev.bootfleet.core.manifest.DesiredHost> desiredHosts() {
+    return served ? state.fleet().hosts() : List.of();
+  }
+
+  @Override
+  public HostPlan hostPlan(String name) {
+    Replanner.Entry e = state.hosts().get(name);
+    return !served || e == null ? null : shown(e.plan(), clock.instant());
   }
 
   /** Runs the rollout engine on {@code f} now; wakes the long polls when a target may have changed. Under the lock. */
@@ -325,6 +350,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       if (rollouts.decide(f, Map.copyOf(reports), seen, clock.instant(), record)) {
         changed.signalAll();
         metrics.refreshRollouts();
+        changedNow();
       }
     } catch (RuntimeException e) {
       log.accept("error: the rollouts of " + f.revision() + " were not decided: " + e.getMessage());

@@ -83,15 +83,21 @@ final class Live implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     LockSupport.unpark(worker);
-    clients.forEach(c -> {
+    java.util.List<SseClient> open = java.util.List.copyOf(clients);
+    clients.clear();
+    for (SseClient c : open) {
       try {
-        c.close();
+        if (!c.terminated()) {
+          c.close();
+        }
       } catch (RuntimeException e) {
         // already gone
       }
-    });
-    clients.clear();
+    }
   }
 }

@@ -184,8 +184,8 @@ final class Views {
     List<Map<String, Object>> images = new ArrayList<>();
     spread.forEach((want, booted) -> {
       List<Map<String, Object>> b = new ArrayList<>();
-      booted.forEach((img, n) -> b.add(m("image", image(img), "n", n, "same", digest(img) != null
-          && digest(img).equals(digest(want)))));
+      booted.forEach((img, n) -> b.add(m("image", img.startsWith("(") ? null : image(img), "n", n,
+          "reported", !img.startsWith("("), "same", digest(img) != null && digest(img).equals(digest(want)))));
       images.add(m("want", image(want), "booted", b));
     });
     List<Map<String, Object>> groupOptions = new ArrayList<>();
@@ -213,7 +213,9 @@ final class Views {
     if (plan != null) {
       for (Action a : plan.actions()) {
         String diff = Describe.diff(a);
-        actions.add(m("type", a.type(), "text", Describe.action(a), "diff", diff == null ? null : diffLines(diff)));
+        actions.add(m("type", a.type(), "text", Describe.action(a), "diff", diff == null ? null
+            : m("path", a instanceof Action.WriteFile w ? w.path() : a instanceof Action.RemoveFile r ? r.path() : "",
+                "lines", diffLines(diff))));
       }
     }
     JsonNode d = h.get("desired");

@@ -275,11 +275,11 @@ public final class ReconcilerServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (dashboard != null) {
+      dashboard.close(); // its open event streams end first, while the server still answers
+    }
     if (api != null) {
       api.close();
-    }
-    if (dashboard != null) {
-      dashboard.close();
     }
     feed.close();
     if (scheduler != null) {

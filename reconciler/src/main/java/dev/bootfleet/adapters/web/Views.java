@@ -29,6 +29,8 @@ final class Views {
   /** A wave's host states as the API counts them, in the order a rollout moves through them. */
   static final List<String> WAVE_STATES = List.of("pending", "staged", "rebooted", "healthy", "failed", "rejected",
       "unknown", "skipped");
+  /** Hosts a revision changed listed by name at most; the rest are counted. */
+  static final int CHANGED_SHOWN = 50;
   private static final JsonMapper JSON = JsonMapper.shared();
 
   /** A request the page cannot answer: its status and a one-line reason. */
@@ -308,7 +310,10 @@ final class Views {
       JsonNode changed = r.get("hostsChanged");
       history.add(m("revision", rev, "state", str(r, "state"), "stalled", "stalled".equals(str(r, "state")),
           "at", str(r, "at"), "errors", strings(r.get("errors")),
-          "changed", changed == null || changed.isNull() ? null : strings(changed),
+          "known", changed != null && !changed.isNull(),
+          "changed", changed == null || changed.isNull() ? List.of() : strings(changed).subList(0,
+              Math.min(CHANGED_SHOWN, changed.size())),
+          "more", changed == null || changed.size() <= CHANGED_SHOWN ? null : changed.size() - CHANGED_SHOWN,
           "served", rev != null && rev.equals(str(doc, "served"))));
     }
     return templates.render("revisions", frame(s, "Revisions", "revisions", m("served", str(doc, "served"),

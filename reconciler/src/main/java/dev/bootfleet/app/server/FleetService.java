@@ -79,6 +79,18 @@ final class FleetService implements Backend, ChangeFeed.Listener {
   private final RolloutRunner rollouts;
   /** Who hears of each change (the dashboard's live updates, ADR 0024); called under the lock, each returns at once. */
   private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /**
+   * The hosts each recently served revision changed against the one served before it (declared, changed or no
+   * longer declared), newest last; in this process's memory: a revision served before it started has none.
+   */
+  private final Map<String, List<String>> changedBy = new java.util.LinkedHashMap<>() {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+      return size() > REVISIONS;
+    }
+  };
 
   FleetService(FleetStore store, FleetMirror mirror, Clock clock, Duration stale, ServerMetrics metrics,
       Consumer<String> log) {
@@ -242,6 +254,9 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       if (mine) { // first, so that a replica fetching the same commit a moment later records nothing twice
         store.recordRevision(new FleetStore.Revision(f.revision(), FleetStore.Revision.SERVED, List.of(), clock.instant()));
       }
+      if (served) {
+        noteChanged(state.fleet(), f);
+      }
       replan(f, mine);
       served = true;
       log.accept("serving revision " + f.revision() + by + " (" + f.hosts().size() + " hosts)");
@@ -315,6 +330,23 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     }
     events.forEach(e -> recordedStatus.put(e.host(), e.message()));
     changedNow();
+  }
+
+  /** Notes which hosts {@code next} changes against {@code last}; under the lock. */
+  private void noteChanged(Fleet last, Fleet next) {
+    Map<String, dev.bootfleet.core.manifest.DesiredHost> before = new java.util.HashMap<>();
+    last.hosts().forEach(h -> before.put(h.name(), h));
+    java.util.TreeSet<String> changed = new java.util.TreeSet<>();
+    for (dev.bootfleet.core.manifest.DesiredHost h : next.hosts()) {
+      dev.bootfleet.core.manifest.DesiredHost was = before.remove(h.name());
+      if (was == null || !was.equals(h)) {
+        changed.add(h.name());
+      }
+    }
+    changed.addAll(before.keySet()); // no longer declared
+    synchronized (changedBy) {
+      changedBy.put(next.revision(), List.copyOf(changed));
+    }
   }
 
   private void changedNow() {
@@ -559,8 +591,15 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     }
     ArrayNode h = o.putArray("history");
     for (FleetStore.Revision r : store.revisions(REVISIONS)) {
-      h.addObject().put("revision", r.revision()).put("state", r.state()).put("at", r.at().toString())
-          .set("errors", JSON.valueToTree(r.errors()));
+      ObjectNode x = h.addObject().put("revision", r.revision()).put("state", r.state()).put("at", r.at().toString());
+      x.set("errors", JSON.valueToTree(r.errors()));
+      List<String> changed;
+      synchronized (changedBy) {
+        changed = changedBy.get(r.revision());
+      }
+      // the hosts this revision changed against the one served before it; null: not known (served before this start)
+      x.set("hostsChanged", changed == null || !r.state().equals(FleetStore.Revision.SERVED) ? null
+          : JSON.valueToTree(changed));
     }
     return o;
   }

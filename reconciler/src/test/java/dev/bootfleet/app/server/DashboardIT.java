@@ -263,7 +263,22 @@ class DashboardIT {
 
   @Test
   @Order(6)
-  void aStalledRevision_showsItsErrors() throws Exception {
+  void revisions_nameTheHostsEachCommitChanged_andAStalledOneShowsItsErrors() throws Exception {
+    String before = json(h.get("/v1/revisions", operator)).get("served").asString();
+    h.commit("hosts/core-01.yaml", Files.readString(h.work.resolve("hosts/core-01.yaml"))
+        .replace("      - mitigations=auto,nosmt", "      - mitigations=auto,nosmt\n      - quiet"));
+    byte[] first = "{}".getBytes(StandardCharsets.UTF_8);
+    assertThat(h.webhook(first, ServerHarness.sign(first)).statusCode()).isEqualTo(202);
+    ServerHarness.await("the next revision served", MAX,
+        () -> call(() -> !json(h.get("/v1/revisions", operator)).get("served").asString().equals(before)));
+    String next = json(h.get("/v1/revisions", operator)).get("served").asString();
+    assertThat(json(h.get("/v1/revisions", operator)).get("history").get(0).get("hostsChanged").toString())
+        .isEqualTo("[\"core-01\"]");
+    logIn();
+    driver().get(h.base + "/revisions");
+    WebElement row = driver().findElement(By.xpath("//table[@id='history']//tr[th/code[text()='" + next + "']]"));
+    assertThat(row.findElement(By.cssSelector(".changed")).getText()).isEqualTo("core-01");
+
     h.commit("hosts/web-02.yaml", Files.readString(h.work.resolve("hosts/web-02.yaml")).replace("spec: {}",
         "spec:\n  driver: windows\n"));
     byte[] push = "{}".getBytes(StandardCharsets.UTF_8);

@@ -134,7 +134,7 @@ public final class Dashboard implements AutoCloseable {
   static void headers(Context ctx) {
     ctx.header("Content-Security-Policy", CSP);
     ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header("Referrer-Policy", "same-origin");
     ctx.header("X-Frame-Options", "DENY");
     ctx.header("Cache-Control", "no-store");
   }
@@ -154,6 +154,10 @@ public final class Dashboard implements AutoCloseable {
   // --- sessions
 
   private void login(Context ctx) {
+    if (crossSite(ctx)) {
+      page(ctx, 403, views.login("this form was sent from another site"));
+      return;
+    }
     if (tooLarge(ctx)) {
       page(ctx, 413, views.login("the form is larger than " + MAX_FORM + " bytes"));
       return;
@@ -163,6 +167,7 @@ public final class Dashboard implements AutoCloseable {
     Credential c = Tokens.kindOf(token) != Tokens.Kind.OPERATOR ? null
         : store.credential(Tokens.hash(token)).orElse(null); // looked up by its hash, never compared as text
     if (c == null || c.kind() != Tokens.Kind.OPERATOR || c.expires() != null && !clock.instant().isBefore(c.expires())) {
+      log.accept("dashboard: a login was refused (not an operator credential)");
       page(ctx, 401, views.login("token: not an operator credential of this server (expected the text of "
           + "operator.token or of POST /v1/operators)"));
       return;
@@ -179,7 +184,31 @@ public final class Dashboard implements AutoCloseable {
   }
 
   String cookie(String value, long maxAge) {
+    return cookie(value, maxAge, tls);
+  }
+
+  /** The session cookie: never readable by a script, never sent by another site, only over TLS when there is TLS. */
+  static String cookie(String value, long maxAge, boolean tls) {
     return COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAge + "; HttpOnly; SameSite=Strict" + (tls ? "; Secure" : "");
+  }
+
+  /**
+   * Whether the browser says another site sent this form ({@code Sec-Fetch-Site: cross-site}, or an {@code Origin}
+   * that is not this server's): refused before the session is even looked at.
+   */
+  static boolean crossSite(String fetchSite, String origin, String host) {
+    if ("cross-site".equalsIgnoreCase(fetchSite) || "same-site".equalsIgnoreCase(fetchSite)) {
+      return true;
+    }
+    if (origin == null || host == null || origin.equals("null")) {
+      return false; // no Origin, or an opaque one (a no-referrer policy): Sec-Fetch-Site and SameSite decide
+    }
+    int scheme = origin.indexOf("://");
+    return scheme < 0 || !origin.substring(scheme + 3).equalsIgnoreCase(host);
+  }
+
+  private static boolean crossSite(Context ctx) {
+    return crossSite(ctx.header("Sec-Fetch-Site"), ctx.header("Origin"), ctx.header("Host"));
   }
 
   /** The request's session, its credential still an operator's (a revoked one ends it). */
@@ -207,6 +236,10 @@ public final class Dashboard implements AutoCloseable {
       headers(ctx);
       if (tooLarge(ctx)) {
         refuse(ctx, 413, "the form is larger than " + MAX_FORM + " bytes");
+        return;
+      }
+      if (crossSite(ctx)) {
+        refuse(ctx, 403, "this form was sent from another site");
         return;
       }
       Optional<Sessions.Session> s = session(ctx);

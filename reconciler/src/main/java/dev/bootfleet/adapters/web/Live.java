@@ -10,12 +10,17 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The open pages' server-sent events (ADR 0024). The server's change signal only marks a flag and unparks one
- * virtual thread, which tells every open page "change" (a burst of signals becomes one event) and sends a
+ * virtual thread, which tells every open page "change" (the signals of {@link #MIN_GAP} become one event) and sends a
  * comment every {@link #KEEP_ALIVE} so that proxies keep the stream open. An open page holds no thread: Javalin
  * keeps its request asynchronous.
  */
 final class Live implements AutoCloseable {
   static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+  /**
+   * Events at most this often: a fleet of thousands reports many times a second, and each event has every
+   * open page fetch itself again. Well inside the 2 s an operator waits at most.
+   */
+  static final Duration MIN_GAP = Duration.ofMillis(250);
   /** Open streams at most; more are refused (each page opens one). */
   static final int MAX_CLIENTS = 1_000;
   private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
@@ -62,6 +67,10 @@ final class Live implements AutoCloseable {
         String n = Long.toString(sequence.incrementAndGet());
         clients.forEach(c -> send(c, () -> c.sendEvent("change", n)));
         last = System.nanoTime();
+        // the signals of the next MIN_GAP become one event (an unpark meanwhile only ends one wait early)
+        for (long left = MIN_GAP.toNanos(); left > 0 && !closed; left = MIN_GAP.toNanos() - (System.nanoTime() - last)) {
+          LockSupport.parkNanos(left);
+        }
       } else if (System.nanoTime() - last >= keepAlive) {
         clients.forEach(c -> send(c, () -> c.sendComment("keep-alive")));
         last = System.nanoTime();

@@ -181,7 +181,7 @@ class DashboardIT {
     assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
         .contains("script-src 'self'", "style-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe");
     assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
-    assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+    assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("same-origin");
     assertThat(page.body()).doesNotContain("<script>").doesNotContain("style=\"");
     // a bad filter: one line naming each bad value
     HttpResponse<String> bad = h.send(h.req("/?status=green&label=x", null).header("Cookie", cookie).GET());
@@ -216,7 +216,7 @@ class DashboardIT {
     tokens.put("db-01", h.hostToken(operator, "db-01"));
     report("db-01");
     long posted = System.nanoTime();
-    waiting(LIVE).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+    waiting(LIVE).pollingEvery(Duration.ofMillis(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(d -> !d.findElement(lastReport).getText().equals("never")); // a swapped region: found again
     System.err.printf("[dashboard] the report showed %d ms after it was stored%n", (System.nanoTime() - posted) / 1_000_000);
     String at = json(h.get("/v1/hosts/db-01", operator)).get("lastReport").asString();
@@ -237,6 +237,8 @@ class DashboardIT {
     assertThat(h.send(form("/rollouts/web/pause", cookie, "")).statusCode()).isEqualTo(403);
     assertThat(h.send(form("/rollouts/web/pause", cookie, "csrf=" + csrf.substring(1) + "x")).statusCode()).isEqualTo(403);
     assertThat(h.send(form("/rollouts/web/pause", "bootfleet_session=forged", "csrf=" + csrf)).statusCode()).isEqualTo(403);
+    assertThat(h.send(form("/rollouts/web/pause", cookie, "csrf=" + csrf).header("Origin", "https://evil.example"))
+        .statusCode()).isEqualTo(403);
     JsonNode before = json(h.get("/v1/rollouts/web", operator));
     assertThat(before.get("paused").asBoolean()).isFalse();
     assertThat(before.get("events").toString()).doesNotContain("paused");

@@ -176,8 +176,11 @@ final class Views {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (JsonNode h : shown.subList((page - 1) * PAGE, Math.min(shown.size(), page * PAGE))) {
       String name = h.get("name").asString();
+      DesiredHost dh = desired.get(name);
+      // Git's own reference (its tag with the pinned digest) where it names one, else the API's desired image
+      String want = dh != null && dh.image().ref().contains("@") ? dh.image().ref() : str(h, "desiredImage");
       rows.add(m("name", name, "href", "/hosts/" + name, "status", str(h, "status"), "word", word(str(h, "status")),
-          "stalled", stalled(h), "desired", image(str(h, "desiredImage")), "booted", image(str(h, "bootedImage")),
+          "stalled", stalled(h), "desired", image(want), "booted", image(str(h, "bootedImage")),
           "lastReport", str(h, "lastReport"), "reason", str(h, "message")));
     }
     List<Map<String, Object>> countRows = new ArrayList<>();
@@ -187,7 +190,8 @@ final class Views {
     spread.forEach((want, booted) -> {
       List<Map<String, Object>> b = new ArrayList<>();
       booted.forEach((img, n) -> b.add(m("image", img.startsWith("(") ? null : image(img), "n", n,
-          "reported", !img.startsWith("("), "same", digest(img) != null && digest(img).equals(digest(want)))));
+          "reported", !img.startsWith("(") && digest(img) != null, "noDigest", !img.startsWith("(") && digest(img) == null,
+          "same", digest(img) != null && digest(img).equals(digest(want)))));
       images.add(m("want", image(want), "booted", b));
     });
     List<Map<String, Object>> groupOptions = new ArrayList<>();

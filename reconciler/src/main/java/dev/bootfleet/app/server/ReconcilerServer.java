@@ -163,6 +163,8 @@ public final class ReconcilerServer implements AutoCloseable {
     log.accept("listening on " + (config.tls() == null ? "http" : "https") + "://" + config.host() + ":" + port
         + (config.tls() != null && config.tls().clientCaFile() != null ? " (client certificates required)" : "")
         + " for " + mirror.describe());
+    log.accept("the dashboard is at " + (config.tls() == null ? "http" : "https") + "://" + config.host() + ":" + port
+        + "/ (log in with an operator token)");
     return port;
   }
 

@@ -21,27 +21,38 @@ public final class Chromium implements BeforeAllCallback, AfterAllCallback {
   /** Where Debian installs them; {@code BOOTFLEET_CHROMIUM} and {@code BOOTFLEET_CHROMEDRIVER} may name others. */
   static final Path BROWSER = Path.of(env("BOOTFLEET_CHROMIUM", "/usr/bin/chromium"));
   static final Path DRIVER = Path.of(env("BOOTFLEET_CHROMEDRIVER", "/usr/bin/chromedriver"));
+  private final Path browser;
+  private final Path chromedriver;
   private ChromeDriver driver;
+
+  public Chromium() {
+    this(BROWSER, DRIVER);
+  }
+
+  Chromium(Path browser, Path chromedriver) {
+    this.browser = browser;
+    this.chromedriver = chromedriver;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
     List<String> missing = new ArrayList<>();
-    if (!Files.isExecutable(BROWSER)) {
-      missing.add(BROWSER + " (Debian package chromium)");
+    if (!Files.isExecutable(browser)) {
+      missing.add(browser + " (Debian package chromium)");
     }
-    if (!Files.isExecutable(DRIVER)) {
-      missing.add(DRIVER + " (Debian package chromium-driver)");
+    if (!Files.isExecutable(chromedriver)) {
+      missing.add(chromedriver + " (Debian package chromium-driver)");
     }
     if (!missing.isEmpty()) {
       throw new AssertionError(String.join(" and ", missing) + " missing: install them with apt-get install "
           + "chromium chromium-driver");
     }
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(BROWSER.toFile());
+    options.setBinary(browser.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--window-size=1280,1200", "--no-first-run", "--disable-extensions", "--disable-background-networking",
         "--disable-sync", "--disable-default-apps");
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
         .usingAnyFreePort().build();
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60)).scriptTimeout(Duration.ofSeconds(30));

@@ -40,7 +40,8 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule serverFrameworksStayInTheirAdapters = noClasses().that()
-      .resideOutsideOfPackages("dev.bootfleet.adapters.http..", "dev.bootfleet.adapters.store..", "dev.bootfleet.app.server..")
+      .resideOutsideOfPackages("dev.bootfleet.adapters.http..", "dev.bootfleet.adapters.web..",
+          "dev.bootfleet.adapters.store..", "dev.bootfleet.app.server..")
       .should().dependOnClassesThat(resideInAnyPackage("io.javalin..", "org.jdbi..", "org.flywaydb..",
           "com.zaxxer.hikari..", "org.h2..", "org.postgresql..", "org.quartz..", "io.micrometer..")
           .and(not(name("org.quartz.CronExpression"))))
@@ -60,6 +61,16 @@ class ArchitectureTest {
           "org.h2..", "org.postgresql..", "org.quartz..")
       .orShould().dependOnClassesThat().resideInAPackage("dev.bootfleet.adapters.store..")
       .because("the HTTP adapter reaches the store through core.port.FleetStore only (ADR 0016)");
+
+  @ArchTest
+  static final ArchRule dashboardReadsTheBackend = noClasses().that().resideInAPackage("dev.bootfleet.adapters.web..")
+      .should().dependOnClassesThat().resideInAnyPackage("org.jdbi..", "org.flywaydb..", "com.zaxxer.hikari..",
+          "org.h2..", "org.postgresql..", "org.quartz..", "dev.bootfleet.adapters.store..", "dev.bootfleet.app..")
+      .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.bootfleet.core.plan.Planner")
+      .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.bootfleet.core.server.Replanner")
+      .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.bootfleet.core.server.HostView")
+      .because("the dashboard shows what the server's Backend decided (ADR 0024): it reaches the store through"
+          + " core.port.FleetStore only, and never plans or judges a host itself");
 
   @ArchTest
   static final ArchRule agentClientStaysOnTheJdk = noClasses().that()

@@ -81,6 +81,7 @@ public final class ApiServer implements AutoCloseable {
   private Javalin app;
   private volatile RebootLocks locks;
   private volatile Runnable beforeScrape = () -> { };
+  private volatile Consumer<io.javalin.config.JavalinConfig> extra = config -> { };
 
   public ApiServer(Backend backend, FleetStore store, PrometheusMeterRegistry metrics, Clock clock,
       RandomGenerator random, Settings settings, Consumer<String> log) {
@@ -102,6 +103,15 @@ public final class ApiServer implements AutoCloseable {
   /** Runs before each scrape of {@code /metrics} (gauges read from the store). Before {@link #start}. */
   public ApiServer beforeScrape(Runnable r) {
     this.beforeScrape = r;
+    return this;
+  }
+
+  /**
+   * More routes on the same server (the dashboard, ADR 0024), registered before the API's error handlers;
+   * they answer their own errors. Before {@link #start}.
+   */
+  public ApiServer extra(Consumer<io.javalin.config.JavalinConfig> routes) {
+    this.extra = routes;
     return this;
   }
 
@@ -171,6 +181,7 @@ public final class ApiServer implements AutoCloseable {
         route(config, "POST", "/v1/rollouts/{id}/" + action, ctx -> rolloutAction(ctx, action));
       }
       route(config, "DELETE", "/v1/rollouts/{id}/rejected/{digest}", ctx -> rolloutAction(ctx, "clear"));
+      extra.accept(config);
       config.routes.exception(Backend.Refused.class, (e, ctx) -> problem(ctx, e.status(),
           io.javalin.http.HttpStatus.forStatus(e.status()).getMessage(), e.getMessage()));
       config.routes.exception(HttpError.class, (e, ctx) -> problem(ctx, e.status, e.title, e.getMessage()));
@@ -320,7 +331,7 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** An operator credential's id: the start of its hash, which names it without revealing the token. */
-  static String operatorId(Credential c) {
+  public static String operatorId(Credential c) {
     return c.hash().substring(0, OPERATOR_ID);
   }
 

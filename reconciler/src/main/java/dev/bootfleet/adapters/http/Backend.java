@@ -1,5 +1,7 @@
 package dev.bootfleet.adapters.http;
 
+import dev.bootfleet.core.manifest.DesiredHost;
+import dev.bootfleet.core.plan.HostPlan;
 import dev.bootfleet.core.render.Report;
 import dev.bootfleet.core.server.HostTarget;
 import dev.bootfleet.core.server.StatusReport;
@@ -64,6 +66,24 @@ public interface Backend {
    * @throws Refused with a 4xx status when the rollout, wave or digest is not there, or the action is not now
    */
   ObjectNode rolloutAction(String id, String action, String arg, String who);
+
+  /** The served revision's hosts as Git declares them (groups, labels: the dashboard's filters); empty when none. */
+  default java.util.List<DesiredHost> desiredHosts() {
+    return java.util.List.of();
+  }
+
+  /** One host's plan as {@link #plan} shows it, actions and {@code /etc} diffs included; null when there is none. */
+  default HostPlan hostPlan(String name) {
+    Report r = plan(false);
+    return r == null ? null : r.plan().hosts().stream().filter(h -> h.name().equals(name)).findFirst().orElse(null);
+  }
+
+  /**
+   * Has {@code listener} called after each change a page would show: a revision served or stalled, a report
+   * stored and planned, a rollout decision. It is called under the server's lock, so it must return at once.
+   */
+  default void onChange(Runnable listener) {
+  }
 
   /** An operator's request the server refuses: its HTTP status and a one-line reason. */
   final class Refused extends RuntimeException {

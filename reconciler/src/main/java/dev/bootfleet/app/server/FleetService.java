@@ -77,6 +77,20 @@ final class FleetService implements Backend, ChangeFeed.Listener {
   private final java.util.Set<String> pending = ConcurrentHashMap.newKeySet();
   /** The rollouts' runs, decided on every replan and tick (ADR 0021, "Server"). */
   private final RolloutRunner rollouts;
+  /** Who hears of each change (the dashboard's live updates, ADR 0024); called under the lock, each returns at once. */
+  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /**
+   * The hosts each recently served revision changed against the one served before it (declared, changed or no
+   * longer declared), newest last; in this process's memory: a revision served before it started has none.
+   */
+  private final Map<String, List<String>> changedBy = new java.util.LinkedHashMap<>() {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+      return size() > REVISIONS;
+    }
+  };
 
   FleetService(FleetStore store, FleetMirror mirror, Clock clock, Duration stale, ServerMetrics metrics,
       Consumer<String> log) {
@@ -228,15 +242,20 @@ final class FleetService implements Backend, ChangeFeed.Listener {
             ? state.fleet().revision() : "nothing") + " stays in force): " + errors.size()
             + (errors.size() == 1 ? " error" : " errors"));
         errors.forEach(e -> log.accept("  " + e));
+        changedNow();
         return true;
       }
       stalled = null;
       metrics.stalled(false);
       if (served && f.revision().equals(state.fleet().revision())) {
+        changedNow();
         return true; // back from a stalled revision to the one in force
       }
       if (mine) { // first, so that a replica fetching the same commit a moment later records nothing twice
         store.recordRevision(new FleetStore.Revision(f.revision(), FleetStore.Revision.SERVED, List.of(), clock.instant()));
+      }
+      if (served) {
+        noteChanged(state.fleet(), f);
       }
       replan(f, mine);
       served = true;
@@ -310,6 +329,44 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       store.addEvents(recorded);
     }
     events.forEach(e -> recordedStatus.put(e.host(), e.message()));
+    changedNow();
+  }
+
+  /** Notes which hosts {@code next} changes against {@code last}; under the lock. */
+  private void noteChanged(Fleet last, Fleet next) {
+    Map<String, dev.bootfleet.core.manifest.DesiredHost> before = new java.util.HashMap<>();
+    last.hosts().forEach(h -> before.put(h.name(), h));
+    java.util.TreeSet<String> changed = new java.util.TreeSet<>();
+    for (dev.bootfleet.core.manifest.DesiredHost h : next.hosts()) {
+      dev.bootfleet.core.manifest.DesiredHost was = before.remove(h.name());
+      if (was == null || !was.equals(h)) {
+        changed.add(h.name());
+      }
+    }
+    changed.addAll(before.keySet()); // no longer declared
+    synchronized (changedBy) {
+      changedBy.put(next.revision(), List.copyOf(changed));
+    }
+  }
+
+  private void changedNow() {
+    listeners.forEach(Runnable::run);
+  }
+
+  @Override
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public List<dev.bootfleet.core.manifest.DesiredHost> desiredHosts() {
+    return served ? state.fleet().hosts() : List.of();
+  }
+
+  @Override
+  public HostPlan hostPlan(String name) {
+    Replanner.Entry e = state.hosts().get(name);
+    return !served || e == null ? null : shown(e.plan(), clock.instant());
   }
 
   /** Runs the rollout engine on {@code f} now; wakes the long polls when a target may have changed. Under the lock. */
@@ -331,6 +388,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       }, clock.instant(), record, reported)) {
         changed.signalAll();
         metrics.refreshRollouts();
+        changedNow();
       }
     } catch (RuntimeException e) {
       log.accept("error: the rollouts of " + f.revision() + " were not decided: " + e.getMessage());
@@ -539,8 +597,15 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     }
     ArrayNode h = o.putArray("history");
     for (FleetStore.Revision r : store.revisions(REVISIONS)) {
-      h.addObject().put("revision", r.revision()).put("state", r.state()).put("at", r.at().toString())
-          .set("errors", JSON.valueToTree(r.errors()));
+      ObjectNode x = h.addObject().put("revision", r.revision()).put("state", r.state()).put("at", r.at().toString());
+      x.set("errors", JSON.valueToTree(r.errors()));
+      List<String> changed;
+      synchronized (changedBy) {
+        changed = changedBy.get(r.revision());
+      }
+      // the hosts this revision changed against the one served before it; null: not known (served before this start)
+      x.set("hostsChanged", changed == null || !r.state().equals(FleetStore.Revision.SERVED) ? null
+          : JSON.valueToTree(changed));
     }
     return o;
   }

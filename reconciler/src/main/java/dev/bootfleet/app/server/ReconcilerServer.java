@@ -80,6 +80,7 @@ public final class ReconcilerServer implements AutoCloseable {
   private ChangeFeed feed = ChangeFeed.NONE;
   private Scheduler scheduler;
   private ApiServer api;
+  private dev.bootfleet.adapters.web.Dashboard dashboard;
   private FleetService service;
   private LeaseService leases;
   private Duration leaseTtl = LeaseService.DEFAULT_TTL;
@@ -156,10 +157,14 @@ public final class ReconcilerServer implements AutoCloseable {
     leases = new LeaseService(store, CLOCK, leaseTtl, leaseSlots, defaultSlots, metrics, log);
     leases.rollouts(service::rolloutGate); // a governed host's slot waits for its wave and window
     api.locks(leases).beforeScrape(leases::refreshMetrics);
+    dashboard = new dev.bootfleet.adapters.web.Dashboard(service, store, CLOCK, random, config.tls() != null, log);
+    api.extra(dashboard::routes); // the web dashboard at / (ADR 0024)
     port = api.start();
     log.accept("listening on " + (config.tls() == null ? "http" : "https") + "://" + config.host() + ":" + port
         + (config.tls() != null && config.tls().clientCaFile() != null ? " (client certificates required)" : "")
         + " for " + mirror.describe());
+    log.accept("the dashboard is at " + (config.tls() == null ? "http" : "https") + "://" + config.host() + ":" + port
+        + "/ (log in with an operator token)");
     return port;
   }
 
@@ -272,6 +277,9 @@ public final class ReconcilerServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (dashboard != null) {
+      dashboard.close(); // its open event streams end first, while the server still answers
+    }
     if (api != null) {
       api.close();
     }

@@ -3,10 +3,11 @@ package dev.bootfleet.core.render;
 import dev.bootfleet.core.plan.Action;
 
 /** One line per action, for people; shared by the text and Markdown renderers. */
-final class Describe {
+public final class Describe {
   private Describe() {}
 
-  static String action(Action a) {
+  /** One line for people saying what {@code a} does. */
+  public static String action(Action a) {
     return switch (a) {
       case Action.Stage s -> "stage " + s.ref() + (s.transport().equals("registry") ? "" : " (transport " + s.transport() + ")")
           + (s.enforceSignaturePolicy() ? " [signature policy enforced]" : "")
@@ -48,7 +49,8 @@ final class Describe {
     return commit.length() > 12 ? commit.substring(0, 12) : commit;
   }
 
-  static String diff(Action a) {
+  /** The unified diff of an {@code /etc} file's change, or null for another action. */
+  public static String diff(Action a) {
     return switch (a) {
       case Action.WriteFile w -> w.diff();
       case Action.RemoveFile r -> r.diff();

@@ -1,0 +1,55 @@
+package dev.bootfleet.adapters.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ViewsTest {
+  @Test
+  void fleetQuery_reportsEveryProblemAtOnce_inOneLine() {
+    assertThatThrownBy(() -> Views.FleetQuery.of(null, "role", "green", "0"))
+        .isInstanceOf(Views.BadInput.class)
+        .hasMessage("label: \"role\" is not a label (expected KEY=VALUE); status: \"green\" is not one (expected "
+            + "in-sync, drifted, held, unknown, stalled); page: \"0\" is not a page number (expected 1 or more)")
+        .extracting(e -> ((Views.BadInput) e).status).isEqualTo(400);
+  }
+
+  @Test
+  void fleetQuery_readsItsFilters_andLinksKeepThem() {
+    Views.FleetQuery q = Views.FleetQuery.of("web", "site=ams 1", "", "2");
+    assertThat(q.labelKey()).isEqualTo("site");
+    assertThat(q.labelValue()).isEqualTo("ams 1");
+    assertThat(q.page()).isEqualTo(2);
+    assertThat(q.href("drifted", 3)).isEqualTo("/?group=web&label=site%3Dams+1&status=drifted&page=3");
+    assertThat(Views.FleetQuery.of(null, null, null, null).href(null, 1)).isEqualTo("/");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "quay.io/x/web-os:42@sha256:ecb095763ad57c781ec2de1cea059a06d62f3b7830f9e6ab1b0cdd5e0a3e0c64, quay.io/x/web-os:42, sha256:ecb095763ad5",
+      "sha256:ecb095763ad57c781ec2de1cea059a06d62f3b7830f9e6ab1b0cdd5e0a3e0c64, '', sha256:ecb095763ad5",
+      "quay.io/x/web-os:42, quay.io/x/web-os:42, ",
+  })
+  void image_showsNameTagAndShortDigest(String ref, String name, String digest) {
+    Map<String, Object> m = Views.image(ref);
+    assertThat(m).containsEntry("full", ref).containsEntry("name", name).containsEntry("digest", digest);
+  }
+
+  @Test
+  void diffLines_keepTheSignsAndNameEachLinesKind() {
+    List<Map<String, Object>> lines = Views.diffLines("--- a/etc/x\n+++ b/etc/x\n@@ -1 +1 @@\n-old\n+new\n same\n");
+    assertThat(lines).extracting(l -> l.get("kind")).containsExactly("file", "file", "hunk", "del", "add", "ctx");
+    assertThat(lines).extracting(l -> l.get("text")).contains("-old", "+new");
+  }
+
+  @Test
+  void templates_escapeWhatGitOrAHostSent() {
+    String html = new Templates().render("login", Map.of("title", "<script>x</script>", "error", "\"><b>"));
+    assertThat(html).doesNotContain("<script>x").contains("&lt;script&gt;x").contains("&quot;&gt;&lt;b&gt;");
+  }
+}

@@ -30,8 +30,9 @@ import java.util.TreeSet;
  * <p>The rules, each a row of {@code RolloutEngineTest}:
  * <ul>
  *   <li>Hosts go to the first wave whose selector matches them; those no wave matches to the last wave,
- *       {@value RolloutPolicy#REST}. A wave starts when the one before it is done and its soak has
- *       passed (no soak after a wave without hosts), and, if it asks for approval, once approved.
+ *       {@value RolloutPolicy#REST}. A wave starts when the one before it is done and the soak since the last
+ *       wave with hosts has passed (a wave without hosts waits for no soak), and, if it asks for approval, once
+ *       approved.
  *   <li>A wave is done when each of its hosts is done or failed (skipped hosts do not count). Failures
  *       beyond its success threshold halt the run and reject the failed digests fleet-wide.
  *   <li>Hosts of started waves stage at any time; a staged host reboots only inside a window (or
@@ -90,7 +91,7 @@ public final class RolloutEngine {
       if (firstWaiting) {
         if (i > 0 && done.containsKey(waves.get(i - 1).name()) && !soaked(policy, waves, i, done, entries, now)) {
           waiting = Phase.SOAKING;
-          waitUntil = done.get(waves.get(i - 1).name()).plus(policy.soak());
+          waitUntil = soakFrom(waves, i, done, entries).plus(policy.soak());
         } else if (i == 0 || done.containsKey(waves.get(i - 1).name())) {
           waiting = Phase.AWAITING_APPROVAL;
         } else {
@@ -162,8 +163,17 @@ public final class RolloutEngine {
     Map<String, HostPhase> phases = new LinkedHashMap<>();
     Set<String> rebooting = new HashSet<>();
     reboot.forEach(r -> rebooting.add(r.host()));
+    int[] grantedNow = new int[waves.size()];
     for (Entry e : entries) {
       phases.put(e.host().name(), rebooting.contains(e.host().name()) ? HostPhase.REBOOTING : e.phase());
+      if (rebooting.contains(e.host().name()) && !e.countsDown()) {
+        grantedNow[e.wave()]++;
+      }
+    }
+    for (int i = 0; i < status.size(); i++) { // a reboot granted now is down now: the budget in use counts it
+      WaveStatus w = status.get(i);
+      status.set(i, new WaveStatus(w.name(), w.state(), w.hosts(), w.done(), w.failed(), w.down() + grantedNow[i],
+          w.skipped(), w.startsAt()));
     }
     RunState next = new RunState(done, run.approved(), halted, rejected);
     return new Decision(phase, stage, reboot, rollback, unstage, rejectNow, next, status, phases);
@@ -278,11 +288,26 @@ public final class RolloutEngine {
     return !waves.get(i).approval() || approved.contains(waves.get(i).name());
   }
 
-  /** Whether the soak after wave {@code i - 1} has passed; a wave without hosts needs none. */
+  /**
+   * Whether the soak before wave {@code i} has passed. It runs from the end of the last wave before it that had
+   * hosts (none after a run of empty waves alone), and a wave without hosts waits for none: an empty wave, such
+   * as a {@code rest} that no host falls into, neither soaks nor shortens the next wave's soak.
+   */
   private static boolean soaked(RolloutPolicy policy, List<Wave> waves, int i, Map<String, Instant> done,
       List<Entry> entries, Instant now) {
-    boolean empty = entries.stream().noneMatch(e -> e.wave() == i - 1);
-    return empty || !now.isBefore(done.get(waves.get(i - 1).name()).plus(policy.soak()));
+    Instant from = soakFrom(waves, i, done, entries);
+    return entries.stream().noneMatch(e -> e.wave() == i) || from == null || !now.isBefore(from.plus(policy.soak()));
+  }
+
+  /** When the last wave before wave {@code i} that had hosts was done; null when none had hosts. */
+  private static Instant soakFrom(List<Wave> waves, int i, Map<String, Instant> done, List<Entry> entries) {
+    for (int j = i - 1; j >= 0; j--) {
+      int wave = j;
+      if (entries.stream().anyMatch(e -> e.wave() == wave)) {
+        return done.get(waves.get(j).name());
+      }
+    }
+    return null;
   }
 
   static HostPhase phase(RolloutPolicy policy, HostState h, Set<Digest> rejected, Instant now) {

@@ -122,6 +122,42 @@ class RolloutEngineTest {
   }
 
   @Test
+  void anEmptyLastWave_soaksNot_soTheRunCompletesWithItsLastHost() {
+    // canary and early done, no host in rest: nothing is left to protect, so no soak before rest
+    Decision d = RolloutEngine.decide(policy("soak=1h"), hosts("c1:ring=canary:done e1:ring=early:done"),
+        run("done=canary@120"), NOW);
+
+    assertThat(d.phase()).isEqualTo(Decision.Phase.COMPLETE);
+    assertThat(d.waves()).extracting(Decision.WaveStatus::state).containsExactly("done", "done", "done");
+  }
+
+  @Test
+  void anEmptyWaveBetween_keepsTheSoakSinceTheLastWaveWithHosts() {
+    // canary has no hosts in this fleet; early waits for nothing; rest waits for early's soak
+    Decision d = RolloutEngine.decide(policy("soak=1h"), hosts("e1:ring=early:done r1::pending"),
+        run("done=canary@90 done=early@30"), NOW);
+    assertThat(d.phase()).isEqualTo(Decision.Phase.SOAKING);
+    assertThat(d.waves().get(2).startsAt()).contains(NOW.plus(Duration.ofMinutes(30)));
+
+    // early has no hosts: rest soaks from canary's end, not from early's
+    Decision between = RolloutEngine.decide(policy("soak=1h"), hosts("c1:ring=canary:done r1::pending"),
+        run("done=canary@30 done=early@1"), NOW);
+    assertThat(between.phase()).isEqualTo(Decision.Phase.SOAKING);
+    assertThat(between.waves().get(1).state()).isEqualTo("done");
+    assertThat(between.waves().get(2).startsAt()).contains(NOW.plus(Duration.ofMinutes(30)));
+    assertThat(between.stage()).isEmpty();
+  }
+
+  @Test
+  void aRebootGrantedNow_countsInTheWavesBudgetInUse() {
+    Decision d = RolloutEngine.decide(policy("max=2"), hosts("r1::staged r2::rebooting r3::pending"),
+        RunState.NEW, NOW);
+
+    assertThat(d.reboot()).extracting(Decision.Reboot::host).containsExactly("r1");
+    assertThat(d.waves().get(2).down()).as("r2 under way and r1 granted now").isEqualTo(2);
+  }
+
+  @Test
   void aNewRun_keepsTheRejectedDigests_andAnOperatorClearsOne() {
     RunState halted = new RunState(Map.of("canary", NOW), Set.of("early"), true, Set.of(NEW));
 

@@ -72,6 +72,10 @@ final class DemoCommand implements Callable<Integer> {
       + " (default: any free port).")
   int port;
 
+  @Option(names = "--stay", description = "After the summary, keep the server and the simulated hosts running (the"
+      + " dashboard and the API at the address printed first) until stopped with Ctrl-C or SIGTERM.")
+  boolean stay;
+
   @Option(names = "--example", paramLabel = "DIR", description = "The fleet repository to copy (default:"
       + " examples/fleet-repo of the checkout the jar was built in).")
   Path example;
@@ -96,6 +100,18 @@ final class DemoCommand implements Callable<Integer> {
     boolean made = dir == null;
     ReconcilerServer server = null;
     SimulatedFleet fleet = null;
+    // Ctrl-C or SIGTERM: interrupt the demo and let its finally stop everything and remove the folder first
+    Thread main = Thread.currentThread();
+    java.util.concurrent.CountDownLatch cleaned = new java.util.concurrent.CountDownLatch(1);
+    Thread stopping = new Thread(() -> {
+      main.interrupt();
+      try {
+        cleaned.await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "demo-stop");
+    Runtime.getRuntime().addShutdownHook(stopping);
     try {
       if (made) {
         dir = Files.createTempDirectory("bootfleet-demo-");
@@ -187,6 +203,16 @@ final class DemoCommand implements Callable<Integer> {
       say("");
       say("summary:");
       summary.forEach(l -> say("  " + l));
+      if (stay) {
+        say("");
+        say("bootfleet demo: staying: the dashboard and API at " + base + " (log in with the token in " + tokenFile
+            + "); Ctrl-C ends the demo" + (keep ? "" : " and removes " + dir));
+        try {
+          new java.util.concurrent.CountDownLatch(1).await(); // until the stop hook interrupts this thread
+        } catch (InterruptedException e) {
+          say("bootfleet demo: stopping");
+        }
+      }
       return Main.OK;
     } catch (Exception e) {
       err.println("bootfleet: error: demo: " + Text.oneLine(e.getMessage(), e.getClass().getSimpleName()));
@@ -215,6 +241,12 @@ final class DemoCommand implements Callable<Integer> {
         say("bootfleet demo: kept " + dir);
       }
       err.flush();
+      cleaned.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopping);
+      } catch (IllegalStateException e) {
+        // already stopping: the hook is running and waits for this cleanup, done now
+      }
     }
   }
 

@@ -253,6 +253,46 @@ class DemoIT {
   }
 
   @Test
+  void stay_keepsTheDashboardServing_untilStopped_thenCleansUp() throws Exception {
+    Path dir = tmp.resolve("stay");
+    Process p = bootfleet.start(BootfleetProcesses.command(List.of("demo", "--dir", dir.toString(), "--no-fault",
+        "--hosts", "4", "--stay")).redirectErrorStream(true));
+    Thread reader = Thread.ofVirtual().start(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+          said.add(line);
+        }
+      } catch (java.io.IOException e) {
+        said.add("(output closed: " + e.getMessage() + ")");
+      }
+    });
+    Instant end = Instant.now().plusSeconds(90);
+    while (said.stream().noneMatch(l -> l.startsWith("bootfleet demo: staying: "))) {
+      assertThat(p.isAlive()).as("the demo stays: " + said).isTrue();
+      assertThat(Instant.now()).as("the demo reaches its summary within 90 s: " + said).isBefore(end);
+      Thread.sleep(50); // between looks at the output
+    }
+    Matcher m = said.stream().map(ADDRESS::matcher).filter(Matcher::find).findFirst().orElseThrow();
+    HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(m.group(1) + "/login"))
+        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(login.statusCode()).isEqualTo(200);
+    assertThat(login.headers().firstValue("Content-Security-Policy")).isPresent();
+    assertThat(p.isAlive()).as("still serving after the summary").isTrue();
+
+    // SIGTERM to the JVM and the launcher (a terminal's Ctrl-C reaches both the same way), through the handles:
+    // Process.destroy would close the output still to be read
+    List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
+    all.add(p.toHandle());
+    all.forEach(ProcessHandle::destroy);
+    for (ProcessHandle h : all) {
+      h.onExit().get(60, TimeUnit.SECONDS);
+    }
+    reader.join(Duration.ofSeconds(10));
+    assertThat(dir).as("the scratch folder is removed on stop").doesNotExist();
+    assertThat(said).as("the demo said it stops").contains("bootfleet demo: stopping");
+  }
+
+  @Test
   void badOptions_areOneLineEach_andNothingIsLeft() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("full"));
     Files.writeString(dir.resolve("keep-me"), "x");

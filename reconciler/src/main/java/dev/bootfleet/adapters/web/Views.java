@@ -299,11 +299,26 @@ final class Views {
         "phase", str(x, "phase"), "leased", str(x, "rebootAllowedAt"))));
     Map<String, Object> model = m("name", id, "phase", str(r, "phase"), "target", image(str(r, "target")),
         "flags", flags(r), "paused", r.get("paused").asBoolean(), "aborted", r.get("aborted").asBoolean(),
-        "budgetInUse", r.get("budgetInUse").asInt(), "windows", r.get("windows").asInt(),
+        "budgetInUse", r.get("budgetInUse").asInt(), "windows", windows(r.get("windows")),
         "timeZone", str(r, "timeZone"), "rebootMode", str(r, "rebootMode"), "urgent", r.get("urgent").asBoolean(),
         "startedAt", str(r, "startedAt"), "rejected", strings(r.get("rejected")), "waves", waves,
         "approvals", approvals, "events", events, "hosts", hosts, "error", error, "csrf", s.csrf());
     return templates.render("rollout", frame(s, "Rollout " + id, "rollouts", model));
+  }
+
+  /** A rollout's windows as the page lists them: what each is, "open" or "closed" in words, when it next opens. */
+  static List<Map<String, Object>> windows(JsonNode ws) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (JsonNode w : ws) {
+      String what = "cron".equals(str(w, "form"))
+          ? "cron " + str(w, "expression") + " for " + str(w, "duration") + " (zone " + str(w, "zone") + ")"
+          : "weekly on " + String.join(", ", strings(w.get("days"))) + " at " + str(w, "start_time") + " for "
+              + w.get("length_minutes").asInt() + " min (time zone " + str(w, "time_zone") + ")";
+      boolean open = w.get("open").asBoolean();
+      out.add(m("what", what, "open", open, "state", open ? "open" : "closed", "next", str(w, "nextOpensAt"),
+          "zone", str(w, "evaluatedIn")));
+    }
+    return out;
   }
 
   String revisions(Context ctx, Sessions.Session s) {

@@ -679,7 +679,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
   public ObjectNode rollout(String id) {
     lock.lock();
     try {
-      return served ? rollouts.show(id, ROLLOUT_EVENTS) : null;
+      return served ? rollouts.show(id, ROLLOUT_EVENTS, clock.instant()) : null;
     } finally {
       lock.unlock();
     }
@@ -699,7 +699,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
         throw new Backend.Refused(e.status, e.getMessage());
       }
       decideRollouts(state.fleet(), true);
-      return rollouts.show(id, ROLLOUT_EVENTS);
+      return rollouts.show(id, ROLLOUT_EVENTS, clock.instant());
     } finally {
       lock.unlock();
     }

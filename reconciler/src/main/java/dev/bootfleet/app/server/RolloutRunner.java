@@ -575,7 +575,7 @@ final class RolloutRunner {
   }
 
   /** {@code GET /v1/rollouts/{id}}; null when the served revision has no such rollout. */
-  ObjectNode show(String name, int events) {
+  ObjectNode show(String name, int events, Instant now) {
     Manifest.Rollout r = policies.get(name);
     Decision d = decisions.get(name);
     if (r == null || d == null) {
@@ -589,8 +589,8 @@ final class RolloutRunner {
     RolloutPolicy p = r.policy();
     o.put("urgent", p.urgent());
     o.put("rebootMode", p.rebootMode().id());
-    o.put("windows", p.windows().size());
     o.put("timeZone", p.timeZone().map(Object::toString).orElse("host"));
+    windows(o.putArray("windows"), p, now);
     int inUse = 0;
     ArrayNode waves = o.putArray("waves");
     for (Decision.WaveStatus w : d.waves()) {
@@ -622,6 +622,41 @@ final class RolloutRunner {
           .put("host", e.host()).put("who", e.who()).put("message", e.message());
     }
     return o;
+  }
+
+  /**
+   * Each maintenance window of {@code p} as written, whether it is open at {@code now} and, when closed, when it
+   * next opens: read in the rollout's zone, else in UTC (the server does not know a host's own zone; {@link #gate}
+   * reads them so too), by {@code core.rollout.RebootWindows}, the rules the engine and the lease gate apply.
+   */
+  private static void windows(ArrayNode out, RolloutPolicy p, Instant now) {
+    java.time.ZoneId zone = p.timeZone().orElse(java.time.ZoneId.of("UTC"));
+    String written = p.timeZone().map(Object::toString).orElse("host");
+    for (RolloutPolicy.WindowSpec spec : p.windows()) {
+      ObjectNode w = out.addObject();
+      switch (spec) {
+        case RolloutPolicy.Weekly k -> {
+          w.put("form", "weekly");
+          ArrayNode days = w.putArray("days");
+          new TreeSet<>(k.days()).forEach(d -> days.add(
+              d.getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ROOT)));
+          w.put("start_time", k.start().toString());
+          w.put("length_minutes", k.lengthMinutes());
+          w.put("time_zone", written);
+        }
+        case RolloutPolicy.Cron c -> {
+          w.put("form", "cron");
+          w.put("expression", c.schedule());
+          w.put("duration", dev.bootfleet.core.manifest.DurationText.format(c.duration()));
+          w.put("zone", written);
+        }
+      }
+      dev.bootfleet.core.rollout.RebootWindows one = dev.bootfleet.core.rollout.RebootWindows.of(List.of(spec), zone);
+      boolean open = one.isOpen(now);
+      w.put("evaluatedIn", zone.getId());
+      w.put("open", open);
+      w.put("nextOpensAt", open ? null : one.nextOpening(now).map(Instant::toString).orElse(null));
+    }
   }
 
   /** A wave's hosts by state: pending, staged, rebooted, healthy, failed (and the rest the engine knows). */

@@ -48,6 +48,20 @@ class ViewsTest {
   }
 
   @Test
+  void windows_sayOpenOrClosedInWords_andWhenAClosedOneOpens() {
+    tools.jackson.databind.JsonNode ws = tools.jackson.databind.json.JsonMapper.shared().readTree("""
+        [{"form":"weekly","days":["Mon","Wed"],"start_time":"02:00","length_minutes":240,"time_zone":"host",
+          "evaluatedIn":"UTC","open":true,"nextOpensAt":null},
+         {"form":"cron","expression":"0 0 3 ? * SAT","duration":"2h","zone":"Europe/Berlin",
+          "evaluatedIn":"Europe/Berlin","open":false,"nextOpensAt":"2026-03-07T02:00:00Z"}]""");
+    List<Map<String, Object>> w = Views.windows(ws);
+    assertThat(w).extracting(x -> x.get("state")).containsExactly("open", "closed");
+    assertThat(w.get(0).get("what")).isEqualTo("weekly on Mon, Wed at 02:00 for 240 min (time zone host)");
+    assertThat(w.get(1).get("what")).isEqualTo("cron 0 0 3 ? * SAT for 2h (zone Europe/Berlin)");
+    assertThat(w.get(1).get("next")).isEqualTo("2026-03-07T02:00:00Z");
+  }
+
+  @Test
   void templates_escapeWhatGitOrAHostSent() {
     String html = new Templates().render("login", Map.of("title", "<script>x</script>", "error", "\"><b>"));
     assertThat(html).doesNotContain("<script>x").contains("&lt;script&gt;x").contains("&quot;&gt;&lt;b&gt;");

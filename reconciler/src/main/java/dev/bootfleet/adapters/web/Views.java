@@ -27,8 +27,11 @@ final class Views {
   /** The fleet page's status filters and counts, in order: the API's status ids and the Stalled condition. */
   static final List<String> STATUSES = List.of("in-sync", "drifted", "held", "unknown", "stalled");
   /** A wave's host states as the API counts them, in the order a rollout moves through them. */
-  static final List<String> WAVE_STATES = List.of("pending", "staged", "rebooted", "healthy", "failed", "rejected",
-      "unknown", "skipped");
+  static final List<String> WAVE_STATES = List.of("pending", "staged", "leased", "rebooted", "healthy", "failed",
+      "rejected", "unknown", "skipped");
+  /** The states a wave's legend always names, even at zero (issue 17's bar). */
+  static final List<String> WAVE_STATES_SHOWN = List.of("pending", "staged", "leased", "rebooted", "healthy",
+      "failed");
   /** Hosts a revision changed listed by name at most; the rest are counted. */
   static final int CHANGED_SHOWN = 50;
   private static final JsonMapper JSON = JsonMapper.shared();
@@ -275,7 +278,7 @@ final class Views {
       int left = 100;
       for (String st : WAVE_STATES) {
         int n = c.path(st).asInt(0);
-        if (n > 0 || List.of("pending", "staged", "rebooted", "healthy", "failed").contains(st)) {
+        if (n > 0 || WAVE_STATES_SHOWN.contains(st)) {
           int width = hosts == 0 ? 0 : Math.min(left, Math.round(100f * n / hosts));
           left -= width;
           parts.add(m("state", st, "n", n, "width", width, "shown", n > 0));

@@ -592,9 +592,11 @@ final class RolloutRunner {
     o.put("timeZone", p.timeZone().map(Object::toString).orElse("host"));
     windows(o.putArray("windows"), p, now);
     int inUse = 0;
+    Set<String> leased = new java.util.HashSet<>();
+    store.leases().held().stream().filter(l -> now.isBefore(l.expires())).forEach(l -> leased.add(l.holder()));
     ArrayNode waves = o.putArray("waves");
     for (Decision.WaveStatus w : d.waves()) {
-      Map<String, Integer> counts = counts(name, d, p, w.name());
+      Map<String, Integer> counts = counts(name, d, p, w.name(), leased);
       ObjectNode x = waves.addObject().put("name", w.name()).put("state", w.state()).put("hosts", w.hosts())
           .put("down", w.down()).put("skipped", w.skipped());
       RolloutPolicy.Wave spec = p.wavesWithRest().stream().filter(v -> v.name().equals(w.name())).findFirst()
@@ -659,16 +661,27 @@ final class RolloutRunner {
     }
   }
 
-  /** A wave's hosts by state: pending, staged, rebooted, healthy, failed (and the rest the engine knows). */
-  private Map<String, Integer> counts(String rollout, Decision d, RolloutPolicy p, String wave) {
+  /**
+   * A wave's hosts by state: pending, staged, leased, rebooted, healthy, failed (and the rest the engine knows),
+   * each host counted once (ADR 0021, "Server": the view's words). {@code leased}: a host holding a live reboot
+   * lease ({@code leased}, by holder) that has not come back healthy, failed, rejected or skipped; it takes the
+   * host out of pending, staged, rebooted or unknown. {@code rebooted}: let reboot by the rollout, holding no
+   * live lease, not reported back on the new digest yet.
+   */
+  private Map<String, Integer> counts(String rollout, Decision d, RolloutPolicy p, String wave, Set<String> leased) {
     Map<String, Integer> c = new java.util.LinkedHashMap<>();
-    for (String k : List.of("pending", "staged", "rebooted", "healthy", "failed", "rejected", "unknown", "skipped")) {
+    for (String k : List.of("pending", "staged", "leased", "rebooted", "healthy", "failed", "rejected", "unknown",
+        "skipped")) {
       c.put(k, 0);
     }
     Map<String, String> waveOfHost = waveOfHosts(rollout, p, d);
     d.hosts().forEach((host, phase) -> {
       if (wave.equals(waveOfHost.get(host))) {
-        c.merge(state(phase), 1, Integer::sum);
+        boolean holds = leased.contains(host) && switch (phase) {
+          case PENDING, STAGED, REBOOTING, UNKNOWN -> true;
+          case DONE, FAILED, REJECTED, SKIPPED -> false;
+        };
+        c.merge(holds ? "leased" : state(phase), 1, Integer::sum);
       }
     });
     return c;

@@ -262,6 +262,8 @@ class DashboardIT {
     assertThat(driver().findElements(By.cssSelector(".wave .bar"))).isNotEmpty();
     assertThat(driver().findElement(By.cssSelector(".wave .legend")).getText()).contains("pending", "staged",
         "rebooted", "healthy", "failed", "leased");
+    assertThat(driver().findElements(By.cssSelector(".wave .legend .key-leased"))).as("leased is a state of the bar")
+        .isNotEmpty();
     List<String> windows = driver().findElements(By.cssSelector("#rollout-windows li")).stream()
         .map(e -> e.getText()).toList();
     assertThat(windows).hasSize(2);

@@ -6,6 +6,8 @@ import dev.bootfleet.adapters.store.SqlFleetStore;
 import dev.bootfleet.core.manifest.Fleet;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.port.FleetStore;
+import dev.bootfleet.core.server.StatusReport;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +58,14 @@ class RolloutRunnerShowTest {
       runner.fleet(f);
       Map<String, FleetStore.StoredReport> reports = new HashMap<>();
       Map<String, ObservedHost> observed = new HashMap<>();
+      for (String h : List.of("c1", "w1", "w2")) { // each boots the old digest and reports it
+        RolloutRunnerTest.Sim sim = new RolloutRunnerTest.Sim();
+        sim.booted = RolloutRunnerTest.OLD;
+        sim.health = "none";
+        StatusReport r = StatusReport.parse(h, RolloutRunnerTest.body(sim).getBytes(StandardCharsets.UTF_8));
+        reports.put(h, new FleetStore.StoredReport(r, now));
+        observed.put(h, r.observation().status());
+      }
       runner.decide(f, reports::get, observed::get, now, true, null);
       return runner.show("os", 10, now);
     }
@@ -103,6 +113,26 @@ class RolloutRunnerShowTest {
     assertThat(weekly.get("evaluatedIn").asString()).isEqualTo("UTC");
     assertThat(weekly.get("open").asBoolean()).isFalse();
     assertThat(weekly.get("nextOpensAt").asString()).isEqualTo("2026-03-03T22:15:00Z");
+  }
+
+  @Test
+  void show_countsHostsHoldingALiveLease_asLeased_apartFromRebooted() throws Exception {
+    List<FleetStore.Lease> leases = List.of(
+        new FleetStore.Lease("w1", "default", 8, MONDAY.minusSeconds(60), MONDAY.plusSeconds(240)),
+        new FleetStore.Lease("w2", "default", 9, MONDAY.minusSeconds(600), MONDAY.minusSeconds(1))); // expired
+    ObjectNode r = shown("", MONDAY, leases);
+
+    JsonNode rest = r.get("waves").get(1);
+    assertThat(rest.get("name").asString()).isEqualTo("rest");
+    JsonNode c = rest.get("counts");
+    assertThat(c.get("leased").asInt()).as("w1 holds a live lease, w2's expired: %s", c).isEqualTo(1);
+    assertThat(c.get("rebooted").asInt()).isZero();
+    int total = 0;
+    for (var e : c.properties()) {
+      total += e.getValue().asInt();
+    }
+    assertThat(total).as("each host counted once: %s", c).isEqualTo(rest.get("hosts").asInt());
+    assertThat(r.get("waves").get(0).get("counts").get("leased").asInt()).isZero();
   }
 
   @Test

@@ -79,19 +79,6 @@ final class FleetService implements Backend, ChangeFeed.Listener {
   private final RolloutRunner rollouts;
   /** Who hears of each change (the dashboard's live updates, ADR 0024); called under the lock, each returns at once. */
   private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-  /**
-   * The hosts each recently served revision changed against the one served before it (declared, changed or no
-   * longer declared), newest last; in this process's memory: a revision served before it started has none.
-   */
-  private final Map<String, List<String>> changedBy = new java.util.LinkedHashMap<>() {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
-      return size() > REVISIONS;
-    }
-  };
-
   FleetService(FleetStore store, FleetMirror mirror, Clock clock, Duration stale, ServerMetrics metrics,
       Consumer<String> log) {
     this.store = store;
@@ -252,10 +239,9 @@ final class FleetService implements Backend, ChangeFeed.Listener {
         return true; // back from a stalled revision to the one in force
       }
       if (mine) { // first, so that a replica fetching the same commit a moment later records nothing twice
-        store.recordRevision(new FleetStore.Revision(f.revision(), FleetStore.Revision.SERVED, List.of(), clock.instant()));
-      }
-      if (served) {
-        noteChanged(state.fleet(), f);
+        // with the hosts it changed, kept in the store: the same on every replica and after a restart
+        store.recordRevision(new FleetStore.Revision(f.revision(), FleetStore.Revision.SERVED, List.of(),
+            clock.instant(), served ? Optional.of(hostsChanged(state.fleet(), f)) : Optional.empty()));
       }
       replan(f, mine);
       served = true;
@@ -332,8 +318,8 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     changedNow();
   }
 
-  /** Notes which hosts {@code next} changes against {@code last}; under the lock. */
-  private void noteChanged(Fleet last, Fleet next) {
+  /** The hosts {@code next} changes against {@code last} (declared, changed or no longer declared), sorted. */
+  static List<String> hostsChanged(Fleet last, Fleet next) {
     Map<String, dev.bootfleet.core.manifest.DesiredHost> before = new java.util.HashMap<>();
     last.hosts().forEach(h -> before.put(h.name(), h));
     java.util.TreeSet<String> changed = new java.util.TreeSet<>();
@@ -344,9 +330,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       }
     }
     changed.addAll(before.keySet()); // no longer declared
-    synchronized (changedBy) {
-      changedBy.put(next.revision(), List.copyOf(changed));
-    }
+    return List.copyOf(changed);
   }
 
   private void changedNow() {
@@ -599,13 +583,10 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     for (FleetStore.Revision r : store.revisions(REVISIONS)) {
       ObjectNode x = h.addObject().put("revision", r.revision()).put("state", r.state()).put("at", r.at().toString());
       x.set("errors", JSON.valueToTree(r.errors()));
-      List<String> changed;
-      synchronized (changedBy) {
-        changed = changedBy.get(r.revision());
-      }
-      // the hosts this revision changed against the one served before it; null: not known (served before this start)
-      x.set("hostsChanged", changed == null || !r.state().equals(FleetStore.Revision.SERVED) ? null
-          : JSON.valueToTree(changed));
+      // the hosts this revision changed against the one served before it, as stored with it; null: not known (the
+      // first revision its replica served after a start, a stalled one, one recorded before migration V5)
+      x.set("hostsChanged", r.hostsChanged().isEmpty() || !r.state().equals(FleetStore.Revision.SERVED) ? null
+          : JSON.valueToTree(r.hostsChanged().get()));
     }
     return o;
   }

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -111,11 +110,6 @@ final class Views {
       return new FleetQuery(group, key, value, status, n);
     }
 
-    boolean scopes(DesiredHost h) {
-      return (group == null || h != null && h.groups().contains(group))
-          && (labelKey == null || h != null && labelValue.equals(h.labels().get(labelKey)));
-    }
-
     String label() {
       return labelKey == null ? null : labelKey + "=" + labelValue;
     }
@@ -144,48 +138,32 @@ final class Views {
   }
 
   String fleet(FleetQuery q, Sessions.Session s) {
-    ObjectNode doc = backend.hosts();
-    Map<String, DesiredHost> desired = new HashMap<>();
-    java.util.TreeSet<String> groups = new java.util.TreeSet<>();
-    for (DesiredHost h : backend.desiredHosts()) {
-      desired.put(h.name(), h);
-      groups.addAll(h.groups());
-    }
+    // filtered, counted and paged by the backend, where the hosts are (ADR 0024): this reads one page's rows
+    ObjectNode doc = backend.fleetPage(new Backend.FleetQuery(q.group(), q.labelKey(), q.labelValue(), q.status(),
+        q.page(), PAGE));
     Map<String, Integer> counts = new LinkedHashMap<>();
-    STATUSES.forEach(st -> counts.put(st, 0));
-    List<JsonNode> shown = new ArrayList<>();
-    // per image Git wants: how many hosts boot which image
-    Map<String, Map<String, Integer>> spread = new TreeMap<>();
-    for (JsonNode h : doc.get("hosts")) {
-      if (!q.scopes(desired.get(h.get("name").asString()))) {
-        continue;
-      }
-      String status = str(h, "status");
-      boolean stalled = stalled(h);
-      counts.merge(status, 1, Integer::sum);
-      if (stalled) {
-        counts.merge("stalled", 1, Integer::sum);
-      }
-      String want = str(h, "desiredImage");
-      String booted = str(h, "bootedImage");
-      spread.computeIfAbsent(want == null ? "(none)" : want, k -> new TreeMap<>())
-          .merge(booted == null ? "(not reported)" : booted, 1, Integer::sum);
-      if (q.status() == null || q.status().equals(status) || q.status().equals("stalled") && stalled) {
-        shown.add(h);
-      }
-    }
-    int pages = Math.max(1, (shown.size() + PAGE - 1) / PAGE);
-    int page = Math.min(q.page(), pages);
+    STATUSES.forEach(st -> counts.put(st, doc.path("counts").path(st).asInt(0)));
+    int total = doc.get("total").asInt();
+    int pages = Math.max(1, (total + PAGE - 1) / PAGE);
+    int page = doc.get("page").asInt();
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (JsonNode h : shown.subList((page - 1) * PAGE, Math.min(shown.size(), page * PAGE))) {
+    for (JsonNode h : doc.get("hosts")) {
       String name = h.get("name").asString();
-      DesiredHost dh = desired.get(name);
       // Git's own reference (its tag with the pinned digest) where it names one, else the API's desired image
-      String want = dh != null && dh.image().ref().contains("@") ? dh.image().ref() : str(h, "desiredImage");
+      String ref = str(h, "desiredRef");
+      String want = ref != null && ref.contains("@") ? ref : str(h, "desiredImage");
       rows.add(m("name", name, "href", "/hosts/" + name, "status", str(h, "status"), "word", word(str(h, "status")),
           "stalled", stalled(h), "desired", image(want), "booted", image(str(h, "bootedImage")),
           "lastReport", str(h, "lastReport"), "reason", str(h, "message")));
     }
+    Map<String, Map<String, Integer>> spread = new java.util.LinkedHashMap<>();
+    for (JsonNode w : doc.get("spread")) {
+      Map<String, Integer> booted = new java.util.LinkedHashMap<>();
+      w.get("booted").forEach(b -> booted.put(str(b, "bootedImage") == null ? "(not reported)" : str(b, "bootedImage"),
+          b.get("hosts").asInt()));
+      spread.put(str(w, "desiredImage") == null ? "(none)" : str(w, "desiredImage"), booted);
+    }
+    java.util.List<String> groups = strings(doc.get("groups"));
     List<Map<String, Object>> countRows = new ArrayList<>();
     counts.forEach((st, n) -> countRows.add(m("status", st, "word", word(st), "n", n, "href", q.href(st, 1),
         "current", st.equals(q.status()))));
@@ -203,7 +181,7 @@ final class Views {
     STATUSES.forEach(st -> statusOptions.add(m("id", st, "word", word(st), "selected", st.equals(q.status()))));
     ObjectNode revisions = backend.revisions();
     Map<String, Object> model = m("revision", str(doc, "revision"), "counts", countRows, "rows", rows,
-        "total", shown.size(), "page", page, "pages", pages,
+        "total", total, "page", page, "pages", pages,
         "prev", page > 1 ? q.href(q.status(), page - 1) : null,
         "next", page < pages ? q.href(q.status(), page + 1) : null,
         "images", images, "groups", groupOptions, "statuses", statusOptions, "label", q.label(),

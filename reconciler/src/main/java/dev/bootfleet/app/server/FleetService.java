@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -501,6 +502,65 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     ArrayNode a = root.putArray("hosts");
     Instant now = clock.instant();
     state.hosts().forEach((name, e) -> a.add(summary(name, e.plan(), now)));
+    return root;
+  }
+
+  @Override
+  public ObjectNode fleetPage(Backend.FleetQuery q) {
+    Replanner.State st = state;
+    Instant now = clock.instant();
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    // desired image -> booted image -> hosts; "" stands for none (sorted first, written as null)
+    Map<String, Map<String, Integer>> spread = new java.util.TreeMap<>();
+    java.util.TreeSet<String> groups = new java.util.TreeSet<>();
+    List<String> kept = new ArrayList<>();
+    for (Map.Entry<String, Replanner.Entry> x : st.hosts().entrySet()) {
+      dev.bootfleet.core.manifest.DesiredHost d = x.getValue().desired();
+      if (d != null) {
+        groups.addAll(d.groups());
+      }
+      if (q.group() != null && (d == null || !d.groups().contains(q.group()))
+          || q.labelKey() != null && (d == null || !q.labelValue().equals(d.labels().get(q.labelKey())))) {
+        continue;
+      }
+      HostPlan shown = shown(x.getValue().plan(), now);
+      String status = shown.status().id();
+      boolean stalled = shown.conditions().stream()
+          .anyMatch(c -> "Stalled".equals(c.type()) && "True".equals(c.status()));
+      counts.merge(status, 1, Integer::sum);
+      if (stalled) {
+        counts.merge("stalled", 1, Integer::sum);
+      }
+      spread.computeIfAbsent(Objects.requireNonNullElse(shown.desiredImage(), ""), k -> new java.util.TreeMap<>())
+          .merge(Objects.requireNonNullElse(shown.bootedImage(), ""), 1, Integer::sum);
+      if (q.status() == null || q.status().equals(status) || q.status().equals("stalled") && stalled) {
+        kept.add(x.getKey());
+      }
+    }
+    int size = Math.max(1, q.pageSize());
+    int pages = Math.max(1, (kept.size() + size - 1) / size);
+    int page = Math.min(Math.max(1, q.page()), pages);
+    ObjectNode root = JSON.createObjectNode();
+    root.put("revision", served ? st.fleet().revision() : null);
+    ObjectNode c = root.putObject("counts");
+    counts.forEach(c::put);
+    ArrayNode sp = root.putArray("spread");
+    spread.forEach((want, booted) -> {
+      ObjectNode w = sp.addObject().put("desiredImage", want.isEmpty() ? null : want);
+      ArrayNode b = w.putArray("booted");
+      booted.forEach((img, n) -> b.addObject().put("bootedImage", img.isEmpty() ? null : img).put("hosts", n));
+    });
+    root.put("total", kept.size());
+    root.put("page", page);
+    ArrayNode g = root.putArray("groups");
+    groups.forEach(g::add);
+    ArrayNode rows = root.putArray("hosts");
+    for (String name : kept.subList((page - 1) * size, Math.min(kept.size(), page * size))) {
+      Replanner.Entry e = st.hosts().get(name);
+      ObjectNode row = summary(name, e.plan(), now);
+      row.put("desiredRef", e.desired() == null || e.desired().image() == null ? null : e.desired().image().ref());
+      rows.add(row);
+    }
     return root;
   }
 

@@ -179,6 +179,19 @@ class DashboardIT {
     }
     assertThat(driver().findElement(By.id("revision")).getText()).isEqualTo(api.get("revision").asString());
     shot("fleet");
+    // filtered by the backend: a status's page lists exactly the API's hosts of that status, its counts unchanged
+    String status = api.get("hosts").get(0).get("status").asString();
+    List<String> ofStatus = new java.util.ArrayList<>();
+    api.get("hosts").forEach(x -> {
+      if (x.get("status").asString().equals(status)) {
+        ofStatus.add(x.get("name").asString());
+      }
+    });
+    driver().get(h.base + "/?status=" + status);
+    assertThat(driver().findElements(By.cssSelector("#hosts tbody tr")).stream().map(e -> e.getAttribute("data-host"))
+        .toList()).as(status).containsExactlyInAnyOrderElementsOf(ofStatus);
+    counts.forEach((st, n) -> assertThat(driver().findElement(By.cssSelector("#counts .n[data-status='" + st + "']"))
+        .getText()).as(st).isEqualTo(Integer.toString(n)));
 
     // the same page over plain HTTP with the browser's session: the headers of ADR 0024
     String cookie = "bootfleet_session=" + driver().manage().getCookieNamed("bootfleet_session").getValue();

@@ -67,6 +67,23 @@ public interface Backend {
    */
   ObjectNode rolloutAction(String id, String action, String arg, String who);
 
+  /**
+   * What the dashboard's fleet page asks for (ADR 0024): the hosts of {@code group} with label {@code labelKey}
+   * = {@code labelValue} (null: any), of {@code status} (a status id, {@code stalled}, or null: any), page
+   * {@code page} (from 1) of {@code pageSize} rows.
+   */
+  record FleetQuery(String group, String labelKey, String labelValue, String status, int page, int pageSize) {}
+
+  /**
+   * The fleet page, filtered where the hosts are, so that the page never reads every host as JSON: {@code
+   * revision}; {@code counts} by status id and {@code stalled}, over the hosts the group and label keep;
+   * {@code spread}, for each desired image over them, how many boot which image ({@code [{desiredImage,
+   * booted: [{bootedImage, hosts}]}]}, sorted, nulls first); {@code total}, the hosts the status filter keeps
+   * too; {@code groups}, every group declared; {@code hosts}, the page's rows as {@link #hosts} shows each,
+   * with {@code desiredRef}, Git's own reference. A page past the last is the last.
+   */
+  ObjectNode fleetPage(FleetQuery q);
+
   /** The served revision's hosts as Git declares them (groups, labels: the dashboard's filters); empty when none. */
   default java.util.List<DesiredHost> desiredHosts() {
     return java.util.List.of();

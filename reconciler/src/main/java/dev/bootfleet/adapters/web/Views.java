@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,8 +26,11 @@ final class Views {
   /** The fleet page's status filters and counts, in order: the API's status ids and the Stalled condition. */
   static final List<String> STATUSES = List.of("in-sync", "drifted", "held", "unknown", "stalled");
   /** A wave's host states as the API counts them, in the order a rollout moves through them. */
-  static final List<String> WAVE_STATES = List.of("pending", "staged", "rebooted", "healthy", "failed", "rejected",
-      "unknown", "skipped");
+  static final List<String> WAVE_STATES = List.of("pending", "staged", "leased", "rebooted", "healthy", "failed",
+      "rejected", "unknown", "skipped");
+  /** The states a wave's legend always names, even at zero (issue 17's bar). */
+  static final List<String> WAVE_STATES_SHOWN = List.of("pending", "staged", "leased", "rebooted", "healthy",
+      "failed");
   /** Hosts a revision changed listed by name at most; the rest are counted. */
   static final int CHANGED_SHOWN = 50;
   private static final JsonMapper JSON = JsonMapper.shared();
@@ -108,11 +110,6 @@ final class Views {
       return new FleetQuery(group, key, value, status, n);
     }
 
-    boolean scopes(DesiredHost h) {
-      return (group == null || h != null && h.groups().contains(group))
-          && (labelKey == null || h != null && labelValue.equals(h.labels().get(labelKey)));
-    }
-
     String label() {
       return labelKey == null ? null : labelKey + "=" + labelValue;
     }
@@ -141,48 +138,32 @@ final class Views {
   }
 
   String fleet(FleetQuery q, Sessions.Session s) {
-    ObjectNode doc = backend.hosts();
-    Map<String, DesiredHost> desired = new HashMap<>();
-    java.util.TreeSet<String> groups = new java.util.TreeSet<>();
-    for (DesiredHost h : backend.desiredHosts()) {
-      desired.put(h.name(), h);
-      groups.addAll(h.groups());
-    }
+    // filtered, counted and paged by the backend, where the hosts are (ADR 0024): this reads one page's rows
+    ObjectNode doc = backend.fleetPage(new Backend.FleetQuery(q.group(), q.labelKey(), q.labelValue(), q.status(),
+        q.page(), PAGE));
     Map<String, Integer> counts = new LinkedHashMap<>();
-    STATUSES.forEach(st -> counts.put(st, 0));
-    List<JsonNode> shown = new ArrayList<>();
-    // per image Git wants: how many hosts boot which image
-    Map<String, Map<String, Integer>> spread = new TreeMap<>();
-    for (JsonNode h : doc.get("hosts")) {
-      if (!q.scopes(desired.get(h.get("name").asString()))) {
-        continue;
-      }
-      String status = str(h, "status");
-      boolean stalled = stalled(h);
-      counts.merge(status, 1, Integer::sum);
-      if (stalled) {
-        counts.merge("stalled", 1, Integer::sum);
-      }
-      String want = str(h, "desiredImage");
-      String booted = str(h, "bootedImage");
-      spread.computeIfAbsent(want == null ? "(none)" : want, k -> new TreeMap<>())
-          .merge(booted == null ? "(not reported)" : booted, 1, Integer::sum);
-      if (q.status() == null || q.status().equals(status) || q.status().equals("stalled") && stalled) {
-        shown.add(h);
-      }
-    }
-    int pages = Math.max(1, (shown.size() + PAGE - 1) / PAGE);
-    int page = Math.min(q.page(), pages);
+    STATUSES.forEach(st -> counts.put(st, doc.path("counts").path(st).asInt(0)));
+    int total = doc.get("total").asInt();
+    int pages = Math.max(1, (total + PAGE - 1) / PAGE);
+    int page = doc.get("page").asInt();
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (JsonNode h : shown.subList((page - 1) * PAGE, Math.min(shown.size(), page * PAGE))) {
+    for (JsonNode h : doc.get("hosts")) {
       String name = h.get("name").asString();
-      DesiredHost dh = desired.get(name);
       // Git's own reference (its tag with the pinned digest) where it names one, else the API's desired image
-      String want = dh != null && dh.image().ref().contains("@") ? dh.image().ref() : str(h, "desiredImage");
+      String ref = str(h, "desiredRef");
+      String want = ref != null && ref.contains("@") ? ref : str(h, "desiredImage");
       rows.add(m("name", name, "href", "/hosts/" + name, "status", str(h, "status"), "word", word(str(h, "status")),
           "stalled", stalled(h), "desired", image(want), "booted", image(str(h, "bootedImage")),
           "lastReport", str(h, "lastReport"), "reason", str(h, "message")));
     }
+    Map<String, Map<String, Integer>> spread = new java.util.LinkedHashMap<>();
+    for (JsonNode w : doc.get("spread")) {
+      Map<String, Integer> booted = new java.util.LinkedHashMap<>();
+      w.get("booted").forEach(b -> booted.put(str(b, "bootedImage") == null ? "(not reported)" : str(b, "bootedImage"),
+          b.get("hosts").asInt()));
+      spread.put(str(w, "desiredImage") == null ? "(none)" : str(w, "desiredImage"), booted);
+    }
+    java.util.List<String> groups = strings(doc.get("groups"));
     List<Map<String, Object>> countRows = new ArrayList<>();
     counts.forEach((st, n) -> countRows.add(m("status", st, "word", word(st), "n", n, "href", q.href(st, 1),
         "current", st.equals(q.status()))));
@@ -200,7 +181,7 @@ final class Views {
     STATUSES.forEach(st -> statusOptions.add(m("id", st, "word", word(st), "selected", st.equals(q.status()))));
     ObjectNode revisions = backend.revisions();
     Map<String, Object> model = m("revision", str(doc, "revision"), "counts", countRows, "rows", rows,
-        "total", shown.size(), "page", page, "pages", pages,
+        "total", total, "page", page, "pages", pages,
         "prev", page > 1 ? q.href(q.status(), page - 1) : null,
         "next", page < pages ? q.href(q.status(), page + 1) : null,
         "images", images, "groups", groupOptions, "statuses", statusOptions, "label", q.label(),
@@ -275,7 +256,7 @@ final class Views {
       int left = 100;
       for (String st : WAVE_STATES) {
         int n = c.path(st).asInt(0);
-        if (n > 0 || List.of("pending", "staged", "rebooted", "healthy", "failed").contains(st)) {
+        if (n > 0 || WAVE_STATES_SHOWN.contains(st)) {
           int width = hosts == 0 ? 0 : Math.min(left, Math.round(100f * n / hosts));
           left -= width;
           parts.add(m("state", st, "n", n, "width", width, "shown", n > 0));
@@ -299,11 +280,26 @@ final class Views {
         "phase", str(x, "phase"), "leased", str(x, "rebootAllowedAt"))));
     Map<String, Object> model = m("name", id, "phase", str(r, "phase"), "target", image(str(r, "target")),
         "flags", flags(r), "paused", r.get("paused").asBoolean(), "aborted", r.get("aborted").asBoolean(),
-        "budgetInUse", r.get("budgetInUse").asInt(), "windows", r.get("windows").asInt(),
+        "budgetInUse", r.get("budgetInUse").asInt(), "windows", windows(r.get("windows")),
         "timeZone", str(r, "timeZone"), "rebootMode", str(r, "rebootMode"), "urgent", r.get("urgent").asBoolean(),
         "startedAt", str(r, "startedAt"), "rejected", strings(r.get("rejected")), "waves", waves,
         "approvals", approvals, "events", events, "hosts", hosts, "error", error, "csrf", s.csrf());
     return templates.render("rollout", frame(s, "Rollout " + id, "rollouts", model));
+  }
+
+  /** A rollout's windows as the page lists them: what each is, "open" or "closed" in words, when it next opens. */
+  static List<Map<String, Object>> windows(JsonNode ws) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (JsonNode w : ws) {
+      String what = "cron".equals(str(w, "form"))
+          ? "cron " + str(w, "expression") + " for " + str(w, "duration") + " (zone " + str(w, "zone") + ")"
+          : "weekly on " + String.join(", ", strings(w.get("days"))) + " at " + str(w, "start_time") + " for "
+              + w.get("length_minutes").asInt() + " min (time zone " + str(w, "time_zone") + ")";
+      boolean open = w.get("open").asBoolean();
+      out.add(m("what", what, "open", open, "state", open ? "open" : "closed", "next", str(w, "nextOpensAt"),
+          "zone", str(w, "evaluatedIn")));
+    }
+    return out;
   }
 
   String revisions(Context ctx, Sessions.Session s) {

@@ -17,10 +17,10 @@ import tools.jackson.databind.JsonNode;
 final class RolloutView {
   /** The bar's character for each host state, in the order the bar fills. */
   static final Map<String, Character> BAR = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
-      Map.of("healthy", '#', "rebooted", '+', "staged", '=', "failed", 'x', "rejected", 'x', "unknown", '?',
-          "skipped", '-')));
-  static final List<String> ORDER = List.of("healthy", "rebooted", "staged", "failed", "rejected", "unknown",
-      "skipped");
+      Map.of("healthy", '#', "rebooted", '+', "leased", '*', "staged", '=', "failed", 'x', "rejected", 'x',
+          "unknown", '?', "skipped", '-')));
+  static final List<String> ORDER = List.of("healthy", "rebooted", "leased", "staged", "failed", "rejected",
+      "unknown", "skipped");
   /** The run's phases after which nothing more happens until Git or an operator acts. */
   static final Set<String> ENDED = Set.of("complete", "halted", "aborted");
 
@@ -81,8 +81,8 @@ final class RolloutView {
 
   /**
    * The rollout as a block of progress bars: the header, then per wave its name, a bar {@code width}
-   * characters wide ({@code #} healthy, {@code +} rebooted, {@code =} staged, {@code x} failed or rejected,
-   * {@code ?} unknown, {@code -} skipped, {@code .} pending) and its counts, then the rejected digests.
+   * characters wide ({@code #} healthy, {@code +} rebooted, {@code *} leased, {@code =} staged, {@code x} failed
+   * or rejected, {@code ?} unknown, {@code -} skipped, {@code .} pending) and its counts, then the rejected digests.
    */
   static List<String> bars(JsonNode r, int width) {
     List<String> out = new ArrayList<>();

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -79,19 +80,6 @@ final class FleetService implements Backend, ChangeFeed.Listener {
   private final RolloutRunner rollouts;
   /** Who hears of each change (the dashboard's live updates, ADR 0024); called under the lock, each returns at once. */
   private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-  /**
-   * The hosts each recently served revision changed against the one served before it (declared, changed or no
-   * longer declared), newest last; in this process's memory: a revision served before it started has none.
-   */
-  private final Map<String, List<String>> changedBy = new java.util.LinkedHashMap<>() {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
-      return size() > REVISIONS;
-    }
-  };
-
   FleetService(FleetStore store, FleetMirror mirror, Clock clock, Duration stale, ServerMetrics metrics,
       Consumer<String> log) {
     this.store = store;
@@ -252,10 +240,9 @@ final class FleetService implements Backend, ChangeFeed.Listener {
         return true; // back from a stalled revision to the one in force
       }
       if (mine) { // first, so that a replica fetching the same commit a moment later records nothing twice
-        store.recordRevision(new FleetStore.Revision(f.revision(), FleetStore.Revision.SERVED, List.of(), clock.instant()));
-      }
-      if (served) {
-        noteChanged(state.fleet(), f);
+        // with the hosts it changed, kept in the store: the same on every replica and after a restart
+        store.recordRevision(new FleetStore.Revision(f.revision(), FleetStore.Revision.SERVED, List.of(),
+            clock.instant(), served ? Optional.of(hostsChanged(state.fleet(), f)) : Optional.empty()));
       }
       replan(f, mine);
       served = true;
@@ -332,8 +319,8 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     changedNow();
   }
 
-  /** Notes which hosts {@code next} changes against {@code last}; under the lock. */
-  private void noteChanged(Fleet last, Fleet next) {
+  /** The hosts {@code next} changes against {@code last} (declared, changed or no longer declared), sorted. */
+  static List<String> hostsChanged(Fleet last, Fleet next) {
     Map<String, dev.bootfleet.core.manifest.DesiredHost> before = new java.util.HashMap<>();
     last.hosts().forEach(h -> before.put(h.name(), h));
     java.util.TreeSet<String> changed = new java.util.TreeSet<>();
@@ -344,9 +331,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       }
     }
     changed.addAll(before.keySet()); // no longer declared
-    synchronized (changedBy) {
-      changedBy.put(next.revision(), List.copyOf(changed));
-    }
+    return List.copyOf(changed);
   }
 
   private void changedNow() {
@@ -520,6 +505,65 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     return root;
   }
 
+  @Override
+  public ObjectNode fleetPage(Backend.FleetQuery q) {
+    Replanner.State st = state;
+    Instant now = clock.instant();
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    // desired image -> booted image -> hosts; "" stands for none (sorted first, written as null)
+    Map<String, Map<String, Integer>> spread = new java.util.TreeMap<>();
+    java.util.TreeSet<String> groups = new java.util.TreeSet<>();
+    List<String> kept = new ArrayList<>();
+    for (Map.Entry<String, Replanner.Entry> x : st.hosts().entrySet()) {
+      dev.bootfleet.core.manifest.DesiredHost d = x.getValue().desired();
+      if (d != null) {
+        groups.addAll(d.groups());
+      }
+      if (q.group() != null && (d == null || !d.groups().contains(q.group()))
+          || q.labelKey() != null && (d == null || !q.labelValue().equals(d.labels().get(q.labelKey())))) {
+        continue;
+      }
+      HostPlan shown = shown(x.getValue().plan(), now);
+      String status = shown.status().id();
+      boolean stalled = shown.conditions().stream()
+          .anyMatch(c -> "Stalled".equals(c.type()) && "True".equals(c.status()));
+      counts.merge(status, 1, Integer::sum);
+      if (stalled) {
+        counts.merge("stalled", 1, Integer::sum);
+      }
+      spread.computeIfAbsent(Objects.requireNonNullElse(shown.desiredImage(), ""), k -> new java.util.TreeMap<>())
+          .merge(Objects.requireNonNullElse(shown.bootedImage(), ""), 1, Integer::sum);
+      if (q.status() == null || q.status().equals(status) || q.status().equals("stalled") && stalled) {
+        kept.add(x.getKey());
+      }
+    }
+    int size = Math.max(1, q.pageSize());
+    int pages = Math.max(1, (kept.size() + size - 1) / size);
+    int page = Math.min(Math.max(1, q.page()), pages);
+    ObjectNode root = JSON.createObjectNode();
+    root.put("revision", served ? st.fleet().revision() : null);
+    ObjectNode c = root.putObject("counts");
+    counts.forEach(c::put);
+    ArrayNode sp = root.putArray("spread");
+    spread.forEach((want, booted) -> {
+      ObjectNode w = sp.addObject().put("desiredImage", want.isEmpty() ? null : want);
+      ArrayNode b = w.putArray("booted");
+      booted.forEach((img, n) -> b.addObject().put("bootedImage", img.isEmpty() ? null : img).put("hosts", n));
+    });
+    root.put("total", kept.size());
+    root.put("page", page);
+    ArrayNode g = root.putArray("groups");
+    groups.forEach(g::add);
+    ArrayNode rows = root.putArray("hosts");
+    for (String name : kept.subList((page - 1) * size, Math.min(kept.size(), page * size))) {
+      Replanner.Entry e = st.hosts().get(name);
+      ObjectNode row = summary(name, e.plan(), now);
+      row.put("desiredRef", e.desired() == null || e.desired().image() == null ? null : e.desired().image().ref());
+      rows.add(row);
+    }
+    return root;
+  }
+
   /** {@code plan} as shown at {@code now}: unknown once its host's reports stopped ({@link HostView}). */
   private HostPlan shown(HostPlan plan, Instant now) {
     FleetStore.StoredReport r = reports.get(plan.name());
@@ -599,13 +643,10 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     for (FleetStore.Revision r : store.revisions(REVISIONS)) {
       ObjectNode x = h.addObject().put("revision", r.revision()).put("state", r.state()).put("at", r.at().toString());
       x.set("errors", JSON.valueToTree(r.errors()));
-      List<String> changed;
-      synchronized (changedBy) {
-        changed = changedBy.get(r.revision());
-      }
-      // the hosts this revision changed against the one served before it; null: not known (served before this start)
-      x.set("hostsChanged", changed == null || !r.state().equals(FleetStore.Revision.SERVED) ? null
-          : JSON.valueToTree(changed));
+      // the hosts this revision changed against the one served before it, as stored with it; null: not known (the
+      // first revision its replica served after a start, a stalled one, one recorded before migration V5)
+      x.set("hostsChanged", r.hostsChanged().isEmpty() || !r.state().equals(FleetStore.Revision.SERVED) ? null
+          : JSON.valueToTree(r.hostsChanged().get()));
     }
     return o;
   }
@@ -679,7 +720,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
   public ObjectNode rollout(String id) {
     lock.lock();
     try {
-      return served ? rollouts.show(id, ROLLOUT_EVENTS) : null;
+      return served ? rollouts.show(id, ROLLOUT_EVENTS, clock.instant()) : null;
     } finally {
       lock.unlock();
     }
@@ -699,7 +740,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
         throw new Backend.Refused(e.status, e.getMessage());
       }
       decideRollouts(state.fleet(), true);
-      return rollouts.show(id, ROLLOUT_EVENTS);
+      return rollouts.show(id, ROLLOUT_EVENTS, clock.instant());
     } finally {
       lock.unlock();
     }

@@ -575,7 +575,7 @@ final class RolloutRunner {
   }
 
   /** {@code GET /v1/rollouts/{id}}; null when the served revision has no such rollout. */
-  ObjectNode show(String name, int events) {
+  ObjectNode show(String name, int events, Instant now) {
     Manifest.Rollout r = policies.get(name);
     Decision d = decisions.get(name);
     if (r == null || d == null) {
@@ -589,12 +589,14 @@ final class RolloutRunner {
     RolloutPolicy p = r.policy();
     o.put("urgent", p.urgent());
     o.put("rebootMode", p.rebootMode().id());
-    o.put("windows", p.windows().size());
     o.put("timeZone", p.timeZone().map(Object::toString).orElse("host"));
+    windows(o.putArray("windows"), p, now);
     int inUse = 0;
+    Set<String> leased = new java.util.HashSet<>();
+    store.leases().held().stream().filter(l -> now.isBefore(l.expires())).forEach(l -> leased.add(l.holder()));
     ArrayNode waves = o.putArray("waves");
     for (Decision.WaveStatus w : d.waves()) {
-      Map<String, Integer> counts = counts(name, d, p, w.name());
+      Map<String, Integer> counts = counts(name, d, p, w.name(), leased);
       ObjectNode x = waves.addObject().put("name", w.name()).put("state", w.state()).put("hosts", w.hosts())
           .put("down", w.down()).put("skipped", w.skipped());
       RolloutPolicy.Wave spec = p.wavesWithRest().stream().filter(v -> v.name().equals(w.name())).findFirst()
@@ -624,16 +626,62 @@ final class RolloutRunner {
     return o;
   }
 
-  /** A wave's hosts by state: pending, staged, rebooted, healthy, failed (and the rest the engine knows). */
-  private Map<String, Integer> counts(String rollout, Decision d, RolloutPolicy p, String wave) {
+  /**
+   * Each maintenance window of {@code p} as written, whether it is open at {@code now} and, when closed, when it
+   * next opens: read in the rollout's zone, else in UTC (the server does not know a host's own zone; {@link #gate}
+   * reads them so too), by {@code core.rollout.RebootWindows}, the rules the engine and the lease gate apply.
+   */
+  private static void windows(ArrayNode out, RolloutPolicy p, Instant now) {
+    java.time.ZoneId zone = p.timeZone().orElse(java.time.ZoneId.of("UTC"));
+    String written = p.timeZone().map(Object::toString).orElse("host");
+    for (RolloutPolicy.WindowSpec spec : p.windows()) {
+      ObjectNode w = out.addObject();
+      switch (spec) {
+        case RolloutPolicy.Weekly k -> {
+          w.put("form", "weekly");
+          ArrayNode days = w.putArray("days");
+          new TreeSet<>(k.days()).forEach(d -> days.add(
+              d.getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ROOT)));
+          w.put("start_time", k.start().toString());
+          w.put("length_minutes", k.lengthMinutes());
+          w.put("time_zone", written);
+        }
+        case RolloutPolicy.Cron c -> {
+          w.put("form", "cron");
+          w.put("expression", c.schedule());
+          w.put("duration", dev.bootfleet.core.manifest.DurationText.format(c.duration()));
+          w.put("zone", written);
+        }
+      }
+      dev.bootfleet.core.rollout.RebootWindows one = dev.bootfleet.core.rollout.RebootWindows.of(List.of(spec), zone);
+      boolean open = one.isOpen(now);
+      w.put("evaluatedIn", zone.getId());
+      w.put("open", open);
+      w.put("nextOpensAt", open ? null : one.nextOpening(now).map(Instant::toString).orElse(null));
+    }
+  }
+
+  /**
+   * A wave's hosts by state: pending, staged, leased, rebooted, healthy, failed (and the rest the engine knows),
+   * each host counted once (ADR 0021, "Server": the view's words). {@code leased}: a host holding a live reboot
+   * lease ({@code leased}, by holder) that has not come back healthy, failed, rejected or skipped; it takes the
+   * host out of pending, staged, rebooted or unknown. {@code rebooted}: let reboot by the rollout, holding no
+   * live lease, not reported back on the new digest yet.
+   */
+  private Map<String, Integer> counts(String rollout, Decision d, RolloutPolicy p, String wave, Set<String> leased) {
     Map<String, Integer> c = new java.util.LinkedHashMap<>();
-    for (String k : List.of("pending", "staged", "rebooted", "healthy", "failed", "rejected", "unknown", "skipped")) {
+    for (String k : List.of("pending", "staged", "leased", "rebooted", "healthy", "failed", "rejected", "unknown",
+        "skipped")) {
       c.put(k, 0);
     }
     Map<String, String> waveOfHost = waveOfHosts(rollout, p, d);
     d.hosts().forEach((host, phase) -> {
       if (wave.equals(waveOfHost.get(host))) {
-        c.merge(state(phase), 1, Integer::sum);
+        boolean holds = leased.contains(host) && switch (phase) {
+          case PENDING, STAGED, REBOOTING, UNKNOWN -> true;
+          case DONE, FAILED, REJECTED, SKIPPED -> false;
+        };
+        c.merge(holds ? "leased" : state(phase), 1, Integer::sum);
       }
     });
     return c;

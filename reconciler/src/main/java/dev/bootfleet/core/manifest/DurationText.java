@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as manifests write them: {@code 30m}, {@code 1h30m}, {@code 2d}, {@code 0s}. */
-final class DurationText {
+public final class DurationText {
   static final String FORM = "a duration such as \"90s\", \"30m\", \"1h30m\" or \"2d\"";
   private static final Pattern FORM_PATTERN =
       Pattern.compile("([0-9]{1,4}d)?([0-9]{1,5}h)?([0-9]{1,6}m)?([0-9]{1,7}s)?");
@@ -26,7 +26,7 @@ final class DurationText {
   }
 
   /** {@code 1h30m}; {@code 0s} for zero. */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     if (d.isZero()) {
       return "0s";
     }

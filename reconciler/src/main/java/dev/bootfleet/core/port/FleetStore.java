@@ -16,13 +16,23 @@ import java.util.Optional;
  */
 public interface FleetStore extends AutoCloseable {
 
-  /** A revision the server loaded: {@code served}, or {@code stalled} with its errors. */
-  record Revision(String revision, String state, List<String> errors, Instant at) {
+  /**
+   * A revision the server loaded: {@code served}, or {@code stalled} with its errors; for a served one, the hosts
+   * it changed against the revision served before it (sorted), empty when that is not known.
+   */
+  record Revision(String revision, String state, List<String> errors, Instant at,
+      Optional<List<String>> hostsChanged) {
     public static final String SERVED = "served";
     public static final String STALLED = "stalled";
 
     public Revision {
       errors = List.copyOf(errors);
+      hostsChanged = hostsChanged.map(List::copyOf);
+    }
+
+    /** A revision whose changed hosts are not known. */
+    public Revision(String revision, String state, List<String> errors, Instant at) {
+      this(revision, state, errors, at, Optional.empty());
     }
   }
 

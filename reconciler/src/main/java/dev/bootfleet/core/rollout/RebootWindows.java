@@ -105,7 +105,8 @@ public final class RebootWindows {
     return of(policy.windows(), policy.timeZone().orElse(hostZone));
   }
 
-  static RebootWindows of(List<WindowSpec> specs, ZoneId zone) {
+  /** The windows {@code specs} read in {@code zone} (one window alone, to describe it). */
+  public static RebootWindows of(List<WindowSpec> specs, ZoneId zone) {
     List<MaintenanceWindows.Window> weekly = new ArrayList<>();
     List<CronWindow> cron = new ArrayList<>();
     for (WindowSpec s : specs) {
@@ -149,7 +150,7 @@ public final class RebootWindows {
   }
 
   /** {@code at} when a window is open, else when the next one opens (empty when none ever will). */
-  Optional<Instant> nextOpening(Instant at) {
+  public Optional<Instant> nextOpening(Instant at) {
     if (isOpen(at)) {
       return Optional.of(at);
     }

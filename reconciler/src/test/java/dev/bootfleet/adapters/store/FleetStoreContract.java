@@ -38,7 +38,7 @@ abstract class FleetStoreContract {
     try (FleetStore s = open()) {
       assertThat(s.revisions(10)).isEmpty();
     }
-    assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
+    assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4", "5");
   }
 
   @Test
@@ -140,6 +140,28 @@ abstract class FleetStoreContract {
       assertThat(s.report("none")).isEmpty();
       assertThat(s.servedRevision().orElseThrow().revision()).isEqualTo("main@sha1:1");
       assertThat(s.revisions(10).get(0).errors()).containsExactly("a: x", "b: y");
+    }
+  }
+
+  @Test
+  void revisions_keepTheHostsTheyChanged_afterTheStoreIsOpenedAgain() {
+    try (FleetStore s = open()) {
+      s.recordRevision(new FleetStore.Revision("main@sha1:1", FleetStore.Revision.SERVED, List.of(), T0));
+      s.recordRevision(new FleetStore.Revision("main@sha1:2", FleetStore.Revision.SERVED, List.of(), T0,
+          java.util.Optional.of(List.of("web-02", "db-01", "web-01"))));
+      s.recordRevision(new FleetStore.Revision("main@sha1:3", FleetStore.Revision.SERVED, List.of(), T0,
+          java.util.Optional.of(List.of())));
+      s.recordRevision(new FleetStore.Revision("main@sha1:4", FleetStore.Revision.STALLED, List.of("a: x"), T0));
+    }
+    try (FleetStore s = open()) {
+      List<FleetStore.Revision> r = s.revisions(10);
+      assertThat(r).extracting(FleetStore.Revision::revision)
+          .containsExactly("main@sha1:4", "main@sha1:3", "main@sha1:2", "main@sha1:1");
+      assertThat(r.get(0).hostsChanged()).as("a stalled revision changed nothing known").isEmpty();
+      assertThat(r.get(1).hostsChanged()).as("known to change no host").contains(List.of());
+      assertThat(r.get(2).hostsChanged()).as("sorted").contains(List.of("db-01", "web-01", "web-02"));
+      assertThat(r.get(3).hostsChanged()).as("not known").isEmpty();
+      assertThat(s.servedRevision().orElseThrow().hostsChanged()).contains(List.of());
     }
   }
 

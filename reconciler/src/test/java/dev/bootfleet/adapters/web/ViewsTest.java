@@ -48,6 +48,49 @@ class ViewsTest {
   }
 
   @Test
+  void windows_sayOpenOrClosedInWords_andWhenAClosedOneOpens() {
+    tools.jackson.databind.JsonNode ws = tools.jackson.databind.json.JsonMapper.shared().readTree("""
+        [{"form":"weekly","days":["Mon","Wed"],"start_time":"02:00","length_minutes":240,"time_zone":"host",
+          "evaluatedIn":"UTC","open":true,"nextOpensAt":null},
+         {"form":"cron","expression":"0 0 3 ? * SAT","duration":"2h","zone":"Europe/Berlin",
+          "evaluatedIn":"Europe/Berlin","open":false,"nextOpensAt":"2026-03-07T02:00:00Z"}]""");
+    List<Map<String, Object>> w = Views.windows(ws);
+    assertThat(w).extracting(x -> x.get("state")).containsExactly("open", "closed");
+    assertThat(w.get(0).get("what")).isEqualTo("weekly on Mon, Wed at 02:00 for 240 min (time zone host)");
+    assertThat(w.get(1).get("what")).isEqualTo("cron 0 0 3 ? * SAT for 2h (zone Europe/Berlin)");
+    assertThat(w.get(1).get("next")).isEqualTo("2026-03-07T02:00:00Z");
+  }
+
+  @Test
+  void fleet_rendersTheBackendsFilteredPage_withoutReadingEveryHost() {
+    tools.jackson.databind.json.JsonMapper json = tools.jackson.databind.json.JsonMapper.shared();
+    List<Object> asked = new java.util.ArrayList<>();
+    String page = """
+        {"revision":"main@sha1:1","counts":{"drifted":120,"in-sync":3,"stalled":1},"total":120,"page":3,
+         "groups":["db","web"],
+         "spread":[{"desiredImage":null,"booted":[{"bootedImage":null,"hosts":2}]}],
+         "hosts":[{"name":"web-101","status":"drifted","conditions":[],"desiredImage":"quay.io/x/os:1",
+                   "desiredRef":"quay.io/x/os:1@sha256:%s","bootedImage":null,"lastReport":null,"message":"m"}]}
+        """.formatted("a".repeat(64));
+    dev.bootfleet.adapters.http.Backend backend = (dev.bootfleet.adapters.http.Backend) java.lang.reflect.Proxy
+        .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {dev.bootfleet.adapters.http.Backend.class},
+            (proxy, method, args) -> switch (method.getName()) {
+              case "fleetPage" -> {
+                asked.add(args[0]);
+                yield json.readTree(page);
+              }
+              case "revisions" -> json.readTree("{\"served\":\"main@sha1:1\",\"stalled\":false,\"history\":[]}");
+              default -> throw new AssertionError("the fleet page asked the backend for " + method.getName());
+            });
+    String html = new Views(backend, new Templates()).fleet(Views.FleetQuery.of("web", "site=fra1", "drifted", "3"),
+        null);
+
+    assertThat(asked).containsExactly(
+        new dev.bootfleet.adapters.http.Backend.FleetQuery("web", "site", "fra1", "drifted", 3, Views.PAGE));
+    assertThat(html).contains("web-101", "page 3 of 3");
+  }
+
+  @Test
   void templates_escapeWhatGitOrAHostSent() {
     String html = new Templates().render("login", Map.of("title", "<script>x</script>", "error", "\"><b>"));
     assertThat(html).doesNotContain("<script>x").contains("&lt;script&gt;x").contains("&quot;&gt;&lt;b&gt;");

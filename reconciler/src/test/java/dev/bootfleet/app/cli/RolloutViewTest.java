@@ -36,6 +36,12 @@ class RolloutViewTest {
   }
 
   @Test
+  void bar_showsLeasedHosts_betweenRebootedAndStaged() {
+    JsonNode counts = JSON.readTree("{\"healthy\":1,\"rebooted\":1,\"leased\":1,\"staged\":1,\"pending\":1}");
+    assertThat(RolloutView.bar(counts, 5, 10)).isEqualTo("##++**==..");
+  }
+
+  @Test
   void bars_nameEveryCount_soColourIsNeverTheOnlySignal() {
     var lines = RolloutView.bars(rollout("progressing", "progressing", 1, 2, ""), 8);
     assertThat(lines.get(0)).isEqualTo("rollout web: progressing, target sha256:ab, budget in use 1");

@@ -60,7 +60,13 @@ class DashboardIT {
   @BeforeAll
   static void start() throws Exception {
     h = new ServerHarness(tmp);
-    h.commit("rollout.yaml", RolloutServerIT.rollout("10m", true));
+    // one window always open (every minute for two), one closed until 2099: the page names both states in words
+    h.commit("rollout.yaml", RolloutServerIT.rollout("10m", true, """
+          windows:
+            cron:
+              - {schedule: "0 * * ? * *", duration: 2m}
+              - {schedule: "0 0 0 1 1 ? 2099", duration: 1h}
+        """));
     Path web = h.work.resolve("groups/web.yaml");
     h.commit("groups/web.yaml", Files.readString(web).replace("changes here are overwritten.",
         "changes here are overwritten (see the dashboard)."));
@@ -173,6 +179,19 @@ class DashboardIT {
     }
     assertThat(driver().findElement(By.id("revision")).getText()).isEqualTo(api.get("revision").asString());
     shot("fleet");
+    // filtered by the backend: a status's page lists exactly the API's hosts of that status, its counts unchanged
+    String status = api.get("hosts").get(0).get("status").asString();
+    List<String> ofStatus = new java.util.ArrayList<>();
+    api.get("hosts").forEach(x -> {
+      if (x.get("status").asString().equals(status)) {
+        ofStatus.add(x.get("name").asString());
+      }
+    });
+    driver().get(h.base + "/?status=" + status);
+    assertThat(driver().findElements(By.cssSelector("#hosts tbody tr")).stream().map(e -> e.getAttribute("data-host"))
+        .toList()).as(status).containsExactlyInAnyOrderElementsOf(ofStatus);
+    counts.forEach((st, n) -> assertThat(driver().findElement(By.cssSelector("#counts .n[data-status='" + st + "']"))
+        .getText()).as(st).isEqualTo(Integer.toString(n)));
 
     // the same page over plain HTTP with the browser's session: the headers of ADR 0024
     String cookie = "bootfleet_session=" + driver().manage().getCookieNamed("bootfleet_session").getValue();
@@ -256,6 +275,13 @@ class DashboardIT {
     assertThat(driver().findElements(By.cssSelector(".wave .bar"))).isNotEmpty();
     assertThat(driver().findElement(By.cssSelector(".wave .legend")).getText()).contains("pending", "staged",
         "rebooted", "healthy", "failed", "leased");
+    assertThat(driver().findElements(By.cssSelector(".wave .legend .key-leased"))).as("leased is a state of the bar")
+        .isNotEmpty();
+    List<String> windows = driver().findElements(By.cssSelector("#rollout-windows li")).stream()
+        .map(e -> e.getText()).toList();
+    assertThat(windows).hasSize(2);
+    assertThat(windows.get(0)).contains("cron 0 * * ? * * for 2m", "open").doesNotContain("closed");
+    assertThat(windows.get(1)).contains("closed", "next opens at 2099-01-01T00:00:00Z");
     shot("rollout");
     // pausing again is refused by the backend: the page says why
     driver().findElement(By.id("pause")).click();

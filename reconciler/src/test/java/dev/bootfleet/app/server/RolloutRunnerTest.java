@@ -143,7 +143,7 @@ class RolloutRunnerTest {
         }
         String as = "seed " + seed + ", step " + step + " (" + did + ") at " + now;
         assertThat(a).as("whether a target may have changed, %s", as).isEqualTo(b);
-        same(changes, scratch, storeA, storeB, f, as);
+        same(changes, scratch, storeA, storeB, f, as, now);
         now = now.plus(List.of(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(3),
             Duration.ofMinutes(11), Duration.ofMinutes(40), Duration.ofHours(5)).get(random.nextInt(7)));
       }
@@ -151,15 +151,15 @@ class RolloutRunnerTest {
   }
 
   static void same(RolloutRunner changes, RolloutRunner scratch, FleetStore storeA, FleetStore storeB, Fleet f,
-      String as) {
+      String as, Instant now) {
     for (DesiredHost h : f.hosts()) {
       RolloutRunner.Targeted x = changes.target(h);
       RolloutRunner.Targeted y = scratch.target(h);
       assertThat(x == null ? null : List.of(x.host(), x.rollout())).as("the target of %s, %s", h.name(), as)
           .isEqualTo(y == null ? null : List.of(y.host(), y.rollout()));
     }
-    ObjectNode shownA = changes.show("os", 1000);
-    ObjectNode shownB = scratch.show("os", 1000);
+    ObjectNode shownA = changes.show("os", 1000, now);
+    ObjectNode shownB = scratch.show("os", 1000, now);
     assertThat(shownA).as("the rollout shown, %s", as).isEqualTo(shownB);
     assertThat(changes.hostCounts()).as("the metrics, %s", as).isEqualTo(scratch.hostCounts());
     assertThat(storeA.rolloutHosts()).as("the stored records, %s", as).isEqualTo(storeB.rolloutHosts());

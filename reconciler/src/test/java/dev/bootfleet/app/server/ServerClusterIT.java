@@ -198,6 +198,16 @@ class ServerClusterIT {
     }
     assertThat(poller).as("no replica says it fetched " + second).isNotNull();
     Replica survivor = poller == a ? b : a;
+    // the hosts the commit changed are stored with it: the same on both replicas
+    for (Replica r : both) {
+      h.base = r.base();
+      JsonNode row = null;
+      for (JsonNode x : json(h.get("/v1/revisions", operator)).get("history")) {
+        row = x.get("revision").asString().endsWith(second) ? x : row;
+      }
+      assertThat(row).as(r.name() + " lists " + second).isNotNull();
+      assertThat(row.get("hostsChanged").toString()).as(r.name()).isEqualTo("[\"web-01\"]");
+    }
 
     // reports to both replicas, each acknowledged; each shows on the other replica
     Map<String, String> acknowledged = new LinkedHashMap<>();

@@ -21,8 +21,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The built jar through {@code bin/bootfleet serve}: every report answered 2xx is still there after the
- * process is killed with SIGKILL and started again on the same data folder. And {@code bootfleet host
- * enroll} prints a token the host can exchange.
+ * process is killed with SIGKILL and started again on the same data folder, and so are the hosts each served
+ * revision changed. And {@code bootfleet host enroll} prints a token the host can exchange.
  */
 class ServerDurabilityIT {
 
@@ -97,5 +97,33 @@ class ServerDurabilityIT {
     }
     String log = Files.readString(tmp.resolve("server.log"));
     assertThat(log).contains("operator.token").doesNotContain(operator, "Exception");
+  }
+
+  @Test
+  void theHostsARevisionChanged_surviveSigkill() throws Exception {
+    ServerHarness h = new ServerHarness(tmp);
+    int port = freePort();
+    h.base = "http://127.0.0.1:" + port;
+    List<String> args = List.of("serve", "--repo", h.url(), "--data", tmp.resolve("data").toString(), "--listen",
+        "127.0.0.1:" + port, "--poll-seconds", "1");
+    Process first = bootfleet.start(tmp.resolve("server.log"), args);
+    ServerHarness.await("the server ready", Duration.ofSeconds(90), h::ready);
+    String operator = Files.readString(tmp.resolve("data/operator.token")).strip();
+    String before = json(h.get("/v1/revisions", operator)).get("served").asString();
+    h.commit("hosts/core-01.yaml", Files.readString(h.work.resolve("hosts/core-01.yaml"))
+        .replace("      - mitigations=auto,nosmt", "      - mitigations=auto,nosmt\n      - quiet"));
+    ServerHarness.await("the next revision served", Duration.ofSeconds(60),
+        () -> ServerIT.call(() -> !json(h.get("/v1/revisions", operator)).get("served").asString().equals(before)));
+    JsonNode newest = json(h.get("/v1/revisions", operator)).get("history").get(0);
+    assertThat(newest.get("hostsChanged").toString()).as("%s", newest).isEqualTo("[\"core-01\"]");
+
+    BootfleetProcesses.kill(first);
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    bootfleet.start(tmp.resolve("server2.log"), args);
+    ServerHarness.await("the server ready again", Duration.ofSeconds(90), h::ready);
+    JsonNode again = json(h.get("/v1/revisions", operator)).get("history").get(0);
+    assertThat(again.get("revision").asString()).isEqualTo(newest.get("revision").asString());
+    assertThat(again.get("hostsChanged").toString()).as("read from the store after a restart: %s", again)
+        .isEqualTo("[\"core-01\"]");
   }
 }

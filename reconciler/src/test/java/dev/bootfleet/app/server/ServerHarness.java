@@ -65,6 +65,16 @@ final class ServerHarness {
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /**
+   * A POST that sends its body only after the server's {@code 100 Continue}: a server that refuses it by its
+   * Content-Length alone answers before the body is sent, so the answer cannot be lost to a reset connection
+   * while the client is still writing.
+   */
+  HttpResponse<String> postExpectingContinue(String path, String token, String body) throws Exception {
+    return send(req(path, token).header("Content-Type", "application/json").expectContinue(true)
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   HttpResponse<String> webhook(byte[] body, String signature) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/hooks/git")).header("X-GitHub-Event", "push");
     if (signature != null) {

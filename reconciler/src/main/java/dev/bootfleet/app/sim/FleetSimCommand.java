@@ -49,7 +49,8 @@ import tools.jackson.databind.json.JsonMapper;
             + " lists them; the fleet repository must declare them. Each runs greenboot's health check after a boot"
             + " into a new image (it fails on an --unhealthy-image) and asks the server for a reboot lease before it"
             + " reboots. Runs until stopped."},
-    footer = {"", "Prints 'staged HOST DIGEST EPOCH_MS' as each simulated host stages an image (with --events), and"
+    footer = {"", "Prints 'staged HOST DIGEST EPOCH_MS' as each simulated host stages an image (with --events; also its"
+        + " reboots, rollbacks and health verdicts), and"
         + " 'fleet simulator: all N simulated hosts staged DIGEST' when every host has."})
 final class FleetSimCommand implements Callable<Integer> {
   static final int ENROLLING = 32;
@@ -113,7 +114,10 @@ final class FleetSimCommand implements Callable<Integer> {
       + " all); repeatable.")
   List<String> faults = new ArrayList<>();
 
-  @Option(names = "--events", description = "Print 'staged HOST DIGEST EPOCH_MS' as each host stages an image.")
+  @Option(names = "--events", description = "Print a line per event of a host, each ending in EPOCH_MS: 'staged HOST"
+      + " DIGEST', 'rebooting HOST DIGEST' (the digest it booted) then 'booted HOST DIGEST', 'rolled-back HOST DIGEST'"
+      + " (bootc rollback queued, from the digest booted) and 'health HOST DIGEST healthy|failed' (greenboot's"
+      + " verdict, once per boot).")
   boolean events;
 
   @Option(names = "--verbose", description = "Print every agent's cycle log (long).")
@@ -123,6 +127,8 @@ final class FleetSimCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   private final Map<String, Integer> stagedCounts = new ConcurrentHashMap<>();
+  /** The boot each host last said its health verdict in (--events). */
+  private final Map<String, String> healthSaid = new ConcurrentHashMap<>();
 
   @Override
   public Integer call() throws Exception {
@@ -185,6 +191,9 @@ final class FleetSimCommand implements Callable<Integer> {
       }
     }
     armFaults(fleet);
+    if (events) {
+      fleet.forEach(h -> h.bootc().listen(new EventLines()));
+    }
     out.println("fleet simulator: " + hosts + " simulated hosts running (long poll, at least every " + intervalSeconds
         + " s)");
     out.flush();
@@ -250,7 +259,7 @@ final class FleetSimCommand implements Callable<Integer> {
         : new PrintStream(OutputStream.nullOutputStream());
     MemoryBootc b = bootc;
     return new Host(bootc, new SimulatedAgent(name, shared.withCredential(token), bootc, bootc, hostDir,
-        Duration.ofSeconds(intervalSeconds), rebootAnyTime, () -> !unhealthy.contains(b.bootedDigest()), log));
+        Duration.ofSeconds(intervalSeconds), rebootAnyTime, () -> healthy(b, unhealthy), log));
   }
 
   /** The image lookup {@code --images} names (checked already). */
@@ -286,6 +295,32 @@ final class FleetSimCommand implements Callable<Integer> {
     }
     if (stagedCounts.merge(digest, 1, Integer::sum) == hosts.intValue()) {
       say("fleet simulator: all " + hosts + " simulated hosts staged " + digest);
+    }
+  }
+
+  /** Whether greenboot passes on {@code host} now; with --events, says the verdict once per boot. */
+  private boolean healthy(MemoryBootc host, Set<String> unhealthy) {
+    String digest = host.bootedDigest();
+    boolean passes = !unhealthy.contains(digest);
+    if (events && !host.bootId().equals(healthSaid.put(host.name(), host.bootId()))) {
+      say("health " + host.name() + " " + digest + " " + (passes ? "healthy" : "failed") + " "
+          + System.currentTimeMillis());
+    }
+    return passes;
+  }
+
+  /** The --events lines of reboots and rollbacks: 'rebooting HOST DIGEST MS', 'booted ...', 'rolled-back ...'. */
+  private final class EventLines implements MemoryBootc.Events {
+    @Override
+    public void rebooted(MemoryBootc host, String from, String to) {
+      long now = System.currentTimeMillis();
+      say("rebooting " + host.name() + " " + from + " " + now);
+      say("booted " + host.name() + " " + to + " " + now);
+    }
+
+    @Override
+    public void rollbackQueued(MemoryBootc host, String from) {
+      say("rolled-back " + host.name() + " " + from + " " + System.currentTimeMillis());
     }
   }
 

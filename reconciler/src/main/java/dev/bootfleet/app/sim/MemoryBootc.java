@@ -24,6 +24,19 @@ final class MemoryBootc implements HostDriver.Bootc, HostPower {
   private final ImageLookup lookup;
   private final Consumer<MemoryBootc> onStaged;
   private final String name;
+  /** Hears of reboots and rollbacks (the fleet simulator's --events); quiet until {@link #listen} is called. */
+  private volatile Events events = Events.NONE;
+
+  /** What a simulated host tells the fleet simulator besides a staged deployment; called under the host's lock. */
+  interface Events {
+    Events NONE = new Events() {};
+
+    /** A reboot from the booted {@code from} digest; {@code to} is what it then booted. */
+    default void rebooted(MemoryBootc host, String from, String to) {}
+
+    /** {@code bootc rollback} queued the rollback deployment while {@code from} was booted. */
+    default void rollbackQueued(MemoryBootc host, String from) {}
+  }
 
   /**
    * A host named {@code name} that booted {@code image}; {@code onStaged} hears of each deployment
@@ -45,6 +58,11 @@ final class MemoryBootc implements HostDriver.Bootc, HostPower {
 
   public String name() {
     return name;
+  }
+
+  /** Sets who hears of this host's reboots and rollbacks. */
+  void listen(Events events) {
+    this.events = events;
   }
 
   /** The digest of the staged deployment, or null. */
@@ -104,7 +122,13 @@ final class MemoryBootc implements HostDriver.Bootc, HostPower {
 
   @Override
   public void rollback() throws HostException {
-    verb(() -> BootcSim.rollback(s, QUIET));
+    verb(() -> {
+      boolean queued = BootcSim.rollback(s, QUIET);
+      if (queued) {
+        events.rollbackQueued(this, s.booted.imageDigest());
+      }
+      return queued;
+    });
   }
 
   @Override
@@ -137,7 +161,9 @@ final class MemoryBootc implements HostDriver.Bootc, HostPower {
   /** A simulated reboot, at once: what ostree and the bootloader do across a shutdown and the next boot. */
   @Override
   public synchronized void reboot() {
+    String from = s.booted.imageDigest();
     BootcSim.reboot(s);
+    events.rebooted(this, from, s.booted.imageDigest());
   }
 
   @Override

@@ -276,8 +276,8 @@ final class RolloutRunner {
     if (d == null || r == null) {
       return null;
     }
-    return new LeaseService.Gate(d, dev.bootfleet.core.rollout.RebootWindows.of(r.policy(), java.time.ZoneOffset.UTC)
-        .isOpen(now));
+    return new LeaseService.Gate(d, r.policy().urgent()
+        || dev.bootfleet.core.rollout.RebootWindows.of(r.policy(), java.time.ZoneOffset.UTC).isOpen(now));
   }
 
   /** The rollout governing {@code host} at the last decision, if one does. */

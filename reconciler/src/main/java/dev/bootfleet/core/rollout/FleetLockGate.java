@@ -38,7 +38,8 @@ public final class FleetLockGate {
    * @param caller the host the request's credential belongs to, or null when it carries none valid
    * @param rollout the rollout's decision at {@code now} for the caller's rollout, or null when no rollout
    *     governs the host (then only the leases decide)
-   * @param windowOpen whether the caller's maintenance window is open now (true without windows)
+   * @param windowOpen whether the caller's maintenance window is open now (true without windows, and for an urgent
+   *     rollout): a host its rollout let reboot inside a window that has closed since waits for the next one
    */
   public static Answer preReboot(Request request, String caller, Decision rollout, boolean windowOpen,
       RebootLeases leases, Instant now) {
@@ -49,8 +50,14 @@ public final class FleetLockGate {
     ClientParams p = request.params();
     if (rollout != null) {
       HostPhase phase = rollout.hosts().get(p.id());
-      boolean allowed = phase == HostPhase.REBOOTING
-          || rollout.reboot().stream().anyMatch(r -> r.host().equals(p.id()));
+      boolean grantedNow = rollout.reboot().stream().anyMatch(r -> r.host().equals(p.id()));
+      if (phase == HostPhase.REBOOTING && !grantedNow && !windowOpen) {
+        // let reboot inside a window that has closed since: it waits for the next one (the engine decided
+        // inside the window; the lease is what the host reboots on)
+        return refuse(Kind.OUTSIDE_MAINTENANCE_WINDOW, "host " + p.id() + " may reboot inside its maintenance"
+            + " window only", leases.expire(now));
+      }
+      boolean allowed = phase == HostPhase.REBOOTING || grantedNow;
       if (!allowed) {
         boolean onlyTheWindow = phase == HostPhase.STAGED && !windowOpen && rollout.phase() == Decision.Phase.PROGRESSING;
         return refuse(onlyTheWindow ? Kind.OUTSIDE_MAINTENANCE_WINDOW : Kind.ROLLOUT_NOT_READY, onlyTheWindow

@@ -136,6 +136,7 @@ final class Agent {
       rep.hold = st.record.hold();
     }
     rep.lastAppliedRevision = st.record.lastAppliedRevision();
+    rep.bootNow(power.bootId());
     store.save(st);
     writeReports(rep, seen == null ? null : seen.text(), host, want, st, started);
     return rep;

@@ -216,7 +216,9 @@ public final class RolloutEngine {
     Instant granted = h.rebootGrantedAt();
     boolean onDesired = h.desired().equals(h.booted());
     if (granted != null) {
-      if (h.health() == Health.FAILED) {
+      // told to roll back from its desired digest: it failed on it, whatever its reports say after the rollback
+      // (the boot into the rollback deployment has no verdict of its own)
+      if (h.health() == Health.FAILED || h.rollbackToldFor().contains(h.desired())) {
         return HostPhase.FAILED;
       }
       if (onDesired && h.health() == Health.HEALTHY) {

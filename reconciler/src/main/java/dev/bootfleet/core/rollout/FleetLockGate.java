@@ -50,14 +50,14 @@ public final class FleetLockGate {
     ClientParams p = request.params();
     if (rollout != null) {
       HostPhase phase = rollout.hosts().get(p.id());
-      boolean grantedNow = rollout.reboot().stream().anyMatch(r -> r.host().equals(p.id()));
-      if (phase == HostPhase.REBOOTING && !grantedNow && !windowOpen) {
-        // let reboot inside a window that has closed since: it waits for the next one (the engine decided
-        // inside the window; the lease is what the host reboots on)
+      boolean allowed = phase == HostPhase.REBOOTING
+          || rollout.reboot().stream().anyMatch(r -> r.host().equals(p.id()));
+      if (allowed && !windowOpen) {
+        // let reboot inside a window that has closed since (the decision may be a moment older than the request):
+        // it waits for the next one; the lease is what the host reboots on
         return refuse(Kind.OUTSIDE_MAINTENANCE_WINDOW, "host " + p.id() + " may reboot inside its maintenance"
             + " window only", leases.expire(now));
       }
-      boolean allowed = phase == HostPhase.REBOOTING || grantedNow;
       if (!allowed) {
         boolean onlyTheWindow = phase == HostPhase.STAGED && !windowOpen && rollout.phase() == Decision.Phase.PROGRESSING;
         return refuse(onlyTheWindow ? Kind.OUTSIDE_MAINTENANCE_WINDOW : Kind.ROLLOUT_NOT_READY, onlyTheWindow

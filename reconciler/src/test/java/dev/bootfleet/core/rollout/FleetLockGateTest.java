@@ -34,6 +34,7 @@ class FleetLockGateTest {
       already granted, asking again         | web-01 | web-01 | -             | web-01::rebooting           | true   | 200    | -
       staged, its window closed             | web-01 | web-01 | window=closed | web-01::staged              | false  | 423    | outside_maintenance_window
       let reboot, the window closed since   | web-01 | web-01 | window=closed | web-01::rebooting           | false  | 423    | outside_maintenance_window
+      a decision older than the window's end | web-01 | web-01 | -            | web-01::staged              | false  | 423    | outside_maintenance_window
       its wave has not started              | web-01 | web-01 | -             | c1:ring=canary:staged web-01::staged | true | 423 | rollout_not_ready
       the rollout is paused                 | web-01 | web-01 | paused        | web-01::staged              | true   | 423    | rollout_not_ready
       not staged yet                        | web-01 | web-01 | -             | web-01::pending             | true   | 423    | rollout_not_ready

@@ -44,6 +44,10 @@ final class RolloutRepository {
   }
 
   static void save(Handle h, RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
+    // One save after another, on any replica: two replicas that fetched the same revision both record its run,
+    // and on PostgreSQL two interleaved DELETE-then-INSERTs of one new run collide on its key (found by
+    // RolloutChaosIT). The lease lock's row serialises them (a rollout's saves are as rare as its decisions).
+    h.createQuery(LeaseRepository.LOCK).mapTo(Long.class).findOne();
     h.createUpdate("DELETE FROM rollout_runs WHERE rollout = :r").bind("r", run.rollout()).execute();
     h.createUpdate("INSERT INTO rollout_runs (rollout, target, state_doc, at_ms) VALUES (:r, :t, :s, :at)")
         .bind("r", run.rollout()).bind("t", run.target()).bind("s", run.state()).bind("at", run.at().toEpochMilli())

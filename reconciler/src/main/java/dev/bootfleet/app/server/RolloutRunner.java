@@ -57,11 +57,6 @@ final class RolloutRunner {
   /** Which rollout governs each host at the last decision. */
   private final Map<String, String> rolloutOfHost = new ConcurrentHashMap<>();
   private volatile Map<String, Manifest.Rollout> policies = Map.of();
-  /** Whether this server has decided since it started: until then no one knows which rollout governs a host. */
-  private volatile boolean decided;
-  /** The gate before the first decision: no host may reboot (FleetLock clients retry a 423). */
-  static final Decision NOT_YET = new Decision(Decision.Phase.PAUSED, List.of(), List.of(), List.of(), List.of(),
-      List.of(), RunState.NEW, List.of(), Map.of());
 
   RolloutRunner(FleetStore store) {
     this.store = store;
@@ -96,7 +91,6 @@ final class RolloutRunner {
     rolloutOfHost.keySet().retainAll(governs.keySet());
     rolloutOfHost.putAll(governs);
     decisions.keySet().retainAll(byName.keySet());
-    decided = true;
     return changed;
   }
 
@@ -278,11 +272,6 @@ final class RolloutRunner {
    * alone decide; the host is down already).
    */
   LeaseService.Gate gate(String host, Instant now) {
-    if (!decided) {
-      // just started (a restart after SIGKILL: found by RolloutChaosIT's review): the FleetLock routes answer before
-      // the first revision is served, and "no rollout" would let the slots alone grant a governed host's reboot
-      return new LeaseService.Gate(NOT_YET, true);
-    }
     String name = rolloutOfHost.get(host);
     Decision d = name == null ? null : decisions.get(name);
     Manifest.Rollout r = name == null ? null : policies.get(name);

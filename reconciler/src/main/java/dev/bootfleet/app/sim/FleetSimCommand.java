@@ -208,12 +208,21 @@ final class FleetSimCommand implements Callable<Integer> {
         agents.submit(() -> {
           String[] last = {null};
           try {
-            h.agent().run(line -> {
-              if (!line.equals(last[0])) {
-                last[0] = line;
-                say(h.bootc().name() + ": " + line);
+            while (true) {
+              try {
+                h.agent().run(line -> {
+                  if (!line.equals(last[0])) {
+                    last[0] = line;
+                    say(h.bootc().name() + ": " + line);
+                  }
+                });
+              } catch (RuntimeException e) {
+                // an agent that dies is said, not lost (the executor would keep it quiet), and started again a
+                // second later, as systemd restarts the agent's unit
+                say(h.bootc().name() + ": the agent failed: " + failure(e) + "; starting it again");
+                Thread.sleep(1000);
               }
-            });
+            }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           } finally {
@@ -296,6 +305,15 @@ final class FleetSimCommand implements Callable<Integer> {
     if (stagedCounts.merge(digest, 1, Integer::sum) == hosts.intValue()) {
       say("fleet simulator: all " + hosts + " simulated hosts staged " + digest);
     }
+  }
+
+  /** An agent's unexpected failure in one line: the exception and where in bootfleet it was thrown. */
+  static String failure(RuntimeException e) {
+    StringBuilder b = new StringBuilder(e.getClass().getName() + ": " + e.getMessage());
+    java.util.Arrays.stream(e.getStackTrace()).filter(f -> f.getClassName().startsWith("dev.bootfleet.")).limit(4)
+        .forEach(f -> b.append(" at ").append(f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1))
+            .append('.').append(f.getMethodName()).append(':').append(f.getLineNumber()));
+    return b.toString().replace('\n', ' ');
   }
 
   /** Whether greenboot passes on {@code host} now; with --events, says the verdict once per boot. */

@@ -231,6 +231,10 @@ class RolloutChaosIT {
           await(victim.name + " ready after the kill", READY, victim::ready);
           continue;
         }
+        String died = said.stream().filter(l -> l.contains(": the agent failed: ")).findFirst().orElse(null);
+        if (died != null) {
+          throw new AssertionError("a simulated host's agent failed: " + died);
+        }
         if (Instant.now().isAfter(end)) {
           throw new AssertionError("not within " + PHASE.multipliedBy(2) + ": the phase did not finish; the rollout: "
               + brief());

@@ -3,6 +3,7 @@ package dev.bootfleet.app.agent;
 import dev.bootfleet.adapters.fs.AtomicFiles;
 import dev.bootfleet.core.image.ImageLock;
 import dev.bootfleet.core.lifecycle.HostLifecycle;
+import dev.bootfleet.core.lifecycle.HostRecord;
 import dev.bootfleet.core.manifest.DesiredHost;
 import dev.bootfleet.core.manifest.HostDriverKind;
 import dev.bootfleet.core.manifest.Problem;
@@ -159,10 +160,13 @@ final class Agent {
     rep.status(v.why(), v.reason());
     rep.hold = v.hold();
     v.skipped().forEach(a -> rep.step(a.type(), want.image().switchTarget(), "skipped", "held"));
-    if (v.keepFallback()) {
-      keepFallback(st, rep);
-    }
     String from = rollout == null ? null : rollout.rollbackFrom();
+    // the rollback the server asked for is queued, not a bootloader fallback's return to the failed image: reverting
+    // it would undo the rollback (and the record has no hold of its own to name; found by RolloutChaosIT)
+    boolean serverRollback = driver instanceof HostDriver.Bootc && HostLifecycle.boots(from, host);
+    if (v.keepFallback() && !serverRollback) {
+      keepFallback(st, v.hold(), rep);
+    }
     if (driver instanceof HostDriver.Bootc b && HostLifecycle.boots(from, host)
         && (host.rollbackQueued() || HostLifecycle.rollBack(from, host))) {
       // a rejected digest: back to the previous deployment, whatever the rollout says of reboots
@@ -298,8 +302,8 @@ final class Agent {
   }
 
   /** After a bootloader fallback: revert the queued return to the failed image, once, so the fallback sticks. */
-  private void keepFallback(AgentState st, CycleReport rep) throws IOException {
-    String ref = st.record.hold().ref();
+  private void keepFallback(AgentState st, HostRecord.Hold hold, CycleReport rep) throws IOException {
+    String ref = hold == null ? null : hold.ref();
     try {
       if (driver.revertQueuedRollback()) {
         rep.step("keep-fallback", ref, "done", HostDrivers.name(driver) + " rollback: the next boot stays on the"

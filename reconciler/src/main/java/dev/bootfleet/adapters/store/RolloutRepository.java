@@ -44,12 +44,23 @@ final class RolloutRepository {
   }
 
   static void save(Handle h, RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
+    lockSaves(h);
     h.createUpdate("DELETE FROM rollout_hosts WHERE rollout = :r").bind("r", run.rollout()).execute();
     saveChanges(h, run, hosts, events);
   }
 
+  /**
+   * One save after another, on any replica: two replicas that fetched the same revision both record its run, and
+   * on PostgreSQL two interleaved DELETE-then-INSERTs of one new run collide on its key (found by RolloutChaosIT).
+   * The lease lock's row serialises them (a rollout's saves are as rare as its decisions).
+   */
+  private static void lockSaves(Handle h) {
+    h.createQuery(LeaseRepository.LOCK).mapTo(Long.class).findOne();
+  }
+
   /** The run, the records of {@code hosts} (replacing each host's) and the events; the rollout's other records stay. */
   static void saveChanges(Handle h, RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
+    lockSaves(h);
     h.createUpdate("DELETE FROM rollout_runs WHERE rollout = :r").bind("r", run.rollout()).execute();
     h.createUpdate("INSERT INTO rollout_runs (rollout, target, state_doc, at_ms) VALUES (:r, :t, :s, :at)")
         .bind("r", run.rollout()).bind("t", run.target()).bind("s", run.state()).bind("at", run.at().toEpochMilli())

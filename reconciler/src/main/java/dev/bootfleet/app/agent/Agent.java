@@ -3,6 +3,7 @@ package dev.bootfleet.app.agent;
 import dev.bootfleet.adapters.fs.AtomicFiles;
 import dev.bootfleet.core.image.ImageLock;
 import dev.bootfleet.core.lifecycle.HostLifecycle;
+import dev.bootfleet.core.lifecycle.HostRecord;
 import dev.bootfleet.core.manifest.DesiredHost;
 import dev.bootfleet.core.manifest.HostDriverKind;
 import dev.bootfleet.core.manifest.Problem;
@@ -136,6 +137,7 @@ final class Agent {
       rep.hold = st.record.hold();
     }
     rep.lastAppliedRevision = st.record.lastAppliedRevision();
+    rep.bootNow(power.bootId());
     store.save(st);
     writeReports(rep, seen == null ? null : seen.text(), host, want, st, started);
     return rep;
@@ -160,8 +162,10 @@ final class Agent {
     v.skipped().forEach(a -> rep.step(a.type(), want.image().switchTarget(), "skipped", "held"));
     String from = rollout == null ? null : rollout.rollbackFrom();
     HostLifecycle.RollbackStep back = HostLifecycle.rollbackFrom(from, host, driver.kind());
-    if (v.keepFallback() && back == null) { // a rollback queued from a rejected digest is the server's, kept
-      keepFallback(st, v.hold().ref(), rep);
+    // the rollback the server asked for is queued, not a bootloader fallback's return to the failed image: reverting
+    // it would undo the rollback (and the record has no hold of its own to name; found by RolloutChaosIT)
+    if (v.keepFallback() && back == null && !HostLifecycle.boots(from, host)) {
+      keepFallback(st, v.hold(), rep);
     }
     if (back != null) {
       // a rejected digest: back to the previous deployment, whatever the rollout says of reboots
@@ -302,7 +306,8 @@ final class Agent {
   }
 
   /** After a bootloader fallback: revert the queued return to the failed image, once, so the fallback sticks. */
-  private void keepFallback(AgentState st, String ref, CycleReport rep) throws IOException {
+  private void keepFallback(AgentState st, HostRecord.Hold hold, CycleReport rep) throws IOException {
+    String ref = hold == null ? null : hold.ref();
     try {
       if (driver.revertQueuedRollback()) {
         rep.step("keep-fallback", ref, "done", HostDrivers.name(driver) + " rollback: the next boot stays on the"

@@ -180,6 +180,19 @@ final class CycleReport {
     return health;
   }
 
+  /**
+   * The boot the host is in at the end of the cycle: when the cycle rebooted it (a simulated host's reboot returns,
+   * and the status reported is the new boot's), the health verdict was on the boot before, so the report says
+   * nothing of health; the server would otherwise take it for the new image's.
+   */
+  void bootNow(String bootIdNow) {
+    if (health != null && bootIdNow != null && !bootIdNow.equals(bootId)) {
+      note("health: not reported: the verdict (" + health + ") was on the boot this cycle ended");
+      health = null;
+      healthChecks = List.of();
+    }
+  }
+
   /** What the last boot proved about what was staged ({@code HostLifecycle.AfterBoot}). */
   void booted(String outcome, String image, String note) {
     bootOutcome = outcome;

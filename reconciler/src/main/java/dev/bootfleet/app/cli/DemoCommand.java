@@ -136,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
       Set<String> unhealthy = noFault ? Set.of() : Set.of(SimulatedFleet.demoDigest("1.2-broken"));
       fleet = SimulatedFleet.enroll(new SimulatedFleet.Settings(api.client, operator, "of the demo's server",
           names, pinned("1.0"), "amd64", SimulatedFleet.lookup("demo"), unhealthy, dir.resolve("hosts"),
-          Duration.ofSeconds(5), true, false), line -> {}, (host, digest) -> {});
+          Duration.ofSeconds(5), true, false, false), line -> {}, (host, digest) -> {});
       fleet.start();
       say("bootfleet demo: " + names.size() + " simulated hosts (" + String.join(", ", SITES) + ") on "
           + SimulatedFleet.DEMO_REPOSITORY + ":1.0, rollout " + ROLLOUT + ": canary, then waves early and late, at"

@@ -36,15 +36,8 @@ final class LeaseService implements RebootLocks {
     Gate of(String host, Instant now);
   }
 
-  /**
-   * A rollout's decision at the request's time, whether the host's maintenance window is open, and whether the
-   * rollout told the host to roll back from a rejected digest (its reboot back is let through a halted rollout).
-   */
-  record Gate(Decision decision, boolean windowOpen, boolean rollingBack) {
-    Gate(Decision decision, boolean windowOpen) {
-      this(decision, windowOpen, false);
-    }
-  }
+  /** A rollout's decision at the request's time, and whether the host's maintenance window is open. */
+  record Gate(Decision decision, boolean windowOpen) {}
 
   private final FleetStore store;
   private final Clock clock;
@@ -84,8 +77,7 @@ final class LeaseService implements RebootLocks {
     Instant now = clock.instant();
     Gate gate = r.ok() && caller != null && caller.equals(r.params().id()) ? rollouts.of(caller, now) : null;
     FleetLockGate.Answer a = change(caller, now, l -> FleetLockGate.preReboot(r, caller,
-        gate == null ? null : gate.decision(), gate == null || gate.windowOpen(), gate != null && gate.rollingBack(),
-        l, now));
+        gate == null ? null : gate.decision(), gate == null || gate.windowOpen(), l, now));
     if (a.ok() && a.lease() != null) {
       log.accept("reboot lease " + a.lease().token() + " of group " + a.lease().group() + " to host " + caller
           + " until " + a.lease().expiresAt());

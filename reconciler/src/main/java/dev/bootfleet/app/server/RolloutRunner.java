@@ -370,7 +370,9 @@ final class RolloutRunner {
   /**
    * What a FleetLock request of {@code host} meets from its rollout (ADR 0021): the last decision, and
    * whether the rollout's windows are open at {@code now} (in the rollout's zone, else UTC: the server
-   * does not know a host's own zone); null when no rollout governs the host.
+   * does not know a host's own zone); null when no rollout governs the host, and for a host told to roll back
+   * from a digest its rollout rejected: that reboot is the rollback's, which no window or wave holds (the slots
+   * alone decide; the host is down already).
    */
   LeaseService.Gate gate(String host, Instant now) {
     String name = rolloutOfHost.get(host);
@@ -380,8 +382,13 @@ final class RolloutRunner {
       return null;
     }
     RolloutHost rec = hosts.get(host);
-    return new LeaseService.Gate(d, dev.bootfleet.core.rollout.RebootWindows.of(r.policy(), java.time.ZoneOffset.UTC)
-        .isOpen(now), rec != null && !rec.rollbackTold().isEmpty());
+    Run run = runs.get(name);
+    if (rec != null && run != null
+        && rec.rollbackTold().stream().anyMatch(x -> run.state().rejected().contains(Digest.parse(x)))) {
+      return null;
+    }
+    return new LeaseService.Gate(d, r.policy().urgent()
+        || dev.bootfleet.core.rollout.RebootWindows.of(r.policy(), java.time.ZoneOffset.UTC).isOpen(now));
   }
 
   /** The rollout governing {@code host} at the last decision, if one does. */

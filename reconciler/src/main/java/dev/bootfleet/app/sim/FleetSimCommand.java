@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
             + " lists them; the fleet repository must declare them. Each runs greenboot's health check after a boot"
             + " into a new image (it fails on an --unhealthy-image) and asks the server for a reboot lease before it"
             + " reboots. Runs until stopped."},
-    footer = {"", "Prints 'staged HOST DIGEST EPOCH_MS' as each simulated host stages an image (with --events), and"
+    footer = {"", "Prints 'staged HOST DIGEST EPOCH_MS' as each simulated host stages an image (with --events; also its"
+        + " reboots, rollbacks and health verdicts), and"
         + " 'fleet simulator: all N simulated hosts staged DIGEST' when every host has."})
 final class FleetSimCommand implements Callable<Integer> {
 
@@ -100,7 +101,10 @@ final class FleetSimCommand implements Callable<Integer> {
       + " all); repeatable.")
   List<String> faults = new ArrayList<>();
 
-  @Option(names = "--events", description = "Print 'staged HOST DIGEST EPOCH_MS' as each host stages an image.")
+  @Option(names = "--events", description = "Print a line per event of a host, each ending in EPOCH_MS: 'staged HOST"
+      + " DIGEST', 'rebooting HOST DIGEST' (the digest it booted) then 'booted HOST DIGEST', 'rolled-back HOST DIGEST'"
+      + " (bootc rollback queued, from the digest booted) and 'health HOST DIGEST healthy|failed' (greenboot's"
+      + " verdict, once per boot).")
   boolean events;
 
   @Option(names = "--verbose", description = "Print every agent's cycle log (long).")
@@ -110,6 +114,8 @@ final class FleetSimCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   private final Map<String, Integer> stagedCounts = new ConcurrentHashMap<>();
+  /** The boot each host last said its health verdict in (--events). */
+  private final Map<String, String> healthSaid = new ConcurrentHashMap<>();
 
   @Override
   public Integer call() throws Exception {
@@ -144,7 +150,7 @@ final class FleetSimCommand implements Callable<Integer> {
     SimulatedFleet fleet;
     try {
       fleet = SimulatedFleet.enroll(new SimulatedFleet.Settings(shared, operator, "in " + operatorTokenFile, names,
-          image, arch, lookup, unhealthy, dir, Duration.ofSeconds(intervalSeconds), rebootAnyTime, verbose),
+          image, arch, lookup, unhealthy, dir, Duration.ofSeconds(intervalSeconds), rebootAnyTime, verbose, events),
           this::say, this::staged);
     } catch (IOException e) {
       e.getMessage().lines().forEach(l -> err.println("bootfleet: error: " + l));

@@ -25,6 +25,19 @@ final class MemoryBootc implements HostDriver.Bootc, SimulatedAgent.Power {
   private final Consumer<MemoryBootc> onStaged;
   private final String name;
   private boolean rebootAsked;
+  /** Hears of reboots and rollbacks (the fleet simulator's --events); quiet until {@link #listen} is called. */
+  private volatile Events events = Events.NONE;
+
+  /** What a simulated host tells the fleet simulator besides a staged deployment; called under the host's lock. */
+  interface Events {
+    Events NONE = new Events() {};
+
+    /** A reboot from the booted {@code from} digest; {@code to} is what it then booted. */
+    default void rebooted(MemoryBootc host, String from, String to) {}
+
+    /** {@code bootc rollback} queued the rollback deployment while {@code from} was booted. */
+    default void rollbackQueued(MemoryBootc host, String from) {}
+  }
 
   /**
    * A host named {@code name} that booted {@code image}; {@code onStaged} hears of each deployment
@@ -46,6 +59,11 @@ final class MemoryBootc implements HostDriver.Bootc, SimulatedAgent.Power {
 
   public String name() {
     return name;
+  }
+
+  /** Sets who hears of this host's reboots and rollbacks. */
+  void listen(Events events) {
+    this.events = events;
   }
 
   /** The digest of the staged deployment, or null. */
@@ -105,7 +123,13 @@ final class MemoryBootc implements HostDriver.Bootc, SimulatedAgent.Power {
 
   @Override
   public void rollback() throws HostException {
-    verb(() -> BootcSim.rollback(s, QUIET));
+    verb(() -> {
+      boolean queued = BootcSim.rollback(s, QUIET);
+      if (queued) {
+        events.rollbackQueued(this, s.booted.imageDigest());
+      }
+      return queued;
+    });
   }
 
   @Override
@@ -148,7 +172,9 @@ final class MemoryBootc implements HostDriver.Bootc, SimulatedAgent.Power {
   /** A simulated soft reboot, at once: userspace only, into the staged entry where one was prepared. */
   @Override
   public synchronized void softReboot() {
+    String from = s.booted.imageDigest();
     BootcSim.softReboot(s);
+    events.rebooted(this, from, s.booted.imageDigest());
   }
 
   @Override
@@ -176,7 +202,9 @@ final class MemoryBootc implements HostDriver.Bootc, SimulatedAgent.Power {
       return false;
     }
     rebootAsked = false;
+    String from = s.booted.imageDigest();
     BootcSim.reboot(s);
+    events.rebooted(this, from, s.booted.imageDigest());
     return true;
   }
 

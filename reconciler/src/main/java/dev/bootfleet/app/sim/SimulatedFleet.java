@@ -45,10 +45,12 @@ public final class SimulatedFleet implements AutoCloseable {
    * @param lookup how hosts look images up ({@link #lookup})
    * @param unhealthy the image digests whose greenboot check fails ({@link #unhealthyDigest})
    * @param dir the hosts' folders (agent state, reports, /etc, host credential)
+   * @param events whether to say each reboot, rollback and greenboot verdict as a line ({@code sim fleet --events}:
+   *     'rebooting HOST DIGEST MS', 'booted …', 'rolled-back …', 'health HOST DIGEST healthy|failed MS')
    */
   public record Settings(ServerClient server, String operator, String operatorSource, List<String> names,
       String image, String arch, Lookup lookup, Set<String> unhealthy, Path dir, Duration interval,
-      boolean rebootAnyTime, boolean verbose) {
+      boolean rebootAnyTime, boolean verbose, boolean events) {
     public Settings {
       names = List.copyOf(names);
       unhealthy = Set.copyOf(unhealthy);
@@ -103,6 +105,8 @@ public final class SimulatedFleet implements AutoCloseable {
   private final Consumer<String> say;
   private final Consumer<MemoryBootc> staged;
   private final List<Host> hosts = new ArrayList<>();
+  /** The boot each host's greenboot verdict was last said for ({@link Settings#events}). */
+  private final Map<String, String> healthSaid = new java.util.concurrent.ConcurrentHashMap<>();
   private ExecutorService agents;
 
   private SimulatedFleet(Settings settings, Consumer<String> say, Consumer<MemoryBootc> staged) {
@@ -185,12 +189,21 @@ public final class SimulatedFleet implements AutoCloseable {
       agents.submit(() -> {
         String[] last = {null};
         try {
-          h.agent().run(line -> {
-            if (!line.equals(last[0])) {
-              last[0] = line;
-              say.accept(h.bootc().name() + ": " + line);
+          while (true) {
+            try {
+              h.agent().run(line -> {
+                if (!line.equals(last[0])) {
+                  last[0] = line;
+                  say.accept(h.bootc().name() + ": " + line);
+                }
+              });
+            } catch (RuntimeException e) {
+              // an agent that dies is said, not lost (the executor would keep it quiet), and started again a
+              // second later, as systemd restarts the agent's unit
+              say.accept(h.bootc().name() + ": the agent failed: " + failure(e) + "; starting it again");
+              Thread.sleep(1000);
             }
-          });
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -252,16 +265,55 @@ public final class SimulatedFleet implements AutoCloseable {
     MemoryBootc bootc = bootc(name);
     PrintStream log = settings.verbose() ? new PrintStream(new Prefixed(name + ": "), true, StandardCharsets.UTF_8)
         : new PrintStream(OutputStream.nullOutputStream());
-    Set<String> unhealthy = settings.unhealthy();
     return new Host(bootc, new SimulatedAgent(name, shared.withCredential(token), bootc, bootc, hostDir,
-        settings.interval(), settings.rebootAnyTime(), () -> !unhealthy.contains(bootc.bootedDigest()), log));
+        settings.interval(), settings.rebootAnyTime(), () -> healthy(bootc), log));
   }
 
   private MemoryBootc bootc(String name) throws IOException {
+    MemoryBootc b;
     try {
-      return new MemoryBootc(name, settings.image(), settings.arch(), settings.lookup().images, staged);
+      b = new MemoryBootc(name, settings.image(), settings.arch(), settings.lookup().images, staged);
     } catch (HostDriver.HostException e) {
       throw new IOException(e.getMessage());
+    }
+    if (settings.events()) {
+      b.listen(new EventLines());
+    }
+    return b;
+  }
+
+  /** Whether greenboot passes on {@code host} now; with {@link Settings#events}, says the verdict once per boot. */
+  private boolean healthy(MemoryBootc host) {
+    String digest = host.bootedDigest();
+    boolean passes = !settings.unhealthy().contains(digest);
+    if (settings.events() && !host.bootId().equals(healthSaid.put(host.name(), host.bootId()))) {
+      say.accept("health " + host.name() + " " + digest + " " + (passes ? "healthy" : "failed") + " "
+          + System.currentTimeMillis());
+    }
+    return passes;
+  }
+
+  /** An agent's unexpected failure in one line: the exception and where in bootfleet it was thrown. */
+  static String failure(RuntimeException e) {
+    StringBuilder b = new StringBuilder(e.getClass().getName() + ": " + e.getMessage());
+    java.util.Arrays.stream(e.getStackTrace()).filter(f -> f.getClassName().startsWith("dev.bootfleet.")).limit(4)
+        .forEach(f -> b.append(" at ").append(f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1))
+            .append('.').append(f.getMethodName()).append(':').append(f.getLineNumber()));
+    return b.toString().replace('\n', ' ');
+  }
+
+  /** The event lines of reboots and rollbacks: 'rebooting HOST DIGEST MS', 'booted ...', 'rolled-back ...'. */
+  private final class EventLines implements MemoryBootc.Events {
+    @Override
+    public void rebooted(MemoryBootc host, String from, String to) {
+      long now = System.currentTimeMillis();
+      say.accept("rebooting " + host.name() + " " + from + " " + now);
+      say.accept("booted " + host.name() + " " + to + " " + now);
+    }
+
+    @Override
+    public void rollbackQueued(MemoryBootc host, String from) {
+      say.accept("rolled-back " + host.name() + " " + from + " " + System.currentTimeMillis());
     }
   }
 

@@ -38,20 +38,11 @@ public final class FleetLockGate {
    * @param caller the host the request's credential belongs to, or null when it carries none valid
    * @param rollout the rollout's decision at {@code now} for the caller's rollout, or null when no rollout
    *     governs the host (then only the leases decide)
-   * @param windowOpen whether the caller's maintenance window is open now (true without windows)
+   * @param windowOpen whether the caller's maintenance window is open now (true without windows, and for an urgent
+   *     rollout): a host its rollout let reboot inside a window that has closed since waits for the next one
    */
   public static Answer preReboot(Request request, String caller, Decision rollout, boolean windowOpen,
       RebootLeases leases, Instant now) {
-    return preReboot(request, caller, rollout, windowOpen, false, leases, now);
-  }
-
-  /**
-   * As above; {@code rollingBack}: the rollout told the caller to roll back from a rejected digest it boots, so
-   * its reboot back to the previous deployment is let through a halted rollout (inside its window, within the
-   * slots): without it a halted rollout would keep the failed host on the image it rejected.
-   */
-  public static Answer preReboot(Request request, String caller, Decision rollout, boolean windowOpen,
-      boolean rollingBack, RebootLeases leases, Instant now) {
     Answer refused = identity(request, caller, leases, now);
     if (refused != null) {
       return refused;
@@ -60,8 +51,13 @@ public final class FleetLockGate {
     if (rollout != null) {
       HostPhase phase = rollout.hosts().get(p.id());
       boolean allowed = phase == HostPhase.REBOOTING
-          || rollout.reboot().stream().anyMatch(r -> r.host().equals(p.id()))
-          || rollingBack && phase == HostPhase.REJECTED && windowOpen;
+          || rollout.reboot().stream().anyMatch(r -> r.host().equals(p.id()));
+      if (allowed && !windowOpen) {
+        // let reboot inside a window that has closed since (the decision may be a moment older than the request):
+        // it waits for the next one; the lease is what the host reboots on
+        return refuse(Kind.OUTSIDE_MAINTENANCE_WINDOW, "host " + p.id() + " may reboot inside its maintenance"
+            + " window only", leases.expire(now));
+      }
       if (!allowed) {
         boolean onlyTheWindow = phase == HostPhase.STAGED && !windowOpen && rollout.phase() == Decision.Phase.PROGRESSING;
         return refuse(onlyTheWindow ? Kind.OUTSIDE_MAINTENANCE_WINDOW : Kind.ROLLOUT_NOT_READY, onlyTheWindow

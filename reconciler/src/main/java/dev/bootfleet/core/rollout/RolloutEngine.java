@@ -317,7 +317,11 @@ public final class RolloutEngine {
     Instant granted = h.rebootGrantedAt();
     boolean onDesired = h.desired().equals(h.booted());
     if (granted != null) {
-      if (h.health() == Health.FAILED) {
+      // told to roll back from its desired digest, still rejected: it failed on it, whatever its reports say after
+      // the rollback (the boot into the rollback deployment has no verdict of its own). Once an operator clears the
+      // digest, the host waits for its health again, as before.
+      if (h.health() == Health.FAILED
+          || rejected.contains(h.desired()) && h.rollbackToldFor().contains(h.desired())) {
         return HostPhase.FAILED;
       }
       if (onDesired && h.health() == Health.HEALTHY) {

@@ -282,6 +282,11 @@ class RolloutServerIT {
     assertThat(canary.get("rollbackFrom").asString()).isEqualTo(NEW);
     assertThat(canary.get("reason").asString()).isEqualTo("DigestRejected");
     assertThat(events("rollback")).hasSize(1);
+    // its rollback's reboot takes a lease, whatever the halted rollout and its windows say of reboots
+    HttpResponse<String> lease = h.send(h.req("/v1/pre-reboot", tokens.get("web-03")).header("fleet-lock-protocol",
+        "true").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+            "{\"client_params\": {\"id\": \"web-03\", \"group\": \"default\"}}")));
+    assertThat(lease.statusCode()).as(lease.body()).isEqualTo(200);
     for (String host : List.of("web-01", "web-02")) {
       assertThat(image(host)).as(host).isEqualTo(OLD);
       assertThat(target(host).get("rollout").get("reason").asString()).isEqualTo("DigestRejected");

@@ -67,4 +67,13 @@ class FleetSimCommandTest {
     assertThat(SimulatedFleet.unhealthyDigest("sha256:" + "b".repeat(64), demo, "amd64"))
         .isEqualTo("sha256:" + "b".repeat(64));
   }
+
+  @Test
+  void failure_isOneLine_namingTheExceptionAndWhereInBootfleet() {
+    RuntimeException e = new IllegalStateException("two\nlines");
+    e.setStackTrace(new StackTraceElement[] {new StackTraceElement("java.util.Objects", "requireNonNull", "O.java", 1),
+        new StackTraceElement("dev.bootfleet.app.agent.BootcSteps", "rollback", "BootcSteps.java", 91)});
+
+    assertThat(SimulatedFleet.failure(e)).isEqualTo("java.lang.IllegalStateException: two lines at BootcSteps.rollback:91");
+  }
 }

@@ -33,6 +33,8 @@ class FleetLockGateTest {
       the rollout lets it reboot            | web-01 | web-01 | -             | web-01::staged              | true   | 200    | -
       already granted, asking again         | web-01 | web-01 | -             | web-01::rebooting           | true   | 200    | -
       staged, its window closed             | web-01 | web-01 | window=closed | web-01::staged              | false  | 423    | outside_maintenance_window
+      let reboot, the window closed since   | web-01 | web-01 | window=closed | web-01::rebooting           | false  | 423    | outside_maintenance_window
+      a decision older than the window's end | web-01 | web-01 | -            | web-01::staged              | false  | 423    | outside_maintenance_window
       its wave has not started              | web-01 | web-01 | -             | c1:ring=canary:staged web-01::staged | true | 423 | rollout_not_ready
       the rollout is paused                 | web-01 | web-01 | paused        | web-01::staged              | true   | 423    | rollout_not_ready
       not staged yet                        | web-01 | web-01 | -             | web-01::pending             | true   | 423    | rollout_not_ready
@@ -46,30 +48,6 @@ class FleetLockGateTest {
     assertThat(a.status()).as(why).isEqualTo(status);
     assertThat(a.error() == null ? "-" : a.error().kind()).as(why).isEqualTo(kind);
     assertThat(a.ok()).isEqualTo(a.lease() != null);
-  }
-
-  /** A halted run in which web-01 boots the rejected digest. */
-  static Decision halted() {
-    return new Decision(Decision.Phase.HALTED, java.util.List.of(), java.util.List.of(), java.util.List.of(),
-        java.util.List.of(), java.util.List.of(), RunState.NEW, java.util.List.of(),
-        Map.of("web-01", Decision.HostPhase.REJECTED, "web-02", Decision.HostPhase.REJECTED));
-  }
-
-  @Test
-  void aHostToldToRollBack_getsItsRebootThroughAHaltedRollout_insideItsWindow_only() {
-    Answer back = FleetLockGate.preReboot(lock("web-01"), "web-01", halted(), true, true, FREE, NOW);
-    assertThat(back.status()).isEqualTo(200);
-    // not told to roll back (it only has the rejected digest as its desired one): the halt holds
-    Answer other = FleetLockGate.preReboot(lock("web-02"), "web-02", halted(), true, false, FREE, NOW);
-    assertThat(other.status()).isEqualTo(423);
-    assertThat(other.error().kind()).isEqualTo("rollout_not_ready");
-    // told, but outside its window: no reboot outside a window, rollback or not
-    assertThat(FleetLockGate.preReboot(lock("web-01"), "web-01", halted(), false, true, FREE, NOW).status())
-        .isEqualTo(423);
-    // and the slots still count
-    RebootLeases taken = FleetLockGate.preReboot(lock("web-02"), "web-02", null, true, FREE, NOW).leases();
-    assertThat(FleetLockGate.preReboot(lock("web-01"), "web-01", halted(), true, true, taken, NOW).status())
-        .isEqualTo(409);
   }
 
   @Test

@@ -109,6 +109,19 @@ class RolloutEngineTest {
   }
 
   @Test
+  void aHostRolledBack_staysFailed_notRebootingAgain() {
+    // found by RolloutChaosIT: back on the old image, its report says nothing of health, and it read as rebooting
+    HostState back = new HostState("c1", Map.of("ring", "canary"), null, NEW, OLD, null, NOW.minusSeconds(5),
+        NOW.minus(Duration.ofMinutes(1)), Health.NONE, false, Set.of(NEW));
+    Decision d = RolloutEngine.decide(policy("-"), List.of(back, host("e1", Map.of("ring", "early"), "pending")),
+        run("halted rejected"), NOW);
+
+    assertThat(d.hosts()).containsEntry("c1", HostPhase.FAILED);
+    assertThat(d.rollback()).isEmpty();
+    assertThat(d.reboot()).isEmpty();
+  }
+
+  @Test
   void waveDone_isRecordedOnce_withTheTimeFirstSeen() {
     Decision first = RolloutEngine.decide(policy("soak=1h"), hosts("c1:ring=canary:done e1:ring=early:pending"),
         RunState.NEW, NOW);

@@ -20,9 +20,9 @@ final class RolloutRepository {
 
   static Map<String, RolloutRun> runs(Handle h) {
     Map<String, RolloutRun> out = new TreeMap<>();
-    h.createQuery("SELECT rollout, target, state_doc, at_ms FROM rollout_runs")
+    h.createQuery("SELECT rollout, target, state_doc, at_ms, version FROM rollout_runs")
         .map((rs, ctx) -> new RolloutRun(rs.getString("rollout"), rs.getString("target"), rs.getString("state_doc"),
-            Instant.ofEpochMilli(rs.getLong("at_ms"))))
+            Instant.ofEpochMilli(rs.getLong("at_ms")), rs.getLong("version")))
         .forEach(r -> out.put(r.rollout(), r));
     return out;
   }
@@ -43,10 +43,27 @@ final class RolloutRepository {
         told.isEmpty() ? List.of() : Arrays.asList(told.split(",")), rs.getString("phase"));
   }
 
-  static void save(Handle h, RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
+  static boolean save(Handle h, RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
     lockSaves(h);
+    if (stale(h, run)) {
+      return false;
+    }
     h.createUpdate("DELETE FROM rollout_hosts WHERE rollout = :r").bind("r", run.rollout()).execute();
-    saveChanges(h, run, hosts, events);
+    return saveChanges(h, run, hosts, events);
+  }
+
+  /**
+   * Whether the stored run moved on from the version {@code run} was decided on: two replicas deciding one rollout
+   * at once would otherwise each write what it held, and one could drop the other's rejection (RolloutChaosIT on
+   * PostgreSQL). Called under the lock, so the answer holds until the transaction ends.
+   */
+  private static boolean stale(Handle h, RolloutRun run) {
+    if (run.version() == RolloutRun.UNCONDITIONAL) {
+      return false;
+    }
+    long stored = h.createQuery("SELECT version FROM rollout_runs WHERE rollout = :r").bind("r", run.rollout())
+        .mapTo(Long.class).findOne().orElse(0L);
+    return stored != run.version();
   }
 
   /**
@@ -59,12 +76,18 @@ final class RolloutRepository {
   }
 
   /** The run, the records of {@code hosts} (replacing each host's) and the events; the rollout's other records stay. */
-  static void saveChanges(Handle h, RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
+  static boolean saveChanges(Handle h, RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
     lockSaves(h);
+    if (stale(h, run)) {
+      return false;
+    }
+    long version = run.version() != RolloutRun.UNCONDITIONAL ? run.version()
+        : h.createQuery("SELECT version FROM rollout_runs WHERE rollout = :r").bind("r", run.rollout())
+            .mapTo(Long.class).findOne().orElse(0L);
     h.createUpdate("DELETE FROM rollout_runs WHERE rollout = :r").bind("r", run.rollout()).execute();
-    h.createUpdate("INSERT INTO rollout_runs (rollout, target, state_doc, at_ms) VALUES (:r, :t, :s, :at)")
-        .bind("r", run.rollout()).bind("t", run.target()).bind("s", run.state()).bind("at", run.at().toEpochMilli())
-        .execute();
+    h.createUpdate("INSERT INTO rollout_runs (rollout, target, state_doc, at_ms, version) VALUES (:r, :t, :s, :at,"
+        + " :v)").bind("r", run.rollout()).bind("t", run.target()).bind("s", run.state())
+        .bind("at", run.at().toEpochMilli()).bind("v", version + 1).execute();
     if (!hosts.isEmpty()) {
       var b = h.prepareBatch("DELETE FROM rollout_hosts WHERE host = :host");
       hosts.forEach(x -> b.bind("host", x.host()).add());
@@ -95,6 +118,7 @@ final class RolloutRepository {
           .toList();
       EventRepository.insert(h, own);
     }
+    return true;
   }
 
   /** The type of a rollout's event in its host's timeline. */

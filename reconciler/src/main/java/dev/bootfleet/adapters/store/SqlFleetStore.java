@@ -167,13 +167,13 @@ public final class SqlFleetStore implements FleetStore {
   }
 
   @Override
-  public void saveRollout(RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
-    jdbi.useTransaction(h -> RolloutRepository.save(h, run, hosts, events));
+  public boolean saveRollout(RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
+    return jdbi.inTransaction(h -> RolloutRepository.save(h, run, hosts, events));
   }
 
   @Override
-  public void saveRolloutChanges(RolloutRun run, List<RolloutHost> changed, List<RolloutEvent> events) {
-    jdbi.useTransaction(h -> RolloutRepository.saveChanges(h, run, changed, events));
+  public boolean saveRolloutChanges(RolloutRun run, List<RolloutHost> changed, List<RolloutEvent> events) {
+    return jdbi.inTransaction(h -> RolloutRepository.saveChanges(h, run, changed, events));
   }
 
   @Override

@@ -172,6 +172,19 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     switch (change.kind()) {
       case REVISION -> followRevision(change.subject());
       case REPORT -> store.report(change.subject()).ifPresent(r -> take(r, false));
+      case ROLLOUT -> followRollouts();
+    }
+  }
+
+  /** Another replica recorded a rollout decision: read the runs again and serve what it decided. */
+  private void followRollouts() {
+    lock.lock();
+    try {
+      if (served) {
+        decideRollouts(state.fleet(), false);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -374,6 +387,10 @@ final class FleetService implements Backend, ChangeFeed.Listener {
         changed.signalAll();
         metrics.refreshRollouts();
         changedNow();
+      }
+      if (record && rollouts.recorded()) {
+        // after the commit: a replica that heard of the report first may have read the store before it
+        feed.publish(new ChangeFeed.Change(ChangeFeed.Kind.ROLLOUT, "rollouts"));
       }
     } catch (RuntimeException e) {
       log.accept("error: the rollouts of " + f.revision() + " were not decided: " + e.getMessage());
@@ -739,6 +756,7 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       } catch (RolloutRunner.Refused e) {
         throw new Backend.Refused(e.status, e.getMessage());
       }
+      feed.publish(new ChangeFeed.Change(ChangeFeed.Kind.ROLLOUT, "rollouts"));
       decideRollouts(state.fleet(), true);
       return rollouts.show(id, ROLLOUT_EVENTS, clock.instant());
     } finally {

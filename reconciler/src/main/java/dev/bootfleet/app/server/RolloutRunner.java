@@ -83,15 +83,31 @@ final class RolloutRunner {
     }
   }
 
+  /** Each rollout's stored version this replica's memory holds (a save is based on it: ADR 0021, "Server"). */
+  private final Map<String, Long> versions = new HashMap<>();
+  /** Set by a decision whose save found the stored run moved on (another replica saved it in between). */
+  private boolean conflicted;
+  /** Whether the last {@link #decide} or {@link #act} wrote a decision the other replicas must read. */
+  private boolean recorded;
+
   RolloutRunner(FleetStore store) {
     this.store = store;
+  }
+
+  /** Whether the last decision or action wrote to the store: the other replicas are told to read it. */
+  boolean recorded() {
+    return recorded;
   }
 
   /** Reads what the store keeps (at start, and on a replica before it decides what another recorded). */
   void load() {
     held.clear();
     runs.clear();
-    store.rolloutRuns().forEach((name, r) -> runs.put(name, decode(r)));
+    versions.clear();
+    store.rolloutRuns().forEach((name, r) -> {
+      runs.put(name, decode(r));
+      versions.put(name, r.version());
+    });
     hosts.clear();
     hosts.putAll(store.rolloutHosts());
   }
@@ -125,9 +141,18 @@ final class RolloutRunner {
     policies = byName;
     held.keySet().retainAll(byName.keySet());
     boolean changes = false;
+    recorded = false;
     Map<String, String> governs = same && reported != null ? null : new HashMap<>();
     for (Manifest.Rollout r : f.rollouts()) {
-      changes |= decide(f, r, reports, observed, now, record, governs, reported);
+      conflicted = false;
+      boolean c = decide(f, r, reports, observed, now, record, governs, reported);
+      // another replica saved this rollout since this one read it: read what it recorded and decide anew
+      for (int again = 0; conflicted && again < 3; again++) {
+        conflicted = false;
+        load();
+        c = decide(f, r, reports, observed, now, record, governs, null) || true;
+      }
+      changes |= c;
     }
     if (governs != null) { // which rollout governs a host changes with the fleet alone
       changes |= !governs.equals(rolloutOfHost);
@@ -309,11 +334,22 @@ final class RolloutRunner {
     Run after = new Run(run.target(), next, run.paused(), run.aborted(), run.at());
     boolean hostsChanged = recs.entrySet().stream().anyMatch(e -> !e.getValue().equals(hosts.get(e.getKey())));
     boolean changed = !after.equals(before) || hostsChanged || !events.isEmpty();
+    long basedOn = versions.getOrDefault(r.name(), 0L);
+    boolean saved = true;
     if (changed && record && incremental) { // the same hosts: what changed alone
-      store.saveRolloutChanges(encode(r.name(), after), recs.values().stream()
+      saved = store.saveRolloutChanges(encode(r.name(), after, basedOn), recs.values().stream()
           .filter(x -> !x.equals(hosts.get(x.host()))).toList(), events);
     } else if (changed && record) {
-      store.saveRollout(encode(r.name(), after), List.copyOf(recs.values()), events);
+      saved = store.saveRollout(encode(r.name(), after, basedOn), List.copyOf(recs.values()), events);
+    }
+    if (!saved) {
+      conflicted = true; // nothing written and nothing kept: the caller reads the store and decides again
+      held.remove(r.name());
+      return false;
+    }
+    if (changed && record) {
+      versions.put(r.name(), basedOn + 1);
+      recorded = true;
     }
     runs.put(r.name(), after);
     if (!incremental) {
@@ -486,6 +522,7 @@ final class RolloutRunner {
    * again. {@code arg}: the wave to approve, or the digest to clear.
    */
   void act(String rollout, Action action, String arg, String who, String revision, Instant now) {
+    load(); // what every replica recorded: an action is decided on the stored run, never on an older memory of it
     Manifest.Rollout r = policies.get(rollout);
     Run run = runs.get(rollout);
     if (r == null || run == null) {
@@ -548,8 +585,13 @@ final class RolloutRunner {
     held.remove(rollout); // decided again from scratch
     String type = action == Action.CLEAR ? "cleared" : message.split(" ")[0];
     List<RolloutHost> recs = hosts.values().stream().filter(x -> x.rollout().equals(rollout)).toList();
-    store.saveRollout(encode(rollout, next), recs,
-        List.of(new RolloutEvent(rollout, null, revision, type, who, message, now)));
+    long basedOn = versions.getOrDefault(rollout, 0L);
+    if (!store.saveRollout(encode(rollout, next, basedOn), recs,
+        List.of(new RolloutEvent(rollout, null, revision, type, who, message, now)))) {
+      throw new Refused(409, "rollout \"" + rollout + "\" changed on another replica meanwhile; try again");
+    }
+    versions.put(rollout, basedOn + 1);
+    recorded = true;
     runs.put(rollout, next);
   }
 
@@ -779,7 +821,7 @@ final class RolloutRunner {
 
   // --- the run's encoding
 
-  private static RolloutRun encode(String rollout, Run run) {
+  private static RolloutRun encode(String rollout, Run run, long basedOn) {
     ObjectNode o = JSON.createObjectNode();
     ObjectNode done = o.putObject("wavesDone");
     new TreeMap<>(run.state().wavesDone()).forEach((w, at) -> done.put(w, at.toEpochMilli()));
@@ -790,7 +832,7 @@ final class RolloutRunner {
     new TreeSet<>(run.state().rejected().stream().map(Digest::toString).toList()).forEach(rej::add);
     o.put("paused", run.paused());
     o.put("aborted", run.aborted());
-    return new RolloutRun(rollout, run.target(), o.toString(), run.at());
+    return new RolloutRun(rollout, run.target(), o.toString(), run.at(), basedOn);
   }
 
   private static Run decode(RolloutRun r) {

@@ -1,15 +1,18 @@
 package dev.bootfleet.core.port;
 
 /**
- * What one replica of the reconciler server tells the others (ADR 0018): that it served a new revision, or
- * stored a host's report. A replica that hears of a change reads the change itself from the store or from
+ * What one replica of the reconciler server tells the others (ADR 0018): that it served a new revision,
+ * stored a host's report, or recorded a rollout decision. A replica that hears of a change reads the change itself from the store or from
  * Git; the feed only carries its name. Delivery is at most once: after {@link Listener#onGap} a replica
  * reads everything again. The embedded store has one replica and no feed ({@link #NONE}).
  */
 public interface ChangeFeed extends AutoCloseable {
 
-  /** What changed: a revision served or stalled (its id) or a host's report stored (the host's name). */
-  enum Kind { REVISION, REPORT }
+  /**
+   * What changed: a revision served or stalled (its id), a host's report stored (the host's name), or a rollout
+   * decision recorded (the word {@code rollouts}: the others read every run again).
+   */
+  enum Kind { REVISION, REPORT, ROLLOUT }
 
   record Change(Kind kind, String subject) {
     public Change {

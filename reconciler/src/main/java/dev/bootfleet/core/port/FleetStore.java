@@ -107,8 +107,18 @@ public interface FleetStore extends AutoCloseable {
    *
    * @param target the digests the run rolls out, sorted and joined: another one starts a new run
    * @param state the run's state as the server encodes it (JSON)
+   * @param version how many saves the rollout has had: a save based on version V stores V + 1, and only while the
+   *     store still holds V (another replica's save in between refuses it); {@link #UNCONDITIONAL} saves whatever
+   *     is stored
    */
-  record RolloutRun(String rollout, String target, String state, Instant at) {}
+  record RolloutRun(String rollout, String target, String state, Instant at, long version) {
+    public static final long UNCONDITIONAL = -1;
+
+    /** A run saved whatever the store holds (tests, a store being filled). */
+    public RolloutRun(String rollout, String target, String state, Instant at) {
+      this(rollout, target, state, at, UNCONDITIONAL);
+    }
+  }
 
   /**
    * What the server told one governed host in its rollout's run.
@@ -140,15 +150,17 @@ public interface FleetStore extends AutoCloseable {
 
   /**
    * Stores a decision in one transaction: the run, its hosts' records (replacing the rollout's), the events.
+   * False, and nothing written, when the stored run is no longer at {@code run.version()} (another replica saved
+   * in between: the caller reads the store again and decides anew).
    */
-  void saveRollout(RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events);
+  boolean saveRollout(RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events);
 
   /**
    * Stores a decision that changed some of a rollout's hosts, in one transaction: the run, the records of
    * {@code changed} (each replacing its host's; the rollout's other records stay) and the events. What the
    * server writes after a report: as much as changed, not the whole rollout.
    */
-  void saveRolloutChanges(RolloutRun run, List<RolloutHost> changed, List<RolloutEvent> events);
+  boolean saveRolloutChanges(RolloutRun run, List<RolloutHost> changed, List<RolloutEvent> events);
 
   /** A rollout's newest events first, at most {@code limit}. */
   List<RolloutEvent> rolloutEvents(String rollout, int limit);

@@ -38,7 +38,7 @@ abstract class FleetStoreContract {
     try (FleetStore s = open()) {
       assertThat(s.revisions(10)).isEmpty();
     }
-    assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4", "5");
+    assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4", "5", "6");
   }
 
   @Test
@@ -55,7 +55,8 @@ abstract class FleetStoreContract {
           new FleetStore.RolloutEvent("web", "web-02", "main@sha1:1", "reboot", "server", "may reboot", T0.plusSeconds(5))));
     }
     try (FleetStore s = open()) {
-      assertThat(s.rolloutRuns()).containsExactly(java.util.Map.entry("web", run));
+      assertThat(s.rolloutRuns()).containsOnlyKeys("web");
+      assertThat(s.rolloutRuns().get("web")).usingRecursiveComparison().ignoringFields("version").isEqualTo(run);
       assertThat(s.rolloutHosts()).containsOnlyKeys("web-01", "web-02");
       assertThat(s.rolloutHosts().get("web-01")).isEqualTo(a);
       assertThat(s.rolloutHosts().get("web-02")).isEqualTo(b);
@@ -65,7 +66,7 @@ abstract class FleetStoreContract {
           "rollout", "web reboot: may reboot (server)", T0.plusSeconds(5))); // in the host's own timeline
       var paused = new FleetStore.RolloutRun("web", run.target(), "{\"paused\":true}", T0);
       s.saveRollout(paused, List.of(b), List.of());
-      assertThat(s.rolloutRuns().get("web")).isEqualTo(paused);
+      assertThat(s.rolloutRuns().get("web")).usingRecursiveComparison().ignoringFields("version").isEqualTo(paused);
       assertThat(s.rolloutHosts()).containsOnlyKeys("web-02"); // web-01 left the rollout
       assertThat(s.rolloutEvents("web", 10)).hasSize(2);
       assertThat(s.rolloutEvents("other", 10)).isEmpty();
@@ -88,11 +89,39 @@ abstract class FleetStoreContract {
           new FleetStore.RolloutEvent("web", "web-02", "main@sha1:1", "reboot", "server", "may reboot", T0)));
     }
     try (FleetStore s = open()) {
-      assertThat(s.rolloutRuns()).containsExactly(java.util.Map.entry("web", halted));
+      assertThat(s.rolloutRuns()).containsOnlyKeys("web");
+      assertThat(s.rolloutRuns().get("web")).usingRecursiveComparison().ignoringFields("version").isEqualTo(halted);
       assertThat(s.rolloutHosts()).containsExactly(java.util.Map.entry("web-01", a), java.util.Map.entry("web-02", b2));
       assertThat(s.rolloutEvents("web", 10)).extracting(FleetStore.RolloutEvent::type).containsExactly("reboot");
       s.saveRolloutChanges(halted, List.of(), List.of());
       assertThat(s.rolloutHosts()).hasSize(2);
+    }
+  }
+
+  @Test
+  void rolloutSaves_areBasedOnAVersion_andAStaleOneWritesNothing() {
+    var host = new FleetStore.RolloutHost("web-01", "web", "sha256:" + "1".repeat(64), null, false, null, List.of(),
+        "PENDING");
+    var told = new FleetStore.RolloutHost("web-01", "web", "sha256:" + "1".repeat(64), null, true, T0,
+        List.of("sha256:" + "1".repeat(64)), "REJECTED");
+    try (FleetStore s = open()) {
+      assertThat(s.saveRollout(new FleetStore.RolloutRun("web", "t", "{}", T0, 0), List.of(host), List.of())).isTrue();
+      assertThat(s.rolloutRuns().get("web").version()).isEqualTo(1);
+      // replica A, based on version 1, rejects and tells web-01 to roll back
+      assertThat(s.saveRolloutChanges(new FleetStore.RolloutRun("web", "t", "{\"halted\":true}", T0, 1),
+          List.of(told), List.of())).isTrue();
+      // replica B decided on version 1 too, from its older memory: refused, nothing written
+      assertThat(s.saveRolloutChanges(new FleetStore.RolloutRun("web", "t", "{}", T0, 1), List.of(host), List.of(
+          new FleetStore.RolloutEvent("web", "web-01", "main@sha1:1", "stage", "server", "may stage", T0)))).isFalse();
+      assertThat(s.saveRollout(new FleetStore.RolloutRun("web", "t", "{}", T0, 1), List.of(host), List.of()))
+          .isFalse();
+      assertThat(s.rolloutRuns().get("web").state()).isEqualTo("{\"halted\":true}");
+      assertThat(s.rolloutRuns().get("web").version()).isEqualTo(2);
+      assertThat(s.rolloutHosts().get("web-01")).isEqualTo(told);
+      assertThat(s.rolloutEvents("web", 10)).isEmpty();
+      // based on what it reads again, B's next save is taken
+      assertThat(s.saveRolloutChanges(new FleetStore.RolloutRun("web", "t", "{\"halted\":true}", T0, 2), List.of(),
+          List.of())).isTrue();
     }
   }
 

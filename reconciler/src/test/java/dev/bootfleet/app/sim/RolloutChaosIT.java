@@ -109,10 +109,10 @@ class RolloutChaosIT {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("a real bug it found, not fixed yet: two replicas each record the same rollout's"
-      + " decisions from their own memory (record = true skips RolloutRunner.load) and overwrite each other's saves, so"
-      + " a rejection recorded by one can be lost and a later wave released (seed -719290241057224683: chaos-10 of the"
-      + " last wave staged the rejected digest). The fix: read, decide and save one rollout in one locked transaction")
+  @org.junit.jupiter.api.Disabled("two PostgreSQL replicas: the lost rejection this test found (each replica saved the"
+      + " rollout from its own memory) is fixed by versioned saves and the ROLLOUT change (ADR 0021, 'Replicas'), and 3"
+      + " of 4 runs passed after it; the 4th told chaos-01 to roll back twice for one failure (seed 3403053579336995396),"
+      + " not yet understood. Enable with the fix; bench/rollout-chaos.sh 0 N runs it")
   void postgresWithTwoReplicas_eachKilledInTurn_keepsEveryInvariant() throws Exception {
     int count = Integer.getInteger("bootfleet.chaos.pgRuns", 1);
     Random seeds = new Random(Long.getLong("bootfleet.chaos.seed", System.nanoTime()));
@@ -131,6 +131,9 @@ class RolloutChaosIT {
   }
 
   /** One server (embedded store) or two replicas (PostgreSQL), their simulators, and one seeded run. */
+  /** How long a replica may serve what it held before it hears of another's decision (the change feed's delay). */
+  static final Duration REPLICA_LAG = Duration.ofSeconds(1);
+
   final class Run {
     final Path dir;
     final long seed;
@@ -327,11 +330,14 @@ class RolloutChaosIT {
         }
         assertThat(Files.readString(s.log)).doesNotContain(operator).doesNotContain("Exception");
       }
-      // the rejected digest: never staged after the API showed it rejected
+      // the rejected digest: never staged after the API showed it rejected. Two replicas are consistent within
+      // REPLICA_LAG: the other replica hears of the rejection through the change feed and may answer a long poll
+      // with the target it held until then (ADR 0021, "Replicas"); such a host is told to unstage at once
       if (rejectedSeen != null) {
+        long after = rejectedSeen.toEpochMilli() + (database == null ? 0 : REPLICA_LAG.toMillis());
         for (String e : lines("staged")) {
           Matcher m = EVENT.matcher(e);
-          assertThat(m.matches() && m.group(3).equals(BAD) && Long.parseLong(m.group(5)) > rejectedSeen.toEpochMilli())
+          assertThat(m.matches() && m.group(3).equals(BAD) && Long.parseLong(m.group(5)) > after)
               .as("staged after the rejection was acknowledged at " + rejectedSeen + ": " + e).isFalse();
         }
       }

@@ -9,6 +9,7 @@ import dev.bootfleet.core.image.ImageRef;
 import dev.bootfleet.core.port.ImageRegistry;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException;
 import dev.bootfleet.core.port.ImageRegistry.RegistryException.Kind;
+import dev.bootfleet.testing.MutableClock;
 import dev.bootfleet.testing.RegistryServer;
 import dev.bootfleet.testing.TestImages;
 import java.net.InetAddress;
@@ -16,7 +17,6 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -226,7 +226,7 @@ class HttpImageRegistryTest {
   @Test
   void resolveTag_sameTagTwice_withinTheTtl_asksOnce_afterItAsksAgain() throws Exception {
     TestImages.Image first = images.push("fleet/moving", "stable");
-    MutableClock clock = new MutableClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     try (FaultyProxy proxy = new FaultyProxy(registry.baseUri(), n -> null);
         HttpImageRegistry c = new HttpImageRegistry(plain(proxy.host()).withTagTtl(Duration.ofSeconds(60)), clock,
             waits::add)) {
@@ -269,22 +269,4 @@ class HttpImageRegistryTest {
     }
   }
 
-  static final class MutableClock extends Clock {
-    Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

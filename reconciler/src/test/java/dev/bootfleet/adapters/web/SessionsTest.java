@@ -2,10 +2,9 @@ package dev.bootfleet.adapters.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.bootfleet.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,27 +12,8 @@ import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SessionsTest {
-  /** A clock the test moves. */
-  static final class Hands extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  final Hands clock = new Hands();
+  final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   final Sessions sessions = new Sessions(clock, new Random(7));
 
   @Test

@@ -9,16 +9,14 @@ import dev.bootfleet.core.observed.BootcStatusParser;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.port.DesiredStateSource;
 import dev.bootfleet.testing.Example;
+import dev.bootfleet.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.function.Supplier;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -232,31 +230,4 @@ final class AgentWorld implements AutoCloseable {
     git.close();
   }
 
-  /** A clock the test sets. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant t) {
-      now = t;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

@@ -57,19 +57,24 @@ class DemoIT {
 
   record Ran(int exit, List<String> lines) {}
 
+  /** Reads the demo's output into {@code lines} as it comes, on a virtual thread of its own. */
+  static Thread readInto(List<String> lines, Process p) {
+    return Thread.ofVirtual().start(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+          lines.add(line);
+        }
+      } catch (java.io.IOException e) {
+        lines.add("(output closed: " + e.getMessage() + ")");
+      }
+    });
+  }
+
   Ran demo(Path dir, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("demo", "--dir", dir.toString()));
     args.addAll(List.of(extra));
     Process p = bootfleet.start(BootfleetProcesses.command(args).redirectErrorStream(true));
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          said.add(line);
-        }
-      } catch (java.io.IOException e) {
-        said.add("(output closed: " + e.getMessage() + ")");
-      }
-    });
+    Thread reader = readInto(said, p);
     // the API's address and the operator's token, as the demo prints them first
     Instant end = Instant.now().plusSeconds(60);
     Matcher m = null;
@@ -257,15 +262,7 @@ class DemoIT {
     Path dir = tmp.resolve("stay");
     Process p = bootfleet.start(BootfleetProcesses.command(List.of("demo", "--dir", dir.toString(), "--no-fault",
         "--hosts", "4", "--stay")).redirectErrorStream(true));
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          said.add(line);
-        }
-      } catch (java.io.IOException e) {
-        said.add("(output closed: " + e.getMessage() + ")");
-      }
-    });
+    Thread reader = readInto(said, p);
     Instant end = Instant.now().plusSeconds(90);
     while (said.stream().noneMatch(l -> l.startsWith("bootfleet demo: staying: "))) {
       assertThat(p.isAlive()).as("the demo stays: " + said).isTrue();

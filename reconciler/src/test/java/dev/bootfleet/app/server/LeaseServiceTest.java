@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bootfleet.adapters.http.RebootLocks;
 import dev.bootfleet.adapters.store.SqlFleetStore;
 import dev.bootfleet.core.rollout.Decision;
+import dev.bootfleet.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,27 +100,4 @@ class LeaseServiceTest {
     return store.events(host, 20).reversed().stream().map(dev.bootfleet.core.port.FleetStore.Event::type).toList();
   }
 
-  /** A clock the test moves. */
-  static final class MutableClock extends Clock {
-    volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

@@ -79,17 +79,6 @@ public final class BootcCli implements HostDriver.Bootc {
     return true;
   }
 
-  @Override
-  public boolean supportsKargs() {
-    return false;
-  }
-
-  @Override
-  public boolean setKargs(List<String> append, List<String> delete) throws HostException {
-    throw new HostException("changing kernel arguments is not supported with bootc yet; set them in the image"
-        + " (/usr/lib/bootc/kargs.d)");
-  }
-
   /** Runs bootc with {@code args}; returns stdout, or fails with the exit code and stderr's last line. */
   String run(String... args) throws HostException {
     return bootc.check(args).stdout();

@@ -144,17 +144,6 @@ final class MemoryBootc implements HostDriver.Bootc, SimulatedAgent.Power {
   }
 
   @Override
-  public boolean supportsKargs() {
-    return false;
-  }
-
-  @Override
-  public boolean setKargs(List<String> append, List<String> delete) throws HostException {
-    throw new HostException("changing kernel arguments is not supported with bootc yet; set them in the image"
-        + " (/usr/lib/bootc/kargs.d)");
-  }
-
-  @Override
   public void prepareSoftReboot() throws HostException {
     verb(() -> {
       BootcSim.fromDownloaded(s, QUIET);

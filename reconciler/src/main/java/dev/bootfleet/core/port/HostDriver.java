@@ -49,6 +49,18 @@ public sealed interface HostDriver permits HostDriver.Bootc, HostDriver.RpmOstre
 
   /** bootc: {@code switch} stages; a download-only lock makes a reboot discard a staged entry. */
   non-sealed interface Bootc extends HostDriver {
+    /** bootc has no verb for kernel arguments: they ship in the image. */
+    @Override
+    default boolean supportsKargs() {
+      return false;
+    }
+
+    @Override
+    default boolean setKargs(List<String> append, List<String> delete) throws HostException {
+      throw new HostException("changing kernel arguments is not supported with bootc yet; set them in the image"
+          + " (/usr/lib/bootc/kargs.d)");
+    }
+
     /** Stages {@code ref} for the next boot ({@code bootc switch}); replaces any staged entry. */
     void switchTo(String ref, String transport, boolean enforceSignaturePolicy) throws HostException;
 

@@ -33,13 +33,7 @@ class RolloutEngineNextChangeTest {
     Random random = new Random(seed);
     RolloutPolicy policy = RolloutEnginePropertiesTest.policy(random, windowed, urgent);
     List<SimHost> hosts = RolloutEnginePropertiesTest.fleet(random, size, failPercent, offlinePercent);
-    Instant now = Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofMinutes(random.nextInt(60 * 24 * 365)));
-    for (SimHost h : hosts) {
-      h.lastSeen = now;
-      if (h.offlineUntil != null) {
-        h.offlineUntil = now.plus(Duration.ofMinutes(random.nextInt(600)));
-      }
-    }
+    Instant now = RolloutEnginePropertiesTest.start(random, hosts);
     RunState run = RunState.NEW;
     Instant end = now.plus(Duration.ofDays(10));
     int settled = 0;

@@ -147,8 +147,8 @@ class RolloutEnginePropertiesTest {
         random.nextBoolean() ? RebootMode.SOFT_REBOOT : RebootMode.REBOOT, urgent, zone, windows);
   }
 
-  /** Runs the rollout for a simulated fortnight (or until complete), checking the invariants at each step. */
-  static Decision simulate(Random random, RolloutPolicy policy, List<SimHost> hosts, boolean trouble) {
+  /** A random start in 2026; every host seen then, and the offline ones back within ten hours of it. */
+  static Instant start(Random random, List<SimHost> hosts) {
     Instant now = Instant.parse("2026-01-01T00:00:00Z").plus(Duration.ofMinutes(random.nextInt(60 * 24 * 365)));
     for (SimHost h : hosts) {
       h.lastSeen = now;
@@ -156,6 +156,12 @@ class RolloutEnginePropertiesTest {
         h.offlineUntil = now.plus(Duration.ofMinutes(random.nextInt(600)));
       }
     }
+    return now;
+  }
+
+  /** Runs the rollout for a simulated fortnight (or until complete), checking the invariants at each step. */
+  static Decision simulate(Random random, RolloutPolicy policy, List<SimHost> hosts, boolean trouble) {
+    Instant now = start(random, hosts);
     RunState run = RunState.NEW;
     Map<String, Integer> rollbacks = new HashMap<>();
     Decision d = null;

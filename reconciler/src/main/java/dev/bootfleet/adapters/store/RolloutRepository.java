@@ -44,26 +44,26 @@ final class RolloutRepository {
   }
 
   static boolean save(Handle h, RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
-    lockSaves(h);
-    if (stale(h, run)) {
+    long stored = lockedVersion(h, run);
+    if (stored < 0) {
       return false;
     }
     h.createUpdate("DELETE FROM rollout_hosts WHERE rollout = :r").bind("r", run.rollout()).execute();
-    return saveChanges(h, run, hosts, events);
+    write(h, run, stored, hosts, events);
+    return true;
   }
 
   /**
-   * Whether the stored run moved on from the version {@code run} was decided on: two replicas deciding one rollout
-   * at once would otherwise each write what it held, and one could drop the other's rejection (RolloutChaosIT on
-   * PostgreSQL). Called under the lock, so the answer holds until the transaction ends.
+   * Takes the lock ({@link #lockSaves}) and reads the stored run's version; -1 when it moved on from the version
+   * {@code run} was decided on. Two replicas deciding one rollout at once would otherwise each write what it held,
+   * and one could drop the other's rejection (RolloutChaosIT on PostgreSQL). Under the lock the answer holds until
+   * the transaction ends.
    */
-  private static boolean stale(Handle h, RolloutRun run) {
-    if (run.version() == RolloutRun.UNCONDITIONAL) {
-      return false;
-    }
+  private static long lockedVersion(Handle h, RolloutRun run) {
+    lockSaves(h);
     long stored = h.createQuery("SELECT version FROM rollout_runs WHERE rollout = :r").bind("r", run.rollout())
         .mapTo(Long.class).findOne().orElse(0L);
-    return stored != run.version();
+    return run.version() == RolloutRun.UNCONDITIONAL || stored == run.version() ? stored : -1;
   }
 
   /**
@@ -77,17 +77,20 @@ final class RolloutRepository {
 
   /** The run, the records of {@code hosts} (replacing each host's) and the events; the rollout's other records stay. */
   static boolean saveChanges(Handle h, RolloutRun run, List<RolloutHost> hosts, List<RolloutEvent> events) {
-    lockSaves(h);
-    if (stale(h, run)) {
+    long stored = lockedVersion(h, run);
+    if (stored < 0) {
       return false;
     }
-    long version = run.version() != RolloutRun.UNCONDITIONAL ? run.version()
-        : h.createQuery("SELECT version FROM rollout_runs WHERE rollout = :r").bind("r", run.rollout())
-            .mapTo(Long.class).findOne().orElse(0L);
+    write(h, run, stored, hosts, events);
+    return true;
+  }
+
+  /** Writes the run as version {@code stored + 1}, the records of {@code hosts} and the events (under the lock). */
+  private static void write(Handle h, RolloutRun run, long stored, List<RolloutHost> hosts, List<RolloutEvent> events) {
     h.createUpdate("DELETE FROM rollout_runs WHERE rollout = :r").bind("r", run.rollout()).execute();
     h.createUpdate("INSERT INTO rollout_runs (rollout, target, state_doc, at_ms, version) VALUES (:r, :t, :s, :at,"
         + " :v)").bind("r", run.rollout()).bind("t", run.target()).bind("s", run.state())
-        .bind("at", run.at().toEpochMilli()).bind("v", version + 1).execute();
+        .bind("at", run.at().toEpochMilli()).bind("v", stored + 1).execute();
     if (!hosts.isEmpty()) {
       var b = h.prepareBatch("DELETE FROM rollout_hosts WHERE host = :host");
       hosts.forEach(x -> b.bind("host", x.host()).add());
@@ -118,7 +121,6 @@ final class RolloutRepository {
           .toList();
       EventRepository.insert(h, own);
     }
-    return true;
   }
 
   /** The type of a rollout's event in its host's timeline. */

@@ -15,10 +15,10 @@ import tools.jackson.databind.JsonNode;
  * states as well as its counts do, so nothing is told by colour alone.
  */
 final class RolloutView {
-  /** The bar's character for each host state, in the order the bar fills. */
-  static final Map<String, Character> BAR = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
-      Map.of("healthy", '#', "rebooted", '+', "leased", '*', "staged", '=', "failed", 'x', "rejected", 'x',
-          "unknown", '?', "skipped", '-')));
+  /** The bar's character for each host state. */
+  static final Map<String, Character> BAR = Map.of("healthy", '#', "rebooted", '+', "leased", '*', "staged", '=',
+      "failed", 'x', "rejected", 'x', "unknown", '?', "skipped", '-');
+  /** The order the bar fills in. */
   static final List<String> ORDER = List.of("healthy", "rebooted", "leased", "staged", "failed", "rejected",
       "unknown", "skipped");
   /** The run's phases after which nothing more happens until Git or an operator acts. */

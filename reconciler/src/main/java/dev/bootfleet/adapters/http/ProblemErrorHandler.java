@@ -13,7 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Jetty's own refusals, made before a request reaches a route (a path Jetty finds ambiguous, such as
  * one with an encoded NUL), in the API's form: one line of {@code application/problem+json} in place of
- * Jetty's HTML page. The detail never repeats the request.
+ * Jetty's HTML page. The detail never repeats the request, and the answer says {@code Connection: close}.
  */
 final class ProblemErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
   @Override
@@ -23,6 +23,9 @@ final class ProblemErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHand
     response.setStatus(status < 400 || status > 599 ? 500 : status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, ApiServer.PROBLEM_JSON);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    // Jetty drops the connection after such a refusal; saying so keeps a client from sending its next
+    // request down a socket that is about to close (the JDK's client then fails with "received no bytes")
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
     response.write(true, ByteBuffer.wrap(body), callback);
     return true;
   }
@@ -31,6 +34,7 @@ final class ProblemErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHand
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, ApiServer.PROBLEM_JSON);
+    fields.put(HttpHeader.CONNECTION, "close");
     return ByteBuffer.wrap(problem(status));
   }
 

@@ -83,6 +83,16 @@ final class RolloutRunner {
     }
   }
 
+  /**
+   * Guards what {@link #target} and {@link #gate} read outside {@link FleetService}'s lock (a target's first
+   * answer and a FleetLock request take no fleet-wide lock): {@link #load} replaces the runs and host records,
+   * and a decision stores its run, records and decision, each as one step. A read between a load's clearing
+   * and refilling served a governed host Git's digest as if no rollout governed it (found by RolloutChaosIT on
+   * two PostgreSQL replicas, where every notice from the other replica reloads).
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock view =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+
   /** Each rollout's stored version this replica's memory holds (a save is based on it: ADR 0021, "Server"). */
   private final Map<String, Long> versions = new HashMap<>();
   /** Set by a decision whose save found the stored run moved on (another replica saved it in between). */
@@ -101,15 +111,25 @@ final class RolloutRunner {
 
   /** Reads what the store keeps (at start, and on a replica before it decides what another recorded). */
   void load() {
-    held.clear();
-    runs.clear();
-    versions.clear();
+    Map<String, Run> stored = new HashMap<>();
+    Map<String, Long> at = new HashMap<>();
     store.rolloutRuns().forEach((name, r) -> {
-      runs.put(name, decode(r));
-      versions.put(name, r.version());
+      stored.put(name, decode(r));
+      at.put(name, r.version());
     });
-    hosts.clear();
-    hosts.putAll(store.rolloutHosts());
+    Map<String, RolloutHost> recs = store.rolloutHosts();
+    held.clear();
+    versions.clear();
+    versions.putAll(at);
+    view.writeLock().lock();
+    try {
+      runs.clear();
+      runs.putAll(stored);
+      hosts.clear();
+      hosts.putAll(recs);
+    } finally {
+      view.writeLock().unlock();
+    }
   }
 
   /**
@@ -154,12 +174,17 @@ final class RolloutRunner {
       }
       changes |= c;
     }
-    if (governs != null) { // which rollout governs a host changes with the fleet alone
-      changes |= !governs.equals(rolloutOfHost);
-      rolloutOfHost.keySet().retainAll(governs.keySet());
-      rolloutOfHost.putAll(governs);
+    view.writeLock().lock();
+    try {
+      if (governs != null) { // which rollout governs a host changes with the fleet alone
+        changes |= !governs.equals(rolloutOfHost);
+        rolloutOfHost.keySet().retainAll(governs.keySet());
+        rolloutOfHost.putAll(governs);
+      }
+      decisions.keySet().retainAll(byName.keySet());
+    } finally {
+      view.writeLock().unlock();
     }
-    decisions.keySet().retainAll(byName.keySet());
     return changes;
   }
 
@@ -351,11 +376,18 @@ final class RolloutRunner {
       versions.put(r.name(), basedOn + 1);
       recorded = true;
     }
-    runs.put(r.name(), after);
-    if (!incremental) {
-      hosts.values().removeIf(x -> x.rollout().equals(r.name()) && !recs.containsKey(x.host()));
+    Decision old;
+    view.writeLock().lock(); // the run, its records and its decision, served together
+    try {
+      runs.put(r.name(), after);
+      if (!incremental) {
+        hosts.values().removeIf(x -> x.rollout().equals(r.name()) && !recs.containsKey(x.host()));
+      }
+      hosts.putAll(recs);
+      old = decisions.put(r.name(), d);
+    } finally {
+      view.writeLock().unlock();
     }
-    hosts.putAll(recs);
     // what the carrying out changed (a grant, a rollback told) is part of those hosts' states from now on
     for (String host : touched) {
       DesiredHost h = hold.governed.get(host);
@@ -364,7 +396,6 @@ final class RolloutRunner {
     // Settled: deciding again on the same states gives the same decision until time alone changes it.
     hold.settled = record && touched.isEmpty() && d.reboot().isEmpty() && next.equals(run.state());
     hold.quietUntil = hold.settled ? RolloutEngine.nextChange(policy, states, next, now).orElse(null) : null;
-    Decision old = decisions.put(r.name(), d);
     return changed || old == null || !old.equals(d);
   }
 
@@ -411,6 +442,15 @@ final class RolloutRunner {
    * alone decide; the host is down already).
    */
   LeaseService.Gate gate(String host, Instant now) {
+    view.readLock().lock();
+    try {
+      return gateOf(host, now);
+    } finally {
+      view.readLock().unlock();
+    }
+  }
+
+  private LeaseService.Gate gateOf(String host, Instant now) {
     String name = rolloutOfHost.get(host);
     Decision d = name == null ? null : decisions.get(name);
     Manifest.Rollout r = name == null ? null : policies.get(name);
@@ -438,6 +478,15 @@ final class RolloutRunner {
    * digest is rejected too; a host booting a rejected digest is told to roll back from it.
    */
   Targeted target(DesiredHost h) {
+    view.readLock().lock();
+    try {
+      return targetOf(h);
+    } finally {
+      view.readLock().unlock();
+    }
+  }
+
+  private Targeted targetOf(DesiredHost h) {
     String name = rolloutOfHost.get(h.name());
     Decision d = name == null ? null : decisions.get(name);
     RolloutHost rec = hosts.get(h.name());
@@ -592,7 +641,12 @@ final class RolloutRunner {
     }
     versions.put(rollout, basedOn + 1);
     recorded = true;
-    runs.put(rollout, next);
+    view.writeLock().lock();
+    try {
+      runs.put(rollout, next);
+    } finally {
+      view.writeLock().unlock();
+    }
   }
 
   // --- views

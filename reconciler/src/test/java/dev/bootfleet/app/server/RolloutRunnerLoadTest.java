@@ -1,0 +1,111 @@
+package dev.bootfleet.app.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bootfleet.adapters.store.SqlFleetStore;
+import dev.bootfleet.core.image.Digest;
+import dev.bootfleet.core.manifest.Fleet;
+import dev.bootfleet.core.observed.ObservedHost;
+import dev.bootfleet.core.port.FleetStore;
+import dev.bootfleet.core.server.StatusReport;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A replica reloads its rollouts from the store at every notice from another replica ({@link RolloutRunner#load}),
+ * while hosts ask for their targets without the fleet's lock: a target asked during a load is the one before it or
+ * the one after it, never a governed host served Git's digest as if no rollout governed it (found by
+ * RolloutChaosIT on two PostgreSQL replicas: a host told to roll back was served the rejected digest without
+ * {@code rollbackFrom}, kept it and was told to roll back a second time).
+ */
+class RolloutRunnerLoadTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void aTargetAskedDuringALoad_isStillTheRollouts() throws Exception {
+    Path repo = tmp.resolve("repo");
+    for (String h : List.of("c1", "w1")) {
+      RolloutRunnerTest.write(repo.resolve("hosts/" + h + ".yaml"), """
+          apiVersion: bootfleet.dev/v1alpha1
+          kind: Host
+          metadata:
+            name: %s
+            labels: {ring: %s}
+          spec: {}
+          """.formatted(h, h.startsWith("c") ? "canary" : "main"));
+    }
+    RolloutRunnerTest.write(repo.resolve("rollout.yaml"), """
+        apiVersion: bootfleet.dev/v1alpha1
+        kind: Rollout
+        metadata: {name: os}
+        spec:
+          waves:
+            - {name: canary, selector: {matchLabels: {ring: canary}}, approval: true}
+        """);
+    Fleet f = RolloutRunnerTest.load(repo, RolloutRunnerTest.NEW);
+    assertThat(f.problems()).isEmpty();
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    boolean[] pause = {false};
+    try (SqlFleetStore real = SqlFleetStore.embedded(tmp.resolve("store"))) {
+      // the store as it is, but a load's read of the host records waits until the test has asked for a target
+      FleetStore store = (FleetStore) Proxy.newProxyInstance(FleetStore.class.getClassLoader(),
+          new Class<?>[] {FleetStore.class}, (proxy, method, args) -> {
+            if (pause[0] && method.getName().equals("rolloutHosts")) {
+              reading.countDown();
+              assertThat(release.await(30, TimeUnit.SECONDS)).as("the test released the load").isTrue();
+            }
+            try {
+              return method.invoke(real, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
+      RolloutRunner runner = new RolloutRunner(store);
+      runner.fleet(f);
+      Map<String, FleetStore.StoredReport> reports = new HashMap<>();
+      Map<String, ObservedHost> observed = new HashMap<>();
+      Instant now = Instant.parse("2026-03-02T02:30:00Z");
+      for (String h : List.of("c1", "w1")) {
+        RolloutRunnerTest.Sim sim = new RolloutRunnerTest.Sim();
+        sim.booted = RolloutRunnerTest.OLD;
+        sim.health = "none";
+        StatusReport r = StatusReport.parse(h, RolloutRunnerTest.body(sim).getBytes(StandardCharsets.UTF_8));
+        reports.put(h, new FleetStore.StoredReport(r, now));
+        observed.put(h, r.observation().status());
+      }
+      runner.decide(f, reports::get, observed::get, now, true, null);
+      assertThat(served(runner, f)).as("before the load: w1 waits for its wave on the old digest")
+          .isEqualTo(RolloutRunnerTest.OLD);
+
+      pause[0] = true;
+      Thread load = Thread.ofPlatform().start(runner::load);
+      assertThat(reading.await(30, TimeUnit.SECONDS)).as("the load reads the store").isTrue();
+      String during = served(runner, f);
+      release.countDown();
+      load.join(TimeUnit.SECONDS.toMillis(30));
+      assertThat(load.isAlive()).as("the load finished").isFalse();
+
+      assertThat(during).as("during the load: still the rollout's target, never Git's digest")
+          .isEqualTo(RolloutRunnerTest.OLD);
+      assertThat(served(runner, f)).as("after the load").isEqualTo(RolloutRunnerTest.OLD);
+    }
+  }
+
+  /** The digest {@code w1}'s target names, or "no rollout" when its rollout does not govern it. */
+  private static String served(RolloutRunner runner, Fleet f) {
+    RolloutRunner.Targeted t = runner.target(RolloutRunnerTest.host(f, "w1"));
+    return t == null ? "no rollout" : t.host().image().digest().map(Digest::toString).orElse(null);
+  }
+}

@@ -23,14 +23,24 @@ final class OperatorApi {
    * (the server's one-line detail).
    */
   static Answer call(ServerOptions server, String method, String path, String json, int expected, String what) {
-    List<String> problems = new ArrayList<>(server.usageProblems());
+    return call(server, List.of(), method, path, json, expected, what);
+  }
+
+  /**
+   * As {@link #call(ServerOptions, String, String, String, int, String)}, first refusing, all at once, the
+   * command's own {@code problems} (found in its arguments) beside every problem of the server options.
+   */
+  static Answer call(ServerOptions server, List<String> problems, String method, String path, String json,
+      int expected, String what) {
+    List<String> all = new ArrayList<>(problems);
+    all.addAll(server.usageProblems());
     if (!server.given()) {
-      problems.add("missing --server URL (expected the server's base URL, e.g. https://bootfleet.example:8443)");
+      all.add("missing --server URL (expected the server's base URL, e.g. https://bootfleet.example:8443)");
     }
-    if (!problems.isEmpty()) {
-      throw new UserError(problems);
+    if (!server.given() || !server.usageProblems().isEmpty()) {
+      throw new UserError(all);
     }
-    ServerOptions.Connection c = server.connect();
+    ServerOptions.Connection c = server.connect(all); // adds the URL's, credential's and certificates' problems
     ServerClient.Response r;
     try {
       r = switch (method) {

@@ -1,6 +1,8 @@
 package dev.bootfleet.app.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,13 +27,14 @@ final class RolloutCommand implements Runnable {
         "missing command (list, status, pause, resume, abort, approve)");
   }
 
-  /** A rollout name as the server takes it: checked here so that a typo is one line before any request. */
-  static String checked(String id) {
-    if (!dev.bootfleet.core.manifest.ManifestShape.isDnsName(id)) {
-      throw new UserError("rollout " + id + ": not a rollout name (expected a DNS-1123 name, as 'bootfleet rollout"
-          + " list' prints them)");
-    }
-    return id;
+  /**
+   * The rollout name's problem, if any: checked here so that a typo is one line before any request, beside
+   * every problem of the server options ({@link OperatorApi#call(ServerOptions, List, String, String, String, int,
+   * String)}).
+   */
+  static List<String> nameProblems(String id) {
+    return dev.bootfleet.core.manifest.ManifestShape.isDnsName(id) ? List.of() : List.of("rollout " + id
+        + ": not a rollout name (expected a DNS-1123 name, as 'bootfleet rollout list' prints them)");
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true,
@@ -78,20 +81,21 @@ final class RolloutCommand implements Runnable {
 
     @Override
     public Integer call() throws InterruptedException {
+      List<String> problems = new ArrayList<>(nameProblems(id));
       if (intervalSeconds < 1 || intervalSeconds > 3600) {
-        throw new UserError("--interval-seconds " + intervalSeconds + ": expected 1 to 3600");
+        problems.add("--interval-seconds " + intervalSeconds + ": expected 1 to 3600");
       }
-      String path = "/v1/rollouts/" + checked(id);
+      String path = "/v1/rollouts/" + id;
       PrintWriter out = spec.commandLine().getOut();
       if (!watch) {
-        print(out, OperatorApi.call(server, "GET", path, null, 200, "rollout " + id).json());
+        print(out, OperatorApi.call(server, problems, "GET", path, null, 200, "rollout " + id).json());
         return Main.OK;
       }
       boolean terminal = Terminal.isInteractive();
       RolloutView.Redrawn bars = new RolloutView.Redrawn(out);
       RolloutView.Follower lines = new RolloutView.Follower(out);
       while (true) {
-        JsonNode r = OperatorApi.call(server, "GET", path, null, 200, "rollout " + id).json();
+        JsonNode r = OperatorApi.call(server, problems, "GET", path, null, 200, "rollout " + id).json();
         if (terminal) {
           bars.show(RolloutView.bars(r, 30));
         } else {
@@ -128,9 +132,14 @@ final class RolloutCommand implements Runnable {
       return null;
     }
 
+    /** What is wrong with the arguments, all of it. */
+    List<String> problems() {
+      return nameProblems(id);
+    }
+
     @Override
     public Integer call() {
-      JsonNode r = OperatorApi.call(server, "POST", "/v1/rollouts/" + checked(id) + "/" + action(), body(), 200,
+      JsonNode r = OperatorApi.call(server, problems(), "POST", "/v1/rollouts/" + id + "/" + action(), body(), 200,
           action() + " of rollout " + id).json();
       print(spec.commandLine().getOut(), r);
       return Main.OK;
@@ -178,14 +187,17 @@ final class RolloutCommand implements Runnable {
 
     @Override
     String body() {
-      if (wave == null) {
-        return null;
+      return wave == null ? null : "{\"wave\":\"" + wave + "\"}";
+    }
+
+    @Override
+    List<String> problems() {
+      List<String> all = new ArrayList<>(super.problems());
+      if (wave != null && !dev.bootfleet.core.manifest.ManifestShape.isDnsName(wave)) {
+        all.add("wave " + wave + ": not a wave name (expected a DNS-1123 name, as 'bootfleet rollout status ID'"
+            + " prints them)");
       }
-      if (!dev.bootfleet.core.manifest.ManifestShape.isDnsName(wave)) {
-        throw new UserError("wave " + wave + ": not a wave name (expected a DNS-1123 name, as 'bootfleet rollout status"
-            + " ID' prints them)");
-      }
-      return "{\"wave\":\"" + wave + "\"}";
+      return all;
     }
   }
 }

@@ -86,7 +86,12 @@ final class ServerOptions {
 
   /** Checks the URL, the credential and the certificates, every problem at once, before anything is asked. */
   Connection connect() {
-    List<String> problems = new ArrayList<>();
+    return connect(List.of());
+  }
+
+  /** As {@link #connect()}, refusing {@code earlier} (the command's own problems) with the options' problems. */
+  Connection connect(List<String> earlier) {
+    List<String> problems = new ArrayList<>(earlier);
     URI base = base(problems);
     String from = tokenFile != null ? "--token-file " + tokenFile : TOKEN_ENV;
     String token = token(problems);

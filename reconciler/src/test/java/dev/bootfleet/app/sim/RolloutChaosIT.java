@@ -97,7 +97,7 @@ class RolloutChaosIT {
     for (int i = 0; i < count; i++) {
       long seed = count == 1 && System.getProperty("bootfleet.chaos.seed") != null
           ? Long.getLong("bootfleet.chaos.seed") : seeds.nextLong();
-      Run run = new Run(tmp.resolve("run-" + i), seed, null);
+      Run run = new Run(runDir("run-" + i), seed, null);
       runs.add(run);
       run.go();
       run.close();
@@ -118,7 +118,9 @@ class RolloutChaosIT {
     Random seeds = new Random(Long.getLong("bootfleet.chaos.seed", System.nanoTime()));
     Instant start = Instant.now();
     for (int i = 0; i < count; i++) {
-      Run run = new Run(tmp.resolve("pg-run-" + i), seeds.nextLong(), PG.server().newDatabase());
+      long seed = count == 1 && System.getProperty("bootfleet.chaos.seed") != null
+          ? Long.getLong("bootfleet.chaos.seed") : seeds.nextLong();
+      Run run = new Run(runDir("pg-run-" + i), seed, PG.server().newDatabase());
       runs.add(run);
       run.go();
       run.close();
@@ -130,10 +132,20 @@ class RolloutChaosIT {
         + Duration.between(start, Instant.now()).toSeconds() + " s");
   }
 
-  /** One server (embedded store) or two replicas (PostgreSQL), their simulators, and one seeded run. */
+  /**
+   * Where run {@code name} keeps its repository, stores, server logs and the simulators' output ({@code sim.out}):
+   * under {@code -Dbootfleet.chaos.dir} when given, kept after the test to read a failure by, else a temporary
+   * folder.
+   */
+  private Path runDir(String name) throws IOException {
+    String keep = System.getProperty("bootfleet.chaos.dir");
+    return keep == null ? tmp.resolve(name) : Files.createDirectories(Path.of(keep, name + "-" + System.nanoTime()));
+  }
+
   /** How long a replica may serve what it held before it hears of another's decision (the change feed's delay). */
   static final Duration REPLICA_LAG = Duration.ofSeconds(1);
 
+  /** One server (embedded store) or two replicas (PostgreSQL), their simulators, and one seeded run. */
   final class Run {
     final Path dir;
     final long seed;
@@ -489,9 +501,13 @@ class RolloutChaosIT {
               .toString(), "--images", "demo", "--image", DemoImages.pinned("1.0"), "--unhealthy-image", BAD,
           "--reboot-any-time", "--events", "--interval-seconds", "2", "--dir", dir.resolve("sim-" + i).toString()))
           .redirectErrorStream(true));
+      Path out = dir.resolve("sim-" + i + ".out"); // all it said, to read a failure by
       Thread.ofVirtual().start(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            java.io.Writer w = Files.newBufferedWriter(out)) {
           for (String line = r.readLine(); line != null; line = r.readLine()) {
+            w.write(line + "\n");
+            w.flush();
             said.add(line);
             if (EVENT.matcher(line).matches()) {
               events.add(line);

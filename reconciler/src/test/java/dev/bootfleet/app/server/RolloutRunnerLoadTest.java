@@ -7,10 +7,8 @@ import dev.bootfleet.core.image.Digest;
 import dev.bootfleet.core.manifest.Fleet;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.port.FleetStore;
-import dev.bootfleet.core.server.StatusReport;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -34,27 +32,10 @@ class RolloutRunnerLoadTest {
 
   @Test
   void aTargetAskedDuringALoad_isStillTheRollouts() throws Exception {
-    Path repo = tmp.resolve("repo");
-    for (String h : List.of("c1", "w1")) {
-      RolloutRunnerTest.write(repo.resolve("hosts/" + h + ".yaml"), """
-          apiVersion: bootfleet.dev/v1alpha1
-          kind: Host
-          metadata:
-            name: %s
-            labels: {ring: %s}
-          spec: {}
-          """.formatted(h, h.startsWith("c") ? "canary" : "main"));
-    }
-    RolloutRunnerTest.write(repo.resolve("rollout.yaml"), """
-        apiVersion: bootfleet.dev/v1alpha1
-        kind: Rollout
-        metadata: {name: os}
-        spec:
+    Fleet f = RolloutRunnerTest.ringed(tmp.resolve("repo"), List.of("c1", "w1"), """
           waves:
             - {name: canary, selector: {matchLabels: {ring: canary}}, approval: true}
         """);
-    Fleet f = RolloutRunnerTest.load(repo, RolloutRunnerTest.NEW);
-    assertThat(f.problems()).isEmpty();
     CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     boolean[] pause = {false};
@@ -77,14 +58,7 @@ class RolloutRunnerLoadTest {
       Map<String, FleetStore.StoredReport> reports = new HashMap<>();
       Map<String, ObservedHost> observed = new HashMap<>();
       Instant now = Instant.parse("2026-03-02T02:30:00Z");
-      for (String h : List.of("c1", "w1")) {
-        RolloutRunnerTest.Sim sim = new RolloutRunnerTest.Sim();
-        sim.booted = RolloutRunnerTest.OLD;
-        sim.health = "none";
-        StatusReport r = StatusReport.parse(h, RolloutRunnerTest.body(sim).getBytes(StandardCharsets.UTF_8));
-        reports.put(h, new FleetStore.StoredReport(r, now));
-        observed.put(h, r.observation().status());
-      }
+      RolloutRunnerTest.reportOld(List.of("c1", "w1"), now, reports, observed);
       runner.decide(f, reports::get, observed::get, now, true, null);
       assertThat(served(runner, f)).as("before the load: w1 waits for its wave on the old digest")
           .isEqualTo(RolloutRunnerTest.OLD);

@@ -6,10 +6,7 @@ import dev.bootfleet.adapters.store.SqlFleetStore;
 import dev.bootfleet.core.manifest.Fleet;
 import dev.bootfleet.core.observed.ObservedHost;
 import dev.bootfleet.core.port.FleetStore;
-import dev.bootfleet.core.server.StatusReport;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -28,28 +25,11 @@ class RolloutRunnerShowTest {
   Path tmp;
 
   private ObjectNode shown(String spec, Instant now, List<FleetStore.Lease> leases) throws Exception {
-    Path repo = tmp.resolve("repo");
-    for (String h : List.of("c1", "w1", "w2")) {
-      RolloutRunnerTest.write(repo.resolve("hosts/" + h + ".yaml"), """
-          apiVersion: bootfleet.dev/v1alpha1
-          kind: Host
-          metadata:
-            name: %s
-            labels: {ring: %s}
-          spec: {}
-          """.formatted(h, h.startsWith("c") ? "canary" : "main"));
-    }
-    RolloutRunnerTest.write(repo.resolve("rollout.yaml"), """
-        apiVersion: bootfleet.dev/v1alpha1
-        kind: Rollout
-        metadata: {name: os}
-        spec:
+    Fleet f = RolloutRunnerTest.ringed(tmp.resolve("repo"), List.of("c1", "w1", "w2"), """
           waves:
             - {name: canary, selector: {matchLabels: {ring: canary}}}
           maxUnavailable: 3
         """ + spec);
-    Fleet f = RolloutRunnerTest.load(repo, RolloutRunnerTest.NEW);
-    assertThat(f.problems()).isEmpty();
     try (SqlFleetStore store = SqlFleetStore.embedded(tmp.resolve("store"))) {
       if (!leases.isEmpty()) {
         store.changeLeases(l -> new FleetStore.LeaseChange<>(new FleetStore.Leases(leases, 9), null));
@@ -58,14 +38,7 @@ class RolloutRunnerShowTest {
       runner.fleet(f);
       Map<String, FleetStore.StoredReport> reports = new HashMap<>();
       Map<String, ObservedHost> observed = new HashMap<>();
-      for (String h : List.of("c1", "w1", "w2")) { // each boots the old digest and reports it
-        RolloutRunnerTest.Sim sim = new RolloutRunnerTest.Sim();
-        sim.booted = RolloutRunnerTest.OLD;
-        sim.health = "none";
-        StatusReport r = StatusReport.parse(h, RolloutRunnerTest.body(sim).getBytes(StandardCharsets.UTF_8));
-        reports.put(h, new FleetStore.StoredReport(r, now));
-        observed.put(h, r.observation().status());
-      }
+      RolloutRunnerTest.reportOld(List.of("c1", "w1", "w2"), now, reports, observed);
       runner.decide(f, reports::get, observed::get, now, true, null);
       return runner.show("os", 10, now);
     }

@@ -222,6 +222,45 @@ class RolloutRunnerTest {
     img.put("imageDigest", digest);
   }
 
+  /**
+   * A fleet on {@link #NEW} of {@code hosts} (a name starting with c is labelled ring=canary, any other
+   * ring=main) and the Rollout {@code os} whose spec is {@code spec} (indented under {@code spec:}).
+   */
+  static Fleet ringed(Path repo, List<String> hosts, String spec) throws Exception {
+    for (String h : hosts) {
+      write(repo.resolve("hosts/" + h + ".yaml"), """
+          apiVersion: bootfleet.dev/v1alpha1
+          kind: Host
+          metadata:
+            name: %s
+            labels: {ring: %s}
+          spec: {}
+          """.formatted(h, h.startsWith("c") ? "canary" : "main"));
+    }
+    write(repo.resolve("rollout.yaml"), """
+        apiVersion: bootfleet.dev/v1alpha1
+        kind: Rollout
+        metadata: {name: os}
+        spec:
+        """ + spec);
+    Fleet f = load(repo, NEW);
+    assertThat(f.problems()).isEmpty();
+    return f;
+  }
+
+  /** Each of {@code hosts} boots {@link #OLD} and reports it at {@code now}, saying nothing of health. */
+  static void reportOld(List<String> hosts, Instant now, Map<String, FleetStore.StoredReport> reports,
+      Map<String, ObservedHost> observed) throws Exception {
+    for (String h : hosts) {
+      Sim sim = new Sim();
+      sim.booted = OLD;
+      sim.health = "none";
+      StatusReport r = StatusReport.parse(h, body(sim).getBytes(StandardCharsets.UTF_8));
+      reports.put(h, new FleetStore.StoredReport(r, now));
+      observed.put(h, r.observation().status());
+    }
+  }
+
   static DesiredHost host(Fleet f, String name) {
     return f.hosts().stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
   }

@@ -716,9 +716,12 @@ final class FleetService implements Backend, ChangeFeed.Listener {
 
   // --- rollouts (ADR 0021, "Server")
 
-  /** What a host's FleetLock request meets from its rollout, for {@link LeaseService}. */
+  /**
+   * What a host's FleetLock request meets from its rollout, for {@link LeaseService}: {@link
+   * LeaseService.Gate#STARTING} until a revision is served (and its rollouts decided).
+   */
   LeaseService.Gate rolloutGate(String host, Instant now) {
-    return rollouts.gate(host, now);
+    return served ? rollouts.gate(host, now) : LeaseService.Gate.STARTING;
   }
 
   static final int ROLLOUT_EVENTS = 100;

@@ -36,8 +36,17 @@ final class LeaseService implements RebootLocks {
     Gate of(String host, Instant now);
   }
 
-  /** A rollout's decision at the request's time, and whether the host's maintenance window is open. */
-  record Gate(Decision decision, boolean windowOpen) {}
+  /**
+   * A rollout's decision at the request's time, and whether the host's maintenance window is open; {@link
+   * #STARTING} before the server has served a revision (whether a rollout governs the host is not known yet).
+   */
+  record Gate(Decision decision, boolean windowOpen, boolean starting) {
+    static final Gate STARTING = new Gate(null, false, true);
+
+    Gate(Decision decision, boolean windowOpen) {
+      this(decision, windowOpen, false);
+    }
+  }
 
   private final FleetStore store;
   private final Clock clock;
@@ -77,7 +86,8 @@ final class LeaseService implements RebootLocks {
     Instant now = clock.instant();
     Gate gate = r.ok() && caller != null && caller.equals(r.params().id()) ? rollouts.of(caller, now) : null;
     FleetLockGate.Answer a = change(caller, now, l -> FleetLockGate.preReboot(r, caller,
-        gate == null ? null : gate.decision(), gate == null || gate.windowOpen(), l, now));
+        gate == null ? null : gate.decision(), gate == null || gate.windowOpen(), gate != null && gate.starting(), l,
+        now));
     if (a.ok() && a.lease() != null) {
       log.accept("reboot lease " + a.lease().token() + " of group " + a.lease().group() + " to host " + caller
           + " until " + a.lease().expiresAt());

@@ -43,11 +43,26 @@ public final class FleetLockGate {
    */
   public static Answer preReboot(Request request, String caller, Decision rollout, boolean windowOpen,
       RebootLeases leases, Instant now) {
+    return preReboot(request, caller, rollout, windowOpen, false, leases, now);
+  }
+
+  /**
+   * As {@link #preReboot(Request, String, Decision, boolean, RebootLeases, Instant)}; with {@code starting}, the
+   * server has not served a revision since it started, so it cannot tell whether a rollout governs the caller,
+   * nor what one would say: no slot is given (423 {@code rollout_not_ready}; the caller asks again, as it does
+   * after any refusal). A slot given then would let a governed host reboot outside its wave and window.
+   */
+  public static Answer preReboot(Request request, String caller, Decision rollout, boolean windowOpen,
+      boolean starting, RebootLeases leases, Instant now) {
     Answer refused = identity(request, caller, leases, now);
     if (refused != null) {
       return refused;
     }
     ClientParams p = request.params();
+    if (starting) {
+      return refuse(Kind.ROLLOUT_NOT_READY, "the server has served no revision since it started, so it cannot tell"
+          + " what the host's rollout allows; ask again", leases.expire(now));
+    }
     if (rollout != null) {
       HostPhase phase = rollout.hosts().get(p.id());
       boolean allowed = phase == HostPhase.REBOOTING

@@ -56,6 +56,13 @@ class LeaseServiceTest {
       assertThat(paused.json()).startsWith("{\"kind\":\"rollout_not_ready\",");
       assertThat(store.leases().held()).isEmpty();
 
+      gates.put("web-02", LeaseService.Gate.STARTING);
+      RebootLocks.Answer starting = s.preReboot("web-02", "true", body("web-02"));
+      assertThat(starting.status()).as("no revision served since the start: no slot for anyone").isEqualTo(423);
+      assertThat(starting.json()).startsWith("{\"kind\":\"rollout_not_ready\",").contains("served no revision");
+      assertThat(store.leases().held()).isEmpty();
+      gates.remove("web-02");
+
       RebootLocks.Answer other = s.preReboot("web-02", "true", body("web-02"));
       assertThat(other.status()).isEqualTo(200);
       assertThat(other.json()).contains("\"token\":1", "\"expiresAt\":\"2026-11-30T02:25:00Z\"");
@@ -66,6 +73,15 @@ class LeaseServiceTest {
       assertThat(s.held()).containsExactly(Map.entry("web", 1));
       assertThat(log).singleElement().asString().contains("reboot lease 1 of group web to host web-02")
           .doesNotContain("bfh_");
+    }
+  }
+
+  @Test
+  void beforeTheFirstRevisionIsServed_theFleetsGateSaysStarting() {
+    try (SqlFleetStore store = SqlFleetStore.embedded(data)) {
+      FleetService fleet = new FleetService(store, null, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5),
+          new ServerMetrics(), l -> { });
+      assertThat(fleet.rolloutGate("web-01", NOW)).isSameAs(LeaseService.Gate.STARTING);
     }
   }
 

@@ -246,6 +246,8 @@ class RebootLeaseIT {
 
     server.close();
     launch();
+    // until it serves a revision again, a restarted server gives no slot at all (LeaseServiceTest)
+    ServerHarness.await("the first revision served again", Duration.ofSeconds(60), h::ready);
 
     assertFleetLockError(lock("/v1/pre-reboot", basic("web-02", web02), params("web-02", "db")), 409,
         "failed_lock_semaphore_full");

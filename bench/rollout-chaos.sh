@@ -3,7 +3,7 @@
 # run count, what docs/benchmarks.md reports.
 #
 #   bench/rollout-chaos.sh [RUNS] [PG_RUNS]    default 100 runs on the embedded store, 0 on PostgreSQL (two
-#                                              replicas: disabled in the IT until the bug it found is fixed)
+#                                              replicas, each killed in turn; about 35 s a run)
 #
 # Each run: `bin/bootfleet serve` and `bin/bootfleet sim fleet` (12 hosts) as processes, a digest bump through a
 # canary and two waves, then an image greenboot fails on; the server SIGKILLed at moments a seeded Random picks

@@ -480,8 +480,19 @@ final class FleetService implements Backend, ChangeFeed.Listener {
     if (!served) {
       return null;
     }
-    Fleet f = state.fleet();
-    Replanner.Entry e = state.hosts().get(host);
+    Replanner.State st = state;
+    Fleet f = st.fleet();
+    if (!rollouts.decidedOn(f) && !lock.isHeldByCurrentThread()) {
+      // a revision being served whose rollouts are not decided yet (serve holds the lock until they are): its
+      // targets wait for the decision rather than hand a governed host Git's digest past its wave
+      lock.lock();
+      try {
+        return target(host);
+      } finally {
+        lock.unlock();
+      }
+    }
+    Replanner.Entry e = st.hosts().get(host);
     if (e == null) {
       return null;
     }

@@ -93,6 +93,9 @@ final class RolloutRunner {
   private final java.util.concurrent.locks.ReentrantReadWriteLock view =
       new java.util.concurrent.locks.ReentrantReadWriteLock();
 
+  /** The fleet the last decision was made on: a target of another one waits for its decision ({@link #decidedOn}). */
+  private volatile Fleet decided;
+
   /** Each rollout's stored version this replica's memory holds (a save is based on it: ADR 0021, "Server"). */
   private final Map<String, Long> versions = new HashMap<>();
   /** Set by a decision whose save found the stored run moved on (another replica saved it in between). */
@@ -182,6 +185,7 @@ final class RolloutRunner {
         rolloutOfHost.putAll(governs);
       }
       decisions.keySet().retainAll(byName.keySet());
+      decided = f;
     } finally {
       view.writeLock().unlock();
     }
@@ -467,6 +471,11 @@ final class RolloutRunner {
         || dev.bootfleet.core.rollout.RebootWindows.of(r.policy(), java.time.ZoneOffset.UTC).isOpen(now));
   }
 
+  /** Whether the last decision was made on {@code f} (the same instance), so that its targets are {@code f}'s. */
+  boolean decidedOn(Fleet f) {
+    return decided == f;
+  }
+
   /** The rollout governing {@code host} at the last decision, if one does. */
   Optional<String> rolloutOf(String host) {
     return Optional.ofNullable(rolloutOfHost.get(host));
@@ -502,17 +511,20 @@ final class RolloutRunner {
     o.put("phase", phase == null ? null : phase.name().toLowerCase(java.util.Locale.ROOT));
     o.put("runPhase", d.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     DesiredHost served = h;
-    if (rejected || !rec.released()) {
-      served = withImage(h, rec.keepRef());
+    // a record of another digest (Git moved on, not decided yet): what that record let the host have, never more
+    boolean other = want != null && !rec.desired().equals(want.toString());
+    if (rejected || !rec.released() || other) {
+      String keep = other && rec.released() ? h.image().parsed().repository() + "@" + rec.desired() : rec.keepRef();
+      served = withImage(h, keep);
       Reason why = rejected ? Reason.DIGEST_REJECTED : Reason.WAITING_FOR_WAVE;
       o.put("reason", why.id());
       o.put("message", rejected ? want + " is rejected: " + Reason.UNTIL_GIT_OR_OPERATOR
-          : "keeps " + (rec.keepRef() == null ? "its image" : rec.keepRef()) + " until its wave may stage "
+          : "keeps " + (keep == null ? "its image" : keep) + " until its wave may stage "
               + want + " (" + d.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")");
     } else {
       o.putNull("reason");
     }
-    boolean reboot = rec.grantedAt() != null && phase == HostPhase.REBOOTING && !rejected;
+    boolean reboot = rec.grantedAt() != null && phase == HostPhase.REBOOTING && !rejected && !other;
     o.put("reboot", reboot);
     Decision.Reboot rb = d.reboot().stream().filter(x -> x.host().equals(h.name())).findFirst().orElse(null);
     if (reboot) {

@@ -77,9 +77,45 @@ class RolloutRunnerLoadTest {
     }
   }
 
+  @Test
+  void aTargetOfANewDigest_askedBeforeItsDecision_keepsWhatTheLastDecisionAllowed() throws Exception {
+    Fleet f = RolloutRunnerTest.ringed(tmp.resolve("repo"), List.of("c1", "w1"), """
+          waves:
+            - {name: canary, selector: {matchLabels: {ring: canary}}}
+        """);
+    try (SqlFleetStore store = SqlFleetStore.embedded(tmp.resolve("store"))) {
+      RolloutRunner runner = new RolloutRunner(store);
+      runner.fleet(f);
+      Map<String, FleetStore.StoredReport> reports = new HashMap<>();
+      Map<String, ObservedHost> observed = new HashMap<>();
+      Instant now = Instant.parse("2026-03-02T02:30:00Z");
+      RolloutRunnerTest.reportOld(List.of("c1", "w1"), now, reports, observed);
+      runner.decide(f, reports::get, observed::get, now, true, null);
+      assertThat(digestOf(runner.target(RolloutRunnerTest.host(f, "c1")))).as("the canary may stage NEW")
+          .isEqualTo(RolloutRunnerTest.NEW);
+      assertThat(runner.decidedOn(f)).isTrue();
+
+      // Git moves on to NEWER; the server serves the new fleet and has not decided its rollout yet
+      Fleet next = RolloutRunnerTest.load(tmp.resolve("repo"), RolloutRunnerTest.NEWER);
+      assertThat(runner.decidedOn(next)).as("the server's targets wait for this decision").isFalse();
+      assertThat(digestOf(runner.target(RolloutRunnerTest.host(next, "c1"))))
+          .as("released for NEW, so NEW at most: never NEWER before the rollout decides on it")
+          .isEqualTo(RolloutRunnerTest.NEW);
+      assertThat(digestOf(runner.target(RolloutRunnerTest.host(next, "w1")))).isEqualTo(RolloutRunnerTest.OLD);
+
+      runner.decide(next, reports::get, observed::get, now, true, null);
+      assertThat(runner.decidedOn(next)).isTrue();
+      assertThat(digestOf(runner.target(RolloutRunnerTest.host(next, "c1")))).as("decided: the canary moves on")
+          .isEqualTo(RolloutRunnerTest.NEWER);
+    }
+  }
+
+  private static String digestOf(RolloutRunner.Targeted t) {
+    return t == null ? "no rollout" : t.host().image().digest().map(Digest::toString).orElse(null);
+  }
+
   /** The digest {@code w1}'s target names, or "no rollout" when its rollout does not govern it. */
   private static String served(RolloutRunner runner, Fleet f) {
-    RolloutRunner.Targeted t = runner.target(RolloutRunnerTest.host(f, "w1"));
-    return t == null ? "no rollout" : t.host().image().digest().map(Digest::toString).orElse(null);
+    return digestOf(runner.target(RolloutRunnerTest.host(f, "w1")));
   }
 }

@@ -770,8 +770,10 @@ final class FleetService implements Backend, ChangeFeed.Listener {
       } catch (RolloutRunner.Refused e) {
         throw new Backend.Refused(e.status, e.getMessage());
       }
-      feed.publish(new ChangeFeed.Change(ChangeFeed.Kind.ROLLOUT, "rollouts"));
       decideRollouts(state.fleet(), true);
+      if (!rollouts.recorded()) { // the action is recorded; a decision that recorded more has told the others
+        feed.publish(new ChangeFeed.Change(ChangeFeed.Kind.ROLLOUT, "rollouts"));
+      }
       return rollouts.show(id, ROLLOUT_EVENTS, clock.instant());
     } finally {
       lock.unlock();

@@ -27,8 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code rollbackFrom}, kept it and was told to roll back a second time).
  */
 class RolloutRunnerLoadTest {
+  static final Instant NOW = Instant.parse("2026-03-02T02:30:00Z");
+
   @TempDir
   Path tmp;
+
+  final Map<String, FleetStore.StoredReport> reports = new HashMap<>();
+  final Map<String, ObservedHost> observed = new HashMap<>();
+
+  /** A runner over {@code store} that decided {@code f} once, c1 and w1 booting the old digest. */
+  private RolloutRunner decided(FleetStore store, Fleet f) throws Exception {
+    RolloutRunner runner = new RolloutRunner(store);
+    runner.fleet(f);
+    RolloutRunnerTest.reportOld(List.of("c1", "w1"), NOW, reports, observed);
+    runner.decide(f, reports::get, observed::get, NOW, true, null);
+    return runner;
+  }
 
   @Test
   void aTargetAskedDuringALoad_isStillTheRollouts() throws Exception {
@@ -53,13 +67,7 @@ class RolloutRunnerLoadTest {
               throw e.getCause();
             }
           });
-      RolloutRunner runner = new RolloutRunner(store);
-      runner.fleet(f);
-      Map<String, FleetStore.StoredReport> reports = new HashMap<>();
-      Map<String, ObservedHost> observed = new HashMap<>();
-      Instant now = Instant.parse("2026-03-02T02:30:00Z");
-      RolloutRunnerTest.reportOld(List.of("c1", "w1"), now, reports, observed);
-      runner.decide(f, reports::get, observed::get, now, true, null);
+      RolloutRunner runner = decided(store, f);
       assertThat(served(runner, f)).as("before the load: w1 waits for its wave on the old digest")
           .isEqualTo(RolloutRunnerTest.OLD);
 
@@ -84,13 +92,7 @@ class RolloutRunnerLoadTest {
             - {name: canary, selector: {matchLabels: {ring: canary}}}
         """);
     try (SqlFleetStore store = SqlFleetStore.embedded(tmp.resolve("store"))) {
-      RolloutRunner runner = new RolloutRunner(store);
-      runner.fleet(f);
-      Map<String, FleetStore.StoredReport> reports = new HashMap<>();
-      Map<String, ObservedHost> observed = new HashMap<>();
-      Instant now = Instant.parse("2026-03-02T02:30:00Z");
-      RolloutRunnerTest.reportOld(List.of("c1", "w1"), now, reports, observed);
-      runner.decide(f, reports::get, observed::get, now, true, null);
+      RolloutRunner runner = decided(store, f);
       assertThat(digestOf(runner.target(RolloutRunnerTest.host(f, "c1")))).as("the canary may stage NEW")
           .isEqualTo(RolloutRunnerTest.NEW);
       assertThat(runner.decidedOn(f)).isTrue();
@@ -103,7 +105,7 @@ class RolloutRunnerLoadTest {
           .isEqualTo(RolloutRunnerTest.NEW);
       assertThat(digestOf(runner.target(RolloutRunnerTest.host(next, "w1")))).isEqualTo(RolloutRunnerTest.OLD);
 
-      runner.decide(next, reports::get, observed::get, now, true, null);
+      runner.decide(next, reports::get, observed::get, NOW, true, null);
       assertThat(runner.decidedOn(next)).isTrue();
       assertThat(digestOf(runner.target(RolloutRunnerTest.host(next, "c1")))).as("decided: the canary moves on")
           .isEqualTo(RolloutRunnerTest.NEWER);

@@ -515,6 +515,8 @@ public final class ApiServer implements AutoCloseable {
   /** The body, at most {@code max} bytes: 413 from the Content-Length alone, or once {@code max} is passed. */
   private static byte[] body(Context ctx, long max) {
     String length = ctx.header("Content-Length");
+    // a client that asked to continue waits for the answer before it sends the body: nothing to read then
+    boolean waits = ctx.header("Expect") != null && ctx.header("Expect").toLowerCase(Locale.ROOT).contains("100-continue");
     if (length != null) {
       long n;
       try {
@@ -523,6 +525,9 @@ public final class ApiServer implements AutoCloseable {
         throw HttpError.badRequest("Content-Length: \"" + length + "\" is not a number");
       }
       if (n > max) {
+        if (!waits && n - max <= LINGER) {
+          discard(ctx, n);
+        }
         throw HttpError.tooLarge(max);
       }
     }
@@ -530,11 +535,34 @@ public final class ApiServer implements AutoCloseable {
       InputStream in = ctx.bodyInputStream();
       byte[] b = in.readNBytes((int) max + 1);
       if (b.length > max) {
+        discard(ctx, LINGER);
         throw HttpError.tooLarge(max);
       }
       return b;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * How much of a body over its cap is read and dropped before the 413: a client still sending it would otherwise
+   * meet a closed socket, and the reset can destroy the answer before it is read (the JDK's client then says
+   * "header parser received no bytes"). Larger bodies are answered at once; a careful client sends {@code Expect:
+   * 100-continue} and is answered before it sends anything.
+   */
+  static final long LINGER = 1024 * 1024;
+
+  /** Reads and drops up to {@code upTo} bytes of the request's body (what is left of it). */
+  private static void discard(Context ctx, long upTo) {
+    try {
+      InputStream in = ctx.bodyInputStream();
+      byte[] buffer = new byte[16 * 1024];
+      long left = upTo;
+      for (int r = 0; left > 0 && r >= 0; left -= Math.max(r, 0)) {
+        r = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      }
+    } catch (IOException e) {
+      // the client went away: the 413 is answered all the same, if it can be
     }
   }
 

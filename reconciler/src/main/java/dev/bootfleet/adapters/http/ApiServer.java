@@ -433,6 +433,9 @@ public final class ApiServer implements AutoCloseable {
     }
     int cap = dev.bootfleet.core.rollout.FleetLockWire.MAX_BODY;
     byte[] b = ctx.bodyInputStream().readNBytes(cap + 1);
+    if (b.length > cap) {
+      discard(ctx, LINGER); // answered 413 by the wire's reading below, on a connection that lives (see LINGER)
+    }
     String body = b.length == 0 && ctx.header("Content-Length") == null ? null
         : new String(b, java.nio.charset.StandardCharsets.UTF_8);
     fleetLockAnswer(ctx, call.call(l, fleetLockCaller(ctx), ctx.header("fleet-lock-protocol"), body));

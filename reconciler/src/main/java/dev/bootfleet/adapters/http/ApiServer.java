@@ -519,7 +519,8 @@ public final class ApiServer implements AutoCloseable {
   private static byte[] body(Context ctx, long max) {
     String length = ctx.header("Content-Length");
     // a client that asked to continue waits for the answer before it sends the body: nothing to read then
-    boolean waits = ctx.header("Expect") != null && ctx.header("Expect").toLowerCase(Locale.ROOT).contains("100-continue");
+    String expect = ctx.header("Expect");
+    boolean waits = expect != null && expect.toLowerCase(Locale.ROOT).contains("100-continue");
     if (length != null) {
       long n;
       try {
@@ -561,8 +562,9 @@ public final class ApiServer implements AutoCloseable {
       InputStream in = ctx.bodyInputStream();
       byte[] buffer = new byte[16 * 1024];
       long left = upTo;
-      for (int r = 0; left > 0 && r >= 0; left -= Math.max(r, 0)) {
-        r = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      int r;
+      while (left > 0 && (r = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+        left -= r;
       }
     } catch (IOException e) {
       // the client went away: the 413 is answered all the same, if it can be

@@ -32,12 +32,13 @@ final class OperatorApi {
    */
   static Answer call(ServerOptions server, List<String> problems, String method, String path, String json,
       int expected, String what) {
+    List<String> usage = server.usageProblems();
     List<String> all = new ArrayList<>(problems);
-    all.addAll(server.usageProblems());
+    all.addAll(usage);
     if (!server.given()) {
       all.add("missing --server URL (expected the server's base URL, e.g. https://bootfleet.example:8443)");
     }
-    if (!server.given() || !server.usageProblems().isEmpty()) {
+    if (!server.given() || !usage.isEmpty()) {
       throw new UserError(all);
     }
     ServerOptions.Connection c = server.connect(all); // adds the URL's, credential's and certificates' problems

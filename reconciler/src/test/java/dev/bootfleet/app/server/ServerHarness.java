@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jgit.api.Git;
@@ -119,13 +118,7 @@ final class ServerHarness {
 
   /** Checks {@code condition} until it holds or {@code max} passes (then fails). */
   static void await(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
-    Instant end = Instant.now().plus(max);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(end)) {
-        throw new AssertionError("not within " + max + ": " + what);
-      }
-      Thread.sleep(50); // between checks of the condition, not in place of one
-    }
+    dev.bootfleet.testing.Await.until(what, max, condition);
   }
 
   boolean ready() {

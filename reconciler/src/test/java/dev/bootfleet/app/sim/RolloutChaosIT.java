@@ -2,6 +2,7 @@ package dev.bootfleet.app.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bootfleet.testing.Await;
 import dev.bootfleet.testing.BootfleetProcesses;
 import dev.bootfleet.testing.PostgresExtension;
 import dev.bootfleet.testing.PostgresServer;
@@ -91,41 +92,35 @@ class RolloutChaosIT {
 
   @Test
   void embeddedStore_killedAtRandomMoments_keepsEveryInvariant() throws Exception {
-    int count = Integer.getInteger("bootfleet.chaos.runs", 3);
-    Random seeds = new Random(Long.getLong("bootfleet.chaos.seed", System.nanoTime()));
-    Instant start = Instant.now();
-    for (int i = 0; i < count; i++) {
-      long seed = count == 1 && System.getProperty("bootfleet.chaos.seed") != null
-          ? Long.getLong("bootfleet.chaos.seed") : seeds.nextLong();
-      Run run = new Run(runDir("run-" + i), seed, null);
-      runs.add(run);
-      run.go();
-      run.close();
-      System.err.println("[chaos] run " + (i + 1) + " of " + count + ": " + run.summary() + ", "
-          + Duration.between(start, Instant.now()).toSeconds() + " s so far");
-    }
-    System.err.println("[chaos] embedded store: " + count + " runs, " + runs.stream().mapToInt(r -> r.kills).sum()
-        + " kills, 0 failures, " + Duration.between(start, Instant.now()).toSeconds() + " s");
+    runs("embedded store", "run-", Integer.getInteger("bootfleet.chaos.runs", 3), () -> null);
   }
 
   @Test
   void postgresWithTwoReplicas_eachKilledInTurn_keepsEveryInvariant() throws Exception {
-    int count = Integer.getInteger("bootfleet.chaos.pgRuns", 1);
+    runs("PostgreSQL, two replicas", "pg-run-", Integer.getInteger("bootfleet.chaos.pgRuns", 1),
+        () -> PG.server().newDatabase());
+  }
+
+  /**
+   * {@code count} seeded runs, each on the database {@code database} gives (null: the embedded store); a single
+   * run replays {@code -Dbootfleet.chaos.seed}, more draw their seeds from it. Prints each run and the totals.
+   */
+  private void runs(String on, String prefix, int count, java.util.concurrent.Callable<String> database)
+      throws Exception {
     Random seeds = new Random(Long.getLong("bootfleet.chaos.seed", System.nanoTime()));
     Instant start = Instant.now();
     for (int i = 0; i < count; i++) {
       long seed = count == 1 && System.getProperty("bootfleet.chaos.seed") != null
           ? Long.getLong("bootfleet.chaos.seed") : seeds.nextLong();
-      Run run = new Run(runDir("pg-run-" + i), seed, PG.server().newDatabase());
+      Run run = new Run(runDir(prefix + i), seed, database.call());
       runs.add(run);
       run.go();
       run.close();
       System.err.println("[chaos] run " + (i + 1) + " of " + count + ": " + run.summary() + ", "
           + Duration.between(start, Instant.now()).toSeconds() + " s so far");
     }
-    System.err.println("[chaos] PostgreSQL, two replicas: " + count + " runs, "
-        + runs.stream().mapToInt(r -> r.kills).sum() + " kills, 0 failures, "
-        + Duration.between(start, Instant.now()).toSeconds() + " s");
+    System.err.println("[chaos] " + on + ": " + count + " runs, " + runs.stream().mapToInt(r -> r.kills).sum()
+        + " kills, 0 failures, " + Duration.between(start, Instant.now()).toSeconds() + " s");
   }
 
   /**
@@ -189,7 +184,7 @@ class RolloutChaosIT {
         }
         for (Server s : servers) {
           s.start();
-          await(s.name + " ready", READY, s::ready);
+          Await.until(s.name + " ready", READY, s::ready);
         }
         operator = Files.readString(servers.get(0).data.resolve("operator.token")).strip();
         // one simulator per replica, each with its half of the hosts: a replica's death leaves the other's hosts going
@@ -198,7 +193,7 @@ class RolloutChaosIT {
         for (int i = 0; i < replicas; i++) {
           sim(servers.get(i), names.subList(i * per, (i + 1) * per), i);
         }
-        await("every simulated host reported its first cycle", PHASE, () -> reported() == HOSTS);
+        Await.until("every simulated host reported its first cycle", PHASE, () -> reported() == HOSTS);
 
         // phase 1: a good digest through canary, early and late, the server killed at two random moments
         int before = events.size();
@@ -239,7 +234,7 @@ class RolloutChaosIT {
           victim.kill();
           kills++;
           victim.start();
-          await(victim.name + " ready after the kill", READY, victim::ready);
+          Await.until(victim.name + " ready after the kill", READY, victim::ready);
           continue;
         }
         String died = said.stream().filter(l -> l.contains(": the agent failed: ")).findFirst().orElse(null);
@@ -672,17 +667,6 @@ class RolloutChaosIT {
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
-    }
-  }
-
-  /** Checks {@code condition} until it holds or {@code max} passes. */
-  static void await(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
-    Instant end = Instant.now().plus(max);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(end)) {
-        throw new AssertionError("not within " + max + ": " + what);
-      }
-      Thread.sleep(100); // between checks of the condition, not in place of one
     }
   }
 }

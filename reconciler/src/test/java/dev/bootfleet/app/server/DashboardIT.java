@@ -1,6 +1,7 @@
 package dev.bootfleet.app.server;
 
 import static dev.bootfleet.app.server.ServerHarness.json;
+import static dev.bootfleet.app.server.ServerIT.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bootfleet.testing.Chromium;
@@ -344,17 +345,5 @@ class DashboardIT {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(h.base + path))
         .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body));
     return cookie == null ? b : b.header("Cookie", cookie);
-  }
-
-  interface Check {
-    boolean get() throws Exception;
-  }
-
-  static boolean call(Check c) {
-    try {
-      return c.get();
-    } catch (Exception e) {
-      return false;
-    }
   }
 }
